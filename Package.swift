@@ -1,0 +1,105 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "nightshift",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "nightshift", targets: ["nightshift"]),
+        .library(name: "NightshiftCore", targets: ["NightshiftCore"]),
+        .library(name: "NightshiftSQLite", targets: ["NightshiftSQLite"]),
+        .library(name: "NightshiftExec", targets: ["NightshiftExec"]),
+        .library(name: "NightshiftApp", targets: ["NightshiftApp"]),
+        .library(name: "NightshiftTesting", targets: ["NightshiftTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        .target(
+            name: "NightshiftCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NightshiftSQLite",
+            dependencies: [
+                "NightshiftCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NightshiftExec",
+            dependencies: [
+                "NightshiftCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NightshiftApp",
+            dependencies: [
+                "NightshiftCore",
+                "NightshiftSQLite",
+                "NightshiftExec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "nightshift",
+            dependencies: [
+                "NightshiftApp",
+                "NightshiftCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NightshiftTesting",
+            dependencies: ["NightshiftCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftCoreTests",
+            dependencies: ["NightshiftCore", "NightshiftTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftSQLiteTests",
+            dependencies: ["NightshiftSQLite", "NightshiftCore", "NightshiftTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftExecTests",
+            dependencies: ["NightshiftExec", "NightshiftCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftEndToEndTests",
+            dependencies: ["NightshiftCore", "NightshiftTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

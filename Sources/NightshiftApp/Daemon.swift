@@ -1,0 +1,56 @@
+public import Foundation
+import Logging
+public import NightshiftCore
+import ServiceLifecycle
+import UnixSignals
+
+extension NightshiftApplication {
+    /// Runs the daemon until SIGINT or SIGTERM: claims the workspace, recovers what a previous
+    /// daemon left running, then schedules and runs jobs. Returns after a graceful shutdown.
+    ///
+    /// - Parameter onReady: called once the workspace is claimed and recovery is done.
+    public func serve(clock: any WallClock = SystemWallClock(), onReady: @Sendable (DaemonInstance) -> Void = { _ in }) async throws {
+        let identity = ProcessIdentity.current()
+        let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
+        logger.info("serving workspace", metadata: ["nightshift.workspace": "\(workspace.root)", "nightshift.pid": "\(identity.pid)"])
+        try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())
+
+        let runnerWakeup = Wakeup()
+        let runner = makeRunner(owner: identity, clock: clock, wakeup: runnerWakeup)
+        // Recover before the first slot fires: runs a dead process left `running` become
+        // `interrupted` and follow their retry policy.
+        try await runner.reapOrphans()
+        var schedulerConfiguration = Scheduler.Configuration()
+        schedulerConfiguration.lateAfter = configuration.settings.lateAfter.inSeconds
+        let scheduler = Scheduler(
+            jobs: jobs, store: store, clock: clock, runnerWakeup: runnerWakeup,
+            configuration: schedulerConfiguration, logger: logger
+        )
+        let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
+        onReady(instance)
+
+        // Services shut down in reverse order: the scheduler stops firing first, then the runner
+        // drains, and the heartbeat goes last.
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: heartbeat),
+                    .init(service: runner),
+                    .init(service: scheduler),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        var failure: (any Error)?
+        do {
+            try await group.run()
+        } catch {
+            failure = error
+        }
+        try? await store.releaseDaemon(instance.id, at: clock.now())
+        try? journal.note("daemon stopped (pid \(identity.pid))", at: clock.now())
+        logger.info("stopped", metadata: ["nightshift.workspace": "\(workspace.root)"])
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,67 @@
+public import Foundation
+public import NightshiftCore
+import ServiceLifecycle
+
+/// Makes sure one daemon at a time serves a workspace.
+///
+/// The store keeps the serving daemon's record (pid, host, start, heartbeat). A new daemon may take
+/// the workspace over when the record says stopped, when the recorded process is gone from this
+/// host (killed with SIGKILL), or when its heartbeat is older than `staleAfter` (another host, a
+/// hung machine). The takeover is a compare-and-swap, so two daemons starting together cannot both win.
+public struct DaemonLease: Sendable {
+    public var store: any Store
+    public var staleAfter: TimeInterval
+
+    public init(store: any Store, staleAfter: TimeInterval = 30) {
+        self.store = store
+        self.staleAfter = staleAfter
+    }
+
+    /// Whether the recorded daemon is serving the workspace now.
+    public static func isServing(_ instance: DaemonInstance, now: Date, staleAfter: TimeInterval = 30) -> Bool {
+        guard instance.stoppedAt == nil else { return false }
+        if instance.host == ProcessInfo.processInfo.hostName {
+            return ProcessIdentity.isAlive(pid: instance.pid) && now.timeIntervalSince(instance.heartbeatAt) < staleAfter * 4
+        }
+        return now.timeIntervalSince(instance.heartbeatAt) < staleAfter
+    }
+
+    /// Claims the workspace for `identity`, or throws saying who serves it.
+    public func acquire(_ identity: ProcessIdentity, workspace: Workspace, now: Date) async throws -> DaemonInstance {
+        let mine = DaemonInstance(id: identity.description, pid: identity.pid, host: identity.host, startedAt: now, heartbeatAt: now)
+        for _ in 0..<3 {
+            let current = try await store.daemonInstance()
+            if let current, Self.isServing(current, now: now, staleAfter: staleAfter) {
+                throw AppError.failure(
+                    "workspace \(workspace.root) is served by pid \(current.pid)\(current.host == identity.host ? "" : " on \(current.host)") since \(ISO8601.format(current.startedAt, in: .current))"
+                )
+            }
+            if try await store.claimDaemon(mine, ifCurrentIs: current?.id) { return mine }
+        }
+        throw AppError.failure("workspace \(workspace.root) is being claimed by another daemon right now")
+    }
+}
+
+/// Writes the daemon's liveness heartbeat to the store every few seconds, and stops the daemon if
+/// another process has taken the workspace over.
+struct HeartbeatService: Service {
+    let store: any Store
+    let instanceID: String
+    let interval: TimeInterval
+    let clock: any WallClock
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await clock.sleep(until: clock.now().addingTimeInterval(interval))
+                } catch {
+                    return  // cancelled: the daemon is stopping
+                }
+                guard try await store.heartbeatDaemon(instanceID, at: clock.now()) else {
+                    throw AppError.failure("another process took this workspace over; stopping")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+public import NightshiftCore
+import NightshiftSQLite
+
+/// Opens the store of a workspace.
+public enum StoreFactory {
+    /// The workspace's embedded SQLite store (`nightshift.sqlite`), created if missing.
+    public static func open(_ workspace: Workspace) throws -> any Store {
+        do {
+            return try SQLiteStore.sqlite(path: workspace.storePath)
+        } catch {
+            throw AppError.failure("cannot open the store \(workspace.storePath): \(error)")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import AsyncHTTPClient
+public import Foundation
+public import Logging
+public import NightshiftCore
+import NightshiftExec
+
+/// Executes job actions for one workspace: commands through ``CommandExecutor``, webhooks through
+/// ``WebhookExecutor``. It builds each child's environment from the allow-list and resolves
+/// `env:NAME` secrets, which it also hands over for redaction.
+public struct WorkspaceExecutor: ActionExecutor {
+    let workspace: Workspace
+    let environment: [String: String]
+    let commands: CommandExecutor
+    let webhooks: WebhookExecutor
+
+    public init(workspace: Workspace, settings: WorkspaceSettings, environment: [String: String], logger: Logger) {
+        self.workspace = workspace
+        self.environment = environment
+        var configuration = CommandExecutor.Configuration()
+        configuration.logCap = settings.runLogLimit
+        self.commands = CommandExecutor(configuration: configuration, logger: logger)
+        self.webhooks = WebhookExecutor(httpClient: HTTPClient.shared, logger: logger)
+    }
+
+    public func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
+        switch action {
+        case .command(let command):
+            let result = await commands.run(
+                commandSpec(command, extra: context.runEnvironment, timeout: context.job.timeout, logPath: context.logPath),
+                onSpawn: context.onSpawn
+            )
+            return ActionResult(
+                succeeded: result.exitedSuccessfully,
+                exitStatus: result.exitStatus.map(Int.init),
+                error: result.exitedSuccessfully ? nil : result.summary,
+                output: result.stdout,
+                excerpt: result.excerpt,
+                cancelled: result.cancelled
+            )
+        case .webhook(let webhook):
+            let body = webhook.body.map { Data($0.utf8) } ?? defaultBody(context)
+            guard let spec = webhookSpec(webhook, body: body, timeout: context.job.timeout ?? .seconds(30)) else {
+                return ActionResult(succeeded: false, error: "the webhook's URL or a header refers to an unset environment variable")
+            }
+            let result = await webhooks.send(spec)
+            appendLog(context.logPath, "\(webhook.method) \(webhook.url) → \(result.statusCode.map(String.init) ?? "no response")\n\(result.body)\n")
+            return ActionResult(
+                succeeded: result.succeeded,
+                exitStatus: result.statusCode,
+                error: result.succeeded ? nil : (result.error ?? "HTTP status \(result.statusCode ?? 0)"),
+                output: result.body,
+                excerpt: result.excerpt,
+                cancelled: Task.isCancelled
+            )
+        }
+    }
+
+    /// The secrets this workspace's environment holds for `env:` references, for redaction.
+    var secrets: [String] {
+        environment.values.filter { $0.count >= 4 }
+    }
+
+    func commandSpec(_ command: CommandAction, extra: [String: String], timeout: Duration?, logPath: String) -> CommandSpec {
+        var env: [String: String] = [:]
+        env["PATH"] = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        if let home = environment["HOME"] { env["HOME"] = home }
+        for name in command.environment {
+            if let value = environment[name] { env[name] = value }
+        }
+        env.merge(extra) { _, new in new }
+        let cwd = command.workingDirectory.map(workspace.resolvePath) ?? workspace.root
+        let passed = command.environment.compactMap { environment[$0] }
+        return CommandSpec(
+            program: command.program.exec, workingDirectory: cwd, environment: env, timeout: timeout,
+            logPath: logPath, redactions: redactions(excluding: passed)
+        )
+    }
+
+    /// Values of the daemon's environment that look like credentials, minus those the job may see
+    /// anyway (a child that prints its own allow-listed variable shows it in its own log).
+    private func redactions(excluding allowed: [String]) -> [String] {
+        let words = ["TOKEN", "SECRET", "KEY", "PASSWORD", "PASS", "CREDENTIAL", "AUTH", "PRIVATE"]
+        return environment
+            .filter { name, value in value.count >= 6 && words.contains { name.uppercased().contains($0) } }
+            .map(\.value)
+            .filter { !allowed.contains($0) }
+    }
+
+    func webhookSpec(_ webhook: WebhookAction, body: Data, timeout: Duration) -> WebhookSpec? {
+        guard let url = webhook.url.resolve(in: environment) else { return nil }
+        var headers: [String: String] = ["Content-Type": "application/json"]
+        var secrets: [String] = []
+        for (name, value) in webhook.headers {
+            guard let resolved = value.resolve(in: environment) else { return nil }
+            headers[name] = resolved
+            if case .environment = value { secrets.append(resolved) }
+        }
+        if case .environment = webhook.url { secrets.append(url) }
+        return WebhookSpec(url: url, method: webhook.method, headers: headers, body: body, timeout: timeout, redactions: secrets + redactions(excluding: []))
+    }
+
+    private func defaultBody(_ context: ActionContext) -> Data {
+        let run = context.run
+        let object: [String: String] = [
+            "job": run.job, "run_id": run.id, "slot": ISO8601.format(run.slot, in: context.job.timeZone),
+            "trigger": run.trigger.rawValue, "attempt": String(run.attempt),
+        ]
+        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+    }
+
+    private func appendLog(_ path: String, _ text: String) {
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        if let handle = FileHandle(forWritingAtPath: path) ?? {
+            FileManager.default.createFile(atPath: path, contents: nil)
+            return FileHandle(forWritingAtPath: path)
+        }() {
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        }
+    }
+}
+
+extension CommandAction.Program {
+    var exec: CommandSpec.Program {
+        switch self {
+        case .argv(let argv): .argv(argv)
+        case .shell(let line): .shell(line)
+        }
+    }
+}

@@ -1,0 +1,115 @@
+public import Foundation
+
+/// Reads `nightshift.toml` into a ``WorkspaceConfiguration``, reporting every problem with its
+/// line and column rather than stopping at the first.
+public enum ConfigLoader {
+    /// Loads and validates the file at `path`. Throws ``ConfigError`` listing every problem.
+    ///
+    /// - Parameter environment: used to warn about `env:NAME` references to unset variables.
+    public static func load(path: String, displayName: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> WorkspaceConfiguration {
+        let file = displayName ?? (path as NSString).lastPathComponent
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw .unreadable(file, reason: (error as NSError).localizedDescription)
+        }
+        let (configuration, diagnostics) = parse(text, file: file, environment: environment)
+        guard let configuration else { throw ConfigError(diagnostics: diagnostics) }
+        return configuration
+    }
+
+    /// Parses configuration text. Returns the configuration when there is no error, and every
+    /// diagnostic (errors and warnings) in file order.
+    public static func parse(_ text: String, file: String, environment: [String: String] = [:]) -> (WorkspaceConfiguration?, [ConfigDiagnostic]) {
+        let sink = DiagnosticSink(file: file)
+        let root: TOMLTable
+        do {
+            root = try TOMLParser.parse(text)
+        } catch {
+            sink.add(error.message, at: error.location)
+            return (nil, sink.diagnostics)
+        }
+        let reader = TableReader(root, path: "", sink: sink)
+        var configuration = WorkspaceConfiguration()
+        if let workspace = reader.subtable("workspace") {
+            configuration.settings = readSettings(workspace)
+        }
+        if let notifiers = reader.subtable("notifiers") {
+            for entry in notifiers.table.entries {
+                guard let table = notifiers.subtable(entry.key) else { continue }
+                if let notifier = readNotifier(entry.key, table, keyLocation: entry.keyLocation) {
+                    configuration.notifiers.append(notifier)
+                }
+            }
+            notifiers.finish(known: [])
+        }
+        if let jobs = reader.subtable("jobs") {
+            for entry in jobs.table.entries {
+                guard let table = jobs.subtable(entry.key) else { continue }
+                if let job = JobReader(table, name: entry.key, keyLocation: entry.keyLocation, defaults: configuration.settings).read() {
+                    configuration.jobs.append(job)
+                }
+            }
+            jobs.finish(known: [])
+        }
+        reader.finish(known: ["workspace", "jobs", "notifiers"])
+        checkEnvironmentReferences(root, sink: sink, environment: environment)
+        let sorted = sink.diagnostics.sorted { $0.location < $1.location }
+        configuration.warnings = sorted.filter { $0.severity == .warning }
+        return (sink.hasErrors ? nil : configuration, sorted)
+    }
+
+    private static func readSettings(_ table: TableReader) -> WorkspaceSettings {
+        var settings = WorkspaceSettings()
+        settings.name = table.string("name")?.0
+        if let (zone, location) = table.string("time_zone") {
+            do { settings.timeZone = try TimeZones.named(zone) } catch { table.error("workspace.time_zone: \(error.message)", at: location) }
+        }
+        if let (count, location) = table.int("max_concurrent") {
+            if count < 1 { table.error("workspace.max_concurrent must be at least 1, found \(count)", at: location) } else { settings.maxConcurrent = count }
+        }
+        if let grace = table.duration("shutdown_grace") { settings.shutdownGrace = grace }
+        if let late = table.duration("late_after") { settings.lateAfter = late }
+        if let (bytes, location) = table.int("run_log_limit") {
+            if bytes < 1024 { table.error("workspace.run_log_limit must be at least 1024 bytes, found \(bytes)", at: location) } else { settings.runLogLimit = bytes }
+        }
+        table.finish(known: ["name", "time_zone", "max_concurrent", "shutdown_grace", "late_after", "run_log_limit"])
+        return settings
+    }
+
+    private static func readNotifier(_ name: String, _ table: TableReader, keyLocation: SourceLocation) -> NotifierDeclaration? {
+        let hasWebhook = table.has("webhook"), hasCommand = table.has("command")
+        var result: NotifierDeclaration?
+        if hasWebhook == hasCommand {
+            table.error("notifier \"\(name)\" needs exactly one of webhook = \"URL\" or command = [...]", at: keyLocation)
+            _ = table.node("webhook"); _ = table.node("command")
+        } else if hasWebhook, let (url, location) = table.string("webhook") {
+            let headers = ActionReader.headers(table)
+            ActionReader.checkURL(url, at: location, table: table)
+            result = NotifierDeclaration(name: name, kind: .webhook(WebhookAction(url: SecretValue(parsing: url), headers: headers)))
+        } else if hasCommand, let command = ActionReader.command(table) {
+            result = NotifierDeclaration(name: name, kind: .command(command))
+        }
+        table.finish(known: ["webhook", "headers", "command", "cwd", "env"])
+        return result
+    }
+
+    /// Warns about `env:NAME` references whose variable is unset in this environment.
+    private static func checkEnvironmentReferences(_ table: TOMLTable, sink: DiagnosticSink, environment: [String: String]) {
+        guard !environment.isEmpty else { return }
+        func visit(_ node: TOMLNode) {
+            switch node.value {
+            case .string(let text) where text.hasPrefix("env:"):
+                let name = String(text.dropFirst(4))
+                if environment[name] == nil {
+                    sink.add("environment variable \(name) is not set here; the daemon must have it", at: node.location, severity: .warning)
+                }
+            case .array(let items): items.forEach(visit)
+            case .table(let table): table.entries.forEach { visit($0.node) }
+            default: break
+            }
+        }
+        table.entries.forEach { visit($0.node) }
+    }
+}

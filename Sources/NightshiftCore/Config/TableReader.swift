@@ -1,0 +1,135 @@
+public import Foundation
+
+/// Reads typed values out of a TOML table while collecting diagnostics: wrong types, bad values,
+/// and — when ``finish()`` is called — every key that nothing asked for (an unknown key).
+final class TableReader {
+    let table: TOMLTable
+    let path: String
+    private let sink: DiagnosticSink
+    private var used: Set<String> = []
+
+    init(_ table: TOMLTable, path: String, sink: DiagnosticSink) {
+        self.table = table
+        self.path = path
+        self.sink = sink
+    }
+
+    var location: SourceLocation { table.location }
+
+    func has(_ key: String) -> Bool { table[key] != nil }
+
+    func node(_ key: String) -> TOMLNode? {
+        used.insert(key)
+        return table[key]
+    }
+
+    func error(_ message: String, at location: SourceLocation) {
+        sink.add(message, at: location)
+    }
+
+    func warning(_ message: String, at location: SourceLocation) {
+        sink.add(message, at: location, severity: .warning)
+    }
+
+    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    private func expect<T>(_ key: String, _ type: String, _ extract: (TOMLNode) -> T?) -> (T, SourceLocation)? {
+        guard let node = node(key) else { return nil }
+        guard let value = extract(node) else {
+            error("\(name(key)) must be \(type), found \(Self.article(node.typeName))", at: node.location)
+            return nil
+        }
+        return (value, node.location)
+    }
+
+    func string(_ key: String) -> (String, SourceLocation)? { expect(key, "a string") { $0.string } }
+    func int(_ key: String) -> (Int, SourceLocation)? { expect(key, "an integer") { $0.int } }
+    func bool(_ key: String) -> (Bool, SourceLocation)? { expect(key, "true or false") { $0.bool } }
+    func subtable(_ key: String) -> TableReader? {
+        expect(key, "a table") { $0.table }.map { TableReader($0.0, path: name(key), sink: sink) }
+    }
+
+    func stringArray(_ key: String) -> ([String], SourceLocation)? {
+        guard let (items, location) = expect(key, "an array of strings", { $0.array }) else { return nil }
+        var strings: [String] = []
+        for item in items {
+            guard let string = item.string else {
+                error("\(name(key)) must contain only strings, found \(Self.article(item.typeName))", at: item.location)
+                return nil
+            }
+            strings.append(string)
+        }
+        return (strings, location)
+    }
+
+    /// A duration such as "30s", "15m", "2h", "1d".
+    func duration(_ key: String) -> Duration? {
+        guard let (text, location) = string(key) else { return nil }
+        do {
+            return try DurationParser.parse(text)
+        } catch {
+            self.error("\(name(key)): \(error.message)", at: location)
+            return nil
+        }
+    }
+
+    /// One of the allowed words.
+    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
+        guard let (text, location) = string(key) else { return nil }
+        guard let value = T(rawValue: text) else {
+            let allowed = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+            error("\(name(key)) must be one of \(allowed), found \"\(text)\"", at: location)
+            return nil
+        }
+        return value
+    }
+
+    /// Reports every key of the table that was never read.
+    func finish(known: [String]? = nil) {
+        for entry in table.entries where !used.contains(entry.key) {
+            let hint = Self.suggestion(for: entry.key, among: known ?? Array(used)).map { " (did you mean \"\($0)\"?)" } ?? ""
+            error("unknown key \"\(name(entry.key))\"\(hint)", at: entry.keyLocation)
+        }
+    }
+
+    static func article(_ typeName: String) -> String {
+        let vowel = typeName.first.map { "aeiou".contains($0) } ?? false
+        return (vowel ? "an " : "a ") + typeName
+    }
+
+    /// The closest known key within two edits, for typos.
+    static func suggestion(for key: String, among known: [String]) -> String? {
+        known.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
+    }
+}
+
+/// Collects diagnostics for one file.
+final class DiagnosticSink {
+    let file: String
+    private(set) var diagnostics: [ConfigDiagnostic] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func add(_ message: String, at location: SourceLocation, severity: ConfigDiagnostic.Severity = .error) {
+        diagnostics.append(ConfigDiagnostic(file: file, location: location, message: message, severity: severity))
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}

@@ -1,0 +1,54 @@
+public import Foundation
+
+/// Everything `nightshift.toml` declares.
+public struct WorkspaceConfiguration: Sendable {
+    public var settings: WorkspaceSettings
+    /// Jobs in file order.
+    public var jobs: [Job]
+    public var notifiers: [NotifierDeclaration]
+    /// Warnings that do not stop the workspace from running (an unset `env:` variable).
+    public var warnings: [ConfigDiagnostic]
+
+    public init(settings: WorkspaceSettings = .init(), jobs: [Job] = [], notifiers: [NotifierDeclaration] = [], warnings: [ConfigDiagnostic] = []) {
+        self.settings = settings
+        self.jobs = jobs
+        self.notifiers = notifiers
+        self.warnings = warnings
+    }
+
+    /// The job with this name.
+    public func job(named name: String) -> Job? { jobs.first { $0.name == name } }
+}
+
+/// The `[workspace]` table.
+public struct WorkspaceSettings: Sendable, Hashable {
+    /// A display name for reports and alerts.
+    public var name: String?
+    /// The default zone of jobs and of the journal's days.
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    /// Most runs executing at once.
+    public var maxConcurrent: Int = 4
+    /// How long running jobs may take to finish after SIGTERM/SIGINT.
+    public var shutdownGrace: Duration = .seconds(30)
+    /// Cap on one run's log file, in bytes.
+    public var runLogLimit: Int = 1 << 20
+    /// A slot found later than this counts as missed.
+    public var lateAfter: Duration = .seconds(60)
+
+    public init() {}
+}
+
+/// A `[notifiers.NAME]` table: where alerts go.
+public struct NotifierDeclaration: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        case webhook(WebhookAction)
+        case command(CommandAction)
+    }
+    public var name: String
+    public var kind: Kind
+
+    public init(name: String, kind: Kind) {
+        self.name = name
+        self.kind = kind
+    }
+}

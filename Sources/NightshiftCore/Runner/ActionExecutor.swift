@@ -1,0 +1,60 @@
+public import Foundation
+
+/// Performs a job's action: runs the command, sends the webhook. Implemented outside the core
+/// (`NightshiftExec`), so that the core never spawns a process or opens a socket itself.
+public protocol ActionExecutor: Sendable {
+    /// Executes the action to completion. Never throws: every failure is described in the result.
+    /// When the calling task is cancelled the action is stopped and `cancelled` is set.
+    func execute(_ action: JobAction, context: ActionContext) async -> ActionResult
+}
+
+/// What an executor knows about the run it executes.
+public struct ActionContext: Sendable {
+    public var run: RunRecord
+    public var job: Job
+    /// Where the action's output is written (`logs/runs/RUN_ID.log`).
+    public var logPath: String
+    /// `NIGHTSHIFT_*` variables describing the run, given to commands on top of the allow-list.
+    public var runEnvironment: [String: String]
+    /// Called with the child's pid once a process runs, so it can be recorded durably.
+    public var onSpawn: @Sendable (Int32) async -> Void
+
+    public init(
+        run: RunRecord,
+        job: Job,
+        logPath: String,
+        runEnvironment: [String: String],
+        onSpawn: @escaping @Sendable (Int32) async -> Void = { _ in }
+    ) {
+        self.run = run
+        self.job = job
+        self.logPath = logPath
+        self.runEnvironment = runEnvironment
+        self.onSpawn = onSpawn
+    }
+}
+
+/// How an action went, before the success check.
+public struct ActionResult: Sendable, Hashable {
+    /// Exit status 0, or an HTTP 2xx.
+    public var succeeded: Bool
+    /// The exit status, or the HTTP status.
+    public var exitStatus: Int?
+    /// Why it did not succeed, in one sentence (timeout, signal, launch failure, status code).
+    public var error: String?
+    /// The output the success check reads (stdout, or the response body).
+    public var output: String
+    /// The last lines of output for the run record.
+    public var excerpt: String
+    /// The action was stopped because the run was cancelled (daemon shutdown).
+    public var cancelled: Bool
+
+    public init(succeeded: Bool, exitStatus: Int? = nil, error: String? = nil, output: String = "", excerpt: String = "", cancelled: Bool = false) {
+        self.succeeded = succeeded
+        self.exitStatus = exitStatus
+        self.error = error
+        self.output = output
+        self.excerpt = excerpt
+        self.cancelled = cancelled
+    }
+}

@@ -1,0 +1,124 @@
+public import Foundation
+import Logging
+
+extension Runner {
+    /// Executes a run this process has claimed, records how it ended, and schedules what follows
+    /// (a retry, an alert). Returns the run as finished, or nil if another process took it over.
+    public func perform(claimed run: RunRecord) async -> RunRecord? {
+        let metadata: Logger.Metadata = ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"]
+        guard let job = jobs[run.job] else {
+            return await finish(run, job: nil, state: .failed, error: "job \(run.job) is no longer declared in nightshift.toml")
+        }
+        logger.info("run started", metadata: metadata)
+        let context = ActionContext(
+            run: run,
+            job: job,
+            logPath: "\(configuration.runLogDirectory)/\(run.id).log",
+            runEnvironment: runEnvironment(run, job: job),
+            onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
+        )
+        let result = await executor.execute(job.action, context: context)
+        if result.cancelled || Task.isCancelled {
+            let reason = "interrupted: the daemon stopped before the run finished"
+            _ = try? await store.interruptRun(run.id, reason: reason, at: clock.now())
+            return await afterEnd(run, job: job, state: .interrupted, error: reason, exitStatus: result.exitStatus, excerpt: result.excerpt)
+        }
+        var state = RunState.succeeded
+        var error = result.error
+        if !result.succeeded {
+            state = .failed
+        } else if let check = job.successIf {
+            let verdict = check.evaluate(result.output)
+            if !verdict.passed {
+                state = .failed
+                error = "success check failed: \(verdict.reason ?? check.description)"
+            }
+        }
+        return await finish(run, job: job, state: state, error: error, exitStatus: result.exitStatus, excerpt: result.excerpt)
+    }
+
+    private func finish(
+        _ run: RunRecord, job: Job?, state: RunState, error: String?, exitStatus: Int? = nil, excerpt: String? = nil
+    ) async -> RunRecord? {
+        let outcome = RunOutcome(state: state, finishedAt: clock.now(), exitStatus: exitStatus, error: error, excerpt: excerpt)
+        do {
+            guard try await store.finishRun(run.id, owner: owner.description, outcome: outcome) else {
+                logger.warning("run was taken over by another process; its outcome is dropped", metadata: ["nightshift.run.id": "\(run.id)"])
+                return nil
+            }
+        } catch {
+            logger.error("could not record the run's outcome", metadata: ["nightshift.run.id": "\(run.id)", "nightshift.error": "\(error)"])
+            return nil
+        }
+        return await afterEnd(run, job: job, state: state, error: error, exitStatus: exitStatus, excerpt: excerpt)
+    }
+
+    /// Journal, retry and alert bookkeeping for a run that reached a final state.
+    func afterEnd(
+        _ run: RunRecord, job: Job?, state: RunState, error: String?, exitStatus: Int?, excerpt: String?
+    ) async -> RunRecord? {
+        let ended = (try? await store.run(run.id)) ?? nil
+        var record = ended ?? run
+        record.state = state
+        logger.info(
+            "run ended",
+            metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)", "nightshift.run.state": "\(state)"]
+        )
+        if let journal {
+            do { try journal.record(run: record) } catch { logger.error("journal write failed", metadata: ["nightshift.error": "\(error)"]) }
+        }
+        guard let job else { return record }
+        var final = true
+        if state == .failed || state == .interrupted, run.attempt < job.retry.attempts {
+            let now = clock.now()
+            let delay = job.retry.delay(afterAttempt: run.attempt)
+            let retry = RunRecord(
+                job: run.job, slot: run.slot, slotKey: run.slotKey, trigger: .retry, state: .pending,
+                attempt: run.attempt + 1, createdAt: now, notBefore: now.addingTimeInterval(delay.inSeconds)
+            )
+            if (try? await store.insertRun(retry)) == true {
+                final = false
+                logger.info(
+                    "retry scheduled",
+                    metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(retry.id)", "nightshift.run.attempt": "\(retry.attempt)"]
+                )
+                await wakeup.signal()
+            }
+        }
+        if final {
+            await alerter.runEnded(record, job: job, at: clock.now())
+        }
+        return record
+    }
+
+    func runEnvironment(_ run: RunRecord, job: Job) -> [String: String] {
+        [
+            "NIGHTSHIFT_RUN_ID": run.id,
+            "NIGHTSHIFT_JOB": run.job,
+            "NIGHTSHIFT_SLOT": ISO8601.format(run.slot, in: job.timeZone),
+            "NIGHTSHIFT_ATTEMPT": String(run.attempt),
+            "NIGHTSHIFT_TRIGGER": run.trigger.rawValue,
+            "NIGHTSHIFT_IDEMPOTENCY_KEY": "\(run.job):\(run.slotKey)",
+            "NIGHTSHIFT_WORKSPACE": configuration.workspacePath,
+        ]
+    }
+
+    /// Finds runs left `running` by a process that no longer exists, stops their children, records
+    /// them `interrupted` and applies their retry policy. The daemon calls it at start and then
+    /// on every pass, so a killed CLI's manual run does not stay `running` forever.
+    public func reapOrphans() async throws {
+        for run in try await store.runs(RunQuery(states: [.running], limit: 1000)) {
+            guard run.owner != owner.description else { continue }
+            let owner = run.owner.flatMap(ProcessIdentity.init(owner:))
+            // A previous daemon of this workspace on another host is gone too: we hold the workspace now.
+            if let owner, owner.isAlive, owner.host == self.owner.host { continue }
+            if let pid = run.childPID, ProcessIdentity.isAlive(pid: pid) {
+                ProcessIdentity.signalGroup(pid, SIGKILL)
+            }
+            let reason = "interrupted: the process running it (\(run.owner ?? "unknown")) died"
+            guard try await store.interruptRun(run.id, reason: reason, at: clock.now()) else { continue }
+            logger.info("orphaned run interrupted", metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"])
+            _ = await afterEnd(run, job: jobs[run.job], state: .interrupted, error: reason, exitStatus: nil, excerpt: run.excerpt)
+        }
+    }
+}

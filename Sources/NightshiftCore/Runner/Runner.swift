@@ -1,0 +1,134 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Executes pending runs: claims them from the store (at most `maxConcurrent` at once), hands the
+/// action to the executor, checks success, records the outcome, schedules retries and alerts.
+///
+/// On graceful shutdown it stops claiming, lets running actions finish for up to `shutdownGrace`,
+/// then stops the rest and records them `interrupted`.
+public actor Runner: Service {
+    /// Tunables of the runner.
+    public struct Configuration: Sendable {
+        /// Most runs executing at once, across all jobs.
+        public var maxConcurrent: Int = 4
+        /// How long in-flight runs may take to finish after SIGTERM/SIGINT.
+        public var shutdownGrace: TimeInterval = 30
+        /// How often to look for runs queued by other processes (CLI) and reap their orphans.
+        public var pollInterval: TimeInterval = 5
+        /// Where run logs go: `DIR/RUN_ID.log`.
+        public var runLogDirectory: String = "logs/runs"
+        /// The workspace folder, given to commands as `NIGHTSHIFT_WORKSPACE`.
+        public var workspacePath: String = "."
+        public init() {}
+    }
+
+    let jobs: [String: Job]
+    let store: any Store
+    let executor: any ActionExecutor
+    let alerter: Alerter
+    let journal: Journal?
+    let clock: any WallClock
+    let owner: ProcessIdentity
+    let configuration: Configuration
+    let logger: Logger
+    /// Signal it when runs were queued.
+    public nonisolated let wakeup: Wakeup
+    private let drained = Wakeup()
+    private var active = 0
+    private var draining = false
+
+    public init(
+        jobs: [Job],
+        store: any Store,
+        executor: any ActionExecutor,
+        notifiers: [any Notifier] = [],
+        journal: Journal?,
+        clock: any WallClock = SystemWallClock(),
+        owner: ProcessIdentity,
+        wakeup: Wakeup = Wakeup(),
+        configuration: Configuration = .init(),
+        logger: Logger
+    ) {
+        self.jobs = Dictionary(jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.store = store
+        self.executor = executor
+        self.alerter = Alerter(store: store, notifiers: notifiers, logger: logger)
+        self.journal = journal
+        self.clock = clock
+        self.owner = owner
+        self.wakeup = wakeup
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            await withGracefulShutdownHandler {
+                while !self.draining, !Task.isCancelled {
+                    do {
+                        try await self.reapOrphans()
+                        for run in try await self.claimDue() {
+                            group.addTask { await self.execute(run) }
+                        }
+                    } catch {
+                        self.logger.error("runner pass failed", metadata: ["nightshift.error": "\(error)"])
+                    }
+                    await self.wakeup.wait(until: await self.nextDeadline(), clock: self.clock)
+                }
+            } onGracefulShutdown: {
+                Task { await self.beginDraining() }
+            }
+            await drain(group: &group)
+        }
+        logger.info("runner stopped")
+    }
+
+    private func beginDraining() async {
+        draining = true
+        await wakeup.signal()
+    }
+
+    private func drain(group: inout DiscardingTaskGroup) async {
+        let deadline = clock.now().addingTimeInterval(configuration.shutdownGrace)
+        if active > 0 {
+            logger.info("waiting for running jobs", metadata: ["nightshift.runs.active": "\(active)"])
+        }
+        while active > 0, clock.now() < deadline, !Task.isCancelled {
+            await drained.wait(until: deadline, clock: clock)
+        }
+        if active > 0 {
+            logger.info("shutdown grace over, stopping running jobs", metadata: ["nightshift.runs.active": "\(active)"])
+            group.cancelAll()
+        }
+    }
+
+    private func nextDeadline() async -> Date {
+        let poll = clock.now().addingTimeInterval(configuration.pollInterval)
+        guard let pending = try? await store.nextPendingRunTime() else { return poll }
+        return min(pending, poll)
+    }
+
+    /// Claims as many due runs as there is room for.
+    func claimDue() async throws -> [RunRecord] {
+        let room = configuration.maxConcurrent - active
+        guard room > 0, !draining else { return [] }
+        let now = clock.now()
+        var claimed: [RunRecord] = []
+        for candidate in try await store.dueRuns(at: now, limit: room * 4) where claimed.count < room {
+            let exclusive = jobs[candidate.job]?.overlap != .allow
+            if let run = try await store.claimRun(candidate.id, owner: owner.description, at: now, exclusive: exclusive) {
+                claimed.append(run)
+                active += 1
+            }
+        }
+        return claimed
+    }
+
+    private func execute(_ run: RunRecord) async {
+        _ = await perform(claimed: run)
+        active -= 1
+        await drained.signal()
+        await wakeup.signal()
+    }
+}

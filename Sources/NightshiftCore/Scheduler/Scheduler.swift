@@ -1,0 +1,128 @@
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Turns schedules into runs: at each due slot it records a pending run (or a `skipped`/`missed`
+/// record) in the store, then wakes the runner. It never executes anything itself.
+///
+/// Between passes it sleeps until the next slot of any job (or `maxSleep`, to notice clock jumps
+/// and sleeps of the machine), so an idle daemon does no work.
+public actor Scheduler: Service {
+    /// Tunables of the scheduler.
+    public struct Configuration: Sendable {
+        /// See ``SlotPlanner/lateAfter``.
+        public var lateAfter: TimeInterval = 60
+        /// The longest sleep between passes.
+        public var maxSleep: TimeInterval = 60
+        public init() {}
+    }
+
+    private let jobs: [Job]
+    private let store: any Store
+    private let clock: any WallClock
+    private let configuration: Configuration
+    private let logger: Logger
+    private let runnerWakeup: Wakeup
+    /// Signal it to make the scheduler look again now (jobs paused or resumed).
+    public nonisolated let wakeup = Wakeup()
+    private var startedAt: Date?
+
+    public init(
+        jobs: [Job],
+        store: any Store,
+        clock: any WallClock = SystemWallClock(),
+        runnerWakeup: Wakeup,
+        configuration: Configuration = .init(),
+        logger: Logger
+    ) {
+        self.jobs = jobs
+        self.store = store
+        self.clock = clock
+        self.runnerWakeup = runnerWakeup
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await fireOnStart()
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                var next: Date?
+                do {
+                    next = try await self.tick()
+                } catch {
+                    // A store error (disk full, locked too long) must not stop the daemon: the slots
+                    // stay due and the next pass records them.
+                    self.logger.info("scheduler pass failed", metadata: ["nightshift.error": "\(error)"])
+                    next = self.clock.now().addingTimeInterval(5)
+                }
+                let cap = self.clock.now().addingTimeInterval(self.configuration.maxSleep)
+                await self.wakeup.wait(until: min(next ?? cap, cap), clock: self.clock)
+            }
+        }
+        logger.info("scheduler stopped")
+    }
+
+    /// Records one run for every `on_start` job; call once per daemon start.
+    public func fireOnStart() async throws {
+        let now = clock.now()
+        startedAt = now
+        var queued = false
+        for job in jobs where job.schedule == .onStart {
+            guard let state = try await store.jobState(job.name), !state.paused, !state.retired else { continue }
+            let run = RunRecord(job: job.name, slot: now, trigger: .schedule, state: .pending, createdAt: now)
+            queued = try await store.insertRun(run) || queued
+        }
+        if queued { await runnerWakeup.signal() }
+    }
+
+    /// One pass over all jobs at the clock's current time. Returns the next slot of any job.
+    @discardableResult
+    public func tick() async throws -> Date? {
+        let now = clock.now()
+        let planner = SlotPlanner(lateAfter: configuration.lateAfter)
+        var queued = false
+        for job in jobs {
+            guard let state = try await store.jobState(job.name), !state.retired else { continue }
+            if state.paused {
+                // A paused job's slots pass unrecorded: pausing is the operator's decision, not a miss.
+                if let next = job.nextSlot(after: state.cursor), next <= now {
+                    _ = try await store.recordSlots(job: job.name, runs: [], cursor: now)
+                }
+                continue
+            }
+            var cursor = state.cursor
+            while true {
+                let running = try await store.runs(RunQuery(job: job.name, states: [.running], limit: 1)).first
+                guard let plan = planner.plan(job: job, cursor: cursor, now: now, runningRunID: running?.id) else { break }
+                let inserted = try await store.recordSlots(job: job.name, runs: plan.runs, cursor: plan.cursor)
+                report(inserted, job: job)
+                queued = queued || inserted.contains { $0.state == .pending }
+                cursor = plan.cursor
+                if !plan.truncated { break }
+            }
+        }
+        if queued { await runnerWakeup.signal() }
+        return jobs.compactMap { $0.nextSlot(after: now) }.min()
+    }
+
+    private func report(_ runs: [RunRecord], job: Job) {
+        for run in runs {
+            var metadata: Logger.Metadata = [
+                "nightshift.job": "\(job.name)",
+                "nightshift.run.id": "\(run.id)",
+                "nightshift.run.slot": "\(ISO8601.format(run.slot, in: job.timeZone))",
+            ]
+            switch run.state {
+            case .missed:
+                metadata["nightshift.reason"] = "\(run.error ?? "")"
+                logger.info("slot missed", metadata: metadata)
+            case .skipped:
+                logger.info("slot skipped", metadata: metadata)
+            default:
+                metadata["nightshift.run.trigger"] = "\(run.trigger)"
+                logger.debug("slot due", metadata: metadata)
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+public import Foundation
+
+/// A store that lives in memory only: for tests and for simulating a night in a test clock.
+public actor MemoryStore: Store {
+    private var daemon: DaemonInstance?
+    private var jobs: [String: JobState] = [:]
+    private var runsByID: [String: RunRecord] = [:]
+    private var alertList: [AlertRecord] = []
+
+    public init() {}
+
+    public func migrate() async throws {}
+
+    public func daemonInstance() async throws -> DaemonInstance? { daemon }
+
+    public func claimDaemon(_ instance: DaemonInstance, ifCurrentIs expectedID: String?) async throws -> Bool {
+        guard daemon?.id == expectedID else { return false }
+        daemon = instance
+        return true
+    }
+
+    public func heartbeatDaemon(_ instanceID: String, at now: Date) async throws -> Bool {
+        guard daemon?.id == instanceID, daemon?.stoppedAt == nil else { return false }
+        daemon?.heartbeatAt = now
+        return true
+    }
+
+    public func releaseDaemon(_ instanceID: String, at now: Date) async throws {
+        guard daemon?.id == instanceID else { return }
+        daemon?.stoppedAt = now
+    }
+
+    public func syncJobs(_ names: [String], at now: Date) async throws {
+        let declared = Set(names)
+        for name in names where jobs[name] == nil {
+            jobs[name] = JobState(name: name, cursor: now)
+        }
+        for name in jobs.keys {
+            jobs[name]?.retired = !declared.contains(name)
+        }
+    }
+
+    public func jobStates() async throws -> [JobState] {
+        jobs.values.sorted { $0.name < $1.name }
+    }
+
+    public func jobState(_ name: String) async throws -> JobState? { jobs[name] }
+
+    public func setPaused(_ name: String, _ paused: Bool) async throws -> Bool {
+        guard jobs[name] != nil else { return false }
+        jobs[name]?.paused = paused
+        return true
+    }
+
+    public func updateAlertState(_ name: String, _ alert: AlertState) async throws {
+        jobs[name]?.alert = alert
+    }
+
+    public func recordSlots(job: String, runs: [RunRecord], cursor: Date) async throws -> [RunRecord] {
+        var inserted: [RunRecord] = []
+        for run in runs where insert(run) {
+            inserted.append(run)
+        }
+        jobs[job]?.cursor = cursor
+        return inserted
+    }
+
+    public func insertRun(_ run: RunRecord) async throws -> Bool { insert(run) }
+
+    private func insert(_ run: RunRecord) -> Bool {
+        let clash = runsByID.values.contains {
+            $0.job == run.job && $0.slotKey == run.slotKey && $0.attempt == run.attempt
+        }
+        guard !clash, runsByID[run.id] == nil else { return false }
+        runsByID[run.id] = run
+        return true
+    }
+
+    public func dueRuns(at now: Date, limit: Int) async throws -> [RunRecord] {
+        Array(
+            runsByID.values
+                .filter { $0.state == .pending && $0.notBefore <= now }
+                .sorted { ($0.notBefore, $0.id) < ($1.notBefore, $1.id) }
+                .prefix(limit)
+        )
+    }
+
+    public func nextPendingRunTime() async throws -> Date? {
+        runsByID.values.filter { $0.state == .pending }.map(\.notBefore).min()
+    }
+
+    public func claimRun(_ id: String, owner: String, at now: Date, exclusive: Bool) async throws -> RunRecord? {
+        guard var run = runsByID[id], run.state == .pending else { return nil }
+        if exclusive, runsByID.values.contains(where: { $0.job == run.job && $0.state == .running }) {
+            return nil
+        }
+        run.state = .running
+        run.owner = owner
+        run.startedAt = now
+        runsByID[id] = run
+        return run
+    }
+
+    public func setChildPID(_ id: String, _ pid: Int32?) async throws {
+        runsByID[id]?.childPID = pid
+    }
+
+    public func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool {
+        guard var run = runsByID[id], run.state == .running, run.owner == owner else { return false }
+        run.state = outcome.state
+        run.finishedAt = outcome.finishedAt
+        run.exitStatus = outcome.exitStatus
+        run.error = outcome.error
+        run.excerpt = outcome.excerpt
+        run.childPID = nil
+        runsByID[id] = run
+        return true
+    }
+
+    public func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool {
+        guard var run = runsByID[id], run.state == .running else { return false }
+        run.state = .interrupted
+        run.finishedAt = now
+        run.error = reason
+        runsByID[id] = run
+        return true
+    }
+
+    public func run(_ id: String) async throws -> RunRecord? { runsByID[id] }
+
+    public func runs(_ query: RunQuery) async throws -> [RunRecord] {
+        Array(
+            runsByID.values
+                .filter { query.job == nil || $0.job == query.job }
+                .filter { query.states.isEmpty || query.states.contains($0.state) }
+                .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+                .prefix(query.limit)
+        )
+    }
+
+    public func recordAlert(_ alert: AlertRecord) async throws {
+        alertList.append(alert)
+    }
+
+    public func alerts(job: String?, limit: Int) async throws -> [AlertRecord] {
+        Array(alertList.filter { job == nil || $0.job == job }.reversed().prefix(limit))
+    }
+}

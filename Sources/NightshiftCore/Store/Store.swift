@@ -1,0 +1,175 @@
+public import Foundation
+
+/// Durable state of one workspace. Drivers (in-memory, SQLite, PostgreSQL) own all storage details.
+///
+/// Every method is one atomic step: a driver runs it in one transaction. The guarantees the
+/// scheduler relies on are spelled out per method and checked by `StoreConformance` in
+/// `NightshiftTesting` for every driver.
+public protocol Store: Sendable {
+    /// Creates or upgrades the schema. Idempotent.
+    func migrate() async throws
+
+    // MARK: Scheduler leadership
+
+    /// The daemon instance recorded as serving the workspace, running or stopped, if any.
+    func daemonInstance() async throws -> DaemonInstance?
+    /// Records `instance` as the workspace's daemon if the current record's id is `expectedID`
+    /// (nil: there is no record). Returns false, changing nothing, when someone else got there first.
+    func claimDaemon(_ instance: DaemonInstance, ifCurrentIs expectedID: String?) async throws -> Bool
+    /// Refreshes the liveness heartbeat. Returns false if `instanceID` no longer holds the workspace.
+    func heartbeatDaemon(_ instanceID: String, at now: Date) async throws -> Bool
+    /// Marks the instance stopped (the record stays, so `status` can say since when).
+    func releaseDaemon(_ instanceID: String, at now: Date) async throws
+
+    // MARK: Jobs
+
+    /// Registers the declared jobs: new names get a fresh state whose cursor is `now` (a new job has
+    /// missed nothing), known ones keep theirs, and names no longer declared are marked retired.
+    func syncJobs(_ names: [String], at now: Date) async throws
+    /// The state of every job ever declared, retired ones included, ordered by name.
+    func jobStates() async throws -> [JobState]
+    func jobState(_ name: String) async throws -> JobState?
+    /// Returns false if the job is unknown.
+    func setPaused(_ name: String, _ paused: Bool) async throws -> Bool
+    /// Stores the failure-alert bookkeeping of a job.
+    func updateAlertState(_ name: String, _ alert: AlertState) async throws
+
+    // MARK: Runs
+
+    /// Inserts `runs` for `job`, silently skipping any whose (job, slot key, attempt) already exists,
+    /// and moves the job's cursor to `cursor`, all in one transaction. Returns the runs inserted.
+    func recordSlots(job: String, runs: [RunRecord], cursor: Date) async throws -> [RunRecord]
+    /// Inserts one run. Returns false (and changes nothing) if its (job, slot key, attempt) exists.
+    func insertRun(_ run: RunRecord) async throws -> Bool
+    /// Pending runs whose `notBefore` has come, oldest first.
+    func dueRuns(at now: Date, limit: Int) async throws -> [RunRecord]
+    /// The earliest `notBefore` of any pending run.
+    func nextPendingRunTime() async throws -> Date?
+    /// Moves a pending run to `running` under `owner`. With `exclusive`, only if no other run of the
+    /// same job is running. Returns the claimed run, or nil if it was not pending or the job was busy.
+    func claimRun(_ id: String, owner: String, at now: Date, exclusive: Bool) async throws -> RunRecord?
+    /// Records the child process of a running run.
+    func setChildPID(_ id: String, _ pid: Int32?) async throws
+    /// Ends a running run owned by `owner`. Returns false if the run is not running under that owner
+    /// (a fenced-out process cannot overwrite a run someone else recovered).
+    func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool
+    /// Marks a running run `interrupted`, whoever owns it. Returns false if it was not running.
+    func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool
+    func run(_ id: String) async throws -> RunRecord?
+    /// Runs matching the query, newest first (by creation, then id).
+    func runs(_ query: RunQuery) async throws -> [RunRecord]
+
+    // MARK: Alerts
+
+    func recordAlert(_ alert: AlertRecord) async throws
+    /// Alerts, newest first; all jobs when `job` is nil.
+    func alerts(job: String?, limit: Int) async throws -> [AlertRecord]
+}
+
+/// A filter over runs.
+public struct RunQuery: Sendable, Hashable {
+    public var job: String?
+    public var states: Set<RunState>
+    public var limit: Int
+
+    public init(job: String? = nil, states: Set<RunState> = [], limit: Int = 50) {
+        self.job = job
+        self.states = states
+        self.limit = limit
+    }
+}
+
+/// How a run ended.
+public struct RunOutcome: Sendable, Hashable {
+    public var state: RunState
+    public var finishedAt: Date
+    public var exitStatus: Int?
+    public var error: String?
+    public var excerpt: String?
+
+    public init(state: RunState, finishedAt: Date, exitStatus: Int? = nil, error: String? = nil, excerpt: String? = nil) {
+        self.state = state
+        self.finishedAt = finishedAt
+        self.exitStatus = exitStatus
+        self.error = error
+        self.excerpt = excerpt
+    }
+}
+
+/// The daemon process recorded as serving a workspace.
+public struct DaemonInstance: Sendable, Hashable, Codable {
+    /// Unique per process start.
+    public var id: String
+    public var pid: Int32
+    public var host: String
+    public var startedAt: Date
+    public var heartbeatAt: Date
+    /// Set when the daemon stopped cleanly.
+    public var stoppedAt: Date?
+
+    public init(id: String, pid: Int32, host: String, startedAt: Date, heartbeatAt: Date, stoppedAt: Date? = nil) {
+        self.id = id
+        self.pid = pid
+        self.host = host
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.stoppedAt = stoppedAt
+    }
+}
+
+/// What the store keeps about a declared job between runs.
+public struct JobState: Sendable, Hashable, Codable {
+    public var name: String
+    public var paused: Bool
+    /// The newest slot the scheduler has dealt with (fired, skipped or recorded missed).
+    public var cursor: Date
+    /// True once the job is no longer declared in the configuration.
+    public var retired: Bool
+    public var alert: AlertState
+
+    public init(name: String, paused: Bool = false, cursor: Date, retired: Bool = false, alert: AlertState = .init()) {
+        self.name = name
+        self.paused = paused
+        self.cursor = cursor
+        self.retired = retired
+        self.alert = alert
+    }
+}
+
+/// Failure-alert bookkeeping of one job.
+public struct AlertState: Sendable, Hashable, Codable {
+    public var consecutiveFailures: Int
+    /// When the last failure alert went out.
+    public var lastAlertAt: Date?
+    /// True between a failure alert and the recovery message.
+    public var alerting: Bool
+
+    public init(consecutiveFailures: Int = 0, lastAlertAt: Date? = nil, alerting: Bool = false) {
+        self.consecutiveFailures = consecutiveFailures
+        self.lastAlertAt = lastAlertAt
+        self.alerting = alerting
+    }
+}
+
+/// A failure or recovery alert that was sent (or tried).
+public struct AlertRecord: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable { case failing, recovered }
+    public var id: String
+    public var job: String
+    public var kind: Kind
+    public var runID: String?
+    public var sentAt: Date
+    public var message: String
+    /// Delivery errors, one per notifier that failed; empty when all delivered.
+    public var deliveryErrors: [String]
+
+    public init(id: String = RunID.make(), job: String, kind: Kind, runID: String?, sentAt: Date, message: String, deliveryErrors: [String] = []) {
+        self.id = id
+        self.job = job
+        self.kind = kind
+        self.runID = runID
+        self.sentAt = sentAt
+        self.message = message
+        self.deliveryErrors = deliveryErrors
+    }
+}

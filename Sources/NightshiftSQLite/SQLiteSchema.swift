@@ -1,0 +1,80 @@
+import GRDB
+
+/// The database schema, one named migration per version. Applied migrations never change; a new
+/// version of the schema is a new migration ("v2", …) appended below.
+///
+/// Dates are INTEGER milliseconds since 1970-01-01 UTC; booleans are INTEGER 0/1; enums are their
+/// raw strings; lists are JSON arrays of strings.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    private static let v1 = """
+        -- The daemon serving the workspace: at most one row, replaced by compare-and-swap on instance_id.
+        CREATE TABLE daemon (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            instance_id TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            heartbeat_at INTEGER NOT NULL,
+            stopped_at INTEGER
+        );
+
+        CREATE TABLE jobs (
+            name TEXT PRIMARY KEY NOT NULL,
+            paused INTEGER NOT NULL DEFAULT 0,
+            cursor INTEGER NOT NULL,
+            retired INTEGER NOT NULL DEFAULT 0,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            last_alert_at INTEGER,
+            alerting INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY NOT NULL,
+            job TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            slot_key TEXT NOT NULL,
+            run_trigger TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            not_before INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            exit_status INTEGER,
+            error TEXT,
+            excerpt TEXT,
+            owner TEXT,
+            child_pid INTEGER
+        );
+        -- A slot fires at most once per attempt, however many schedulers insert it.
+        CREATE UNIQUE INDEX runs_slot ON runs (job, slot_key, attempt);
+        -- The ready queue: dueRuns and nextPendingRunTime read only pending rows, in order.
+        CREATE INDEX runs_pending ON runs (not_before, id) WHERE state = 'pending';
+        -- Exclusive claims look for a running run of the same job.
+        CREATE INDEX runs_running ON runs (job) WHERE state = 'running';
+        -- Listings, newest first: per job, and across jobs.
+        CREATE INDEX runs_by_job ON runs (job, created_at, id);
+        CREATE INDEX runs_by_creation ON runs (created_at, id);
+
+        -- seq is the insertion order, which is the order alerts are listed in (newest recorded first).
+        CREATE TABLE alerts (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            job TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            run_id TEXT,
+            sent_at INTEGER NOT NULL,
+            message TEXT NOT NULL,
+            delivery_errors TEXT NOT NULL
+        );
+        CREATE INDEX alerts_by_job ON alerts (job, seq);
+        """
+}

@@ -1,0 +1,130 @@
+public import Foundation
+import GRDB
+public import NightshiftCore
+
+extension SQLiteStore {
+    public func recordSlots(job: String, runs: [RunRecord], cursor: Date) async throws -> [RunRecord] {
+        try await write { db in
+            var inserted: [RunRecord] = []
+            for run in runs {
+                if try Self.insert(run, db) { inserted.append(run) }
+            }
+            try db.execute(sql: "UPDATE jobs SET cursor = ? WHERE name = ?", arguments: [SQLiteTime.millis(cursor), job])
+            return inserted
+        }
+    }
+
+    public func insertRun(_ run: RunRecord) async throws -> Bool {
+        try await write { db in try Self.insert(run, db) }
+    }
+
+    /// Inserts `run` unless its id or its (job, slot key, attempt) exists; true if it was inserted.
+    private static func insert(_ run: RunRecord, _ db: Database) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT INTO runs (\(SQLiteRow.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """,
+            arguments: SQLiteRow.runArguments(run)
+        )
+        return db.changesCount == 1
+    }
+
+    public func dueRuns(at now: Date, limit: Int) async throws -> [RunRecord] {
+        try await read { db in
+            // `state = 'pending'` is spelled as in the partial index so SQLite can use it.
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(SQLiteRow.runColumns) FROM runs
+                    WHERE state = 'pending' AND not_before <= ?
+                    ORDER BY not_before, id LIMIT ?
+                    """,
+                arguments: [SQLiteTime.millis(now), limit]
+            ).map(SQLiteRow.run)
+        }
+    }
+
+    public func nextPendingRunTime() async throws -> Date? {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT MIN(not_before) FROM runs WHERE state = 'pending'")
+                .map { SQLiteTime.date($0) }
+        }
+    }
+
+    public func claimRun(_ id: String, owner: String, at now: Date, exclusive: Bool) async throws -> RunRecord? {
+        // One statement: the check and the move cannot be split by another writer.
+        let busyJob = """
+            AND NOT EXISTS (SELECT 1 FROM runs AS busy WHERE busy.job = runs.job AND busy.state = 'running')
+            """
+        let sql = """
+            UPDATE runs SET state = 'running', owner = ?, started_at = ?
+            WHERE id = ? AND state = 'pending' \(exclusive ? busyJob : "")
+            RETURNING \(SQLiteRow.runColumns)
+            """
+        return try await write { db in
+            try Row.fetchOne(db, sql: sql, arguments: [owner, SQLiteTime.millis(now), id]).map(SQLiteRow.run)
+        }
+    }
+
+    public func setChildPID(_ id: String, _ pid: Int32?) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE runs SET child_pid = ? WHERE id = ?", arguments: [pid, id])
+        }
+    }
+
+    public func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET state = ?, finished_at = ?, exit_status = ?, error = ?, excerpt = ?, child_pid = NULL
+                    WHERE id = ? AND state = 'running' AND owner = ?
+                    """,
+                arguments: [
+                    outcome.state.rawValue, SQLiteTime.millis(outcome.finishedAt), outcome.exitStatus, outcome.error,
+                    outcome.excerpt, id, owner,
+                ]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE runs SET state = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND state = 'running'",
+                arguments: [SQLiteTime.millis(now), reason, id]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func run(_ id: String) async throws -> RunRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteRow.runColumns) FROM runs WHERE id = ?", arguments: [id])
+                .map(SQLiteRow.run)
+        }
+    }
+
+    public func runs(_ query: RunQuery) async throws -> [RunRecord] {
+        var conditions: [String] = []
+        var values: [String] = []
+        if let job = query.job {
+            conditions.append("job = ?")
+            values.append(job)
+        }
+        if !query.states.isEmpty {
+            let states = query.states.map(\.rawValue).sorted()
+            conditions.append("state IN (\(Array(repeating: "?", count: states.count).joined(separator: ", ")))")
+            values += states
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(SQLiteRow.runColumns) FROM runs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
+        let limit = query.limit
+        return try await read { [values] db in
+            var arguments = StatementArguments(values)
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRow.run)
+        }
+    }
+}

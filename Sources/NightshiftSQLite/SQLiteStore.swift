@@ -1,0 +1,151 @@
+public import Foundation
+import GRDB
+public import NightshiftCore
+
+/// A ``Store`` in one SQLite file, shared safely by the daemon and any number of CLI processes.
+///
+/// The file is in WAL mode: one writer at a time, readers never blocked. Every write is one
+/// `BEGIN IMMEDIATE` transaction, so a writer takes the file's write lock before it reads what it
+/// will change; a process that finds the lock taken waits up to ``Configuration/busyTimeout``.
+///
+/// Dates are stored as INTEGER milliseconds since 1970-01-01 UTC (see `SQLiteTime`): readable in
+/// the `sqlite3` shell, exact to compare, and the same unit a PostgreSQL driver would use.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: workspace.appending(path: "nightshift.sqlite").path)
+/// try await store.migrate()
+/// ```
+public final class SQLiteStore: Store {
+    /// Tuning of the connection pool.
+    public struct Configuration: Sendable {
+        /// How long a write waits for another connection or process holding the write lock.
+        public var busyTimeout: Duration = .seconds(5)
+        /// How many connections may read at once.
+        public var maximumReaderCount: Int = 5
+
+        public init() {}
+    }
+
+    /// The database file.
+    public let path: String
+    /// How the pool was set up.
+    public let configuration: Configuration
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
+    ///
+    /// - Throws: `StoreError.unavailable` naming `path` when its folder is missing or not
+    ///   writable, or the file cannot be opened; `StoreError.corrupt` when it is not a database.
+    public init(path: String, configuration: Configuration = .init()) throws {
+        self.path = path
+        self.configuration = configuration
+        try Self.checkFolder(of: path)
+        var options = GRDB.Configuration()
+        options.busyMode = .timeout(configuration.busyTimeout.seconds)
+        options.maximumReaderCount = max(1, configuration.maximumReaderCount)
+        options.label = "nightshift"
+        options.prepareDatabase { db in
+            // WAL's default (NORMAL) may lose the last commits on power loss; a finished run must not.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: options)
+        } catch {
+            throw Self.translate(error, path: path, operation: "open", failure: .unavailable)
+        }
+    }
+
+    public func migrate() async throws {
+        let migrator = SQLiteSchema.migrator
+        do {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                migrator.asyncMigrate(pool) { result in
+                    continuation.resume(with: result.map { _ in })
+                }
+            }
+        } catch {
+            // Another process may have applied the same migration between our check and our write.
+            if let done = try? await pool.read({ try migrator.hasCompletedMigrations($0) }), done { return }
+            throw Self.translate(error, path: path, operation: "migrate", failure: .migration)
+        }
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check`: `"ok"`, or the problems found, one per line.
+    public func integrityCheck() async throws -> String {
+        try await read { db in
+            try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n")
+        }
+    }
+
+    /// The file's journal mode as SQLite reports it: `"wal"` for a healthy store.
+    public func journalMode() async throws -> String {
+        try await read { db in
+            try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+        }
+    }
+
+    // MARK: Access
+
+    /// Runs `body` in a read transaction: a consistent snapshot, never blocked by the writer.
+    func read<T: Sendable>(
+        _ operation: String = #function,
+        _ body: @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.translate(error, path: path, operation: operation, failure: .io)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, committed when it returns.
+    func write<T: Sendable>(
+        _ operation: String = #function,
+        _ body: @Sendable (Database) throws -> T
+    ) async throws -> T {
+        do {
+            return try await pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                // inTransaction returns only after `body` returned and the commit succeeded.
+                return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path, operation: operation, failure: .io)
+        }
+    }
+
+    /// Fails early, with a message that says what to do, when the folder cannot hold the database.
+    private static func checkFolder(of path: String) throws {
+        let files = FileManager.default
+        var isFolder: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw StoreError.unavailable("the path is a folder, not a database file; give a file name", location: path)
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard files.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw StoreError.unavailable("the folder \(folder) does not exist; create it or choose another path", location: path)
+        }
+        // WAL mode creates `-wal` and `-shm` files beside the database, so the folder must be writable.
+        guard files.isWritableFile(atPath: folder) else {
+            throw StoreError.unavailable("the folder \(folder) is not writable; fix its permissions or choose another path", location: path)
+        }
+    }
+}
+
+extension Store where Self == SQLiteStore {
+    /// A store in the SQLite file at `path`, e.g. `let store: some Store = try .sqlite(path: "…")`.
+    public static func sqlite(path: String, configuration: SQLiteStore.Configuration = .init()) throws -> SQLiteStore {
+        try SQLiteStore(path: path, configuration: configuration)
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds, as GRDB's busy timeout wants it.
+    fileprivate var seconds: TimeInterval {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

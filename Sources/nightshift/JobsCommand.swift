@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "List, inspect, run, pause and resume the declared jobs.",
+        subcommands: [List.self, Show.self, Run.self, Pause.self, Resume.self]
+    )
+
+    struct JobView: Encodable {
+        var name: String
+        var description: String?
+        var schedule: String
+        var timeZone: String
+        var action: String
+        var command: String?
+        var paused: Bool
+        var nextFire: Date?
+        var overlap: String
+        var missed: String
+        var retryAttempts: Int
+        var consecutiveFailures: Int
+        var lastRun: RunView?
+
+        init(_ job: Job, state: JobState?, last: RunRecord?, now: Date) {
+            name = job.name
+            description = job.description
+            schedule = job.schedule.description
+            timeZone = job.timeZone.identifier
+            action = job.action.kind
+            if case .command(let command) = job.action { self.command = command.displayString }
+            paused = state?.paused ?? false
+            nextFire = paused ? nil : job.nextSlot(after: now)
+            overlap = job.overlap.rawValue
+            missed = job.missed.rawValue
+            retryAttempts = job.retry.attempts
+            consecutiveFailures = state?.alert.consecutiveFailures ?? 0
+            lastRun = last.map { RunView($0, logPath: nil) }
+        }
+    }
+
+    static func views(_ app: NightshiftApplication) async throws -> [JobView] {
+        let states = Dictionary(try await app.store.jobStates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let now = Date()
+        var views: [JobView] = []
+        for job in app.jobs {
+            let last = try await app.store.runs(RunQuery(job: job.name, states: [.succeeded, .failed, .running, .interrupted, .skipped, .missed], limit: 1)).first
+            views.append(JobView(job, state: states[job.name], last: last, now: now))
+        }
+        return views
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the jobs with their schedule, next fire and last run.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let views = try await JobsCommand.views(app)
+            if output.json { return try Output.json(views) }
+            let zone = app.configuration.settings.timeZone
+            Output.table(
+                ["NAME", "SCHEDULE", "NEXT", "LAST", "STATE"],
+                views.map { view in
+                    [
+                        view.name + (view.paused ? " (paused)" : ""),
+                        view.schedule,
+                        Output.time(view.nextFire, zone),
+                        view.lastRun.map { Output.time($0.finishedAt ?? $0.createdAt, zone) } ?? "-",
+                        view.lastRun?.state ?? "never run",
+                    ]
+                }
+            )
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one job: its declaration, state and recent runs.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The job's name.") var name: String
+        @OptionGroup var output: OutputOptions
+
+        struct Detail: Encodable {
+            var job: JobView
+            var nextFires: [Date]
+            var recentRuns: [RunView]
+        }
+
+        func run() async throws {
+            let app = try await workspace.load()
+            guard let job = app.configuration.job(named: name) else {
+                throw AppError.failure("no job named \"\(name)\"; `nightshift jobs list` shows the declared jobs")
+            }
+            guard let view = try await JobsCommand.views(app).first(where: { $0.name == name }) else { return }
+            var fires: [Date] = []
+            var cursor = Date()
+            while fires.count < 5, let next = job.nextSlot(after: cursor) {
+                fires.append(next)
+                cursor = next
+            }
+            let runs = try await app.store.runs(RunQuery(job: name, limit: 10))
+            if output.json {
+                return try Output.json(Detail(job: view, nextFires: fires, recentRuns: runs.map { RunView($0, logPath: nil) }))
+            }
+            let zone = job.timeZone
+            print("job        \(job.name)\(view.paused ? " (paused)" : "")")
+            if let description = job.description { print("about      \(description)") }
+            print("schedule   \(view.schedule) (\(view.timeZone))\(job.activeHours.map { ", active \($0)" } ?? "")")
+            print("action     \(view.action)\(view.command.map { ": \($0)" } ?? "")")
+            print("policies   overlap=\(view.overlap) missed=\(view.missed) grace=\(job.grace) retry=\(view.retryAttempts) attempts timeout=\(job.timeout.map { "\($0)" } ?? "none")")
+            if let check = job.successIf { print("success    exit 0 and \(check)") }
+            print("failures   \(view.consecutiveFailures) in a row")
+            print("next       " + (fires.isEmpty ? "-" : fires.map { ISO8601.format($0, in: zone) }.joined(separator: ", ")))
+            print("")
+            RunsCommand.printTable(runs, zone: app.configuration.settings.timeZone)
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a job now, under the same overlap, timeout, success check and retry policy as a scheduled fire.",
+            discussion: """
+                With a daemon serving the workspace the run is handed to it: without --wait this prints the run id \
+                and exits 0; with --wait it waits for the outcome. Without a daemon the run executes here (retries \
+                included). Exit status 0 when the run succeeded or was queued, 1 when it failed or was skipped.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The job's name.") var name: String
+        @Flag(help: "Wait for the run's outcome when a daemon runs it.") var wait = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let result = try await app.runManually(name, wait: wait)
+            switch result {
+            case .queued(let run):
+                if output.json { return try Output.json(RunView(run, logPath: nil)) }
+                print("queued run \(run.id) of \(name); the daemon will start it (nightshift runs show \(run.id))")
+            case .finished(let run):
+                let logPath = "\(app.workspace.runLogsDirectory)/\(run.id).log"
+                if output.json {
+                    try Output.json(RunView(run, logPath: logPath))
+                } else {
+                    print("run \(run.id) of \(name): \(run.state)\(run.duration.map { " in \(Journal.durationString($0))" } ?? "")\(run.attempt > 1 ? " (attempt \(run.attempt))" : "")")
+                    if let error = run.error { print("  \(error)") }
+                    if let excerpt = run.excerpt, !excerpt.isEmpty { print(excerpt.split(separator: "\n").suffix(5).map { "  | \($0)" }.joined(separator: "\n")) }
+                }
+                if run.state != .succeeded { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop firing a job's schedule until it is resumed (its slots pass unrecorded).")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The job's name.") var name: String
+
+        func run() async throws {
+            let app = try await workspace.load()
+            guard app.configuration.job(named: name) != nil, try await app.store.setPaused(name, true) else {
+                throw AppError.failure("no job named \"\(name)\"")
+            }
+            print("paused \(name)")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Fire a paused job's schedule again, from its next slot.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The job's name.") var name: String
+
+        func run() async throws {
+            let app = try await workspace.load()
+            guard app.configuration.job(named: name) != nil, try await app.store.setPaused(name, false) else {
+                throw AppError.failure("no job named \"\(name)\"")
+            }
+            print("resumed \(name)")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import NightshiftCore
+
+/// Prints results: JSON for `--json`, aligned text tables otherwise.
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISO8601.format(date, in: TimeZone(identifier: "UTC")!))
+        }
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Prints rows as columns separated by two spaces; the last column is not padded.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
+        for row in all {
+            let cells = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }
+            print(cells.joined(separator: "  "))
+        }
+    }
+
+    static func time(_ date: Date?, _ zone: TimeZone) -> String {
+        guard let date else { return "-" }
+        return ISO8601.format(date, in: zone)
+    }
+
+    static func duration(_ run: RunRecord) -> String {
+        run.duration.map(Journal.durationString) ?? "-"
+    }
+
+    static func oneLine(_ text: String?, max: Int = 80) -> String {
+        guard let text, !text.isEmpty else { return "" }
+        let line = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        return line.count > max ? String(line.prefix(max - 1)) + "…" : line
+    }
+}
+
+/// A run as `--json` prints it.
+struct RunView: Encodable {
+    var id: String
+    var job: String
+    var state: String
+    var trigger: String
+    var attempt: Int
+    var slot: Date
+    var createdAt: Date
+    var notBefore: Date
+    var startedAt: Date?
+    var finishedAt: Date?
+    var durationSeconds: Double?
+    var exitStatus: Int?
+    var error: String?
+    var excerpt: String?
+    var owner: String?
+    var logPath: String?
+
+    init(_ run: RunRecord, logPath: String?) {
+        id = run.id
+        job = run.job
+        state = run.state.rawValue
+        trigger = run.trigger.rawValue
+        attempt = run.attempt
+        slot = run.slot
+        createdAt = run.createdAt
+        notBefore = run.notBefore
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        durationSeconds = run.duration
+        exitStatus = run.exitStatus
+        error = run.error
+        excerpt = run.excerpt
+        owner = run.owner
+        self.logPath = logPath
+    }
+}

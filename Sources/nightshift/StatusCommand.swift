@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Is the daemon alive and since when; next fires; last run per job; failing jobs.",
+        discussion: "Exit status 0 whether or not the daemon runs; read `scheduler.running` in --json."
+    )
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var output: OutputOptions
+
+    struct SchedulerView: Encodable {
+        var running: Bool
+        var pid: Int32?
+        var host: String?
+        var since: Date?
+        var lastHeartbeat: Date?
+        var stoppedAt: Date?
+    }
+
+    struct StatusView: Encodable {
+        var workspace: String
+        var scheduler: SchedulerView
+        var jobs: [JobsCommand.JobView]
+        var failing: [String]
+        var pendingRuns: Int
+        var runningRuns: Int
+    }
+
+    func run() async throws {
+        let app = try await workspace.load()
+        let now = Date()
+        let instance = try await app.store.daemonInstance()
+        let serving = instance.map { DaemonLease.isServing($0, now: now) } ?? false
+        let jobs = try await JobsCommand.views(app)
+        let running = try await app.store.runs(RunQuery(states: [.running], limit: 1000)).count
+        let pending = try await app.store.runs(RunQuery(states: [.pending], limit: 10_000)).count
+        let view = StatusView(
+            workspace: app.workspace.root,
+            scheduler: SchedulerView(
+                running: serving, pid: instance?.pid, host: instance?.host, since: serving ? instance?.startedAt : nil,
+                lastHeartbeat: instance?.heartbeatAt, stoppedAt: instance?.stoppedAt
+            ),
+            jobs: jobs,
+            failing: jobs.filter { $0.consecutiveFailures > 0 }.map(\.name),
+            pendingRuns: pending,
+            runningRuns: running
+        )
+        if output.json { return try Output.json(view) }
+        let zone = app.configuration.settings.timeZone
+        print("workspace  \(view.workspace)")
+        if serving, let instance {
+            print("scheduler  running, pid \(instance.pid) since \(Output.time(instance.startedAt, zone)) (heartbeat \(Int(now.timeIntervalSince(instance.heartbeatAt)))s ago)")
+        } else if let instance {
+            let when = instance.stoppedAt.map { "stopped at \(Output.time($0, zone))" } ?? "last seen \(Output.time(instance.heartbeatAt, zone)) (pid \(instance.pid), died without stopping)"
+            print("scheduler  NOT running: \(when)")
+        } else {
+            print("scheduler  NOT running: never started in this workspace (nightshift serve)")
+        }
+        print("runs       \(running) running, \(pending) pending")
+        print(view.failing.isEmpty ? "failing    none" : "failing    \(view.failing.joined(separator: ", "))")
+        print("")
+        Output.table(
+            ["JOB", "NEXT", "LAST RUN", "STATE", "FAILURES"],
+            jobs.map { job in
+                [
+                    job.name + (job.paused ? " (paused)" : ""), Output.time(job.nextFire, zone),
+                    job.lastRun.map { Output.time($0.finishedAt ?? $0.createdAt, zone) } ?? "-",
+                    job.lastRun?.state ?? "never run", String(job.consecutiveFailures),
+                ]
+            }
+        )
+    }
+}
