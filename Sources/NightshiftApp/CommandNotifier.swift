@@ -14,6 +14,7 @@ struct CommandNotifier: Notifier {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let json = (try? String(decoding: encoder.encode(message), as: UTF8.self)) ?? "{}"
         let spec = executor.commandSpec(
             command,
@@ -36,6 +37,7 @@ struct WebhookNotifier: Notifier {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let body = (try? encoder.encode(message)) ?? Data()
         guard let spec = executor.webhookSpec(webhook, body: body, timeout: .seconds(15)) else {
             return "an env: reference of the notifier is unset"

@@ -116,7 +116,7 @@ public struct CommandExecutor: Sendable {
         let work = Task {
             await self.execute(plan, spec: spec, collector: collector, stops: stops, onSpawn: onSpawn)
         }
-        var outcome = await withTaskCancellationHandler {
+        var result = await withTaskCancellationHandler {
             await work.value
         } onCancel: {
             stopContinuation.yield(.cancelled)
@@ -124,23 +124,19 @@ public struct CommandExecutor: Sendable {
         stopContinuation.finish()
 
         let captured = collector.finish(excerptLength: configuration.excerptLength)
-        outcome.result.stdout = captured.stdout
-        outcome.result.excerpt = captured.excerpt
-        if let launchError = outcome.result.launchError {
-            outcome.result.launchError = Redactor.redact(launchError, secrets: spec.redactions)
+        result.stdout = captured.stdout
+        result.excerpt = captured.excerpt
+        if let launchError = result.launchError {
+            result.launchError = Redactor.redact(launchError, secrets: spec.redactions)
         }
         logger.debug(
             "command finished",
             metadata: [
-                "nightshift.exec.pid": "\(outcome.result.pid)",
-                "nightshift.exec.outcome": "\(outcome.result.summary)",
+                "nightshift.exec.pid": "\(result.pid)",
+                "nightshift.exec.outcome": "\(result.summary)",
             ]
         )
-        return outcome.result
-    }
-
-    private struct Outcome: Sendable {
-        var result: CommandResult
+        return result
     }
 
     private enum Finished: Sendable {
@@ -154,7 +150,7 @@ public struct CommandExecutor: Sendable {
         collector: OutputCollector,
         stops: AsyncStream<StopReason>,
         onSpawn: @escaping @Sendable (Int32) async -> Void
-    ) async -> Outcome {
+    ) async -> CommandResult {
         var options = PlatformOptions()
         options.processGroupID = 0  // own group, led by the child
         options.teardownSequence = [
@@ -208,7 +204,7 @@ public struct CommandExecutor: Sendable {
             }
         } catch {
             collector.note("failed to start: \(Redactor.redact("\(error)", secrets: spec.redactions))")
-            return Outcome(result: CommandResult(launchError: "could not start \(plan.argv0): \(error)"))
+            return CommandResult(launchError: "could not start \(plan.argv0): \(error)")
         }
 
         let pid = execution.processIdentifier.value
@@ -225,7 +221,7 @@ public struct CommandExecutor: Sendable {
         case .exited(let code): result.exitStatus = code
         case .signaled(let signal): result.signal = signal
         }
-        return Outcome(result: result)
+        return result
     }
 
     private static func pump(

@@ -32,7 +32,7 @@ public struct CommandSpec: Sendable, Hashable {
     /// then `SIGKILL` after the executor's `killGrace`. `nil` means no limit.
     public var timeout: Duration?
     /// The file that stdout and stderr are appended to, in arrival order. Missing
-    /// directories are created.
+    /// directories are created; a new file gets mode 0600, since output may be sensitive.
     public var logPath: String
     /// Secret values; every occurrence is replaced with `[redacted]` in the log, the
     /// excerpt and the captured stdout.

@@ -78,7 +78,7 @@ extension StoreConformance {
             ]
             for (index, instant) in instants.enumerated() {
                 let run = RunRecord(
-                    id: "r_date_\(index)", job: "backup", slot: instant, trigger: .schedule, state: .succeeded,
+                    id: "r_date_\(index)", job: "job-\(index)", slot: instant, trigger: .schedule, state: .succeeded,
                     createdAt: instant, notBefore: instant, startedAt: instant, finishedAt: instant
                 )
                 try await Fixture.insert(run, into: store)

@@ -16,6 +16,7 @@ struct CommandExecutorTests {
         // A variable the test process has and the spec does not.
         setenv("NIGHTSHIFT_EXEC_TEST_PARENT_ONLY", "leaked", 1)
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let environment = [
             "PATH": "/usr/bin:/bin",
             "HOME": directory,
@@ -39,6 +40,7 @@ struct CommandExecutorTests {
     @Test("the working directory is honoured")
     func workingDirectory() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         var spec = TestSupport.shell("pwd -P", in: directory)
         spec.workingDirectory = directory
         let result = await TestSupport.executor().run(spec)
@@ -50,6 +52,7 @@ struct CommandExecutorTests {
     @Test("a relative program path is resolved against the working directory")
     func relativeProgram() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let script = "\(directory)/hello.sh"
         try "#!/bin/sh\necho hello from script\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
@@ -67,6 +70,7 @@ struct CommandExecutorTests {
     @Test("exit statuses are reported", arguments: [0, 1, 3, 127])
     func exitStatus(code: Int32) async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let result = await TestSupport.executor().run(TestSupport.shell("exit \(code)", in: directory))
         #expect(result.exitStatus == code)
         #expect(result.signal == nil)
@@ -78,6 +82,7 @@ struct CommandExecutorTests {
     @Test("death by a signal is reported as the signal, with no exit status")
     func signalDeath() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let result = await TestSupport.executor().run(TestSupport.shell("echo before; kill -USR1 $$", in: directory))
         #expect(result.exitStatus == nil)
         #expect(result.signal == SIGUSR1)
@@ -88,6 +93,7 @@ struct CommandExecutorTests {
     @Test("argv is passed through unchanged, without a shell")
     func argvIsNotShellParsed() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = CommandSpec(
             program: .argv(["/bin/echo", "a  b", "$HOME", "*"]),
             environment: TestSupport.environment,
@@ -100,6 +106,7 @@ struct CommandExecutorTests {
     @Test("onSpawn gets the child's pid while it runs")
     func onSpawnGetsPID() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let seen = Mutex<(pid: Int32, alive: Bool)?>(nil)
         let result = await TestSupport.executor().run(TestSupport.shell("sleep 0.2", in: directory)) { pid in
             seen.withLock { $0 = (pid, CommandExecutor.isAlive(pid)) }
@@ -113,6 +120,7 @@ struct CommandExecutorTests {
     @Test("a missing program is a launch error, not a throw")
     func missingProgram() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = CommandSpec(
             program: .argv(["nightshift-no-such-program", "x"]),
             environment: TestSupport.environment,
@@ -131,6 +139,7 @@ struct CommandExecutorTests {
     @Test("a missing absolute program path is a launch error")
     func missingProgramPath() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = CommandSpec(
             program: .argv(["\(directory)/nope"]),
             environment: TestSupport.environment,
@@ -143,6 +152,7 @@ struct CommandExecutorTests {
     @Test("a missing working directory is a launch error")
     func missingWorkingDirectory() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         var spec = TestSupport.shell("true", in: directory)
         spec.workingDirectory = "\(directory)/does-not-exist"
         let result = await TestSupport.executor().run(spec)
@@ -153,6 +163,7 @@ struct CommandExecutorTests {
     @Test("an unwritable log is a launch error and nothing runs")
     func unwritableLog() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let marker = "\(directory)/ran"
         var spec = TestSupport.shell("touch \(marker)", in: directory)
         spec.logPath = "\(directory)"  // a directory cannot be opened as the log
@@ -164,6 +175,7 @@ struct CommandExecutorTests {
     @Test("without PATH in the spec, names are found in the fallback search path only")
     func fallbackSearchPath() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = CommandSpec(program: .argv(["echo", "hi"]), environment: [:], logPath: "\(directory)/a.log")
         let found = await TestSupport.executor().run(spec)
         #expect(found.stdout == "hi\n")

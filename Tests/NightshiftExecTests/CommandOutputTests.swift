@@ -7,6 +7,7 @@ struct CommandOutputTests {
     @Test("stdout and stderr are appended to the log in arrival order; only stdout is captured")
     func logOrder() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell("echo one; sleep 0.1; echo two >&2; sleep 0.1; echo three", in: directory)
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/logs"))
         let result = await TestSupport.executor().run(spec)
@@ -19,6 +20,7 @@ struct CommandOutputTests {
     @Test("a second run appends to the same log")
     func logAppends() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         var spec = TestSupport.shell("echo first", in: directory)
         _ = await TestSupport.executor().run(spec)
         spec.program = .shell("echo second")
@@ -29,6 +31,7 @@ struct CommandOutputTests {
     @Test("the log is capped with one truncation line, and the rest is drained")
     func logCap() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         // 200 lines of 10 bytes = 2000 bytes; the command must not block on a full pipe.
         let spec = TestSupport.shell("i=0; while [ $i -lt 200 ]; do echo 123456789; i=$((i+1)); done; echo done >&2", in: directory)
         let executor = TestSupport.executor {
@@ -50,6 +53,7 @@ struct CommandOutputTests {
     @Test("output of exactly the cap is not marked truncated")
     func logExactlyAtCap() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell("printf 'abcdefghi\\n'", in: directory)
         let result = await TestSupport.executor { $0.logCap = 10 }.run(spec)
         #expect(result.exitStatus == 0)
@@ -59,6 +63,7 @@ struct CommandOutputTests {
     @Test("the excerpt is the trimmed tail of the combined output")
     func excerptIsTail() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell("i=0; while [ $i -lt 300 ]; do echo line$i; i=$((i+1)); done; echo '  ' >&2", in: directory)
         let result = await TestSupport.executor { $0.excerptLength = 20 }.run(spec)
         #expect(result.excerpt == "line298\nline299")
@@ -67,6 +72,7 @@ struct CommandOutputTests {
     @Test("secrets are redacted in the log, the excerpt and the captured stdout")
     func redaction() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         var environment = TestSupport.environment
         environment["API_TOKEN"] = "hunter2-secret"
         let spec = TestSupport.shell(
@@ -91,6 +97,7 @@ struct CommandOutputTests {
     @Test("a secret that is an exact prefix of output held back at the end is still emitted")
     func partialSecretAtEnd() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell("printf 'value: hunt'", in: directory, redactions: ["hunter2"])
         let result = await TestSupport.executor().run(spec)
         #expect(result.stdout == "value: hunt")

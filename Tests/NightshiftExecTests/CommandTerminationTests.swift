@@ -19,6 +19,7 @@ struct CommandTerminationTests {
     @Test("a timeout terminates the whole process group with SIGTERM")
     func timeoutKillsGroup() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell("sleep 100 & echo $!; sleep 100", in: directory, timeout: .milliseconds(300))
         let start = ContinuousClock.now
         let result = await TestSupport.executor().run(spec)
@@ -39,6 +40,7 @@ struct CommandTerminationTests {
     @Test("processes that ignore SIGTERM get SIGKILL after the grace period")
     func timeoutEscalatesToKill() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell(
             "trap '' TERM; sleep 100 & echo $!; sleep 100",
             in: directory,
@@ -59,6 +61,7 @@ struct CommandTerminationTests {
     @Test("a command that finishes in time is not marked timed out")
     func finishesBeforeTimeout() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let result = await TestSupport.executor().run(
             TestSupport.shell("echo quick", in: directory, timeout: .seconds(30))
         )
@@ -69,6 +72,7 @@ struct CommandTerminationTests {
     @Test("cancelling the calling task terminates the group and keeps the output")
     func cancellation() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let spec = TestSupport.shell(
             "trap 'echo got-term; exit 7' TERM; echo started; sleep 100 & echo $!; wait",
             in: directory
@@ -94,6 +98,7 @@ struct CommandTerminationTests {
     @Test("a task cancelled before the call starts nothing")
     func cancelledBeforeStart() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let marker = "\(directory)/ran"
         let executor = TestSupport.executor()
         let task = Task {
@@ -109,6 +114,7 @@ struct CommandTerminationTests {
     @Test("background processes left behind by a finished command are stopped")
     func leftoversAreStopped() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let result = await TestSupport.executor().run(TestSupport.shell("sleep 100 & echo $!", in: directory))
         #expect(result.exitStatus == 0)
         #expect(!CommandExecutor.isAlive(try firstPID(result)))
@@ -117,6 +123,7 @@ struct CommandTerminationTests {
     @Test("killProcessGroup reaps what was deliberately left running")
     func killProcessGroupHelper() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
         let executor = TestSupport.executor { $0.killLeftoverProcesses = false }
         let result = await executor.run(TestSupport.shell("sleep 100 & echo $!", in: directory))
         let orphan = try firstPID(result)

@@ -84,7 +84,7 @@ enum ActionReader {
         return result
     }
 
-    static func checkURL(_ url: String, at location: SourceLocation, table: TableReader) {
+    static func checkURL(_ url: String, at location: SourcePosition, table: TableReader) {
         if url.hasPrefix("env:") {
             if !isValidVariableName(String(url.dropFirst(4))) {
                 table.error("\"\(url)\" is not a valid env:NAME reference", at: location)

@@ -2,11 +2,11 @@
 public struct ConfigDiagnostic: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable { case error, warning }
     public var file: String
-    public var location: SourceLocation
+    public var location: SourcePosition
     public var message: String
     public var severity: Severity
 
-    public init(file: String, location: SourceLocation, message: String, severity: Severity = .error) {
+    public init(file: String, location: SourcePosition, message: String, severity: Severity = .error) {
         self.file = file
         self.location = location
         self.message = message

@@ -78,7 +78,7 @@ public enum ConfigLoader {
         return settings
     }
 
-    private static func readNotifier(_ name: String, _ table: TableReader, keyLocation: SourceLocation) -> NotifierDeclaration? {
+    private static func readNotifier(_ name: String, _ table: TableReader, keyLocation: SourcePosition) -> NotifierDeclaration? {
         let hasWebhook = table.has("webhook"), hasCommand = table.has("command")
         var result: NotifierDeclaration?
         if hasWebhook == hasCommand {

@@ -4,10 +4,10 @@ import Foundation
 struct JobReader {
     let table: TableReader
     let name: String
-    let keyLocation: SourceLocation
+    let keyLocation: SourcePosition
     let defaults: WorkspaceSettings
 
-    init(_ table: TableReader, name: String, keyLocation: SourceLocation, defaults: WorkspaceSettings) {
+    init(_ table: TableReader, name: String, keyLocation: SourcePosition, defaults: WorkspaceSettings) {
         self.table = table
         self.name = name
         self.keyLocation = keyLocation

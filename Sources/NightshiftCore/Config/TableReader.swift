@@ -14,7 +14,7 @@ final class TableReader {
         self.sink = sink
     }
 
-    var location: SourceLocation { table.location }
+    var location: SourcePosition { table.location }
 
     func has(_ key: String) -> Bool { table[key] != nil }
 
@@ -23,17 +23,17 @@ final class TableReader {
         return table[key]
     }
 
-    func error(_ message: String, at location: SourceLocation) {
+    func error(_ message: String, at location: SourcePosition) {
         sink.add(message, at: location)
     }
 
-    func warning(_ message: String, at location: SourceLocation) {
+    func warning(_ message: String, at location: SourcePosition) {
         sink.add(message, at: location, severity: .warning)
     }
 
     func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    private func expect<T>(_ key: String, _ type: String, _ extract: (TOMLNode) -> T?) -> (T, SourceLocation)? {
+    private func expect<T>(_ key: String, _ type: String, _ extract: (TOMLNode) -> T?) -> (T, SourcePosition)? {
         guard let node = node(key) else { return nil }
         guard let value = extract(node) else {
             error("\(name(key)) must be \(type), found \(Self.article(node.typeName))", at: node.location)
@@ -42,14 +42,14 @@ final class TableReader {
         return (value, node.location)
     }
 
-    func string(_ key: String) -> (String, SourceLocation)? { expect(key, "a string") { $0.string } }
-    func int(_ key: String) -> (Int, SourceLocation)? { expect(key, "an integer") { $0.int } }
-    func bool(_ key: String) -> (Bool, SourceLocation)? { expect(key, "true or false") { $0.bool } }
+    func string(_ key: String) -> (String, SourcePosition)? { expect(key, "a string") { $0.string } }
+    func int(_ key: String) -> (Int, SourcePosition)? { expect(key, "an integer") { $0.int } }
+    func bool(_ key: String) -> (Bool, SourcePosition)? { expect(key, "true or false") { $0.bool } }
     func subtable(_ key: String) -> TableReader? {
         expect(key, "a table") { $0.table }.map { TableReader($0.0, path: name(key), sink: sink) }
     }
 
-    func stringArray(_ key: String) -> ([String], SourceLocation)? {
+    func stringArray(_ key: String) -> ([String], SourcePosition)? {
         guard let (items, location) = expect(key, "an array of strings", { $0.array }) else { return nil }
         var strings: [String] = []
         for item in items {
@@ -127,7 +127,7 @@ final class DiagnosticSink {
         self.file = file
     }
 
-    func add(_ message: String, at location: SourceLocation, severity: ConfigDiagnostic.Severity = .error) {
+    func add(_ message: String, at location: SourcePosition, severity: ConfigDiagnostic.Severity = .error) {
         diagnostics.append(ConfigDiagnostic(file: file, location: location, message: message, severity: severity))
     }
 

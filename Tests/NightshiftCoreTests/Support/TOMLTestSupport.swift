@@ -1,15 +1,9 @@
 import NightshiftCore
 import Testing
 
-// Swift Testing and NightshiftCore both export a `SourceLocation`, which makes the bare name
-// ambiguous in every test file that imports both (as `sourceLocation: SourceLocation =
-// #_sourceLocation` parameters do). A declaration in this module wins over imported ones, so the
-// bare name means Testing's here; NightshiftCore's is spelled in full, or built with `tomlAt(_:_:)`.
-typealias SourceLocation = Testing.SourceLocation
-
-/// A NightshiftCore source location, 1-based.
-func tomlAt(_ line: Int, _ column: Int) -> NightshiftCore.SourceLocation {
-    NightshiftCore.SourceLocation(line: line, column: column)
+/// A position in a TOML document, 1-based.
+func tomlAt(_ line: Int, _ column: Int) -> SourcePosition {
+    SourcePosition(line: line, column: column)
 }
 
 /// The error parsing `text` throws, or `nil` if it parses.

@@ -28,7 +28,7 @@ enum TOMLDateTime {
     }
 
     /// Parses an offset date-time, local date-time, local date or local time token.
-    static func parse(_ token: [UInt8], at start: SourceLocation) throws(TOMLParseError) -> TOMLValue {
+    static func parse(_ token: [UInt8], at start: SourcePosition) throws(TOMLParseError) -> TOMLValue {
         let text = String(decoding: token, as: UTF8.self)
         func invalid(_ reason: String) -> TOMLParseError {
             TOMLParseError(.invalidDateTime, at: start, "invalid date-time '\(text)': \(reason)")

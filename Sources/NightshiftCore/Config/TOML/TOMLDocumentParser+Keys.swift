@@ -1,7 +1,7 @@
 /// One segment of a dotted key, as written.
 struct TOMLKeySegment {
     var name: String
-    var location: SourceLocation
+    var location: SourcePosition
 }
 
 extension TOMLDocumentParser {
@@ -131,8 +131,8 @@ extension TOMLDocumentParser {
         _ node: TOMLNode,
         path: [String],
         as wanted: String = "a table",
-        keyLocation: SourceLocation,
-        at location: SourceLocation
+        keyLocation: SourcePosition,
+        at location: SourcePosition
     ) -> TOMLParseError {
         if case .table = node.value {
             return TOMLParseError(

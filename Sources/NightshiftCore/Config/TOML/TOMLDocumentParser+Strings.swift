@@ -177,7 +177,7 @@ extension TOMLDocumentParser {
     ]
 
     /// Reads the hex digits of a `\u` or `\U` escape; the cursor is on the `u`.
-    private mutating func parseUnicodeEscape(digits: Int, at start: SourceLocation) throws(TOMLParseError) -> Unicode.Scalar {
+    private mutating func parseUnicodeEscape(digits: Int, at start: SourcePosition) throws(TOMLParseError) -> Unicode.Scalar {
         var value: UInt32 = 0
         for offset in 1...digits {
             guard let digit = scanner.peek(offset), digit.isTOMLHexDigit else {
@@ -201,7 +201,7 @@ extension TOMLDocumentParser {
         return scalar
     }
 
-    private func unterminated(at open: SourceLocation, closing: String) -> TOMLParseError {
+    private func unterminated(at open: SourcePosition, closing: String) -> TOMLParseError {
         let place = closing.count == 3 ? "before the end of the file" : "on the same line"
         return TOMLParseError(
             .unterminatedString,

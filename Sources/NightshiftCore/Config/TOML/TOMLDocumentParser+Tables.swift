@@ -51,7 +51,7 @@ extension TOMLDocumentParser {
     /// Defines the table a `[header]` names, which may exist only as an implicit table.
     private func defineTable(
         _ key: [TOMLKeySegment],
-        at open: SourceLocation,
+        at open: SourcePosition,
         in parent: TOMLTableBuilder
     ) throws(TOMLParseError) -> TOMLTableBuilder {
         let last = key[key.count - 1]
@@ -96,7 +96,7 @@ extension TOMLDocumentParser {
     /// Adds an element to the array of tables a `[[header]]` names, creating the array if needed.
     private func appendArrayElement(
         _ key: [TOMLKeySegment],
-        at open: SourceLocation,
+        at open: SourcePosition,
         in parent: TOMLTableBuilder
     ) throws(TOMLParseError) -> TOMLTableBuilder {
         let last = key[key.count - 1]

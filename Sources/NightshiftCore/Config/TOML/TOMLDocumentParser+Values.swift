@@ -46,7 +46,7 @@ extension TOMLDocumentParser {
     }
 
     /// Interprets a bare token as a boolean, a date/time or a number.
-    private func parseToken(_ token: [UInt8], at start: SourceLocation) throws(TOMLParseError) -> TOMLValue {
+    private func parseToken(_ token: [UInt8], at start: SourcePosition) throws(TOMLParseError) -> TOMLValue {
         let text = String(decoding: token, as: UTF8.self)
         switch text {
         case "true": return .boolean(true)
@@ -105,7 +105,7 @@ extension TOMLDocumentParser {
 
     /// Adds a hint to errors on a later line than an array's `[`: the usual cause is a missing `]`,
     /// which makes the next `key = value` line look like an array element.
-    private static func hintingAtMissingBracket(_ error: TOMLParseError, open: SourceLocation) -> TOMLParseError {
+    private static func hintingAtMissingBracket(_ error: TOMLParseError, open: SourcePosition) -> TOMLParseError {
         guard error.location.line > open.line,
             error.code == .invalidValue || error.code == .unexpectedCharacter,
             !error.message.contains("is the ']'")
@@ -166,7 +166,7 @@ extension TOMLDocumentParser {
     }
 
     /// Skips spaces and tabs inside an inline table, where a line break is an error.
-    private mutating func skipInlineTableWhitespace(open: SourceLocation) throws(TOMLParseError) {
+    private mutating func skipInlineTableWhitespace(open: SourcePosition) throws(TOMLParseError) {
         scanner.skipWhitespace()
         if scanner.isAtEnd {
             throw TOMLParseError(.unexpectedEndOfInput, at: open, "unterminated inline table: no closing '}' for this '{'")

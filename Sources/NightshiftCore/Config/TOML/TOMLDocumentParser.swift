@@ -71,7 +71,7 @@ struct TOMLDocumentParser {
     }
 
     /// Enters an array or inline table, refusing to nest past ``maximumNesting``.
-    mutating func enterNesting(at location: SourceLocation) throws(TOMLParseError) {
+    mutating func enterNesting(at location: SourcePosition) throws(TOMLParseError) {
         depth += 1
         if depth > Self.maximumNesting {
             throw TOMLParseError(

@@ -18,16 +18,16 @@ public struct TOMLNode: Sendable, Hashable {
     /// The value.
     public var value: TOMLValue
     /// Where the value starts.
-    public var location: SourceLocation
+    public var location: SourcePosition
 
     /// Creates a node from a value and where it starts.
-    public init(_ value: TOMLValue, at location: SourceLocation) {
+    public init(_ value: TOMLValue, at location: SourcePosition) {
         self.value = value
         self.location = location
     }
 
     /// Creates a node from a value and where it starts (memberwise spelling).
-    public init(value: TOMLValue, location: SourceLocation) {
+    public init(value: TOMLValue, location: SourcePosition) {
         self.init(value, at: location)
     }
 

@@ -7,7 +7,7 @@ enum TOMLNumber {
     private static let underscore = UInt8(ascii: "_")
 
     /// Parses an integer or float token starting at `start`.
-    static func parse(_ token: [UInt8], at start: SourceLocation) throws(TOMLParseError) -> TOMLValue {
+    static func parse(_ token: [UInt8], at start: SourcePosition) throws(TOMLParseError) -> TOMLValue {
         let text = String(decoding: token, as: UTF8.self)
         func invalid(_ reason: String) -> TOMLParseError {
             TOMLParseError(.invalidNumber, at: start, "invalid number '\(text)': \(reason)")

@@ -13,12 +13,12 @@ public struct TOMLParseError: Error, Sendable, Hashable, CustomStringConvertible
     /// The kind of problem, for callers that react differently to different errors.
     public var code: Code
     /// Where the problem is.
-    public var location: SourceLocation
+    public var location: SourcePosition
     /// What is wrong and, where it helps, what to do about it. Never prefixed with the location.
     public var message: String
 
     /// Creates an error of the given kind at a location.
-    public init(_ code: Code, at location: SourceLocation, _ message: String) {
+    public init(_ code: Code, at location: SourcePosition, _ message: String) {
         self.code = code
         self.location = location
         self.message = message

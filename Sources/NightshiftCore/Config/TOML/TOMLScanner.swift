@@ -5,7 +5,7 @@
 struct TOMLScanner {
     private let scalars: [Unicode.Scalar]
     private(set) var index = 0
-    private(set) var location = SourceLocation.start
+    private(set) var location = SourcePosition.start
 
     init(_ text: String) {
         scalars = Array(text.unicodeScalars)

@@ -18,12 +18,12 @@ public struct TOMLTable: Sendable, Hashable {
         /// Where the key segment naming this entry was written. For a table made implicitly by a
         /// header or a dotted key it is the segment that first made it; when a `[header]` later
         /// defines it, the segment in that header.
-        public var keyLocation: SourceLocation
+        public var keyLocation: SourcePosition
         /// The value and where it starts.
         public var node: TOMLNode
 
         /// Creates an entry.
-        public init(key: String, keyLocation: SourceLocation, node: TOMLNode) {
+        public init(key: String, keyLocation: SourcePosition, node: TOMLNode) {
             self.key = key
             self.keyLocation = keyLocation
             self.node = node
@@ -35,10 +35,10 @@ public struct TOMLTable: Sendable, Hashable {
     /// Where the table was opened: the `[` of its header (or `[[` for an array-of-tables element),
     /// the `{` of an inline table, or the key segment that created it implicitly. The root table
     /// is at 1:1.
-    public var location: SourceLocation
+    public var location: SourcePosition
 
     /// Creates a table from entries and where it was opened.
-    public init(entries: [Entry] = [], location: SourceLocation = .start) {
+    public init(entries: [Entry] = [], location: SourcePosition = .start) {
         self.entries = entries
         self.location = location
     }

@@ -21,7 +21,7 @@ final class TOMLTableBuilder {
     /// An array of tables made by `[[header]]`s, which may keep growing (unlike an array value).
     final class ArrayOfTables {
         var elements: [TOMLTableBuilder]
-        let location: SourceLocation
+        let location: SourcePosition
 
         init(first: TOMLTableBuilder) {
             elements = [first]
@@ -41,16 +41,16 @@ final class TOMLTableBuilder {
 
     struct Entry {
         let key: String
-        var keyLocation: SourceLocation
+        var keyLocation: SourcePosition
         var slot: Slot
     }
 
     var origin: Origin
-    var location: SourceLocation
+    var location: SourcePosition
     private(set) var entries: [Entry] = []
     private var indexByKey: [String: Int] = [:]
 
-    init(origin: Origin, location: SourceLocation) {
+    init(origin: Origin, location: SourcePosition) {
         self.origin = origin
         self.location = location
     }
@@ -60,13 +60,13 @@ final class TOMLTableBuilder {
     }
 
     /// Adds a new key; the caller has checked that it is not present.
-    func insert(_ key: String, at keyLocation: SourceLocation, _ slot: Slot) {
+    func insert(_ key: String, at keyLocation: SourcePosition, _ slot: Slot) {
         indexByKey[key] = entries.count
         entries.append(Entry(key: key, keyLocation: keyLocation, slot: slot))
     }
 
     /// Records that a header has now explicitly defined an implicitly made sub-table.
-    func moveKey(_ key: String, to keyLocation: SourceLocation) {
+    func moveKey(_ key: String, to keyLocation: SourcePosition) {
         guard let index = indexByKey[key] else { return }
         entries[index].keyLocation = keyLocation
     }

@@ -5,10 +5,10 @@
 /// ends a line like a lone LF.
 ///
 /// ```swift
-/// let location = SourceLocation(line: 3, column: 14)
+/// let location = SourcePosition(line: 3, column: 14)
 /// print("nightshift.toml:\(location): unknown key") // nightshift.toml:3:14: unknown key
 /// ```
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct SourcePosition: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The 1-based line number.
     public var line: Int
     /// The 1-based column, counted in Unicode scalars from the start of the line.
@@ -21,13 +21,13 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     }
 
     /// The start of a document: line 1, column 1.
-    public static var start: SourceLocation { SourceLocation(line: 1, column: 1) }
+    public static var start: SourcePosition { SourcePosition(line: 1, column: 1) }
 
     /// `LINE:COLUMN`, ready to be prefixed with a file name.
     public var description: String { "\(line):\(column)" }
 
     /// Orders locations by line, then column.
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    public static func < (lhs: SourcePosition, rhs: SourcePosition) -> Bool {
         (lhs.line, lhs.column) < (rhs.line, rhs.column)
     }
 }

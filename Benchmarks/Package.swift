@@ -1,0 +1,51 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Separate from the parent package so that `swift build` / `swift test` of Nightshift never fetch
+// or build the benchmark tooling. Run with `swift package benchmark` from this folder.
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+// SwiftPM names a path dependency after its folder, so the parent's identity is the name of the
+// folder this repository was cloned into ("main" here), not the manifest's `name`.
+let parent = Context.packageDirectory.split(separator: "/").dropLast().last.map { String($0).lowercased() } ?? "nightshift"
+
+let package = Package(
+    name: "nightshift-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "CronNextFire",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NightshiftCore", package: parent),
+            ],
+            path: "Benchmarks/CronNextFire",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
+            name: "SQLiteRuns",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NightshiftCore", package: parent),
+                .product(name: "NightshiftSQLite", package: parent),
+            ],
+            path: "Benchmarks/SQLiteRuns",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)

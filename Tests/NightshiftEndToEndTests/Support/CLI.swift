@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one finished process did.
+struct CLIResult: Sendable, CustomStringConvertible {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var description: String {
+        "exit status \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)---"
+    }
+}
+
+/// A helper could not do what a test asked (binary missing, process hung, JSON unreadable).
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs the built `nightshift` binary the way an operator would: a real process, real arguments,
+/// a controlled environment, stdout and stderr captured separately.
+enum CLI {
+    /// The `nightshift` executable under test, or nil when none was found.
+    static let binary: String? = locateBinary()
+
+    /// The executable, or an error saying where it was looked for.
+    static func requireBinary() throws -> String {
+        guard let binary else {
+            throw CLIError(
+                "no nightshift binary found: set NIGHTSHIFT_BINARY, or build it with `swift build --product nightshift` (looked in \(candidates().joined(separator: ", ")))"
+            )
+        }
+        return binary
+    }
+
+    /// `$NIGHTSHIFT_BINARY`, else next to the running test bundle (SwiftPM puts the test executable
+    /// and the products in the same folder), else `<package>/.build/debug/nightshift`.
+    private static func locateBinary() -> String? {
+        let manager = FileManager.default
+        return candidates().first { manager.isExecutableFile(atPath: $0) }
+    }
+
+    private static func candidates() -> [String] {
+        var paths: [String] = []
+        if let explicit = ProcessInfo.processInfo.environment["NIGHTSHIFT_BINARY"], !explicit.isEmpty {
+            paths.append(explicit)
+        }
+        var bundleFolders: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            bundleFolders.append(executable.deletingLastPathComponent())
+        }
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            // macOS: .build/debug/nightshiftPackageTests.xctest is a bundle; its folder holds the products.
+            bundleFolders.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        if let first = CommandLine.arguments.first, first.contains("/") {
+            bundleFolders.append(URL(fileURLWithPath: first).deletingLastPathComponent())
+        }
+        for folder in bundleFolders {
+            paths.append(folder.appendingPathComponent("nightshift").path)
+        }
+        // #filePath is <package>/Tests/NightshiftEndToEndTests/Support/CLI.swift.
+        let packageRoot = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        paths.append(packageRoot.appendingPathComponent(".build/debug/nightshift").path)
+        var seen: Set<String> = []
+        return paths.filter { seen.insert($0).inserted }
+    }
+
+    /// The environment children start from: the test's own, without anything that would point
+    /// `nightshift` at another workspace.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("NIGHTSHIFT_") }
+        environment.merge(extra) { _, new in new }
+        return environment
+    }
+
+    /// Runs `nightshift ARGUMENTS` to completion.
+    ///
+    /// - Parameter timeout: the process is killed (and this throws) if it runs longer.
+    static func run(
+        _ arguments: [String],
+        environment extra: [String: String] = [:],
+        timeout: TimeInterval = 60
+    ) async throws -> CLIResult {
+        try await ChildProcess.run(try requireBinary(), arguments, environment: environment(extra), timeout: timeout)
+    }
+
+    /// Runs `nightshift ARGUMENTS --json` and decodes its stdout; throws unless it exits 0.
+    static func json<T: Decodable>(
+        _ type: T.Type,
+        _ arguments: [String],
+        environment extra: [String: String] = [:]
+    ) async throws -> T {
+        let result = try await run(arguments + ["--json"], environment: extra)
+        guard result.status == 0 else {
+            throw CLIError("nightshift \(arguments.joined(separator: " ")) --json failed: \(result)")
+        }
+        return try decode(type, result.stdout)
+    }
+
+    /// Decodes the CLI's JSON (snake_case keys).
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        do {
+            return try decoder.decode(type, from: Data(text.utf8))
+        } catch {
+            throw CLIError("cannot decode \(type) from:\n\(text)\n\(error)")
+        }
+    }
+}
+
+/// Runs any program with pipes for stdout and stderr, read on their own threads so a chatty child
+/// never blocks on a full pipe while we wait for it to exit.
+enum ChildProcess {
+    static func run(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        timeout: TimeInterval
+    ) async throws -> CLIResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    try runBlocking(executable, arguments, environment: environment, timeout: timeout)
+                })
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        timeout: TimeInterval
+    ) throws -> CLIResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        let outReader = PipeReader(stdout.fileHandleForReading)
+        let errReader = PipeReader(stderr.fileHandleForReading)
+        var timedOut = false
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+        }
+        let result = CLIResult(
+            status: process.terminationStatus,
+            stdout: String(decoding: outReader.finish(), as: UTF8.self),
+            stderr: String(decoding: errReader.finish(), as: UTF8.self)
+        )
+        if timedOut {
+            throw CLIError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout))s and was killed: \(result)")
+        }
+        return result
+    }
+}
+
+/// Drains one pipe on a thread of its own until end of file.
+private final class PipeReader: @unchecked Sendable {
+    // Sendable: `data` is written by the reading thread before `done` is signalled and read only
+    // after waiting on `done`; the lock guards the early-return path of `finish`.
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            let read = handle.readDataToEndOfFile()
+            lock.withLock { data = read }
+            done.signal()
+        }
+    }
+
+    /// The pipe's contents. A grandchild that inherited the pipe can keep it open after the child
+    /// exited; after a few seconds we stop waiting for it.
+    func finish() -> Data {
+        _ = done.wait(timeout: .now() + 5)
+        return lock.withLock { data }
+    }
+}
