@@ -7,7 +7,7 @@
 #   - CPU: utime + stime of the whole process (/proc/PID/stat, clock ticks), as % of one core;
 #   - RSS: VmRSS (/proc/PID/status), at the end of the window and the highest sample;
 #   - wake-ups: voluntary context switches per second, of the main thread (/proc/PID/status) and
-#     summed over all threads (/proc/PID/task/*/status).
+#     summed over all threads (/proc/PID/task/*/status), in total and second by second.
 # An idle scheduler should sleep until the next due slot, so CPU stays near 0 % and wake-ups near 0/s.
 #
 # Linux only (reads /proc). Opens no network socket; runs bounded (about STARTUP + WINDOW + a few
@@ -91,27 +91,46 @@ cpu_ticks() {
     awk '{ print $12 + $13 }' <<<"$stat"
 }
 status_field() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/status"; }
-all_threads_voluntary() {
-    cat /proc/"$1"/task/*/status 2>/dev/null | awk '$1 == "voluntary_ctxt_switches:" { sum += $2 } END { print sum + 0 }'
+# "TID COUNT" per thread: voluntary context switches. Threads come and go (GRDB's and Dispatch's
+# worker threads), and an exited thread takes its count with it, so wake-ups are summed as per-thread
+# increases between consecutive one-second snapshots (a new thread counts from zero). Only switches of
+# a thread that is born and dies between two snapshots are lost: the figure is a lower bound.
+thread_switches() {
+    local task
+    for task in /proc/"$1"/task/*; do
+        awk -v tid="${task##*/}" '$1 == "voluntary_ctxt_switches:" { print tid, $2 }' "$task/status" 2>/dev/null || true
+    done
+}
+# Wake-ups between two snapshots (files) of thread_switches.
+switches_between() {
+    awk 'NR == FNR { before[$1] = $2; next } { delta += $2 - (($1 in before) ? before[$1] : 0) } END { print delta + 0 }' "$1" "$2"
 }
 thread_ids() { ls "/proc/$1/task" | sort -n | tr '\n' ' '; }
 
 start_cpu=$(cpu_ticks "$pid")
 start_main=$(status_field "$pid" voluntary_ctxt_switches)
-start_all=$(all_threads_voluntary "$pid")
+thread_switches "$pid" >"$workspace/switches.before"
 start_threads=$(thread_ids "$pid")
 start_ns=$(date +%s%N)
 max_rss=0
-for _ in $(seq 1 "$WINDOW_SECONDS"); do
-    sleep 1
+series=""
+all=0
+for second in $(seq 1 "$WINDOW_SECONDS"); do
+    # Sleep to the next whole second of the window, so reading /proc does not stretch it.
+    wait_ns=$((start_ns + second * 1000000000 - $(date +%s%N)))
+    [ "$wait_ns" -gt 0 ] && sleep "$(printf '%d.%09d' $((wait_ns / 1000000000)) $((wait_ns % 1000000000)))"
     kill -0 "$pid" 2>/dev/null || { echo "idle-daemon.sh: the daemon exited while measuring" >&2; cat "$workspace/serve.log" >&2; exit 1; }
     rss=$(status_field "$pid" VmRSS)
     [ "$rss" -gt "$max_rss" ] && max_rss=$rss
+    thread_switches "$pid" >"$workspace/switches.after"
+    step=$(switches_between "$workspace/switches.before" "$workspace/switches.after")
+    series="$series $step"
+    all=$((all + step))
+    mv "$workspace/switches.after" "$workspace/switches.before"
 done
 end_ns=$(date +%s%N)
 end_cpu=$(cpu_ticks "$pid")
 end_main=$(status_field "$pid" voluntary_ctxt_switches)
-end_all=$(all_threads_voluntary "$pid")
 end_threads=$(thread_ids "$pid")
 end_rss=$(status_field "$pid" VmRSS)
 thread_count=$(status_field "$pid" Threads)
@@ -133,10 +152,10 @@ runs=$("$bin" runs list --workspace "$workspace" --limit 1000 --json | grep -c '
 
 awk -v ticks="$ticks" -v cpu="$((end_cpu - start_cpu))" \
     -v ns="$((end_ns - start_ns))" \
-    -v main="$((end_main - start_main))" -v all="$((end_all - start_all))" \
+    -v main="$((end_main - start_main))" -v all="$all" \
     -v rss="$end_rss" -v maxrss="$max_rss" -v threads="$thread_count" -v jobs="$JOBS" \
     -v same="$([ "$start_threads" = "$end_threads" ] && echo yes || echo no)" \
-    -v runs="$runs" -v stopped="$stopped" -v uname="$(uname -r)" -v cores="$(nproc)" '
+    -v series="$series" -v runs="$runs" -v stopped="$stopped" -v uname="$(uname -r)" -v cores="$(nproc)" '
 BEGIN {
     window = ns / 1e9
     seconds = cpu / ticks
@@ -146,7 +165,8 @@ BEGIN {
     printf "rss_mib             %.1f  (end of window; max sample %.1f)\n", rss / 1024, maxrss / 1024
     printf "threads             %d  (same thread ids at start and end: %s)\n", threads, same
     printf "wakeups_per_s_main  %.2f  (voluntary context switches of the main thread)\n", main / window
-    printf "wakeups_per_s_all   %.2f  (voluntary context switches summed over all threads)\n", all / window
+    printf "wakeups_per_s_all   %.2f  (voluntary context switches summed over all threads, lower bound)\n", all / window
+    printf "per_second_all     %s\n", series
     printf "runs_recorded       %d  (must be 0: nothing was due)\n", runs
     printf "shutdown            %s\n", stopped
 }'

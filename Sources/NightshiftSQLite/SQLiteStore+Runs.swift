@@ -92,7 +92,7 @@ extension SQLiteStore {
     public func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool {
         try await write { db in
             try db.execute(
-                sql: "UPDATE runs SET state = 'interrupted', child_pid = NULL, finished_at = ?, error = ? WHERE id = ? AND state = 'running'",
+                sql: "UPDATE runs SET state = 'interrupted', finished_at = ?, error = ? WHERE id = ? AND state = 'running'",
                 arguments: [SQLiteTime.millis(now), reason, id]
             )
             return db.changesCount == 1

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import GRDB
 public import NightshiftCore
 
@@ -23,6 +23,7 @@ public final class SQLiteStore: Store {
         /// How many connections may read at once.
         public var maximumReaderCount: Int = 5
 
+        /// The defaults: a 5 s busy timeout and 5 readers.
         public init() {}
     }
 

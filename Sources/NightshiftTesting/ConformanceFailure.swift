@@ -18,5 +18,6 @@ public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
         self.line = line
     }
 
+    /// `file:line: message`.
     public var description: String { "\(file):\(line): \(message)" }
 }

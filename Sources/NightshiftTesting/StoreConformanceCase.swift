@@ -28,5 +28,6 @@ public struct StoreConformanceCase: Sendable, Identifiable, CustomStringConverti
     /// The name, so a test runner can re-run one case by itself.
     public var id: String { name }
 
+    /// The name, as test runners show it.
     public var description: String { name }
 }

@@ -18,7 +18,14 @@ extension Runner {
             onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
         )
         let result = await executor.execute(job.action, context: context)
-        if result.cancelled || Task.isCancelled {
+        let cancelled = result.cancelled || Task.isCancelled
+        // The bookkeeping runs in a task of its own: when shutdown cancels this one, the store
+        // (GRDB refuses work in a cancelled task) must still record how the run ended.
+        return await Task { await self.record(result, of: run, job: job, cancelled: cancelled) }.value
+    }
+
+    private func record(_ result: ActionResult, of run: RunRecord, job: Job, cancelled: Bool) async -> RunRecord? {
+        if cancelled {
             let reason = "interrupted: the daemon stopped before the run finished"
             _ = try? await store.interruptRun(run.id, reason: reason, at: clock.now())
             return await afterEnd(run, job: job, state: .interrupted, error: reason, exitStatus: result.exitStatus, excerpt: result.excerpt)

@@ -1,0 +1,146 @@
+import Foundation
+import Logging
+import NightshiftCore
+import NightshiftTesting
+import Synchronization
+import Testing
+
+/// Stand-in executor for runner tests: returns scripted results in order (the real executors are
+/// tested with real processes in NightshiftExecTests and end to end).
+final class ScriptedExecutor: ActionExecutor {
+    private let results: Mutex<[ActionResult]>
+    let contexts = Mutex<[ActionContext]>([])
+
+    init(_ results: [ActionResult]) {
+        self.results = Mutex(results)
+    }
+
+    func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
+        contexts.withLock { $0.append(context) }
+        return results.withLock { $0.isEmpty ? ActionResult(succeeded: true) : $0.removeFirst() }
+    }
+}
+
+/// Stand-in notifier that keeps what it was asked to deliver.
+final class RecordingNotifier: Notifier {
+    let name = "recorder"
+    let messages = Mutex<[AlertMessage]>([])
+
+    func deliver(_ message: AlertMessage) async -> String? {
+        messages.withLock { $0.append(message) }
+        return nil
+    }
+}
+
+@Suite("Runner: success, retries, alerts")
+struct RunnerTests {
+    let start = instant("2026-06-01T02:00:00Z")
+    let owner = ProcessIdentity(pid: 1, host: ProcessInfo.processInfo.hostName, instance: "a")
+
+    func makeRunner(_ job: Job, _ executor: ScriptedExecutor, clock: TestClock, store: MemoryStore, notifier: RecordingNotifier = .init()) -> Runner {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return Runner(jobs: [job], store: store, executor: executor, notifiers: [notifier], journal: nil, clock: clock, owner: owner, logger: logger)
+    }
+
+    /// Inserts and claims a run of `job` for `slot`, then performs it.
+    func fire(_ runner: Runner, _ job: Job, slot: Date, store: MemoryStore, clock: TestClock) async throws -> RunRecord? {
+        let run = RunRecord(job: job.name, slot: slot, trigger: .schedule, state: .pending, createdAt: clock.now())
+        #expect(try await store.insertRun(run))
+        let claimed = try #require(try await store.claimRun(run.id, owner: owner.description, at: clock.now(), exclusive: true))
+        return await runner.perform(claimed: claimed)
+    }
+
+    @Test("a failure is retried with backoff under the same slot and idempotency key until it succeeds")
+    func retries() async throws {
+        let job = try Job.simulated("flaky", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 3, backoff: .seconds(30), maxBackoff: .seconds(60)) }
+        let executor = ScriptedExecutor([
+            ActionResult(succeeded: false, exitStatus: 1, error: "exited with status 1"),
+            ActionResult(succeeded: false, exitStatus: 1, error: "exited with status 1"),
+            ActionResult(succeeded: true, exitStatus: 0),
+        ])
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        let notifier = RecordingNotifier()
+        let runner = makeRunner(job, executor, clock: clock, store: store, notifier: notifier)
+        let first = try #require(try await fire(runner, job, slot: start, store: store, clock: clock))
+        #expect(first.state == .failed)
+        for attempt in 2...3 {
+            let retry = try #require(try await store.runs(RunQuery(job: job.name, states: [.pending], limit: 5)).first)
+            #expect(retry.attempt == attempt && retry.trigger == .retry && retry.slotKey == first.slotKey)
+            let delay = retry.notBefore.timeIntervalSince(clock.now())
+            #expect(delay >= 15 * Double(1 << (attempt - 2)) && delay <= 30 * Double(1 << (attempt - 2)))
+            #expect(try await store.dueRuns(at: clock.now(), limit: 5).isEmpty)
+            clock.advance(to: retry.notBefore)
+            let claimed = try #require(try await store.claimRun(retry.id, owner: owner.description, at: clock.now(), exclusive: true))
+            _ = await runner.perform(claimed: claimed)
+        }
+        let runs = try await store.runs(RunQuery(job: job.name, limit: 10)).sorted { $0.attempt < $1.attempt }
+        #expect(runs.map(\.state) == [.failed, .failed, .succeeded])
+        let keys = Set(executor.contexts.withLock { $0.map { $0.runEnvironment["NIGHTSHIFT_IDEMPOTENCY_KEY"] } })
+        #expect(keys == ["flaky:\(first.slotKey)"])
+        #expect(executor.contexts.withLock { $0.map { $0.runEnvironment["NIGHTSHIFT_ATTEMPT"] } } == ["1", "2", "3"])
+        #expect(notifier.messages.withLock { $0 }.isEmpty, "failures that a retry recovered are not alerted")
+    }
+
+    @Test("exit 0 with a failing success check is a failure with the reason")
+    func successCheck() async throws {
+        let job = try Job.simulated("check", "0 2 * * *") { $0.successIf = .contains("OK") }
+        let executor = ScriptedExecutor([ActionResult(succeeded: true, exitStatus: 0, output: "all bad", excerpt: "all bad")])
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        let run = try #require(try await fire(makeRunner(job, executor, clock: clock, store: store), job, slot: start, store: store, clock: clock))
+        #expect(run.state == .failed)
+        #expect(run.exitStatus == 0)
+        #expect(run.error == "success check failed: output does not contain \"OK\"")
+    }
+
+    @Test("alerts after alert_after failures, at most once per cooldown, then one recovery")
+    func alerts() async throws {
+        let job = try Job.simulated("fragile", "0 2 * * *") { $0.alertAfter = 2; $0.alertCooldown = .seconds(3600) }
+        let failure = ActionResult(succeeded: false, exitStatus: 3, error: "exited with status 3")
+        let executor = ScriptedExecutor([failure, failure, failure, failure, ActionResult(succeeded: true)])
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        let notifier = RecordingNotifier()
+        let runner = makeRunner(job, executor, clock: clock, store: store, notifier: notifier)
+        for minutes in [0, 10, 20, 70, 80] {
+            clock.advance(to: start.addingTimeInterval(Double(minutes) * 60))
+            _ = try await fire(runner, job, slot: clock.now(), store: store, clock: clock)
+        }
+        let messages = notifier.messages.withLock { $0 }
+        #expect(messages.map(\.kind) == [.failing, .failing, .recovered])
+        #expect(messages.map(\.consecutiveFailures) == [2, 4, 0])
+        #expect(messages.map(\.at) == [10, 70, 80].map { start.addingTimeInterval(Double($0) * 60) })
+        #expect(try await store.alerts(job: job.name, limit: 10).count == 3)
+        #expect(try await store.jobState(job.name)?.alert == AlertState())
+    }
+
+    @Test("a run whose owner process is gone is interrupted and retried")
+    func orphans() async throws {
+        let job = try Job.simulated("orphan", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 2, backoff: .seconds(1)) }
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        let run = RunRecord(job: job.name, slot: start, trigger: .schedule, state: .pending, createdAt: start)
+        _ = try await store.insertRun(run)
+        // A pid that cannot exist on this host stands for a killed daemon.
+        let dead = ProcessIdentity(pid: Int32.max - 7, host: ProcessInfo.processInfo.hostName, instance: "dead")
+        _ = try await store.claimRun(run.id, owner: dead.description, at: start, exclusive: true)
+        let live = ProcessIdentity(pid: getpid(), host: ProcessInfo.processInfo.hostName, instance: "cli")
+        let other = RunRecord(job: job.name, slot: start.addingTimeInterval(60), trigger: .manual, state: .pending, createdAt: start)
+        _ = try await store.insertRun(other)
+        _ = try await store.claimRun(other.id, owner: live.description, at: start, exclusive: false)
+
+        try await makeRunner(job, ScriptedExecutor([]), clock: clock, store: store).reapOrphans()
+        #expect(try await store.run(run.id)?.state == .interrupted)
+        #expect(try await store.run(run.id)?.error?.contains("died") == true)
+        #expect(try await store.run(other.id)?.state == .running, "a live process's run is left alone")
+        let retry = try await store.runs(RunQuery(job: job.name, states: [.pending], limit: 5))
+        #expect(retry.map(\.attempt) == [2])
+        #expect(retry.first?.slotKey == run.slotKey)
+    }
+}
