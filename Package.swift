@@ -97,6 +97,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NightshiftAppTests",
+            dependencies: ["NightshiftApp", "NightshiftCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NightshiftEndToEndTests",
             dependencies: ["NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("CommandExecutor: logs, capture and redaction")
 struct CommandOutputTests {
-    @Test("stdout and stderr are appended to the log in arrival order; only stdout is captured")
+    @Test("stdout and stderr both go to the log, each stream in order; only stdout is captured")
     func logOrder() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(directory) }
@@ -12,9 +12,13 @@ struct CommandOutputTests {
         #expect(!FileManager.default.fileExists(atPath: "\(directory)/logs"))
         let result = await TestSupport.executor().run(spec)
 
-        #expect(TestSupport.readFile(spec.logPath) == "one\ntwo\nthree\n")
+        // Two pipes give no ordering guarantee between them under load, so only the order within
+        // each stream is asserted.
+        let log = TestSupport.readFile(spec.logPath)
+        #expect(log.split(separator: "\n").sorted() == ["one", "three", "two"])
+        #expect(log.range(of: "one")!.lowerBound < log.range(of: "three")!.lowerBound)
         #expect(result.stdout == "one\nthree\n")
-        #expect(result.excerpt == "one\ntwo\nthree")
+        #expect(result.excerpt.split(separator: "\n").sorted() == ["one", "three", "two"])
     }
 
     @Test("a second run appends to the same log")
@@ -91,7 +95,7 @@ struct CommandOutputTests {
         #expect(log.contains("err [redacted]\n"))
         #expect(log.contains("[redacted] split\n"))
         #expect(result.stdout == "token=[redacted]\n[redacted] split\n")
-        #expect(result.excerpt.hasSuffix("[redacted] split"))
+        #expect(result.excerpt.contains("[redacted] split"))  // stderr may arrive after it under load
     }
 
     @Test("a secret that is an exact prefix of output held back at the end is still emitted")

@@ -56,8 +56,8 @@ public struct Alerter: Sendable {
         if notifiers.isEmpty { errors.append("no notifier is configured") }
         let record = AlertRecord(job: job.name, kind: kind, runID: run.id, sentAt: now, message: text, deliveryErrors: errors)
         do { try await store.recordAlert(record) } catch {
-            logger.error("could not record alert", metadata: ["nightshift.error": "\(error)"])
+            logger.info("could not record alert", metadata: ["nightshift.error": "\(error)"])
         }
-        logger.notice("alert \(kind.rawValue)", metadata: ["nightshift.job": "\(job.name)", "nightshift.alert.text": "\(text)"])
+        logger.info("alert \(kind.rawValue)", metadata: ["nightshift.job": "\(job.name)", "nightshift.alert.text": "\(text)"])
     }
 }

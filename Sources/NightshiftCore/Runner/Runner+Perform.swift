@@ -50,11 +50,11 @@ extension Runner {
         let outcome = RunOutcome(state: state, finishedAt: clock.now(), exitStatus: exitStatus, error: error, excerpt: excerpt)
         do {
             guard try await store.finishRun(run.id, owner: owner.description, outcome: outcome) else {
-                logger.warning("run was taken over by another process; its outcome is dropped", metadata: ["nightshift.run.id": "\(run.id)"])
+                logger.info("run was taken over by another process; its outcome is dropped", metadata: ["nightshift.run.id": "\(run.id)"])
                 return nil
             }
         } catch {
-            logger.error("could not record the run's outcome", metadata: ["nightshift.run.id": "\(run.id)", "nightshift.error": "\(error)"])
+            logger.info("could not record the run's outcome", metadata: ["nightshift.run.id": "\(run.id)", "nightshift.error": "\(error)"])
             return nil
         }
         return await afterEnd(run, job: job, state: state, error: error, exitStatus: exitStatus, excerpt: excerpt)
@@ -72,7 +72,7 @@ extension Runner {
             metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)", "nightshift.run.state": "\(state)"]
         )
         if let journal {
-            do { try journal.record(run: record) } catch { logger.error("journal write failed", metadata: ["nightshift.error": "\(error)"]) }
+            do { try journal.record(run: record) } catch { logger.info("journal write failed", metadata: ["nightshift.error": "\(error)"]) }
         }
         guard let job else { return record }
         var final = true

@@ -72,7 +72,7 @@ public actor Runner: Service {
                             group.addTask { await self.execute(run) }
                         }
                     } catch {
-                        self.logger.error("runner pass failed", metadata: ["nightshift.error": "\(error)"])
+                        self.logger.info("runner pass failed", metadata: ["nightshift.error": "\(error)"])
                     }
                     await self.wakeup.wait(until: await self.nextDeadline(), clock: self.clock)
                 }
