@@ -11,6 +11,9 @@ extension NightshiftApplication {
     /// - Parameter onReady: called once the workspace is claimed and recovery is done.
     public func serve(clock: any WallClock = SystemWallClock(), onReady: @Sendable (DaemonInstance) -> Void = { _ in }) async throws {
         let identity = ProcessIdentity.current()
+        // `jobs run` sends SIGUSR1 to wake the runner; ignore it before anyone can know our pid,
+        // so that an early signal cannot terminate the daemon.
+        signal(SIGUSR1, SIG_IGN)
         let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
         logger.info("serving workspace", metadata: ["nightshift.workspace": "\(workspace.root)", "nightshift.pid": "\(identity.pid)"])
         try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())
@@ -27,6 +30,7 @@ extension NightshiftApplication {
             configuration: schedulerConfiguration, logger: logger
         )
         let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
+        let nudges = WakeOnSignalService(wakeup: runnerWakeup)
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
@@ -35,6 +39,7 @@ extension NightshiftApplication {
             configuration: .init(
                 services: [
                     .init(service: heartbeat),
+                    .init(service: nudges),
                     .init(service: runner),
                     .init(service: scheduler),
                 ],
@@ -52,5 +57,20 @@ extension NightshiftApplication {
         try? journal.note("daemon stopped (pid \(identity.pid))", at: clock.now())
         logger.info("stopped", metadata: ["nightshift.workspace": "\(workspace.root)"])
         if let failure { throw failure }
+    }
+}
+
+/// Wakes the runner when a `jobs run` process queued a run (it sends SIGUSR1), so a manual run
+/// starts at once instead of at the runner's next poll.
+struct WakeOnSignalService: Service {
+    let wakeup: Wakeup
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sigusr1)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                await wakeup.signal()
+            }
+        }
     }
 }

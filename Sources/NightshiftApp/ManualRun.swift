@@ -33,7 +33,10 @@ extension NightshiftApplication {
         }
         guard try await store.insertRun(run) else { throw AppError.failure("could not record the run") }
 
-        if try await servingDaemon(now: now) != nil {
+        if let daemon = try await servingDaemon(now: now) {
+            if daemon.host == ProcessInfo.processInfo.hostName {
+                kill(daemon.pid, SIGUSR1)  // start it now rather than at the runner's next poll
+            }
             guard wait else { return .queued(run) }
             return .finished(try await waitForChain(of: run, clock: clock))
         }

@@ -45,12 +45,12 @@ public final class SQLiteStore: Store {
         options.busyMode = .timeout(configuration.busyTimeout.seconds)
         options.maximumReaderCount = max(1, configuration.maximumReaderCount)
         options.label = "nightshift"
-        options.prepareDatabase { db in
-            // WAL's default (NORMAL) may lose the last commits on power loss; a finished run must not.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         do {
             pool = try DatabasePool(path: path, configuration: options)
+            // WAL's default (NORMAL) may lose the last commits on power loss; a finished run must not.
+            // Set after opening: DatabasePool turns the writer to NORMAL when it enables WAL, after
+            // `prepareDatabase` has run. Readers do not write, so the writer's setting is the one that counts.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw Self.translate(error, path: path, operation: "open", failure: .unavailable)
         }
@@ -82,6 +82,13 @@ public final class SQLiteStore: Store {
     public func journalMode() async throws -> String {
         try await read { db in
             try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous`: 2 (FULL), so a commit survives power loss.
+    public func writerSynchronous() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
         }
     }
 

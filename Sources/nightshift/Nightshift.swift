@@ -28,6 +28,12 @@ struct Nightshift: AsyncParsableCommand {
     )
 
     static func main() async {
+        // A parent may start us with signals blocked (a spawning thread's mask is inherited, and
+        // worker threads block nearly everything): SIGTERM would then stay pending forever and the
+        // daemon could not be stopped. Start from an empty mask.
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        sigprocmask(SIG_SETMASK, &unblocked, nil)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

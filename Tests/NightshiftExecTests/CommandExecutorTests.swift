@@ -108,8 +108,11 @@ struct CommandExecutorTests {
         let directory = try TestSupport.makeTemporaryDirectory()
         defer { TestSupport.remove(directory) }
         let seen = Mutex<(pid: Int32, alive: Bool)?>(nil)
-        let result = await TestSupport.executor().run(TestSupport.shell("sleep 0.2", in: directory)) { pid in
+        // The child waits for the test to release it, so "while it runs" does not depend on timing.
+        let gate = "\(directory)/go"
+        let result = await TestSupport.executor().run(TestSupport.shell("while [ ! -f '\(gate)' ]; do sleep 0.05; done", in: directory)) { pid in
             seen.withLock { $0 = (pid, CommandExecutor.isAlive(pid)) }
+            FileManager.default.createFile(atPath: gate, contents: Data())
         }
         let observed = try #require(seen.withLock { $0 })
         #expect(observed.pid == result.pid)

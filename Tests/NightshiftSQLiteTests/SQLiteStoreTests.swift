@@ -25,6 +25,7 @@ struct SQLiteStoreTests {
             #expect(store.path == path)
             #expect(FileManager.default.fileExists(atPath: path))
             #expect(try await store.journalMode() == "wal")
+            #expect(try await store.writerSynchronous() == 2, "commits must be fsynced (synchronous = FULL)")
             // Bytes 18 and 19 of the header are the file format versions: 2 means WAL.
             let header = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)).prefix(20))
             #expect(header.count == 20 && header[18] == 2 && header[19] == 2)

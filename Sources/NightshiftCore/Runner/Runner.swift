@@ -14,8 +14,9 @@ public actor Runner: Service {
         public var maxConcurrent: Int = 4
         /// How long in-flight runs may take to finish after SIGTERM/SIGINT.
         public var shutdownGrace: TimeInterval = 30
-        /// How often to look for runs queued by other processes (CLI) and reap their orphans.
-        public var pollInterval: TimeInterval = 5
+        /// How often to look for runs queued by other processes and reap orphans of dead ones.
+        /// `jobs run` also wakes the daemon's runner directly (SIGUSR1), so this is only a backstop.
+        public var pollInterval: TimeInterval = 30
         /// Where run logs go: `DIR/RUN_ID.log`.
         public var runLogDirectory: String = "logs/runs"
         /// The workspace folder, given to commands as `NIGHTSHIFT_WORKSPACE`.

@@ -26,6 +26,10 @@ public actor Scheduler: Service {
     /// Signal it to make the scheduler look again now (jobs paused or resumed).
     public nonisolated let wakeup = Wakeup()
     private var startedAt: Date?
+    /// The cursor of each job as this scheduler last wrote or read it. Only the serving daemon moves
+    /// cursors, so a job whose next slot after its cached cursor is still ahead needs no store read:
+    /// an idle pass touches the store not at all.
+    private var cursors: [String: Date] = [:]
 
     public init(
         jobs: [Job],
@@ -83,12 +87,14 @@ public actor Scheduler: Service {
         let planner = SlotPlanner(lateAfter: configuration.lateAfter)
         var queued = false
         for job in jobs {
+            if let cached = cursors[job.name], job.nextSlot(after: cached).map({ $0 > now }) ?? true { continue }
             guard let state = try await store.jobState(job.name), !state.retired else { continue }
             if state.paused {
                 // A paused job's slots pass unrecorded: pausing is the operator's decision, not a miss.
                 if let next = job.nextSlot(after: state.cursor), next <= now {
                     _ = try await store.recordSlots(job: job.name, runs: [], cursor: now)
                 }
+                cursors[job.name] = now
                 continue
             }
             var cursor = state.cursor
@@ -101,6 +107,7 @@ public actor Scheduler: Service {
                 cursor = plan.cursor
                 if !plan.truncated { break }
             }
+            cursors[job.name] = cursor
         }
         if queued { await runnerWakeup.signal() }
         return jobs.compactMap { $0.nextSlot(after: now) }.min()

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// Webhook jobs and failure alerts against a real HTTP server on 127.0.0.1 (python3's http.server,
+/// run as a child process), through the built binary.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct WebhookAndAlertTests {
+    /// Records every request as one JSON line in the file given as argv[1]; prints its port.
+    static let server = #"""
+        import http.server, json, signal, sys
+        # The test process may have spawned us with signals blocked; terminate() must work.
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        log = sys.argv[1]
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+                with open(log, "a") as f:
+                    f.write(json.dumps({"path": self.path, "headers": dict(self.headers), "body": body}) + "\n")
+                reply = b"accepted"
+                self.send_response(500 if self.path == "/fail" else 200)
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+            def log_message(self, *args):
+                pass
+        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        print(server.server_address[1], flush=True)
+        server.serve_forever()
+        """#
+
+    struct Request: Decodable {
+        var path: String
+        var headers: [String: String]
+        var body: String
+    }
+
+    /// Starts the server; returns it and its port.
+    func startServer(log: String) throws -> (Process, Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.server, log]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)), "server printed \(line)")
+        return (process, port)
+    }
+
+    func requests(_ log: String) throws -> [Request] {
+        guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { try JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
+    }
+
+    @Test func webhookJobsAndAlertsReachTheServerWithSecretsFromTheEnvironment() async throws {
+        try await withWorkspace { workspace in
+            let log = "\(workspace.root)/requests.jsonl"
+            let (server, port) = try startServer(log: log)
+            defer { server.terminate() }
+            try await workspace.initialize(config: """
+                [workspace]
+                time_zone = "UTC"
+
+                [notifiers.hook]
+                webhook = "http://127.0.0.1:\(port)/alert"
+
+                [notifiers.file]
+                command = ["sh", "-c", "echo \\"$NIGHTSHIFT_ALERT_TEXT\\" >> alerts.txt"]
+
+                [jobs.hook]
+                schedule = "0 0 1 1 *"
+                webhook = { url = "http://127.0.0.1:\(port)/job", headers = { X-Token = "env:E2E_HOOK_TOKEN" }, body = '{"hello":"world"}' }
+
+                [jobs.rejected]
+                schedule = "0 0 1 1 *"
+                webhook = "http://127.0.0.1:\(port)/fail"
+
+                [jobs.broken]
+                schedule = "0 0 1 1 *"
+                command = ["sh", "-c", "echo nope; exit 4"]
+                alert_after = 2
+                alert_cooldown = "1h"
+                """)
+            let secret = "s3cr3t-hook-value"
+            let environment = ["E2E_HOOK_TOKEN": secret]
+
+            let sent = try await CLI.run(workspace.args("jobs", "run", "hook"), environment: environment)
+            #expect(sent.status == 0, "\(sent)")
+            let job = try #require(try requests(log).first { $0.path == "/job" })
+            #expect(job.body == #"{"hello":"world"}"#)
+            #expect(job.headers["X-Token"] == secret)
+            #expect(job.headers["Content-Type"] == "application/json")
+            let run = try #require(try await workspace.runs(job: "hook").first)
+            #expect(run.state == "succeeded" && run.exitStatus == 200)
+            let shown = try await CLI.run(workspace.args("runs", "show", run.id, "--log"), environment: environment)
+            #expect(!shown.stdout.contains(secret), "the secret leaked into run output: \(shown.stdout)")
+
+            let rejected = try await CLI.run(workspace.args("jobs", "run", "rejected"), environment: environment)
+            #expect(rejected.status == 1, "a non-2xx answer is a failure: \(rejected)")
+            #expect(try await workspace.runs(job: "rejected").first?.exitStatus == 500)
+
+            for attempt in 1...3 {
+                let broken = try await CLI.run(workspace.args("jobs", "run", "broken"), environment: environment)
+                #expect(broken.status == 1, "attempt \(attempt): \(broken)")
+            }
+            // alert_after = 2: the second failure alerts; the third is inside the cooldown.
+            let alerts = try requests(log).filter { $0.path == "/alert" }
+            #expect(alerts.count == 1)
+            let alert = try JSONSerialization.jsonObject(with: Data(try #require(alerts.first).body.utf8)) as? [String: Any]
+            #expect(alert?["kind"] as? String == "failing")
+            #expect(alert?["job"] as? String == "broken")
+            #expect(alert?["consecutive_failures"] as? Int == 2)
+            let text = workspace.read("alerts.txt") ?? ""
+            #expect(text.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+            #expect(text.contains("broken failed 2 times in a row"), "\(text)")
+        }
+    }
+}
