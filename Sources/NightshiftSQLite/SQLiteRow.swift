@@ -112,6 +112,97 @@ enum SQLiteRow {
         )
     }
 
+    // MARK: Leases, cycle runs, steps
+
+    static let leaseColumns = "key, owner, token, acquired_at, renewed_at, expires_at"
+
+    static func lease(_ row: Row) throws -> Lease {
+        Lease(
+            key: try row.decode(forColumn: "key"),
+            owner: try row.decode(forColumn: "owner"),
+            token: try row.decode(forColumn: "token"),
+            acquiredAt: try date(row, "acquired_at"),
+            renewedAt: try date(row, "renewed_at"),
+            expiresAt: try date(row, "expires_at")
+        )
+    }
+
+    static let cycleRunColumns = """
+        id, cycle, tenant, slot, slot_key, run_trigger, variant, state, created_at, \
+        started_at, finished_at, error, owner, lease_token
+        """
+
+    /// The values of `run` in the order of ``cycleRunColumns``.
+    static func cycleRunArguments(_ run: CycleRunRecord) -> StatementArguments {
+        [
+            run.id, run.cycle, run.tenant, SQLiteTime.millis(run.slot), run.slotKey, run.trigger.rawValue,
+            run.variant.rawValue, run.state.rawValue, SQLiteTime.millis(run.createdAt), SQLiteTime.millis(run.startedAt),
+            SQLiteTime.millis(run.finishedAt), run.error, run.owner, run.leaseToken,
+        ]
+    }
+
+    static func cycleRun(_ row: Row) throws -> CycleRunRecord {
+        let stateName: String = try row.decode(forColumn: "state")
+        let triggerName: String = try row.decode(forColumn: "run_trigger")
+        let variantName: String = try row.decode(forColumn: "variant")
+        guard let state = RunState(rawValue: stateName), let trigger = RunTrigger(rawValue: triggerName),
+              let variant = CycleVariant(rawValue: variantName) else {
+            throw SQLiteDecodingFailure(message: "a cycle run has a state, trigger or variant this version does not know; was the file written by a newer Nightshift?")
+        }
+        return CycleRunRecord(
+            id: try row.decode(forColumn: "id"),
+            cycle: try row.decode(forColumn: "cycle"),
+            tenant: try row.decode(forColumn: "tenant"),
+            slot: try date(row, "slot"),
+            slotKey: try row.decode(String.self, forColumn: "slot_key"),
+            trigger: trigger,
+            variant: variant,
+            state: state,
+            createdAt: try date(row, "created_at"),
+            startedAt: try optionalDate(row, "started_at"),
+            finishedAt: try optionalDate(row, "finished_at"),
+            error: try row.decode(forColumn: "error"),
+            owner: try row.decode(forColumn: "owner"),
+            leaseToken: try row.decode(forColumn: "lease_token")
+        )
+    }
+
+    static let stepColumns = """
+        cycle_run_id, step_index, name, state, attempt, started_at, finished_at, excerpt, output, error, \
+        budget_seconds, overrun_seconds, idempotency_key
+        """
+
+    /// The values of `step` in the order of ``stepColumns``.
+    static func stepArguments(_ step: StepRecord) -> StatementArguments {
+        [
+            step.cycleRunID, step.index, step.name, step.state.rawValue, step.attempt, SQLiteTime.millis(step.startedAt),
+            SQLiteTime.millis(step.finishedAt), step.excerpt, step.output, step.error, step.budgetSeconds,
+            step.overrunSeconds, step.idempotencyKey,
+        ]
+    }
+
+    static func step(_ row: Row) throws -> StepRecord {
+        let stateName: String = try row.decode(forColumn: "state")
+        guard let state = StepState(rawValue: stateName) else {
+            throw SQLiteDecodingFailure(message: "a cycle step has a state this version does not know; was the file written by a newer Nightshift?")
+        }
+        return StepRecord(
+            cycleRunID: try row.decode(forColumn: "cycle_run_id"),
+            index: try row.decode(forColumn: "step_index"),
+            name: try row.decode(forColumn: "name"),
+            state: state,
+            attempt: try row.decode(forColumn: "attempt"),
+            startedAt: try optionalDate(row, "started_at"),
+            finishedAt: try optionalDate(row, "finished_at"),
+            excerpt: try row.decode(forColumn: "excerpt"),
+            output: try row.decode(forColumn: "output"),
+            error: try row.decode(forColumn: "error"),
+            budgetSeconds: try row.decode(forColumn: "budget_seconds"),
+            overrunSeconds: try row.decode(forColumn: "overrun_seconds"),
+            idempotencyKey: try row.decode(String.self, forColumn: "idempotency_key")
+        )
+    }
+
     // MARK: Dates
 
     private static func date(_ row: Row, _ column: String) throws -> Date {

@@ -11,6 +11,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -76,5 +79,59 @@ enum SQLiteSchema {
             delivery_errors TEXT NOT NULL
         );
         CREATE INDEX alerts_by_job ON alerts (job, seq);
+        """
+
+    private static let v2 = """
+        -- One row per lease key ever granted. token counts grants of the key and never goes down, so a
+        -- released row stays (released = 1) to keep the counter.
+        CREATE TABLE leases (
+            key TEXT PRIMARY KEY NOT NULL,
+            owner TEXT NOT NULL,
+            token INTEGER NOT NULL,
+            acquired_at INTEGER NOT NULL,
+            renewed_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            released INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE cycle_runs (
+            id TEXT PRIMARY KEY NOT NULL,
+            cycle TEXT NOT NULL,
+            tenant TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            slot_key TEXT NOT NULL,
+            run_trigger TEXT NOT NULL,
+            variant TEXT NOT NULL,
+            state TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            error TEXT,
+            owner TEXT,
+            lease_token INTEGER
+        );
+        -- A cycle's slot fires at most once per variant, however many processes insert it.
+        CREATE UNIQUE INDEX cycle_runs_slot ON cycle_runs (cycle, tenant, slot_key, variant);
+        -- Listings, newest first.
+        CREATE INDEX cycle_runs_by_creation ON cycle_runs (created_at, id);
+        -- Recovery finds a dead owner's running cycle runs.
+        CREATE INDEX cycle_runs_running ON cycle_runs (owner) WHERE state = 'running';
+
+        CREATE TABLE cycle_steps (
+            cycle_run_id TEXT NOT NULL REFERENCES cycle_runs (id) ON DELETE CASCADE,
+            step_index INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            excerpt TEXT,
+            output TEXT,
+            error TEXT,
+            budget_seconds REAL,
+            overrun_seconds REAL,
+            idempotency_key TEXT NOT NULL,
+            PRIMARY KEY (cycle_run_id, step_index)
+        );
         """
 }

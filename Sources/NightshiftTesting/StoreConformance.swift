@@ -14,6 +14,9 @@ public enum StoreConformance {
         + queryCases
         + roundTripCases
         + concurrencyCases
+        + leaseCases
+        + leaseConcurrencyCases
+        + checkpointCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

@@ -6,6 +6,12 @@ public actor MemoryStore: Store {
     private var jobs: [String: JobState] = [:]
     private var runsByID: [String: RunRecord] = [:]
     private var alertList: [AlertRecord] = []
+    // Internal, not private: MemoryStore+Cycles.swift works on them.
+    /// Every key ever granted, released ones included, so tokens keep increasing.
+    var leaseRows: [String: MemoryLeaseRow] = [:]
+    var cycleRunsByID: [String: CycleRunRecord] = [:]
+    /// Steps of each cycle run, by index.
+    var stepsByCycleRun: [String: [StepRecord]] = [:]
 
     public init() {}
 

@@ -1,0 +1,167 @@
+public import Foundation
+import GRDB
+public import NightshiftCore
+
+extension SQLiteStore {
+    public func insertCycleRun(_ run: CycleRunRecord, steps: [StepRecord]) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO cycle_runs (\(SQLiteRow.cycleRunColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """,
+                arguments: SQLiteRow.cycleRunArguments(run)
+            )
+            guard db.changesCount == 1 else { return false }
+            for step in steps {
+                try db.execute(
+                    sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    arguments: SQLiteRow.stepArguments(step)
+                )
+            }
+            return true
+        }
+    }
+
+    public func cycleRun(_ id: String) async throws -> CycleRunRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(SQLiteRow.cycleRunColumns) FROM cycle_runs WHERE id = ?", arguments: [id])
+                .map(SQLiteRow.cycleRun)
+        }
+    }
+
+    public func cycleRuns(cycle: String?, tenant: String?, states: Set<RunState>, limit: Int) async throws -> [CycleRunRecord] {
+        var conditions: [String] = []
+        var values: [String] = []
+        if let cycle {
+            conditions.append("cycle = ?")
+            values.append(cycle)
+        }
+        if let tenant {
+            conditions.append("tenant = ?")
+            values.append(tenant)
+        }
+        if !states.isEmpty {
+            let names = states.map(\.rawValue).sorted()
+            conditions.append("state IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            values += names
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let sql = "SELECT \(SQLiteRow.cycleRunColumns) FROM cycle_runs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try await read { [values] db in
+            var arguments = StatementArguments(values)
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRow.cycleRun)
+        }
+    }
+
+    public func steps(of cycleRunID: String) async throws -> [StepRecord] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT \(SQLiteRow.stepColumns) FROM cycle_steps WHERE cycle_run_id = ? ORDER BY step_index",
+                arguments: [cycleRunID]
+            ).map(SQLiteRow.step)
+        }
+    }
+
+    public func startCycleRun(_ id: String, owner: String, fence: Fence, at now: Date) async throws -> Bool {
+        try await write { db in
+            guard try Self.fenceHolds(fence, at: now, db) else { return false }
+            try db.execute(
+                sql: """
+                    UPDATE cycle_runs SET state = 'running', owner = ?, lease_token = ?,
+                        started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL
+                    WHERE id = ? AND state IN ('pending', 'running', 'interrupted')
+                    """,
+                arguments: [owner, fence.token, SQLiteTime.millis(now), id]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func beginStep(_ cycleRunID: String, index: Int, fence: Fence, at now: Date) async throws -> StepRecord? {
+        try await write { db in
+            guard try Self.fenceHolds(fence, at: now, db) else { return nil }
+            return try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE cycle_steps SET state = 'running', attempt = attempt + 1, started_at = ?, finished_at = NULL,
+                        excerpt = NULL, output = NULL, error = NULL, overrun_seconds = NULL
+                    WHERE cycle_run_id = ? AND step_index = ? AND state IN ('pending', 'running', 'failed')
+                        AND EXISTS (SELECT 1 FROM cycle_runs WHERE id = ? AND state = 'running')
+                    RETURNING \(SQLiteRow.stepColumns)
+                    """,
+                arguments: [SQLiteTime.millis(now), cycleRunID, index, cycleRunID]
+            ).map(SQLiteRow.step)
+        }
+    }
+
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, fence: Fence, at now: Date
+    ) async throws -> Bool {
+        guard state != .pending, state != .running else { return false }
+        return try await write { db in
+            guard try Self.fenceHolds(fence, at: now, db) else { return false }
+            try db.execute(
+                sql: """
+                    UPDATE cycle_steps SET state = ?, finished_at = ?, excerpt = ?, output = ?, error = ?, overrun_seconds = ?
+                    WHERE cycle_run_id = ? AND step_index = ? AND state = 'running'
+                    """,
+                arguments: [
+                    state.rawValue, SQLiteTime.millis(now), excerpt, output, error, overrunSeconds, cycleRunID, index,
+                ]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
+        try await write { db in
+            guard try Self.fenceHolds(fence, at: now, db) else { return false }
+            let live = try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM cycle_runs WHERE id = ? AND state IN ('pending', 'running'))",
+                arguments: [cycleRunID]
+            ) ?? false
+            guard live else { return false }
+            for index in Set(indices) {
+                try db.execute(
+                    sql: """
+                        UPDATE cycle_steps SET state = ?, error = ?, finished_at = ?
+                        WHERE cycle_run_id = ? AND step_index = ? AND state = 'pending'
+                        """,
+                    arguments: [state.rawValue, reason, SQLiteTime.millis(now), cycleRunID, index]
+                )
+            }
+            return true
+        }
+    }
+
+    public func finishCycleRun(_ id: String, state: RunState, error: String?, fence: Fence, at now: Date) async throws -> Bool {
+        guard state.isFinal else { return false }
+        return try await write { db in
+            guard try Self.fenceHolds(fence, at: now, db) else { return false }
+            try db.execute(
+                sql: "UPDATE cycle_runs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'",
+                arguments: [state.rawValue, error, SQLiteTime.millis(now), id]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func interruptCycleRuns(ownedBy owner: String, reason: String, at now: Date) async throws -> [String] {
+        try await write { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    UPDATE cycle_runs SET state = 'interrupted', finished_at = ?, error = ?
+                    WHERE owner = ? AND state = 'running'
+                    RETURNING id
+                    """,
+                arguments: [SQLiteTime.millis(now), reason, owner]
+            ).sorted()
+        }
+    }
+}
