@@ -55,11 +55,6 @@ public struct WorkspaceExecutor: ActionExecutor {
         }
     }
 
-    /// The secrets this workspace's environment holds for `env:` references, for redaction.
-    var secrets: [String] {
-        environment.values.filter { $0.count >= 4 }
-    }
-
     func commandSpec(_ command: CommandAction, extra: [String: String], timeout: Duration?, logPath: String) -> CommandSpec {
         var env: [String: String] = [:]
         env["PATH"] = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"

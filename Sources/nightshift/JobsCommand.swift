@@ -29,7 +29,8 @@ struct JobsCommand: AsyncParsableCommand {
             name = job.name
             description = job.description
             schedule = job.schedule.description
-            timeZone = job.timeZone.identifier
+            // Foundation on Linux names the "UTC" zone "GMT"; show the name operators write.
+            timeZone = job.timeZone.identifier == "GMT" ? "UTC" : job.timeZone.identifier
             action = job.action.kind
             if case .command(let command) = job.action { self.command = command.displayString }
             paused = state?.paused ?? false
