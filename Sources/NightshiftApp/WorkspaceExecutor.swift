@@ -26,7 +26,7 @@ public struct WorkspaceExecutor: ActionExecutor {
         switch action {
         case .command(let command):
             let result = await commands.run(
-                commandSpec(command, extra: context.runEnvironment, timeout: context.job.timeout, logPath: context.logPath),
+                commandSpec(command, extra: context.runEnvironment, timeout: context.timeout, logPath: context.logPath),
                 onSpawn: context.onSpawn
             )
             return ActionResult(
@@ -39,7 +39,7 @@ public struct WorkspaceExecutor: ActionExecutor {
             )
         case .webhook(let webhook):
             let body = webhook.body.map { Data($0.utf8) } ?? defaultBody(context)
-            guard let spec = webhookSpec(webhook, body: body, timeout: context.job.timeout ?? .seconds(30)) else {
+            guard let spec = webhookSpec(webhook, body: body, timeout: context.timeout ?? .seconds(30)) else {
                 return ActionResult(succeeded: false, error: "the webhook's URL or a header refers to an unset environment variable")
             }
             let result = await webhooks.send(spec)
@@ -95,12 +95,7 @@ public struct WorkspaceExecutor: ActionExecutor {
     }
 
     private func defaultBody(_ context: ActionContext) -> Data {
-        let run = context.run
-        let object: [String: String] = [
-            "job": run.job, "run_id": run.id, "slot": ISO8601.format(run.slot, in: context.job.timeZone),
-            "trigger": run.trigger.rawValue, "attempt": String(run.attempt),
-        ]
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        (try? JSONSerialization.data(withJSONObject: context.defaultBody, options: [.sortedKeys])) ?? Data()
     }
 
     private func appendLog(_ path: String, _ text: String) {

@@ -8,28 +8,34 @@ public protocol ActionExecutor: Sendable {
     func execute(_ action: JobAction, context: ActionContext) async -> ActionResult
 }
 
-/// What an executor knows about the run it executes.
+/// What an executor knows about the work it executes: a job's run or a cycle's step.
 public struct ActionContext: Sendable {
-    public var run: RunRecord
-    public var job: Job
+    /// The run (or cycle run) this action belongs to, for logs.
+    public var runID: String
+    /// Stops the action after this long.
+    public var timeout: Duration?
     /// Where the action's output is written (`logs/runs/RUN_ID.log`).
     public var logPath: String
-    /// `NIGHTSHIFT_*` variables describing the run, given to commands on top of the allow-list.
+    /// `NIGHTSHIFT_*` variables describing the work, given to commands on top of the allow-list.
     public var runEnvironment: [String: String]
+    /// What a webhook sends when the action declares no body (the run's identity).
+    public var defaultBody: [String: String]
     /// Called with the child's pid once a process runs, so it can be recorded durably.
     public var onSpawn: @Sendable (Int32) async -> Void
 
     public init(
-        run: RunRecord,
-        job: Job,
+        runID: String,
+        timeout: Duration?,
         logPath: String,
         runEnvironment: [String: String],
+        defaultBody: [String: String] = [:],
         onSpawn: @escaping @Sendable (Int32) async -> Void = { _ in }
     ) {
-        self.run = run
-        self.job = job
+        self.runID = runID
+        self.timeout = timeout
         self.logPath = logPath
         self.runEnvironment = runEnvironment
+        self.defaultBody = defaultBody
         self.onSpawn = onSpawn
     }
 }

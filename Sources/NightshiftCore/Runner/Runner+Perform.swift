@@ -11,10 +11,14 @@ extension Runner {
         }
         logger.info("run started", metadata: metadata)
         let context = ActionContext(
-            run: run,
-            job: job,
+            runID: run.id,
+            timeout: job.timeout,
             logPath: "\(configuration.runLogDirectory)/\(run.id).log",
             runEnvironment: runEnvironment(run, job: job),
+            defaultBody: [
+                "job": run.job, "run_id": run.id, "slot": ISO8601.format(run.slot, in: job.timeZone),
+                "trigger": run.trigger.rawValue, "attempt": String(run.attempt),
+            ],
             onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
         )
         let result = await executor.execute(job.action, context: context)
