@@ -11,11 +11,7 @@ struct CommandNotifier: Notifier {
     let logDirectory: String
 
     func deliver(_ message: AlertMessage) async -> String? {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let json = (try? String(decoding: encoder.encode(message), as: UTF8.self)) ?? "{}"
+        let json = String(decoding: message.json, as: UTF8.self)
         let spec = executor.commandSpec(
             command,
             extra: ["NIGHTSHIFT_ALERT": json, "NIGHTSHIFT_ALERT_TEXT": message.text, "NIGHTSHIFT_JOB": message.job],
@@ -34,15 +30,21 @@ struct WebhookNotifier: Notifier {
     let executor: WorkspaceExecutor
 
     func deliver(_ message: AlertMessage) async -> String? {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let body = (try? encoder.encode(message)) ?? Data()
-        guard let spec = executor.webhookSpec(webhook, body: body, timeout: .seconds(15)) else {
+        guard let spec = executor.webhookSpec(webhook, body: message.json, timeout: .seconds(15)) else {
             return "an env: reference of the notifier is unset"
         }
         let result = await executor.webhooks.send(spec)
         return result.succeeded ? nil : (result.error ?? "HTTP status \(result.statusCode ?? 0)")
+    }
+}
+
+extension AlertMessage {
+    /// The alert as notifiers send it: snake_case keys, ISO 8601 instants.
+    var json: Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return (try? encoder.encode(self)) ?? Data("{}".utf8)
     }
 }

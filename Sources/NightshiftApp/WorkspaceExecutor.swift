@@ -101,7 +101,7 @@ public struct WorkspaceExecutor: ActionExecutor {
     private func appendLog(_ path: String, _ text: String) {
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         if let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)
         }() {
             handle.seekToEndOfFile()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NightshiftCore
 
 #if canImport(Glibc)
 import Glibc
@@ -19,24 +20,14 @@ extension CommandExecutor {
     /// - Returns: `true` if the signal was delivered to at least one process.
     @discardableResult
     public static func killProcessGroup(_ pgid: Int32, signal: Int32) -> Bool {
-        guard pgid > 1, pgid != getpgrp() else { return false }
-        return kill(-pgid, signal) == 0
+        ProcessIdentity.signalGroup(pgid, signal)
     }
 
     /// Whether a process with this pid exists and has not yet exited.
     ///
     /// An exited child that nobody has reaped yet (a zombie) counts as not alive.
     public static func isAlive(_ pid: Int32) -> Bool {
-        guard pid > 0 else { return false }
-        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        #if os(Linux)
-        if let stat = ProcStat(pid: pid) {
-            return !stat.isDead
-        }
-        return false  // vanished between the two checks
-        #else
-        return true
-        #endif
+        ProcessIdentity.isAlive(pid: pid)
     }
 
     /// Whether any process of the process group `pgid` is still running (zombies excluded).

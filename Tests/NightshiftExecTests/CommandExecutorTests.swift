@@ -112,7 +112,7 @@ struct CommandExecutorTests {
         let gate = "\(directory)/go"
         let result = await TestSupport.executor().run(TestSupport.shell("while [ ! -f '\(gate)' ]; do sleep 0.05; done", in: directory)) { pid in
             seen.withLock { $0 = (pid, CommandExecutor.isAlive(pid)) }
-            FileManager.default.createFile(atPath: gate, contents: Data())
+            _ = FileManager.default.createFile(atPath: gate, contents: Data())
         }
         let observed = try #require(seen.withLock { $0 })
         #expect(observed.pid == result.pid)

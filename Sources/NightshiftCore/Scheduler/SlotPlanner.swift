@@ -74,7 +74,7 @@ public struct SlotPlanner: Sendable {
                 reason += "; one catch-up ran for the newest missed slot (missed = \"once\")"
             } else {
                 catchUp = []
-                reason += "; the newest missed slot was older than grace \(Self.format(job.grace)) (missed = \"once\")"
+                reason += "; the newest missed slot was older than grace \(DurationParser.format(seconds: Int64(job.grace.inSeconds))) (missed = \"once\")"
             }
         case .all:
             catchUp = slots.suffix(MissedRunPolicy.allCap)
@@ -100,13 +100,5 @@ public struct SlotPlanner: Sendable {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
         }
         return Double(hash % 1_000_000) / 1_000_000 * jitter.inSeconds
-    }
-
-    static func format(_ duration: Duration) -> String {
-        let seconds = Int(duration.inSeconds)
-        if seconds % 86400 == 0 { return "\(seconds / 86400)d" }
-        if seconds % 3600 == 0 { return "\(seconds / 3600)h" }
-        if seconds % 60 == 0 { return "\(seconds / 60)m" }
-        return "\(seconds)s"
     }
 }

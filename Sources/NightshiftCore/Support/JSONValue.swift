@@ -4,6 +4,8 @@ public import Foundation
 public enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
+    /// A number written without fraction or exponent that fits in 64 bits, kept exact.
+    case integer(Int64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -15,6 +17,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .null
         } else if let bool = try? container.decode(Bool.self) {
             self = .bool(bool)
+        } else if let integer = try? container.decode(Int64.self) {
+            self = .integer(integer)
         } else if let number = try? container.decode(Double.self) {
             self = .number(number)
         } else if let string = try? container.decode(String.self) {
@@ -31,6 +35,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
         case .number(let value): try container.encode(value)
         case .string(let value): try container.encode(value)
         case .array(let value): try container.encode(value)
@@ -49,6 +54,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         switch self {
         case .null: return "null"
         case .bool(let value): return value ? "true" : "false"
+        case .integer(let value): return String(value)
         case .number(let value):
             if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
             return String(value)
@@ -58,5 +64,45 @@ public enum JSONValue: Sendable, Hashable, Codable {
             encoder.outputFormatting = [.sortedKeys]
             return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? ""
         }
+    }
+
+    /// The value at a dotted path (`result.ok`, `items.0.id`), or `nil` if there is none.
+    public func lookup(_ path: String) -> JSONValue? {
+        var current = self
+        for component in path.split(separator: ".", omittingEmptySubsequences: false) {
+            switch current {
+            case .object(let fields):
+                guard let next = fields[String(component)] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(component), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// The JSON object that is the whole of `output`, or else the last line of `output` that is one.
+    public static func lastObject(in output: String) -> JSONValue? {
+        let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.hasPrefix("{"), let object = parseObject(trimmed) {
+            return object
+        }
+        for line in output.split(whereSeparator: \.isNewline).reversed() {
+            let candidate = line.trimmingCharacters(in: .whitespaces)
+            if candidate.hasPrefix("{"), let object = parseObject(candidate) {
+                return object
+            }
+        }
+        return nil
+    }
+
+    private static func parseObject(_ text: String) -> JSONValue? {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = value else {
+            return nil
+        }
+        return value
     }
 }

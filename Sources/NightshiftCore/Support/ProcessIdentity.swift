@@ -40,23 +40,31 @@ public struct ProcessIdentity: Sendable, Hashable, CustomStringConvertible {
         return ProcessIdentity.isAlive(pid: pid)
     }
 
-    /// Whether a local process with this pid exists (zombies count as gone).
+    /// Whether a local process with this pid exists and has not exited: an exited child that
+    /// nobody has reaped yet (a zombie) counts as gone.
     public static func isAlive(pid: Int32) -> Bool {
         guard pid > 0 else { return false }
-        if kill(pid, 0) != 0 && errno == ESRCH { return false }
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         #if os(Linux)
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")") {
-            let state = stat[stat.index(close, offsetBy: 2)...].first
-            return state != "Z" && state != "X"
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else {
+            return false  // vanished between the two checks
         }
-        #endif
+        let state = stat[stat.index(after: close)...].first { $0 != " " }
+        return state != "Z" && state != "X"
+        #else
         return true
+        #endif
     }
 
-    /// Sends `signal` to the process group `pgid` (children are started as group leaders).
-    public static func signalGroup(_ pgid: Int32, _ signal: Int32) {
-        guard pgid > 1 else { return }
-        _ = kill(-pgid, signal)
+    /// Sends `signal` to every process of the group `pgid` (commands run as group leaders, so a
+    /// recorded child pid is also its group). Refuses group ids that are not positive or that are
+    /// the caller's own group.
+    ///
+    /// - Returns: `true` if the signal was delivered to at least one process.
+    @discardableResult
+    public static func signalGroup(_ pgid: Int32, _ signal: Int32) -> Bool {
+        guard pgid > 1, pgid != getpgrp() else { return false }
+        return kill(-pgid, signal) == 0
     }
 }

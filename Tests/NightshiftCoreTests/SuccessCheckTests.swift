@@ -1,4 +1,4 @@
-import NightshiftExec
+import NightshiftCore
 import Testing
 
 @Suite("SuccessCheck")
