@@ -41,8 +41,23 @@ public struct NightshiftApplication: Sendable {
         runnerConfiguration.workspacePath = workspace.root
         let executor = makeExecutor()
         return Runner(
-            jobs: jobs, store: store, executor: executor, notifiers: makeNotifiers(executor: executor),
+            jobs: jobs, store: store, executor: executor, cycles: makeCycleEngine(owner: owner, clock: clock, executor: executor), notifiers: makeNotifiers(executor: executor),
             journal: journal, clock: clock, owner: owner, wakeup: wakeup, configuration: runnerConfiguration, logger: logger
+        )
+    }
+
+    /// The cycles declared in `[cycles]`.
+    public var cycles: [Cycle] { configuration.cycles }
+
+    /// A cycle engine owned by `owner`, writing to this workspace's logs and reports.
+    public func makeCycleEngine(owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), executor: WorkspaceExecutor? = nil) -> CycleEngine {
+        var engineConfiguration = CycleEngine.Configuration()
+        engineConfiguration.logDirectory = workspace.cycleLogsDirectory
+        engineConfiguration.reportDirectory = workspace.cycleReportsDirectory
+        engineConfiguration.workspacePath = workspace.root
+        return CycleEngine(
+            cycles: cycles, store: store, executor: executor ?? makeExecutor(), journal: journal, clock: clock, owner: owner,
+            configuration: engineConfiguration, logger: logger
         )
     }
 

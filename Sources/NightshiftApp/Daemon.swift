@@ -23,6 +23,11 @@ extension NightshiftApplication {
         // Recover before the first slot fires: runs a dead process left `running` become
         // `interrupted` and follow their retry policy.
         try await runner.reapOrphans()
+        // Cycle runs a dead process left unfinished resume before the scheduler fires anything.
+        let cycleEngine = makeCycleEngine(owner: identity, clock: clock)
+        let resumer = CycleResumeService(
+            engine: cycleEngine, runs: try await cycleEngine.unfinishedRuns(), grace: configuration.settings.shutdownGrace, clock: clock
+        )
         var schedulerConfiguration = Scheduler.Configuration()
         schedulerConfiguration.lateAfter = configuration.settings.lateAfter.inSeconds
         let scheduler = Scheduler(
@@ -41,6 +46,7 @@ extension NightshiftApplication {
                     .init(service: heartbeat),
                     .init(service: nudges),
                     .init(service: runner),
+                    .init(service: resumer, successTerminationBehavior: .ignore),
                     .init(service: scheduler),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -70,6 +76,37 @@ struct WakeOnSignalService: Service {
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 await wakeup.signal()
+            }
+        }
+    }
+}
+
+/// Resumes the cycle runs a previous process left unfinished (see
+/// ``CycleEngine/resumeUnfinished(_:)``). On graceful shutdown the steps running get the
+/// shutdown grace to finish, then are stopped and their runs recorded `interrupted`.
+struct CycleResumeService: Service {
+    let engine: CycleEngine
+    let grace: Duration
+    let clock: any WallClock
+    /// What to resume, listed before the scheduler starts.
+    let runs: [CycleRunRecord]
+
+    init(engine: CycleEngine, runs: [CycleRunRecord], grace: Duration, clock: any WallClock) {
+        self.engine = engine
+        self.runs = runs
+        self.grace = grace
+        self.clock = clock
+    }
+
+    func run() async throws {
+        guard !runs.isEmpty else { return }
+        let work = Task { await engine.resumeUnfinished(runs) }
+        await withGracefulShutdownHandler {
+            await work.value
+        } onGracefulShutdown: {
+            Task {
+                try? await clock.sleep(until: clock.now().addingTimeInterval(grace.inSeconds))
+                work.cancel()
             }
         }
     }

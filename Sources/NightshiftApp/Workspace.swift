@@ -13,7 +13,9 @@ public struct Workspace: Sendable, Hashable {
     public var storePath: String { "\(root)/nightshift.sqlite" }
     public var logsDirectory: String { "\(root)/logs" }
     public var runLogsDirectory: String { "\(root)/logs/runs" }
+    public var cycleLogsDirectory: String { "\(root)/logs/cycles" }
     public var journalDirectory: String { "\(root)/journal" }
+    public var cycleReportsDirectory: String { "\(root)/reports/cycles" }
     public var reportsDirectory: String { "\(root)/reports" }
 
     /// Whether the folder holds a configuration file.

@@ -52,6 +52,8 @@ public struct WorkspaceExecutor: ActionExecutor {
                 excerpt: result.excerpt,
                 cancelled: Task.isCancelled
             )
+        case .cycle(let name):
+            return ActionResult(succeeded: false, error: "cycle \(name) runs through the cycle engine, not as a single action")
         }
     }
 

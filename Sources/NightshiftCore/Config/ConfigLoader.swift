@@ -53,7 +53,20 @@ public enum ConfigLoader {
             }
             jobs.finish(known: [])
         }
-        reader.finish(known: ["workspace", "jobs", "notifiers"])
+        if let cycles = reader.subtable("cycles") {
+            for entry in cycles.table.entries {
+                guard let table = cycles.subtable(entry.key) else { continue }
+                guard let cycle = CycleReader(table: table, name: entry.key, keyLocation: entry.keyLocation, defaults: configuration.settings).read() else { continue }
+                if configuration.jobs.contains(where: { $0.name == cycle.name }) {
+                    cycles.error("cycle \"\(cycle.name)\" has the name of a job: a cycle is also a job, so names must differ", at: entry.keyLocation)
+                    continue
+                }
+                configuration.cycles.append(cycle)
+                configuration.jobs.append(cycle.job)
+            }
+            cycles.finish(known: [])
+        }
+        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles"])
         checkEnvironmentReferences(root, sink: sink, environment: environment)
         let sorted = sink.diagnostics.sorted { $0.location < $1.location }
         configuration.warnings = sorted.filter { $0.severity == .warning }

@@ -6,12 +6,16 @@ struct JobReader {
     let name: String
     let keyLocation: SourcePosition
     let defaults: WorkspaceSettings
+    /// For a cycle's job: the action (no `command`/`webhook` keys are read) and the cycle's own
+    /// keys, which the caller reads.
+    let cycle: (action: JobAction, keys: [String])?
 
-    init(_ table: TableReader, name: String, keyLocation: SourcePosition, defaults: WorkspaceSettings) {
+    init(_ table: TableReader, name: String, keyLocation: SourcePosition, defaults: WorkspaceSettings, cycle: (action: JobAction, keys: [String])? = nil) {
         self.table = table
         self.name = name
         self.keyLocation = keyLocation
         self.defaults = defaults
+        self.cycle = cycle
     }
 
     static let keys = [
@@ -22,18 +26,26 @@ struct JobReader {
 
     func read() -> Job? {
         if name.isEmpty || !name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
-            table.error("job name \"\(name)\" may contain only letters, digits, '-', '_' and '.'", at: keyLocation)
+            table.error("\(cycle == nil ? "job" : "cycle") name \"\(name)\" may contain only letters, digits, '-', '_' and '.'", at: keyLocation)
         }
         let timeZone = readTimeZone()
         let schedule = readSchedule()
-        let action = readAction()
+        let action = cycle?.action ?? readAction()
         var job: Job?
         if let schedule, let action {
             job = Job(name: name, schedule: schedule, timeZone: timeZone, action: action)
+            // A missed nightly cycle is still worth its condensed catch-up hours later.
+            if cycle != nil { job?.grace = .seconds(24 * 3600) }
         }
         job?.description = table.string("description")?.0
         if let (text, location) = table.string("active_hours") {
             do { job?.activeHours = try ActiveHours(parsing: text) } catch { table.error("\(table.name("active_hours")): \(error.message)", at: location) }
+        }
+        if cycle != nil {
+            for key in ["timeout", "success_if"] where table.has(key) {
+                table.error("\(table.name(key)) applies to jobs only: a cycle's steps have budget, hard_timeout and on_failure", at: table.table.entry(key)!.keyLocation)
+                _ = table.node(key)
+            }
         }
         job?.jitter = table.duration("jitter")
         job?.timeout = table.duration("timeout")
@@ -46,7 +58,8 @@ struct JobReader {
             if count < 1 { table.error("\(table.name("alert_after")) must be at least 1, found \(count)", at: location) } else { job?.alertAfter = count }
         }
         if let cooldown = table.duration("alert_cooldown") { job?.alertCooldown = cooldown }
-        table.finish(known: Self.keys)
+        let actionKeys: Set = ["command", "cwd", "env", "webhook"]
+        table.finish(known: cycle.map { Self.keys.filter { !actionKeys.contains($0) } + $0.keys } ?? Self.keys)
         return job
     }
 
@@ -62,7 +75,7 @@ struct JobReader {
         let present = ["schedule", "every", "at", "on_start"].filter(table.has)
         guard present.count == 1 else {
             let message = present.isEmpty
-                ? "job \"\(name)\" has no schedule: add schedule = \"CRON\", every = \"30m\", at = \"2026-12-01T09:00:00Z\" or on_start = true"
+                ? "\(cycle == nil ? "job" : "cycle") \"\(name)\" has no schedule: add schedule = \"CRON\", every = \"30m\", at = \"2026-12-01T09:00:00Z\" or on_start = true"
                 : "job \"\(name)\" has more than one schedule (\(present.joined(separator: ", "))): keep one"
             table.error(message, at: keyLocation)
             present.forEach { _ = table.node($0) }

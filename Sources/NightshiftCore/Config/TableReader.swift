@@ -5,7 +5,7 @@ public import Foundation
 final class TableReader {
     let table: TOMLTable
     let path: String
-    private let sink: DiagnosticSink
+    let sink: DiagnosticSink
     private var used: Set<String> = []
 
     init(_ table: TOMLTable, path: String, sink: DiagnosticSink) {

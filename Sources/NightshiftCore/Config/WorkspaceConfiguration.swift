@@ -6,6 +6,8 @@ public struct WorkspaceConfiguration: Sendable {
     /// Jobs in file order.
     public var jobs: [Job]
     public var notifiers: [NotifierDeclaration]
+    /// Cycles in file order; each one's job is in ``jobs`` too.
+    public var cycles: [Cycle] = []
     /// Warnings that do not stop the workspace from running (an unset `env:` variable).
     public var warnings: [ConfigDiagnostic]
 
@@ -18,6 +20,9 @@ public struct WorkspaceConfiguration: Sendable {
 
     /// The job with this name.
     public func job(named name: String) -> Job? { jobs.first { $0.name == name } }
+
+    /// The cycle with this name.
+    public func cycle(named name: String) -> Cycle? { cycles.first { $0.name == name } }
 }
 
 /// The `[workspace]` table.

@@ -81,12 +81,15 @@ public struct Job: Sendable, Hashable, Identifiable {
 public enum JobAction: Sendable, Hashable {
     case command(CommandAction)
     case webhook(WebhookAction)
+    /// Runs the named cycle's steps (see ``Cycle``); only the cycle's own job has this action.
+    case cycle(String)
 
-    /// `command` or `webhook`.
+    /// `command`, `webhook` or `cycle`.
     public var kind: String {
         switch self {
         case .command: "command"
         case .webhook: "webhook"
+        case .cycle: "cycle"
         }
     }
 }

@@ -21,7 +21,16 @@ extension Runner {
             ],
             onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
         )
-        let result = await executor.execute(job.action, context: context)
+        let result: ActionResult
+        if case .cycle(let name) = job.action {
+            if let cycles, let cycle = cycles.cycle(named: name) {
+                result = await cycles.runSlot(cycle, run: run)
+            } else {
+                result = ActionResult(succeeded: false, error: "cycle \(name) is not declared in nightshift.toml")
+            }
+        } else {
+            result = await executor.execute(job.action, context: context)
+        }
         let cancelled = result.cancelled || Task.isCancelled
         // The bookkeeping runs in a task of its own: when shutdown cancels this one, the store
         // (GRDB refuses work in a cancelled task) must still record how the run ended.

@@ -27,6 +27,8 @@ public actor Runner: Service {
     let jobs: [String: Job]
     let store: any Store
     let executor: any ActionExecutor
+    /// Runs the jobs whose action is a cycle.
+    let cycles: CycleEngine?
     let alerter: Alerter
     let journal: Journal?
     let clock: any WallClock
@@ -43,6 +45,7 @@ public actor Runner: Service {
         jobs: [Job],
         store: any Store,
         executor: any ActionExecutor,
+        cycles: CycleEngine? = nil,
         notifiers: [any Notifier] = [],
         journal: Journal?,
         clock: any WallClock = SystemWallClock(),
@@ -54,6 +57,7 @@ public actor Runner: Service {
         self.jobs = Dictionary(jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
         self.executor = executor
+        self.cycles = cycles
         self.alerter = Alerter(store: store, notifiers: notifiers, logger: logger)
         self.journal = journal
         self.clock = clock

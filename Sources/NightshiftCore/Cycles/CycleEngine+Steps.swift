@@ -1,0 +1,264 @@
+import Foundation
+import Logging
+
+extension CycleEngine {
+    /// Executes `run` from its first step that did not succeed, checkpointing every step before
+    /// and after it runs, then ends the run, writes its report and a journal line.
+    func drive(_ run: CycleRunRecord, cycle: Cycle, watch: LeaseWatch) async throws -> CycleOutcome {
+        let fence = watch.fence
+        guard try await store.startCycleRun(run.id, owner: owner.description, fence: fence, at: clock.now()) else {
+            if let current = try await store.cycleRun(run.id), current.state.isFinal, current.state != .interrupted {
+                return CycleOutcome(run: current, steps: try await store.steps(of: run.id))
+            }
+            throw CycleError.fencedOut(fence.key)
+        }
+        let log = progressLog(run.id)
+        let label = run.tenant.isEmpty ? cycle.name : "\(cycle.name)@\(run.tenant)"
+        log.mark(run.startedAt == nil
+            ? "cycle \(label) started: \(run.variant) run, trigger \(run.trigger), slot \(ISO8601.format(run.slot, in: cycle.timeZone))"
+            : "cycle \(label) resumed: \(run.variant) run, trigger \(run.trigger), owner \(owner)")
+        let steps = try await store.steps(of: run.id)
+        var outputs = try await siblingOutputs(run)
+        let deadline = cycle.deadline(after: run.slot)
+        var failures: [String] = []
+        var deferred: [String] = []
+        var stopAfter: String?
+
+        for (position, record) in steps.enumerated() {
+            if let stopAfter {
+                try await markRest(steps[position...], of: run, as: .skipped, reason: "not run: step \(stopAfter) failed", fence: fence, log: log)
+                break
+            }
+            let step = cycle.steps.first { $0.name == record.name }
+            switch record.state {
+            case .succeeded:
+                if let text = record.output, let value = Self.decode(text) { outputs[record.name] = value }
+                continue
+            case .skipped, .deferred:
+                continue
+            case .failed:
+                // A resumed run whose step failed and was to be retried picks the retry up.
+                if let step, case .retry(let policy) = step.onFailure, record.attempt < policy.attempts { break }
+                failures.append(record.name)
+                if step?.onFailure != .continue { stopAfter = record.name }
+                continue
+            case .pending, .running:
+                break
+            }
+            if record.state == .pending, let deadline, clock.now() >= deadline {
+                deferred = try await markRest(
+                    steps[position...], of: run, as: .deferred,
+                    reason: "deferred: the deadline \(cycle.deadline!) passed before the step started", fence: fence, log: log
+                )
+                break
+            }
+            guard let step else {
+                try await failUndeclared(record, of: run, fence: fence, log: log)
+                failures.append(record.name)
+                stopAfter = record.name
+                continue
+            }
+            switch try await runStep(step, record: record, of: run, cycle: cycle, outputs: outputs, watch: watch, log: log) {
+            case .succeeded(let output):
+                if let output { outputs[step.name] = output }
+            case .failed:
+                failures.append(step.name)
+                if step.onFailure != .continue { stopAfter = step.name }
+            case .interrupted(let reason):
+                return try await interrupt(run, reason: reason, fence: fence, log: log)
+            }
+        }
+        var state = RunState.succeeded
+        var error: String?
+        if !failures.isEmpty {
+            state = .failed
+            error = "step\(failures.count == 1 ? "" : "s") \(failures.joined(separator: ", ")) failed"
+        }
+        if !deferred.isEmpty {
+            state = .failed
+            let note = "deadline \(cycle.deadline!) passed: deferred \(deferred.joined(separator: ", "))"
+            error = error.map { "\($0); \(note)" } ?? note
+        }
+        let ended = clock.now()
+        if let budget = cycle.budget, run.variant == .full || run.variant == .remainder,
+           let started = (try await store.cycleRun(run.id))?.startedAt {
+            let over = ended.timeIntervalSince(started) - budget.inSeconds
+            if over > 0 { log.mark("cycle \(label) over its budget \(DurationParser.format(seconds: Int64(budget.inSeconds))) by \(Journal.durationString(over))") }
+        }
+        guard try await store.finishCycleRun(run.id, state: state, error: error, fence: fence, at: ended) else {
+            throw CycleError.fencedOut(fence.key)
+        }
+        log.mark("cycle \(label) \(state)\(error.map { ": \($0)" } ?? "")")
+        let outcome = CycleOutcome(run: try await store.cycleRun(run.id) ?? run, steps: try await store.steps(of: run.id))
+        await finished(outcome, cycle: cycle)
+        return outcome
+    }
+
+    enum StepEnd {
+        case succeeded(JSONValue?)
+        case failed
+        case interrupted(String)
+    }
+
+    /// Runs one step to its end, attempts under `on_failure = "retry"` included.
+    private func runStep(
+        _ step: CycleStep, record: StepRecord, of run: CycleRunRecord, cycle: Cycle,
+        outputs: [String: JSONValue], watch: LeaseWatch, log: ProgressLog
+    ) async throws -> StepEnd {
+        let fence = watch.fence
+        while true {
+            guard let begun = try await store.beginStep(run.id, index: record.index, fence: fence, at: clock.now()) else {
+                throw CycleError.fencedOut(fence.key)
+            }
+            log.mark("step \(step.name) started: attempt \(begun.attempt), idempotency key \(begun.idempotencyKey)")
+            let result = await execute(step, record: begun, of: run, cycle: cycle, outputs: outputs, log: log)
+            if result.cancelled || Task.isCancelled {
+                if watch.lost { throw CycleError.fencedOut(fence.key) }
+                return .interrupted("interrupted: the process stopped during step \(step.name)")
+            }
+            let finishedAt = clock.now()
+            let duration = finishedAt.timeIntervalSince(begun.startedAt ?? finishedAt)
+            let overrun = step.budget.map { duration - $0.inSeconds }.flatMap { $0 > 0 ? $0 : nil }
+            var state: StepState = result.succeeded ? .succeeded : .failed
+            var error = result.error
+            var output: JSONValue?
+            switch StepOutput.parse(result.output) {
+            case .success(let value): output = value
+            case .failure(let problem):
+                state = .failed
+                error = problem.description
+            }
+            guard try await store.finishStep(
+                run.id, index: record.index, state: state, excerpt: result.excerpt.isEmpty ? nil : result.excerpt,
+                output: output.map(\.text), error: error, overrunSeconds: overrun, fence: fence, at: finishedAt
+            ) else {
+                throw CycleError.fencedOut(fence.key)
+            }
+            var line = "step \(step.name) \(state) in \(Journal.durationString(duration))"
+            if let budget = step.budget {
+                line += " (budget \(DurationParser.format(seconds: Int64(budget.inSeconds)))\(overrun.map { ", over by \(Journal.durationString($0))" } ?? ""))"
+            }
+            log.mark(line + (error.map { ": \($0)" } ?? ""))
+            if state == .succeeded { return .succeeded(output) }
+            guard case .retry(let policy) = step.onFailure, begun.attempt < policy.attempts else { return .failed }
+            let delay = policy.delay(afterAttempt: begun.attempt).inSeconds
+            log.mark("step \(step.name) retries in \(Journal.durationString(delay))")
+            do { try await clock.sleep(until: clock.now().addingTimeInterval(delay)) } catch {
+                if watch.lost { throw CycleError.fencedOut(fence.key) }
+                return .interrupted("interrupted: the process stopped while step \(step.name) waited to retry")
+            }
+        }
+    }
+
+    /// Executes a step's action, or the plan's actions for a work block's built-in `act`.
+    private func execute(
+        _ step: CycleStep, record: StepRecord, of run: CycleRunRecord, cycle: Cycle, outputs: [String: JSONValue], log: ProgressLog
+    ) async -> ActionResult {
+        let outputsPath = "\(configuration.logDirectory)/\(run.id).outputs.json"
+        writeOutputs(outputs, to: outputsPath)
+        let environment: [String: String] = [
+            "NIGHTSHIFT_CYCLE": cycle.name,
+            "NIGHTSHIFT_CYCLE_RUN": run.id,
+            "NIGHTSHIFT_STEP": step.name,
+            "NIGHTSHIFT_TENANT": run.tenant,
+            "NIGHTSHIFT_IDEMPOTENCY_KEY": record.idempotencyKey,
+            "NIGHTSHIFT_ATTEMPT": String(record.attempt),
+            "NIGHTSHIFT_TRIGGER": run.trigger.rawValue,
+            "NIGHTSHIFT_VARIANT": run.variant.rawValue,
+            "NIGHTSHIFT_SLOT": ISO8601.format(run.slot, in: cycle.timeZone),
+            "NIGHTSHIFT_STEP_OUTPUTS": outputsPath,
+            "NIGHTSHIFT_WORKSPACE": configuration.workspacePath,
+        ]
+        let context = ActionContext(
+            runID: run.id, timeout: step.hardTimeout, logPath: log.path, runEnvironment: environment,
+            defaultBody: [
+                "cycle": cycle.name, "cycle_run_id": run.id, "step": step.name, "tenant": run.tenant,
+                "idempotency_key": record.idempotencyKey, "attempt": String(record.attempt), "trigger": run.trigger.rawValue,
+            ]
+        )
+        guard let action = step.action else {
+            return await WorkBlock.act(plan: outputs["plan"], executor: executor, context: context)
+        }
+        return await executor.execute(action, context: context)
+    }
+
+    /// Outputs of earlier steps this run can read: its own succeeded steps, and for a remainder
+    /// those of the condensed catch-up of the same slot.
+    private func siblingOutputs(_ run: CycleRunRecord) async throws -> [String: JSONValue] {
+        var outputs: [String: JSONValue] = [:]
+        guard run.variant == .remainder else { return outputs }
+        let siblings = try await store.cycleRuns(cycle: run.cycle, tenant: run.tenant, states: [], limit: 500)
+            .filter { $0.slotKey == run.slotKey && $0.variant == .condensed }
+        for sibling in siblings {
+            for step in try await store.steps(of: sibling.id) where step.state == .succeeded {
+                if let text = step.output, let value = Self.decode(text) { outputs[step.name] = value }
+            }
+        }
+        return outputs
+    }
+
+    @discardableResult
+    private func markRest(
+        _ rest: ArraySlice<StepRecord>, of run: CycleRunRecord, as state: StepState, reason: String, fence: Fence, log: ProgressLog
+    ) async throws -> [String] {
+        let pending = rest.filter { $0.state == .pending }
+        guard !pending.isEmpty else { return [] }
+        guard try await store.markSteps(run.id, indices: pending.map(\.index), state: state, reason: reason, fence: fence, at: clock.now()) else {
+            throw CycleError.fencedOut(fence.key)
+        }
+        for step in pending { log.mark("step \(step.name) \(state): \(reason)") }
+        return pending.map(\.name)
+    }
+
+    private func failUndeclared(_ record: StepRecord, of run: CycleRunRecord, fence: Fence, log: ProgressLog) async throws {
+        let reason = "step \(record.name) is no longer declared in nightshift.toml"
+        guard try await store.beginStep(run.id, index: record.index, fence: fence, at: clock.now()) != nil,
+              try await store.finishStep(run.id, index: record.index, state: .failed, excerpt: nil, output: nil, error: reason, overrunSeconds: nil, fence: fence, at: clock.now())
+        else { throw CycleError.fencedOut(fence.key) }
+        log.mark("step \(record.name) failed: \(reason)")
+    }
+
+    /// Records the run interrupted (the running step stays `running`, so it reruns with the same
+    /// idempotency key). Runs in a task of its own: shutdown cancelled the caller.
+    private func interrupt(_ run: CycleRunRecord, reason: String, fence: Fence, log: ProgressLog) async throws -> CycleOutcome {
+        let store = self.store, clock = self.clock
+        let recorded = await Task { try? await store.finishCycleRun(run.id, state: .interrupted, error: reason, fence: fence, at: clock.now()) }.value
+        log.mark("cycle \(run.cycle) \(reason)")
+        let current = await Task { try? await store.cycleRun(run.id) }.value
+        let steps = await Task { (try? await store.steps(of: run.id)) ?? [] }.value
+        if recorded != true { logger.info("could not record the cycle run interrupted", metadata: ["nightshift.cycle.run": "\(run.id)"]) }
+        return CycleOutcome(run: (current ?? nil) ?? run, steps: steps)
+    }
+
+    private func writeOutputs(_ outputs: [String: JSONValue], to path: String) {
+        let text = JSONValue.object(outputs).text
+        try? FileManager.default.createDirectory(atPath: configuration.logDirectory, withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    static func decode(_ text: String) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    func progressLog(_ runID: String) -> ProgressLog {
+        ProgressLog(path: "\(configuration.logDirectory)/\(runID).log", clock: clock)
+    }
+}
+
+/// `logs/cycles/RUN_ID.log`: one timestamped line per progress marker, appended with one
+/// `write` so the steps' own output (appended to the same file) never splits a marker.
+struct ProgressLog: Sendable {
+    let path: String
+    let clock: any WallClock
+
+    func mark(_ text: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let handle = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        guard handle >= 0 else { return }
+        defer { close(handle) }
+        let line = "[nightshift \(ISO8601.format(clock.now(), in: TimeZone(identifier: "UTC")!))] \(text)\n"
+        let bytes = Array(line.utf8)
+        _ = bytes.withUnsafeBytes { write(handle, $0.baseAddress, $0.count) }
+    }
+}
