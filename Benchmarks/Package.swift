@@ -20,6 +20,7 @@ let package = Package(
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -42,6 +43,20 @@ let package = Package(
                 .product(name: "NightshiftSQLite", package: parent),
             ],
             path: "Benchmarks/SQLiteRuns",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
+            name: "CycleCheckpoints",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NightshiftCore", package: parent),
+                .product(name: "NightshiftSQLite", package: parent),
+            ],
+            path: "Benchmarks/CycleCheckpoints",
             swiftSettings: swiftSettings,
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),

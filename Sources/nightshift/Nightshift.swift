@@ -23,7 +23,7 @@ struct Nightshift: AsyncParsableCommand {
         version: NightshiftVersion.string,
         subcommands: [
             InitCommand.self, ServeCommand.self, StatusCommand.self, ConfigCommand.self, JobsCommand.self,
-            RunsCommand.self, ScheduleCommand.self,
+            RunsCommand.self, CyclesCommand.self, ScheduleCommand.self,
         ]
     )
 

@@ -96,6 +96,8 @@ struct CycleReader {
             return nil
         }
         var result = CycleStep(name: stepName, action: action)
+        // A work block reacts and reflects on failed actions too.
+        if shape == .planActReactReflect, stepName == "act" { result.onFailure = .continue }
         result.budget = step.duration("budget")
         result.hardTimeout = step.duration("hard_timeout")
         result.condensed = step.bool("condensed")?.0 ?? false

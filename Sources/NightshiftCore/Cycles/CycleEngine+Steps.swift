@@ -17,6 +17,7 @@ extension CycleEngine {
         log.mark(run.startedAt == nil
             ? "cycle \(label) started: \(run.variant) run, trigger \(run.trigger), slot \(ISO8601.format(run.slot, in: cycle.timeZone))"
             : "cycle \(label) resumed: \(run.variant) run, trigger \(run.trigger), owner \(owner)")
+        if run.startedAt != nil { stopLeftover(run.id, log: log) }
         let steps = try await store.steps(of: run.id)
         var outputs = try await siblingOutputs(run)
         let deadline = cycle.deadline(after: run.slot)
@@ -83,7 +84,7 @@ extension CycleEngine {
         if let budget = cycle.budget, run.variant == .full || run.variant == .remainder,
            let started = (try await store.cycleRun(run.id))?.startedAt {
             let over = ended.timeIntervalSince(started) - budget.inSeconds
-            if over > 0 { log.mark("cycle \(label) over its budget \(DurationParser.format(seconds: Int64(budget.inSeconds))) by \(Journal.durationString(over))") }
+            if over > 0 { log.mark("cycle \(label) over its budget \(CycleReport.budgetString(budget.inSeconds)) by \(Journal.durationString(over))") }
         }
         guard try await store.finishCycleRun(run.id, state: state, error: error, fence: fence, at: ended) else {
             throw CycleError.fencedOut(fence.key)
@@ -136,7 +137,7 @@ extension CycleEngine {
             }
             var line = "step \(step.name) \(state) in \(Journal.durationString(duration))"
             if let budget = step.budget {
-                line += " (budget \(DurationParser.format(seconds: Int64(budget.inSeconds)))\(overrun.map { ", over by \(Journal.durationString($0))" } ?? ""))"
+                line += " (budget \(CycleReport.budgetString(budget.inSeconds))\(overrun.map { ", over by \(Journal.durationString($0))" } ?? ""))"
             }
             log.mark(line + (error.map { ": \($0)" } ?? ""))
             if state == .succeeded { return .succeeded(output) }
@@ -174,8 +175,12 @@ extension CycleEngine {
             defaultBody: [
                 "cycle": cycle.name, "cycle_run_id": run.id, "step": step.name, "tenant": run.tenant,
                 "idempotency_key": record.idempotencyKey, "attempt": String(record.attempt), "trigger": run.trigger.rawValue,
-            ]
+            ],
+            onSpawn: { [pidPath = pidPath(run.id)] pid in
+                try? Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: pidPath), options: .atomic)
+            }
         )
+        defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
         guard let action = step.action else {
             return await WorkBlock.act(plan: outputs["plan"], executor: executor, context: context)
         }
@@ -228,6 +233,20 @@ extension CycleEngine {
         let steps = await Task { (try? await store.steps(of: run.id)) ?? [] }.value
         if recorded != true { logger.info("could not record the cycle run interrupted", metadata: ["nightshift.cycle.run": "\(run.id)"]) }
         return CycleOutcome(run: (current ?? nil) ?? run, steps: steps)
+    }
+
+    /// `logs/cycles/RUN_ID.pid`: the process group of the step running now, so that a resume after
+    /// a crash can stop what the dead process left running before the step runs again.
+    private func pidPath(_ runID: String) -> String { "\(configuration.logDirectory)/\(runID).pid" }
+
+    private func stopLeftover(_ runID: String, log: ProgressLog) {
+        guard let text = try? String(contentsOfFile: pidPath(runID), encoding: .utf8),
+              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
+        else { return }
+        if ProcessIdentity.isAlive(pid: pid), ProcessIdentity.signalGroup(pid, SIGKILL) {
+            log.mark("stopped process group \(pid) left running by the interrupted step")
+        }
+        try? FileManager.default.removeItem(atPath: pidPath(runID))
     }
 
     private func writeOutputs(_ outputs: [String: JSONValue], to path: String) {

@@ -101,7 +101,7 @@ public struct CycleReport: Sendable {
         if let notice { lines += ["> **\(notice)**", ""] }
         lines.append("Slot \(ISO8601.format(slot, in: timeZone)).")
         if let budgetSeconds {
-            lines.append("Budget \(DurationParser.format(seconds: Int64(budgetSeconds)))\(overrunSeconds.map { "; **over budget by \(Journal.durationString($0))**" } ?? ", kept").")
+            lines.append("Budget \(CycleReport.budgetString(budgetSeconds))\(overrunSeconds.map { "; **over budget by \(Journal.durationString($0))**" } ?? ", kept").")
         }
         for (run, steps) in runs {
             lines += ["", Self.render(run, steps: steps, timeZone: timeZone, heading: "##")]
@@ -119,7 +119,7 @@ public struct CycleReport: Sendable {
         lines += ["", facts.joined(separator: " · "), "", "| step | state | time / budget | attempt | output |", "|---|---|---|---|---|"]
         for step in steps {
             var time = step.duration.map(Journal.durationString) ?? "—"
-            if let budget = step.budgetSeconds { time += " / \(DurationParser.format(seconds: Int64(budget)))" }
+            if let budget = step.budgetSeconds { time += " / \(CycleReport.budgetString(budget))" }
             if let over = step.overrunSeconds { time += " (over by \(Journal.durationString(over)))" }
             var output = step.output ?? ""
             if let error = step.error { output = output.isEmpty ? error : "\(output) — \(error)" }
@@ -134,6 +134,11 @@ public struct CycleReport: Sendable {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A budget as written in the configuration: `30s`, `1h30m`, or `500ms` below a second.
+    public static func budgetString(_ seconds: Double) -> String {
+        seconds >= 1 && seconds.rounded() == seconds ? DurationParser.format(seconds: Int64(seconds)) : Journal.durationString(seconds)
     }
 
     /// `key: value; key: value` for an object, the JSON text otherwise.

@@ -1,0 +1,264 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+struct CyclesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycles",
+        abstract: "List, run, inspect and resume multi-step cycles.",
+        discussion: """
+            A cycle is a job whose action is an ordered list of steps, each checkpointed in the store: \
+            a run stopped by a crash resumes at the first step that did not succeed, and a step that \
+            was cut short runs again with the same NIGHTSHIFT_IDEMPOTENCY_KEY. Progress markers and \
+            step output go to logs/cycles/RUN_ID.log; each finished run writes \
+            reports/cycles/NAME-YYYY-MM-DD[-TENANT].md and .json.
+
+            Examples:
+              nightshift cycles list
+              nightshift cycles run nightly                 run every step now, in this terminal
+              nightshift cycles run nightly --condensed     only the steps marked condensed = true
+              nightshift cycles run hourly --tenant acme
+              nightshift cycles history nightly
+              nightshift cycles show c_01jd3q5w4z8k2m7n
+              nightshift cycles resume c_01jd3q5w4z8k2m7n   after a crash, when no daemon resumed it
+            """,
+        subcommands: [List.self, Run.self, Show.self, Resume.self, History.self]
+    )
+
+    static func printJSON(_ value: JSONValue) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+    }
+
+    static func cycle(_ name: String, in app: NightshiftApplication) throws -> Cycle {
+        guard let cycle = app.configuration.cycle(named: name) else {
+            let known = app.cycles.map(\.name)
+            throw AppError.failure("no cycle named \"\(name)\"\(known.isEmpty ? "; nightshift.toml declares none" : "; declared: \(known.joined(separator: ", "))")")
+        }
+        return cycle
+    }
+
+    static func tenants(_ tenant: String?, of cycle: Cycle) throws -> [String] {
+        guard let tenant else { return cycle.slotTenants }
+        guard cycle.tenants.contains(tenant) else {
+            throw AppError.usage(cycle.tenants.isEmpty
+                ? "--tenant: cycle \(cycle.name) has no tenants"
+                : "--tenant: \"\(tenant)\" is not a tenant of cycle \(cycle.name) (\(cycle.tenants.joined(separator: ", ")))")
+        }
+        return [tenant]
+    }
+
+    static func stepSummary(_ steps: [StepRecord]) -> String {
+        "\(steps.filter { $0.state == .succeeded }.count)/\(steps.count)"
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the declared cycles with their schedule, steps and last run.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let now = Date()
+            var rows: [[String]] = []
+            var items: [JSONValue] = []
+            for cycle in app.cycles {
+                let last = try await app.store.cycleRuns(cycle: cycle.name, tenant: nil, states: [], limit: 1).first
+                let next = cycle.job.nextSlot(after: now)
+                let zone = cycle.timeZone
+                items.append(.object([
+                    "name": .string(cycle.name), "schedule": .string(cycle.job.schedule.description),
+                    "steps": .array(cycle.steps.map { step in
+                        .object([
+                            "name": .string(step.name), "condensed": .bool(step.condensed),
+                            "budget_seconds": step.budget.map { .number($0.inSeconds) } ?? .null,
+                            "hard_timeout_seconds": step.hardTimeout.map { .number($0.inSeconds) } ?? .null,
+                            "on_failure": .string(step.onFailure.description),
+                        ])
+                    }),
+                    "tenants": .array(cycle.tenants.map(JSONValue.string)),
+                    "budget_seconds": cycle.budget.map { .number($0.inSeconds) } ?? .null,
+                    "deadline": cycle.deadline.map { .string($0.description) } ?? .null,
+                    "shape": cycle.shape.map { .string($0.rawValue) } ?? .null,
+                    "next_fire": next.map { .string(ISO8601.format($0, in: zone)) } ?? .null,
+                    "last_run": last.map { .object(["id": .string($0.id), "state": .string($0.state.rawValue), "variant": .string($0.variant.rawValue)]) } ?? .null,
+                ]))
+                rows.append([
+                    cycle.name, cycle.job.schedule.description, String(cycle.steps.count),
+                    cycle.tenants.isEmpty ? "-" : cycle.tenants.joined(separator: ","),
+                    Output.time(next, zone), last.map { "\($0.state) (\($0.id))" } ?? "never run",
+                ])
+            }
+            if output.json { return CyclesCommand.printJSON(.array(items)) }
+            if rows.isEmpty { return print("no cycles; declare one with [cycles.NAME] in nightshift.toml") }
+            Output.table(["NAME", "SCHEDULE", "STEPS", "TENANTS", "NEXT", "LAST"], rows)
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a cycle now, in this process, and print its report.",
+            discussion: """
+                The run takes the cycle's lease first: when another process runs the same cycle (for the \
+                same tenant), this one is refused with the holder's name and exits 1, leaving nothing behind. \
+                A cycle with tenants runs once per tenant unless --tenant picks one. Exit status 1 when a \
+                run fails.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The cycle's name.") var name: String
+        @Option(help: "Run for this tenant only.") var tenant: String?
+        @Flag(help: "Run only the steps marked condensed = true (the catch-up variant).") var condensed = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let cycle = try CyclesCommand.cycle(name, in: app)
+            let tenants = try CyclesCommand.tenants(tenant, of: cycle)
+            if condensed, !cycle.steps.contains(where: \.condensed) {
+                throw AppError.usage("--condensed: cycle \(cycle.name) has no step with condensed = true")
+            }
+            let engine = app.makeCycleEngine(owner: .current())
+            let variant: CycleVariant = condensed ? .condensed : .full
+            let results = await withTaskGroup(of: (String, Result<CycleOutcome, CycleError>).self) { group in
+                for tenant in tenants {
+                    group.addTask { () async -> (String, Result<CycleOutcome, CycleError>) in
+                        do throws(CycleError) {
+                            return (tenant, .success(try await engine.start(cycle, tenant: tenant, variant: variant, trigger: .manual)))
+                        } catch {
+                            return (tenant, .failure(error))
+                        }
+                    }
+                }
+                var results: [(String, Result<CycleOutcome, CycleError>)] = []
+                for await result in group { results.append(result) }
+                return results.sorted { $0.0 < $1.0 }
+            }
+            try CyclesCommand.finish(results, cycle: cycle, app: app, json: output.json)
+        }
+    }
+
+    /// Prints each outcome (or why there is none) and exits 1 unless every run succeeded.
+    static func finish(_ results: [(String, Result<CycleOutcome, CycleError>)], cycle: Cycle, app: NightshiftApplication, json: Bool) throws {
+        var problems: [String] = []
+        var items: [JSONValue] = []
+        for (tenant, result) in results {
+            switch result {
+            case .success(let outcome):
+                if json {
+                    items.append(CycleReport.json(outcome.run, steps: outcome.steps, timeZone: cycle.timeZone))
+                } else {
+                    print(CycleReport.render(outcome.run, steps: outcome.steps, timeZone: cycle.timeZone, heading: "==") + "\n")
+                    print("log: \(app.workspace.cycleLogsDirectory)/\(outcome.run.id).log\n")
+                }
+                if outcome.run.state != .succeeded {
+                    problems.append("cycle run \(outcome.run.id)\(tenant.isEmpty ? "" : " (tenant \(tenant))") \(outcome.run.state)")
+                }
+            case .failure(let error):
+                let label = tenant.isEmpty ? cycle.name : "\(cycle.name) for tenant \(tenant)"
+                if json { items.append(.object(["tenant": .string(tenant), "error": .string(error.description)])) }
+                if case .leaseHeld = error {
+                    problems.append("refused to run \(label): \(error)")
+                } else {
+                    problems.append("\(label): \(error)")
+                }
+            }
+        }
+        if json { printJSON(items.count == 1 ? items[0] : .array(items)) }
+        if !problems.isEmpty { throw AppError.failure(problems.joined(separator: "\nnightshift: ")) }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one cycle run: each step's state, time against budget, attempt and output, and a work block's phases.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The cycle run's id (c_…).") var id: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            guard let run = try await app.store.cycleRun(id) else { throw AppError.failure("no cycle run with id \(id)") }
+            let steps = try await app.store.steps(of: id)
+            let zone = app.configuration.cycle(named: run.cycle)?.timeZone ?? app.configuration.settings.timeZone
+            if output.json { return CyclesCommand.printJSON(CycleReport.json(run, steps: steps, timeZone: zone)) }
+            var header = "cycle \(run.cycle)"
+            if !run.tenant.isEmpty { header += " · tenant \(run.tenant)" }
+            header += " · slot \(ISO8601.format(run.slot, in: zone))"
+            if let owner = run.owner { header += " · owner \(owner)" }
+            print(header)
+            print(CycleReport.render(run, steps: steps, timeZone: zone, heading: "=="))
+            print("\nlog: \(app.workspace.cycleLogsDirectory)/\(run.id).log")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resume an interrupted cycle run at its first step that did not succeed.",
+            discussion: """
+                `nightshift serve` resumes interrupted runs by itself at start; this does it by hand. It waits \
+                for the cycle's lease while another process holds it (a crashed holder's lease expires after \
+                the cycle's lease_ttl), unless --no-wait is given.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The cycle run's id (c_…).") var id: String
+        @Flag(name: .customLong("no-wait"), help: "Exit 1 at once when another process holds the lease.") var noWait = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            guard let run = try await app.store.cycleRun(id) else { throw AppError.failure("no cycle run with id \(id)") }
+            let cycle = try CyclesCommand.cycle(run.cycle, in: app)
+            if let lease = try await app.store.lease(cycle.leaseKey(tenant: run.tenant)), lease.expiresAt > Date(), !noWait {
+                FileHandle.standardError.write(Data("nightshift: waiting for \(lease.key), held by \(lease.owner) until \(ISO8601.format(lease.expiresAt, in: cycle.timeZone))\n".utf8))
+            }
+            let engine = app.makeCycleEngine(owner: .current())
+            let result: Result<CycleOutcome, CycleError>
+            do throws(CycleError) { result = .success(try await engine.resume(id, waiting: noWait ? .refuse : .wait)) } catch { result = .failure(error) }
+            try CyclesCommand.finish([(run.tenant, result)], cycle: cycle, app: app, json: output.json)
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a cycle's runs, newest first, every tenant unless --tenant picks one.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The cycle's name.") var name: String
+        @Option(help: "Only this tenant's runs.") var tenant: String?
+        @Option(help: "Most runs to list.") var limit = 20
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
+            let app = try await workspace.load()
+            let zone: TimeZone
+            if let cycle = app.configuration.cycle(named: name) {
+                zone = cycle.timeZone
+                if let tenant { _ = try CyclesCommand.tenants(tenant, of: cycle) }
+            } else {
+                zone = app.configuration.settings.timeZone
+            }
+            let runs = try await app.store.cycleRuns(cycle: name, tenant: tenant, states: [], limit: limit)
+            if runs.isEmpty, app.configuration.cycle(named: name) == nil { throw AppError.failure("no cycle named \"\(name)\" and no runs of one") }
+            var rows: [[String]] = []
+            var items: [JSONValue] = []
+            for run in runs {
+                let steps = try await app.store.steps(of: run.id)
+                var item = CycleReport.json(run, steps: steps, timeZone: zone)
+                if case .object(var members) = item {
+                    members["steps_succeeded"] = .integer(Int64(steps.filter { $0.state == .succeeded }.count))
+                    item = .object(members)
+                }
+                items.append(item)
+                let duration = run.startedAt.flatMap { start in run.finishedAt.map { Journal.durationString($0.timeIntervalSince(start)) } } ?? "-"
+                rows.append([
+                    run.id, run.tenant.isEmpty ? "-" : run.tenant, run.state.rawValue, run.variant.rawValue, run.trigger.rawValue,
+                    Output.time(run.slot, zone), duration, CyclesCommand.stepSummary(steps), Output.oneLine(run.error, max: 60),
+                ])
+            }
+            if output.json { return CyclesCommand.printJSON(.array(items)) }
+            if rows.isEmpty { return print("no runs of cycle \(name) yet") }
+            Output.table(["ID", "TENANT", "STATE", "VARIANT", "TRIGGER", "SLOT", "DURATION", "STEPS", "DETAIL"], rows)
+        }
+    }
+}
