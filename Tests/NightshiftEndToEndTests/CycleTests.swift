@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A cycle run as `cycles show --json` and `cycles history --json` print it.
+struct CycleRunInfo: Decodable {
+    struct Step: Decodable {
+        var name: String
+        var state: String
+        var attempt: Int
+        var idempotencyKey: String
+    }
+    var id: String
+    var cycle: String
+    var tenant: String
+    var state: String
+    var variant: String
+    var trigger: String
+    var error: String?
+    var steps: [Step]
+}
+
+/// Cycles end to end with the built binary: SIGKILL at every step boundary and inside every step,
+/// two processes contending for one cycle, tenants, and the daemon resuming at start.
+@Suite(.serialized, .timeLimit(.minutes(6)))
+struct CycleTests {
+    static let stepNames = ["s1", "s2", "s3", "s4", "s5", "s6"]
+
+    /// Six steps; each waits a little before appending "NAME KEY ATTEMPT" to steps.txt (so a kill
+    /// right after the previous step's checkpoint lands before the next one wrote anything), then
+    /// sleeps (so a kill after the line lands inside the step).
+    static func crashConfig(name: String = "crashy", sleep: String = "1.5", tenants: String? = nil, failFor: String? = nil) -> String {
+        var text = """
+            [workspace]
+            time_zone = "UTC"
+            shutdown_grace = "1s"
+
+            [cycles.\(name)]
+            schedule = "0 0 1 1 *"
+            lease_ttl = "2s"
+            \(tenants.map { "tenants = \($0)" } ?? "")
+
+            """
+        for step in stepNames {
+            let fail = failFor.map { " [ \\\"$NIGHTSHIFT_TENANT\\\" = \($0) ] && [ $NIGHTSHIFT_STEP = s2 ] && exit 7;" } ?? ""
+            text += """
+                [[cycles.\(name).steps]]
+                name = "\(step)"
+                run = { command = ["sh", "-c", "sleep 0.5;\(fail) echo \\"$NIGHTSHIFT_STEP $NIGHTSHIFT_IDEMPOTENCY_KEY $NIGHTSHIFT_ATTEMPT $NIGHTSHIFT_TENANT\\" >> \\"$NIGHTSHIFT_WORKSPACE/steps.txt\\"; sleep \(sleep)"] }
+
+                """
+        }
+        return text
+    }
+
+    static func lines(_ workspace: TestWorkspace) -> [[String]] {
+        (workspace.read("steps.txt") ?? "").split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    }
+
+    static func count(_ step: String, in workspace: TestWorkspace) -> Int {
+        lines(workspace).filter { $0.first == step }.count
+    }
+
+    @Test("SIGKILL inside every step and at every step boundary: each step's effect lands at most twice with one key, the run succeeds")
+    func crashMatrix() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.crashConfig())
+            var runID: String?
+            var kills = 0
+            var process = try BackgroundCLI(["cycles", "run", "crashy", "-w", workspace.root], in: workspace)
+            defer { process.kill() }
+
+            func logText() -> String {
+                guard let runID else { return "" }
+                return workspace.read("logs/cycles/\(runID).log") ?? ""
+            }
+            func restart() async throws {
+                let id = try #require(runID)
+                process = try BackgroundCLI(["cycles", "resume", id, "-w", workspace.root], in: workspace)
+            }
+
+            for step in Self.stepNames {
+                // Inside the step: its line is written, it is sleeping.
+                let before = Self.count(step, in: workspace)
+                try await waitUntil("step \(step) wrote its line (kill \(kills + 1))", timeout: 30, poll: 0.02) {
+                    if runID == nil { runID = Self.lines(workspace).first?[1].split(separator: ":").first.map(String.init) }
+                    if !process.isRunning { throw CLIError("nightshift exited early: \(process.stderr)") }
+                    return Self.count(step, in: workspace) > before
+                }
+                process.kill()
+                kills += 1
+                try await restart()
+                // At the boundary: the step's success is checkpointed, the next has not written yet.
+                try await waitUntil("step \(step) is checkpointed succeeded (kill \(kills + 1))", timeout: 30, poll: 0.02) {
+                    if !process.isRunning { throw CLIError("nightshift exited early: \(process.stderr)\n\(logText())") }
+                    return logText().contains("step \(step) succeeded")
+                }
+                process.kill()
+                kills += 1
+                try await restart()
+            }
+            #expect(kills == 12)
+            let status = try await process.wait()
+            let id = try #require(runID)
+            let run = try await CLI.json(CycleRunInfo.self, workspace.args("cycles", "show", id))
+            // The last kill may land after the run was recorded succeeded; then the resume has nothing to do.
+            #expect(status == 0 || process.stderr.contains("succeeded already"), "\(process.stderr)")
+            #expect(run.state == "succeeded", "\(run)")
+            #expect(run.steps.map(\.state) == Array(repeating: "succeeded", count: 6))
+            let lines = Self.lines(workspace)
+            for step in Self.stepNames {
+                let mine = lines.filter { $0.first == step }
+                // Killed once inside each step: the effect ran twice, under the same key, never three times.
+                #expect(mine.count == 2, "\(step): \(mine)")
+                #expect(Set(mine.map { $0[1] }) == ["\(id):\(step)"], "\(step): \(mine)")
+            }
+            try await SQLiteTool.expectIntegrity(workspace.storePath)
+        }
+    }
+
+    @Test("two processes run one cycle: one runs, the other is refused naming the holder; after the holder dies another takes over when the lease expires")
+    func leaseContention() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.crashConfig(sleep: "0.2"))
+            let first = try BackgroundCLI(["cycles", "run", "crashy", "-w", workspace.root], in: workspace)
+            defer { first.kill() }
+            try await waitUntil("the first process started step s1", timeout: 30, poll: 0.02) { Self.count("s1", in: workspace) == 1 }
+
+            let second = try await CLI.run(workspace.args("cycles", "run", "crashy"))
+            #expect(second.status == 1, "\(second)")
+            #expect(second.stderr.contains("refused to run crashy: cycle:crashy is held by \(first.pid)@"), "\(second)")
+            let history = try await CLI.json([CycleRunInfo].self, workspace.args("cycles", "history", "crashy"))
+            #expect(history.count == 1, "the refused process left no run behind: \(history)")
+
+            try await waitUntil("the first process reached step s3", timeout: 30, poll: 0.02) { Self.count("s3", in: workspace) == 1 }
+            first.kill()
+            let id = history[0].id
+            let resumed = try await CLI.run(workspace.args("cycles", "resume", id), timeout: 60)
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(resumed.stderr.contains("waiting for cycle:crashy, held by \(first.pid)@"), "\(resumed)")
+            let run = try await CLI.json(CycleRunInfo.self, workspace.args("cycles", "show", id))
+            #expect(run.state == "succeeded")
+            #expect(run.steps.first { $0.name == "s3" }?.attempt == 2)
+            #expect(Self.stepNames.map { Self.count($0, in: workspace) } == [1, 1, 2, 1, 1, 1])
+            try await SQLiteTool.expectIntegrity(workspace.storePath)
+        }
+    }
+
+    @Test("two tenants: one fails a step, the other completes; both are in the history")
+    func tenants() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.crashConfig(name: "hourly", sleep: "0", tenants: "[\"acme\", \"globex\"]", failFor: "acme"))
+            let result = try await CLI.run(workspace.args("cycles", "run", "hourly"), timeout: 60)
+            #expect(result.status == 1, "\(result)")
+            let history = try await CLI.json([CycleRunInfo].self, workspace.args("cycles", "history", "hourly"))
+            let byTenant = Dictionary(uniqueKeysWithValues: history.map { ($0.tenant, $0) })
+            #expect(byTenant["acme"]?.state == "failed")
+            #expect(byTenant["acme"]?.steps.map(\.state) == ["succeeded", "failed", "skipped", "skipped", "skipped", "skipped"])
+            #expect(byTenant["globex"]?.state == "succeeded")
+            #expect(workspace.read("reports/cycles/hourly-\(Self.today())-globex.md")?.contains("succeeded") == true)
+            let acmeOnly = try await CLI.json([CycleRunInfo].self, workspace.args("cycles", "history", "hourly", "--tenant", "acme"))
+            #expect(acmeOnly.map(\.tenant) == ["acme"])
+            let bad = try await CLI.run(workspace.args("cycles", "run", "hourly", "--tenant", "initech"))
+            #expect(bad.status == 2 && bad.stderr.contains("not a tenant of cycle hourly"), "\(bad)")
+        }
+    }
+
+    @Test("the daemon resumes a cycle run it was killed in, at start, and the cycle is a job in jobs list")
+    func daemonResumesAtStart() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.crashConfig(sleep: "0.2"))
+            let jobs = try await CLI.run(workspace.args("jobs", "list"))
+            #expect(jobs.stdout.contains("crashy"), "\(jobs)")
+            let first = try await ServeProcess.start(workspace)
+            defer { first.kill() }
+            let queued = try await CLI.run(workspace.args("jobs", "run", "crashy"))
+            #expect(queued.status == 0, "\(queued)")
+            try await waitUntil("the daemon is inside step s4", timeout: 30, poll: 0.02) { Self.count("s4", in: workspace) == 1 }
+            try await first.stop(SIGKILL)
+
+            let second = try await ServeProcess.start(workspace)
+            defer { second.kill() }
+            let run = try await waitFor("the cycle run is resumed and succeeds", timeout: 60) { () -> CycleRunInfo? in
+                let history = try await CLI.json([CycleRunInfo].self, workspace.args("cycles", "history", "crashy"))
+                return history.first.flatMap { $0.state == "succeeded" ? $0 : nil }
+            }
+            #expect(run.steps.first { $0.name == "s4" }?.attempt == 2)
+            #expect(Self.stepNames.map { Self.count($0, in: workspace) } == [1, 1, 1, 2, 1, 1])
+            try await second.stop(SIGTERM)
+            try await SQLiteTool.expectIntegrity(workspace.storePath)
+        }
+    }
+
+    static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        return formatter.string(from: Date())
+    }
+}
