@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftAppTests",
-            dependencies: ["NightshiftApp", "NightshiftCore"],
+            dependencies: ["NightshiftApp", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
