@@ -38,6 +38,43 @@ active_hours = "22:00-07:00"
 command = "./bin/agent-task.sh --check"
 timeout = "20m"
 alert_after = 2
+
+# Every night at 02:00: a cycle of small steps, each checkpointed in the store. A crash resumes at
+# the first step that did not succeed (`nightshift cycles history nightly`); a night the machine
+# slept through runs the condensed steps first at the next start, then the rest. Reports go to
+# reports/cycles/, progress markers to logs/cycles/RUN_ID.log.
+[cycles.nightly]
+description = "Snapshot, disk check, tests and a summary"
+schedule = "0 2 * * *"
+budget = "20m"             # the whole cycle; more is reported as an overrun
+deadline = "07:00"         # steps not started by 07:00 are deferred and reported
+lease_ttl = "30s"          # a crashed holder's lease frees up after this
+
+[[cycles.nightly.steps]]
+name = "snapshot"
+run = { command = ["./bin/nightly-step.sh", "snapshot"] }
+budget = "1m"
+condensed = true           # part of the catch-up after a missed night
+
+[[cycles.nightly.steps]]
+name = "disk"
+run = { command = ["./bin/nightly-step.sh", "disk"] }
+budget = "10s"
+on_failure = "continue"    # a failed check does not stop the cycle
+
+[[cycles.nightly.steps]]
+name = "tests"
+run = { command = ["./bin/nightly-step.sh", "tests"] }
+budget = "15m"
+hard_timeout = "30m"       # killed after this
+on_failure = "retry"
+retry = { attempts = 2, backoff = "1m" }
+
+[[cycles.nightly.steps]]
+name = "summary"
+run = { command = ["./bin/nightly-step.sh", "summary"] }
+budget = "10s"
+condensed = true
 """#, false),
             ("bin/agent-task.sh", #"""
 #!/bin/sh
@@ -55,6 +92,40 @@ else
     echo "no agent configured (set NIGHTSHIFT_AGENT); run $NIGHTSHIFT_RUN_ID would have started one"
     echo '{"status":"ok","agent":"dry-run"}'
 fi
+"""#, true),
+            ("bin/nightly-step.sh", #"""
+#!/bin/sh
+# One step of the builder example's nightly cycle. Harmless: it only reads the workspace and
+# writes under snapshots/. Each step prints its result on a NIGHTSHIFT_OUTPUT line, which
+# Nightshift stores and hands to later steps in the JSON file $NIGHTSHIFT_STEP_OUTPUTS.
+set -eu
+step="${1:?usage: nightly-step.sh snapshot|disk|tests|summary}"
+case "$step" in
+snapshot)
+    # The idempotency key is the same when a crash makes this step run again: the snapshot of
+    # this cycle run is written once, under that key, and a rerun overwrites the same file.
+    mkdir -p snapshots
+    name="snapshots/$(echo "$NIGHTSHIFT_IDEMPOTENCY_KEY" | tr ':' '-').tar.gz"
+    tar -czf "$name" nightshift.toml bin
+    echo "NIGHTSHIFT_OUTPUT {\"snapshot\": \"$name\"}"
+    ;;
+disk)
+    used=$(df -P . | awk 'NR == 2 { sub("%", "", $5); print $5 }')
+    echo "NIGHTSHIFT_OUTPUT {\"disk_used_percent\": $used}"
+    ;;
+tests)
+    ./bin/agent-task.sh --check
+    echo 'NIGHTSHIFT_OUTPUT {"tests": "ok"}'
+    ;;
+summary)
+    echo "earlier steps reported: $(cat "$NIGHTSHIFT_STEP_OUTPUTS")"
+    echo 'NIGHTSHIFT_OUTPUT {"summary": "written"}'
+    ;;
+*)
+    echo "unknown step $step" >&2
+    exit 2
+    ;;
+esac
 """#, true),
         ],
         "minimal": [

@@ -55,7 +55,7 @@ struct ConfigCommand: AsyncParsableCommand {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
                 if let configuration {
-                    print("\(target.configPath): ok (\(configuration.jobs.count) jobs, \(configuration.notifiers.count) notifiers)")
+                    print("\(target.configPath): ok (\(configuration.jobs.count - configuration.cycles.count) jobs, \(configuration.cycles.count) cycles, \(configuration.notifiers.count) notifiers)")
                 }
             }
             if configuration == nil {

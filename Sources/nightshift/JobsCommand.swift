@@ -112,7 +112,7 @@ struct JobsCommand: AsyncParsableCommand {
             if let description = job.description { print("about      \(description)") }
             print("schedule   \(view.schedule) (\(view.timeZone))\(job.activeHours.map { ", active \($0)" } ?? "")")
             print("action     \(view.action)\(view.command.map { ": \($0)" } ?? "")")
-            print("policies   overlap=\(view.overlap) missed=\(view.missed) grace=\(job.grace) retry=\(view.retryAttempts) attempts timeout=\(job.timeout.map { "\($0)" } ?? "none")")
+            print("policies   overlap=\(view.overlap) missed=\(view.missed) grace=\(DurationParser.format(seconds: Int64(job.grace.inSeconds))) retry=\(view.retryAttempts) attempts timeout=\(job.timeout.map { DurationParser.format(seconds: Int64($0.inSeconds)) } ?? "none")")
             if let check = job.successIf { print("success    exit 0 and \(check)") }
             print("failures   \(view.consecutiveFailures) in a row")
             print("next       " + (fires.isEmpty ? "-" : fires.map { ISO8601.format($0, in: zone) }.joined(separator: ", ")))

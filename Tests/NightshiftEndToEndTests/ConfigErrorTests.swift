@@ -188,7 +188,7 @@ struct ConfigErrorTests {
             try workspace.write(config: Self.everything)
             let unset = try await CLI.run(workspace.args("config", "check"))
             #expect(unset.status == 0, "\(unset)")
-            #expect(unset.stdout.contains("\(workspace.configPath): ok (4 jobs, 2 notifiers)"), "\(unset)")
+            #expect(unset.stdout.contains("\(workspace.configPath): ok (4 jobs, 0 cycles, 2 notifiers)"), "\(unset)")
             #expect(unset.stderr.contains("nightshift.toml:11:29: warning: environment variable OPS_TOKEN is not set"), "\(unset)")
 
             let set = try await CLI.run(

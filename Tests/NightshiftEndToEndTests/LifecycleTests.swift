@@ -38,7 +38,7 @@ struct LifecycleTests {
 
             let check = try await CLI.run(workspace.args("config", "check"))
             #expect(check.status == 0, "\(check)")
-            #expect(check.stdout.contains("\(workspace.configPath): ok (2 jobs, 0 notifiers)"), "\(check)")
+            #expect(check.stdout.contains("\(workspace.configPath): ok (2 jobs, 0 cycles, 0 notifiers)"), "\(check)")
             #expect(check.stderr.isEmpty, "\(check)")
 
             let serve = try await ServeProcess.start(workspace)

@@ -61,7 +61,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .string(let value): return value
         case .array, .object:
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? ""
         }
     }
