@@ -171,7 +171,7 @@ struct CycleEngineTests {
             if step == "slow" { clock.advance(by: 90) }
             return ActionResult(succeeded: true)
         }
-        let nightly = try cycle([step("slow", budget: .seconds(30)), step("late"), step("later")]) {
+        let nightly = try cycle([step("slow", budget: .seconds(30)), step("late", condensed: true), step("later")]) {
             $0.deadline = TimeOfDay(parsing: "07:00")
             $0.budget = .seconds(60)
             // The test clock jumps 90 s at once, with no chance to renew in between.
@@ -184,6 +184,9 @@ struct CycleEngineTests {
         #expect(outcome.run.error == "deadline 07:00 passed: deferred late, later")
         let engine = engine(nightly, executor, store: store, clock: clock)
         let report = try await engine.report(for: outcome.run)
+        // A condensed catch-up at the same hour still runs: it is the part that must not wait.
+        let condensed = try await engine.start(nightly, variant: .condensed, trigger: .catchup, slot: instant("2026-06-01T02:00:00Z"))
+        #expect(condensed.run.state == .succeeded)
         #expect(report.overrunSeconds == 30)
         #expect(report.markdown.contains("over budget by 30.0s"))
     }
