@@ -98,12 +98,7 @@ struct ConfigLoaderTests {
 
     @Test("each kind of mistake is reported at its line and column", arguments: mistakes.indices)
     func mistake(_ index: Int) {
-        let (text, position, fragment) = Self.mistakes[index]
-        let (configuration, diagnostics) = ConfigLoader.parse(text, file: "nightshift.toml")
-        #expect(configuration == nil, "\(text)")
-        let errors = diagnostics.filter { $0.severity == .error }
-        #expect(errors.contains { $0.description.hasPrefix("nightshift.toml:\(position): ") && $0.message.contains(fragment) },
-                "expected nightshift.toml:\(position): …\(fragment)…, got \(errors.map(\.description))")
+        expectConfigError(Self.mistakes[index])
     }
 
     @Test("every problem of a file is reported, in file order")
@@ -121,4 +116,16 @@ struct ConfigLoaderTests {
         #expect(configuration != nil)
         #expect(diagnostics.map(\.description) == ["nightshift.toml:3:11: warning: environment variable NOPE_URL is not set here; the daemon must have it"])
     }
+}
+
+/// Expects `text` to be refused with an error at `position` (`LINE:COL`) whose message contains `fragment`.
+func expectConfigError(_ mistake: (text: String, position: String, fragment: String), sourceLocation: SourceLocation = #_sourceLocation) {
+    let (configuration, diagnostics) = ConfigLoader.parse(mistake.text, file: "nightshift.toml")
+    #expect(configuration == nil, "\(mistake.text)", sourceLocation: sourceLocation)
+    let errors = diagnostics.filter { $0.severity == .error }
+    #expect(
+        errors.contains { $0.description.hasPrefix("nightshift.toml:\(mistake.position): ") && $0.message.contains(mistake.fragment) },
+        "expected nightshift.toml:\(mistake.position): …\(mistake.fragment)…, got \(errors.map(\.description))",
+        sourceLocation: sourceLocation
+    )
 }

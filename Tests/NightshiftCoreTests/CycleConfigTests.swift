@@ -85,12 +85,7 @@ struct CycleConfigTests {
 
     @Test("each kind of cycle mistake is reported at its line and column", arguments: mistakes.indices)
     func mistake(_ index: Int) {
-        let (text, position, fragment) = Self.mistakes[index]
-        let (configuration, diagnostics) = ConfigLoader.parse(text, file: "nightshift.toml")
-        #expect(configuration == nil, "\(text)")
-        let errors = diagnostics.filter { $0.severity == .error }
-        #expect(errors.contains { $0.description.hasPrefix("nightshift.toml:\(position): ") && $0.message.contains(fragment) },
-                "expected nightshift.toml:\(position): …\(fragment)…, got \(errors.map(\.description))")
+        expectConfigError(Self.mistakes[index])
     }
 
     @Test("the deadline is the first HH:MM at or after the slot, in the cycle's zone")

@@ -6,8 +6,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A `nightshift` command left running in the background (a long `cycles run`), with its output
-/// in files next to the workspace, so a test can watch it and SIGKILL it at a chosen moment.
+/// A `nightshift` command left running in the background (`serve`, a long `cycles run`), with its
+/// output in files next to the workspace, so a test can watch it and SIGKILL it at a chosen moment.
 final class BackgroundCLI: @unchecked Sendable {
     // Sendable: `process` is only read after `run()`; Foundation's `Process` guards its own state.
     private let process: Process
@@ -15,8 +15,8 @@ final class BackgroundCLI: @unchecked Sendable {
     let stderrPath: String
     var pid: Int32 { process.processIdentifier }
 
-    init(_ arguments: [String], in workspace: TestWorkspace) throws {
-        let label = "cli-\(UUID().uuidString.prefix(6).lowercased())"
+    init(_ arguments: [String], in workspace: TestWorkspace, environment extra: [String: String] = [:]) throws {
+        let label = "\(arguments.first ?? "cli")-\(UUID().uuidString.prefix(6).lowercased())"
         stdoutPath = "\(workspace.base)/\(label).stdout"
         stderrPath = "\(workspace.base)/\(label).stderr"
         FileManager.default.createFile(atPath: stdoutPath, contents: nil)
@@ -24,7 +24,7 @@ final class BackgroundCLI: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try CLI.requireBinary())
         process.arguments = arguments
-        process.environment = CLI.environment()
+        process.environment = CLI.environment(extra)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
@@ -32,6 +32,9 @@ final class BackgroundCLI: @unchecked Sendable {
     }
 
     var isRunning: Bool { process.isRunning }
+    /// The exit status, or the signal number for a signal death (see ``killedBySignal``).
+    var exitStatus: Int32 { process.terminationStatus }
+    var killedBySignal: Bool { process.terminationReason == .uncaughtSignal }
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
