@@ -111,3 +111,20 @@ struct CycleResumeService: Service {
         }
     }
 }
+
+/// Runs `body` in the foreground of a CLI command; SIGINT or SIGTERM cancels it instead of killing
+/// the process, so a `cycles run` stopped with Ctrl-C records its run `interrupted` (resumable) and
+/// releases its lease at once.
+public func cancellingOnSignals<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> T {
+    let work = Task { await body() }
+    let watcher = Task {
+        let signals = await UnixSignalsSequence(trapping: .sigint, .sigterm)
+        for await _ in signals {
+            work.cancel()
+            return
+        }
+    }
+    let result = await work.value
+    watcher.cancel()
+    return result
+}

@@ -103,8 +103,9 @@ struct CyclesCommand: AsyncParsableCommand {
             discussion: """
                 The run takes the cycle's lease first: when another process runs the same cycle (for the \
                 same tenant), this one is refused with the holder's name and exits 1, leaving nothing behind. \
-                A cycle with tenants runs once per tenant unless --tenant picks one. Exit status 1 when a \
-                run fails.
+                A cycle with tenants runs once per tenant unless --tenant picks one. Ctrl-C (SIGINT) or \
+                SIGTERM stops the running step, records the run interrupted and frees the lease: \
+                `cycles resume RUN_ID` continues it. Exit status 1 when a run fails or is interrupted.
                 """
         )
         @OptionGroup var workspace: WorkspaceOptions
@@ -122,7 +123,7 @@ struct CyclesCommand: AsyncParsableCommand {
             }
             let engine = app.makeCycleEngine(owner: .current())
             let variant: CycleVariant = condensed ? .condensed : .full
-            let results = await withTaskGroup(of: (String, Result<CycleOutcome, CycleError>).self) { group in
+            let results = await cancellingOnSignals { await withTaskGroup(of: (String, Result<CycleOutcome, CycleError>).self) { group in
                 for tenant in tenants {
                     group.addTask { () async -> (String, Result<CycleOutcome, CycleError>) in
                         do throws(CycleError) {
@@ -135,7 +136,7 @@ struct CyclesCommand: AsyncParsableCommand {
                 var results: [(String, Result<CycleOutcome, CycleError>)] = []
                 for await result in group { results.append(result) }
                 return results.sorted { $0.0 < $1.0 }
-            }
+            } }
             try CyclesCommand.finish(results, cycle: cycle, app: app, json: output.json)
         }
     }
@@ -214,8 +215,10 @@ struct CyclesCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("nightshift: waiting for \(lease.key), held by \(lease.owner) until \(ISO8601.format(lease.expiresAt, in: cycle.timeZone))\n".utf8))
             }
             let engine = app.makeCycleEngine(owner: .current())
-            let result: Result<CycleOutcome, CycleError>
-            do throws(CycleError) { result = .success(try await engine.resume(id, waiting: noWait ? .refuse : .wait)) } catch { result = .failure(error) }
+            let waiting: LeaseWaiting = noWait ? .refuse : .wait
+            let result = await cancellingOnSignals { () async -> Result<CycleOutcome, CycleError> in
+                do throws(CycleError) { return .success(try await engine.resume(id, waiting: waiting)) } catch { return .failure(error) }
+            }
             try CyclesCommand.finish([(run.tenant, result)], cycle: cycle, app: app, json: output.json)
         }
     }
