@@ -196,6 +196,40 @@ struct CycleTests {
         }
     }
 
+    @Test("Ctrl-C during cycles run records the run interrupted and frees the lease; a hard_timeout kills its step")
+    func interruptAndHardTimeout() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: """
+                [cycles.stoppable]
+                schedule = "0 0 1 1 *"
+                lease_ttl = "1h"
+                [[cycles.stoppable.steps]]
+                name = "wait"
+                run = { command = "echo started >> waited.txt; sleep 30" }
+                [[cycles.stoppable.steps]]
+                name = "capped"
+                run = { command = "sleep 30" }
+                hard_timeout = "1s"
+                budget = "500ms"
+                """)
+            let process = try BackgroundCLI(["cycles", "run", "stoppable", "-w", workspace.root], in: workspace)
+            defer { process.kill() }
+            try await waitUntil("step wait started", timeout: 30, poll: 0.05) { workspace.read("waited.txt") != nil }
+            ProcessTable.signal(process.pid, SIGINT)
+            #expect(try await process.wait(timeout: 30) == 1)
+            let history = try await CLI.json([CycleRunInfo].self, workspace.args("cycles", "history", "stoppable"))
+            #expect(history.first?.state == "interrupted", "\(history)")
+            let id = try #require(history.first?.id)
+            // The lease (an hour long) was released: a resume that will not wait gets it.
+            try workspace.write(config: try #require(workspace.read("nightshift.toml")).replacingOccurrences(of: "sleep 30\" }\n[[", with: "true\" }\n[["))
+            let resumed = try await CLI.run(workspace.args("cycles", "resume", id, "--no-wait"), timeout: 60)
+            #expect(resumed.status == 1, "\(resumed)")
+            let run = try await CLI.json(CycleRunInfo.self, workspace.args("cycles", "show", id))
+            #expect(run.steps.map(\.state) == ["succeeded", "failed"], "\(run)")
+            #expect(run.error == "step capped failed")
+        }
+    }
+
     static func today() -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd"
