@@ -84,6 +84,7 @@ struct NoOpExecutor: ActionExecutor {
     }
 }
 
+/// Why a benchmark's setup could not prepare its fixture.
 struct BenchmarkSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
