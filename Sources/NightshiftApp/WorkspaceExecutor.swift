@@ -43,7 +43,7 @@ public struct WorkspaceExecutor: ActionExecutor {
                 return ActionResult(succeeded: false, error: "the webhook's URL or a header refers to an unset environment variable")
             }
             let result = await webhooks.send(spec)
-            appendLog(context.logPath, "\(webhook.method) \(webhook.url) → \(result.statusCode.map(String.init) ?? "no response")\n\(result.body)\n")
+            try? AppendOnlyFile.append("\(webhook.method) \(webhook.url) → \(result.statusCode.map(String.init) ?? "no response")\n\(result.body)\n", to: context.logPath)
             return ActionResult(
                 succeeded: result.succeeded,
                 exitStatus: result.statusCode,
@@ -98,18 +98,6 @@ public struct WorkspaceExecutor: ActionExecutor {
 
     private func defaultBody(_ context: ActionContext) -> Data {
         (try? JSONSerialization.data(withJSONObject: context.defaultBody, options: [.sortedKeys])) ?? Data()
-    }
-
-    private func appendLog(_ path: String, _ text: String) {
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        if let handle = FileHandle(forWritingAtPath: path) ?? {
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            return FileHandle(forWritingAtPath: path)
-        }() {
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            try? handle.close()
-        }
     }
 }
 

@@ -266,19 +266,12 @@ extension CycleEngine {
 }
 
 /// `logs/cycles/RUN_ID.log`: one timestamped line per progress marker, appended with one
-/// `write` so the steps' own output (appended to the same file) never splits a marker.
+/// `write` (``AppendOnlyFile``) so the steps' own output, appended to the same file, never splits a marker.
 struct ProgressLog: Sendable {
     let path: String
     let clock: any WallClock
 
     func mark(_ text: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let handle = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-        guard handle >= 0 else { return }
-        defer { close(handle) }
-        let line = "[nightshift \(ISO8601.format(clock.now(), in: TimeZone(identifier: "UTC")!))] \(text)\n"
-        let bytes = Array(line.utf8)
-        _ = bytes.withUnsafeBytes { write(handle, $0.baseAddress, $0.count) }
+        try? AppendOnlyFile.append("[nightshift \(ISO8601.format(clock.now(), in: TimeZone(identifier: "UTC")!))] \(text)\n", to: path)
     }
 }

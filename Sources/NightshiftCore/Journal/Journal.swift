@@ -37,17 +37,10 @@ public struct Journal: Sendable {
 
     private func append(_ line: String, at date: Date) throws {
         let file = path(for: date)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let isNew = !FileManager.default.fileExists(atPath: file)
-        let handle = open(file, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-        guard handle >= 0 else { throw JournalError(path: file, errno: errno) }
-        defer { close(handle) }
         var text = ""
-        if isNew { text += "# Journal \(Self.dayString(date, timeZone))\n\n" }
+        if !FileManager.default.fileExists(atPath: file) { text += "# Journal \(Self.dayString(date, timeZone))\n\n" }
         text += line.replacingOccurrences(of: "\n", with: " ") + "\n"
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { write(handle, $0.baseAddress, $0.count) }
-        guard written == bytes.count else { throw JournalError(path: file, errno: errno) }
+        do { try AppendOnlyFile.append(text, to: file) } catch { throw JournalError(path: file, errno: error.errno) }
     }
 
     private static func summary(of run: RunRecord) -> String? {
