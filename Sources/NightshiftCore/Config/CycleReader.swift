@@ -105,7 +105,9 @@ struct CycleReader {
             switch policy {
             case "stop": result.onFailure = .stop
             case "continue": result.onFailure = .continue
-            case "retry": result.onFailure = .retry(readRetry(step) ?? RetryPolicy(attempts: 3))
+            case "retry":
+                let defaults = RetryPolicy(attempts: 3, backoff: .seconds(5), maxBackoff: .seconds(300))
+                result.onFailure = .retry(step.retryPolicy("retry", defaults: defaults) ?? defaults)
             default: step.error("\(step.name("on_failure")) must be one of \"stop\", \"continue\", \"retry\", found \"\(policy)\"", at: location)
             }
         }
@@ -126,18 +128,5 @@ struct CycleReader {
         }
         if hasCommand { return ActionReader.command(run).map(JobAction.command) }
         return ActionReader.webhook(run).map(JobAction.webhook)
-    }
-
-    private func readRetry(_ step: TableReader) -> RetryPolicy? {
-        guard let retry = step.subtable("retry") else { return nil }
-        defer { retry.finish(known: ["attempts", "backoff", "max_backoff"]) }
-        var policy = RetryPolicy(attempts: 3, backoff: .seconds(5), maxBackoff: .seconds(300))
-        if let (attempts, location) = retry.int("attempts") {
-            if attempts < 1 || attempts > 100 { retry.error("\(retry.name("attempts")) must be between 1 and 100, found \(attempts)", at: location) }
-            policy.attempts = attempts
-        }
-        if let backoff = retry.duration("backoff") { policy.backoff = backoff }
-        if let maxBackoff = retry.duration("max_backoff") { policy.maxBackoff = maxBackoff }
-        return policy
     }
 }

@@ -50,7 +50,7 @@ struct JobReader {
         job?.jitter = table.duration("jitter")
         job?.timeout = table.duration("timeout")
         job?.successIf = readSuccessCheck()
-        if let retry = readRetry() { job?.retry = retry }
+        if let retry = table.retryPolicy("retry", defaults: RetryPolicy(attempts: 3)) { job?.retry = retry }
         if let overlap = table.choice("overlap", OverlapPolicy.self) { job?.overlap = overlap }
         if let missed = table.choice("missed", MissedRunPolicy.self) { job?.missed = missed }
         if let grace = table.duration("grace") { job?.grace = grace }
@@ -158,18 +158,5 @@ struct JobReader {
             }
             return .jsonField(path: path, equals: expected)
         }
-    }
-
-    private func readRetry() -> RetryPolicy? {
-        guard let retry = table.subtable("retry") else { return nil }
-        defer { retry.finish(known: ["attempts", "backoff", "max_backoff"]) }
-        var policy = RetryPolicy(attempts: 3)
-        if let (attempts, location) = retry.int("attempts") {
-            if attempts < 1 || attempts > 100 { retry.error("\(retry.name("attempts")) must be between 1 and 100, found \(attempts)", at: location) }
-            policy.attempts = attempts
-        }
-        if let backoff = retry.duration("backoff") { policy.backoff = backoff }
-        if let maxBackoff = retry.duration("max_backoff") { policy.maxBackoff = maxBackoff }
-        return policy
     }
 }

@@ -73,6 +73,21 @@ final class TableReader {
         }
     }
 
+    /// A `{ attempts = N, backoff = "30s", max_backoff = "15m" }` table, each key falling back to
+    /// `defaults`; nil when the key is absent.
+    func retryPolicy(_ key: String, defaults: RetryPolicy) -> RetryPolicy? {
+        guard let retry = subtable(key) else { return nil }
+        defer { retry.finish(known: ["attempts", "backoff", "max_backoff"]) }
+        var policy = defaults
+        if let (attempts, location) = retry.int("attempts") {
+            if attempts < 1 || attempts > 100 { retry.error("\(retry.name("attempts")) must be between 1 and 100, found \(attempts)", at: location) }
+            policy.attempts = attempts
+        }
+        if let backoff = retry.duration("backoff") { policy.backoff = backoff }
+        if let maxBackoff = retry.duration("max_backoff") { policy.maxBackoff = maxBackoff }
+        return policy
+    }
+
     /// One of the allowed words.
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         guard let (text, location) = string(key) else { return nil }
