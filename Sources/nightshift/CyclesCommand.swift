@@ -253,7 +253,7 @@ struct CyclesCommand: AsyncParsableCommand {
                     item = .object(members)
                 }
                 items.append(item)
-                let duration = run.startedAt.flatMap { start in run.finishedAt.map { Journal.durationString($0.timeIntervalSince(start)) } } ?? "-"
+                let duration = run.duration.map(Journal.durationString) ?? "-"
                 rows.append([
                     run.id, run.tenant.isEmpty ? "-" : run.tenant, run.state.rawValue, run.variant.rawValue, run.trigger.rawValue,
                     Output.time(run.slot, zone), duration, CyclesCommand.stepSummary(steps), Output.oneLine(run.error, max: 60),

@@ -56,9 +56,14 @@ public struct Cycle: Sendable, Hashable, Identifiable {
     /// The tenants a slot runs for: the declared ones, or the single untenanted `""`.
     public var slotTenants: [String] { tenants.isEmpty ? [""] : tenants }
 
+    /// `NAME` or `NAME@TENANT`: how logs, the journal and results name a run for `tenant`.
+    public func label(tenant: String) -> String {
+        tenant.isEmpty ? name : "\(name)@\(tenant)"
+    }
+
     /// The lease key of a run of this cycle for `tenant`: `cycle:NAME` or `cycle:NAME@TENANT`.
     public func leaseKey(tenant: String) -> String {
-        tenant.isEmpty ? "cycle:\(name)" : "cycle:\(name)@\(tenant)"
+        "cycle:\(label(tenant: tenant))"
     }
 
     /// The first instant at or after `start` whose local time is the deadline; nil without one.
@@ -71,8 +76,11 @@ public struct Cycle: Sendable, Hashable, Identifiable {
     }
 
     /// "Nightly cycle missed — running catch-up now." for a cycle named `nightly`.
-    public var missedNotice: String {
-        "\(name.prefix(1).uppercased())\(name.dropFirst()) cycle missed — running catch-up now."
+    public var missedNotice: String { Self.missedNotice(cycle: name) }
+
+    /// The notice the journal and the report give when the cycle named `cycle` is caught up.
+    public static func missedNotice(cycle: String) -> String {
+        "\(cycle.prefix(1).uppercased())\(cycle.dropFirst()) cycle missed — running catch-up now."
     }
 }
 

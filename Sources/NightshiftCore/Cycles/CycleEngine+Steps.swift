@@ -7,13 +7,13 @@ extension CycleEngine {
     func drive(_ run: CycleRunRecord, cycle: Cycle, watch: LeaseWatch) async throws -> CycleOutcome {
         let fence = watch.fence
         guard try await store.startCycleRun(run.id, owner: owner.description, fence: fence, at: clock.now()) else {
-            if let current = try await store.cycleRun(run.id), current.state.isFinal, current.state != .interrupted {
+            if let current = try await store.cycleRun(run.id), !current.isResumable {
                 return CycleOutcome(run: current, steps: try await store.steps(of: run.id))
             }
             throw CycleError.fencedOut(fence.key)
         }
         let log = progressLog(run.id)
-        let label = run.tenant.isEmpty ? cycle.name : "\(cycle.name)@\(run.tenant)"
+        let label = cycle.label(tenant: run.tenant)
         log.mark(run.startedAt == nil
             ? "cycle \(label) started: \(run.variant) run, trigger \(run.trigger), slot \(ISO8601.format(run.slot, in: cycle.timeZone))"
             : "cycle \(label) resumed: \(run.variant) run, trigger \(run.trigger), owner \(owner)")
@@ -81,17 +81,15 @@ extension CycleEngine {
             let note = "deadline \(cycle.deadline!) passed: deferred \(deferred.joined(separator: ", "))"
             error = error.map { "\($0); \(note)" } ?? note
         }
-        let ended = clock.now()
-        if let budget = cycle.budget, run.variant == .full || run.variant == .remainder,
-           let started = (try await store.cycleRun(run.id))?.startedAt {
-            let over = ended.timeIntervalSince(started) - budget.inSeconds
-            if over > 0 { log.mark("cycle \(label) over its budget \(CycleReport.budgetString(budget.inSeconds)) by \(Journal.durationString(over))") }
-        }
-        guard try await store.finishCycleRun(run.id, state: state, error: error, fence: fence, at: ended) else {
+        guard try await store.finishCycleRun(run.id, state: state, error: error, fence: fence, at: clock.now()) else {
             throw CycleError.fencedOut(fence.key)
         }
+        let ended = try await store.cycleRun(run.id) ?? run
+        if let budget = cycle.budget, run.variant != .condensed, let over = ended.duration.map({ $0 - budget.inSeconds }), over > 0 {
+            log.mark("cycle \(label) over its budget \(CycleReport.budgetString(budget.inSeconds)) by \(Journal.durationString(over))")
+        }
         log.mark("cycle \(label) \(state)\(error.map { ": \($0)" } ?? "")")
-        let outcome = CycleOutcome(run: try await store.cycleRun(run.id) ?? run, steps: try await store.steps(of: run.id))
+        let outcome = CycleOutcome(run: ended, steps: try await store.steps(of: run.id))
         await finished(outcome, cycle: cycle)
         return outcome
     }
@@ -193,9 +191,7 @@ extension CycleEngine {
     private func siblingOutputs(_ run: CycleRunRecord) async throws -> [String: JSONValue] {
         var outputs: [String: JSONValue] = [:]
         guard run.variant == .remainder else { return outputs }
-        let siblings = try await store.cycleRuns(cycle: run.cycle, tenant: run.tenant, states: [], limit: 500)
-            .filter { $0.slotKey == run.slotKey && $0.variant == .condensed }
-        for sibling in siblings {
+        for sibling in try await slotRuns(of: run) where sibling.variant == .condensed {
             for step in try await store.steps(of: sibling.id) where step.state == .succeeded {
                 if let text = step.output, let value = Self.decode(text) { outputs[step.name] = value }
             }

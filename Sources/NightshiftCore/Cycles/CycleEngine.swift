@@ -78,7 +78,7 @@ public struct CycleEngine: Sendable {
         let found: CycleRunRecord?
         do { found = try await store.cycleRun(id) } catch { throw .store("\(error)") }
         guard let run = found else { throw .unknownRun(id) }
-        guard !run.state.isFinal || run.state == .interrupted else { throw .finished(run) }
+        guard run.isResumable else { throw .finished(run) }
         guard let cycle = cycles[run.cycle] else { throw .unknownCycle(run.cycle) }
         return try await withLease(cycle.leaseKey(tenant: run.tenant), ttl: cycle.leaseTTL.inSeconds, waiting: waiting) { watch in
             await Self.capture { try await self.drive(run, cycle: cycle, watch: watch) }
@@ -102,7 +102,7 @@ public struct CycleEngine: Sendable {
         var lines: [String] = []
         var cancelled = false
         for (tenant, result) in outcomes {
-            let label = tenant.isEmpty ? cycle.name : "\(cycle.name)@\(tenant)"
+            let label = cycle.label(tenant: tenant)
             switch result {
             case .success(let runs):
                 for outcome in runs {
@@ -143,9 +143,9 @@ public struct CycleEngine: Sendable {
                     if isCatchUp, runs.first?.startedAt == nil { self.announceCatchUp(cycle, tenant: tenant) }
                     var outcomes: [CycleOutcome] = []
                     for run in runs {
-                        let outcome = run.state.isFinal && run.state != .interrupted
-                            ? CycleOutcome(run: run, steps: try await self.store.steps(of: run.id))
-                            : try await self.drive(run, cycle: cycle, watch: watch)
+                        let outcome = run.isResumable
+                            ? try await self.drive(run, cycle: cycle, watch: watch)
+                            : CycleOutcome(run: run, steps: try await self.store.steps(of: run.id))
                         outcomes.append(outcome)
                         if outcome.run.state == .interrupted { break }
                     }
@@ -169,8 +169,18 @@ public struct CycleEngine: Sendable {
     }
 
     private func hasCatchUp(_ cycle: Cycle, tenant: String, slotKey: String) async throws -> Bool {
-        try await store.cycleRuns(cycle: cycle.name, tenant: tenant, states: [], limit: 200)
-            .contains { $0.slotKey == slotKey && $0.trigger == .catchup }
+        try await slotRuns(cycle: cycle.name, tenant: tenant, slotKey: slotKey).contains { $0.trigger == .catchup }
+    }
+
+    /// The runs of one slot of a cycle for one tenant (a full run, or a condensed catch-up and its
+    /// remainder), looked for among the cycle's newest 500 runs for that tenant.
+    func slotRuns(cycle: String, tenant: String, slotKey: String) async throws -> [CycleRunRecord] {
+        try await store.cycleRuns(cycle: cycle, tenant: tenant, states: [], limit: 500).filter { $0.slotKey == slotKey }
+    }
+
+    /// The runs of the slot `run` belongs to, `run` included.
+    func slotRuns(of run: CycleRunRecord) async throws -> [CycleRunRecord] {
+        try await slotRuns(cycle: run.cycle, tenant: run.tenant, slotKey: run.slotKey)
     }
 
     private func announceCatchUp(_ cycle: Cycle, tenant: String) {
@@ -190,8 +200,7 @@ public struct CycleEngine: Sendable {
                 StepRecord(cycleRunID: record.id, index: index, name: step.name, budgetSeconds: step.budget?.inSeconds)
             }
         if try await store.insertCycleRun(record, steps: steps) { return record }
-        let existing = try await store.cycleRuns(cycle: record.cycle, tenant: record.tenant, states: [], limit: 500)
-            .first { $0.slotKey == record.slotKey && $0.variant == record.variant }
+        let existing = try await slotRuns(of: record).first { $0.variant == record.variant }
         guard let existing else { throw CycleError.store("cycle run \(record.id) could not be inserted and has no twin") }
         return existing
     }

@@ -25,7 +25,7 @@ public struct CycleReport: Sendable {
     /// The missed-cycle notice when one of the runs is a catch-up.
     public var notice: String? {
         guard runs.contains(where: { $0.run.trigger == .catchup }) else { return nil }
-        return "\(cycle.prefix(1).uppercased())\(cycle.dropFirst()) cycle missed — running catch-up now."
+        return Cycle.missedNotice(cycle: cycle)
     }
 
     /// `NAME-YYYY-MM-DD` or `NAME-YYYY-MM-DD-TENANT`, the day of the slot in the cycle's zone.
@@ -36,10 +36,7 @@ public struct CycleReport: Sendable {
     /// How far past the cycle's budget the runs ran together, in seconds; nil within budget.
     public var overrunSeconds: Double? {
         guard let budgetSeconds else { return nil }
-        let spent = runs.compactMap { entry -> Double? in
-            guard let start = entry.run.startedAt, let end = entry.run.finishedAt else { return nil }
-            return end.timeIntervalSince(start)
-        }.reduce(0, +)
+        let spent = runs.compactMap(\.run.duration).reduce(0, +)
         return spent > budgetSeconds ? spent - budgetSeconds : nil
     }
 
@@ -159,8 +156,7 @@ extension StepRecord {
 extension CycleEngine {
     /// The report of the slot `run` belongs to, from the store.
     public func report(for run: CycleRunRecord) async throws -> CycleReport {
-        let siblings = try await store.cycleRuns(cycle: run.cycle, tenant: run.tenant, states: [], limit: 500)
-            .filter { $0.slotKey == run.slotKey }
+        let siblings = try await slotRuns(of: run)
             .sorted { ($0.createdAt, $0.variant == .remainder ? 1 : 0, $0.id) < ($1.createdAt, $1.variant == .remainder ? 1 : 0, $1.id) }
         var runs: [(run: CycleRunRecord, steps: [StepRecord])] = []
         for sibling in siblings { runs.append((sibling, try await store.steps(of: sibling.id))) }
@@ -180,8 +176,8 @@ extension CycleEngine {
             logger.info("cycle report not written", metadata: ["nightshift.cycle.run": "\(run.id)", "nightshift.error": "\(error)"])
         }
         let done = outcome.steps.filter { $0.state == .succeeded }.count
-        var line = "**\(cycle.name)\(run.tenant.isEmpty ? "" : "@\(run.tenant)")** cycle \(run.state)"
-        if let started = run.startedAt, let finished = run.finishedAt { line += " in \(Journal.durationString(finished.timeIntervalSince(started)))" }
+        var line = "**\(cycle.label(tenant: run.tenant))** cycle \(run.state)"
+        if let duration = run.duration { line += " in \(Journal.durationString(duration))" }
         line += " (\(run.variant), \(run.trigger), \(done)/\(outcome.steps.count) steps, run \(run.id))"
         if let error = run.error { line += " — \(error)" }
         do { try journal?.note(line, at: run.finishedAt ?? clock.now()) } catch {

@@ -90,6 +90,15 @@ public struct CycleRunRecord: Sendable, Hashable, Codable, Identifiable {
         self.leaseToken = leaseToken
     }
 
+    /// Seconds from the first start to the finish (interruptions included), when both are known.
+    public var duration: TimeInterval? {
+        guard let startedAt, let finishedAt else { return nil }
+        return finishedAt.timeIntervalSince(startedAt)
+    }
+
+    /// Whether a resume can take it on: it has not started, is running, or was interrupted.
+    public var isResumable: Bool { !state.isFinal || state == .interrupted }
+
     /// `c_` + the same time-sortable scheme as ``RunID/make(now:)``.
     public static func makeID(now: Date = Date()) -> String {
         "c_" + RunID.make(now: now).dropFirst(2)
