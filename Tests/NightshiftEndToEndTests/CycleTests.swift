@@ -89,16 +89,20 @@ struct CycleTests {
                 let before = Self.count(step, in: workspace)
                 try await waitUntil("step \(step) wrote its line (kill \(kills + 1))", timeout: 30, poll: 0.02) {
                     if runID == nil { runID = Self.lines(workspace).first?[1].split(separator: ":").first.map(String.init) }
+                    if Self.count(step, in: workspace) > before { return true }
                     if !process.isRunning { throw CLIError("nightshift exited early: \(process.stderr)") }
-                    return Self.count(step, in: workspace) > before
+                    return false
                 }
                 process.kill()
                 kills += 1
                 try await restart()
                 // At the boundary: the step's success is checkpointed, the next has not written yet.
                 try await waitUntil("step \(step) is checkpointed succeeded (kill \(kills + 1))", timeout: 30, poll: 0.02) {
+                    // Look before checking the process: after the last step it may finish and exit
+                    // between two polls, which is no early exit.
+                    if logText().contains("step \(step) succeeded") { return true }
                     if !process.isRunning { throw CLIError("nightshift exited early: \(process.stderr)\n\(logText())") }
-                    return logText().contains("step \(step) succeeded")
+                    return false
                 }
                 process.kill()
                 kills += 1
