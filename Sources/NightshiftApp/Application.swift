@@ -40,9 +40,26 @@ public struct NightshiftApplication: Sendable {
         runnerConfiguration.runLogDirectory = workspace.runLogsDirectory
         runnerConfiguration.workspacePath = workspace.root
         let executor = makeExecutor()
+        let gate = makeGate(executor: executor, clock: clock, owner: owner)
         return Runner(
-            jobs: jobs, store: store, executor: executor, cycles: makeCycleEngine(owner: owner, clock: clock, executor: executor), notifiers: makeNotifiers(executor: executor),
-            journal: journal, clock: clock, owner: owner, wakeup: wakeup, configuration: runnerConfiguration, logger: logger
+            jobs: jobs, store: store, executor: executor, gate: gate, cycles: makeCycleEngine(owner: owner, clock: clock, gate: gate),
+            notifiers: makeNotifiers(executor: executor), journal: journal, clock: clock, owner: owner, wakeup: wakeup,
+            configuration: runnerConfiguration, logger: logger
+        )
+    }
+
+    /// The policy gate of this workspace: its policy, its executors, the notifiers that announce
+    /// approvals, the secrets to redact.
+    public func makeGate(executor: WorkspaceExecutor? = nil, clock: any WallClock = SystemWallClock(), owner: ProcessIdentity = .current()) -> PolicyGate {
+        let executor = executor ?? makeExecutor()
+        var gateConfiguration = PolicyGate.Configuration()
+        gateConfiguration.timeZone = configuration.settings.timeZone
+        gateConfiguration.secrets = executor.secretValues
+        gateConfiguration.runLogDirectory = workspace.runLogsDirectory
+        gateConfiguration.owner = owner.description
+        return PolicyGate(
+            policy: configuration.policy, store: store, executor: executor, notifiers: makeNotifiers(executor: executor), clock: clock,
+            configuration: gateConfiguration, logger: logger
         )
     }
 
@@ -50,13 +67,15 @@ public struct NightshiftApplication: Sendable {
     public var cycles: [Cycle] { configuration.cycles }
 
     /// A cycle engine owned by `owner`, writing to this workspace's logs and reports.
-    public func makeCycleEngine(owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), executor: WorkspaceExecutor? = nil) -> CycleEngine {
+    public func makeCycleEngine(owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), gate: PolicyGate? = nil) -> CycleEngine {
         var engineConfiguration = CycleEngine.Configuration()
         engineConfiguration.logDirectory = workspace.cycleLogsDirectory
         engineConfiguration.reportDirectory = workspace.cycleReportsDirectory
         engineConfiguration.workspacePath = workspace.root
+        let executor = makeExecutor()
         return CycleEngine(
-            cycles: cycles, store: store, executor: executor ?? makeExecutor(), journal: journal, clock: clock, owner: owner,
+            cycles: cycles, store: store, executor: executor, gate: gate ?? makeGate(executor: executor, clock: clock, owner: owner),
+            journal: journal, clock: clock, owner: owner,
             configuration: engineConfiguration, logger: logger
         )
     }
@@ -95,8 +114,29 @@ public func buildApplication(
     do {
         try await store.migrate()
         try await store.syncJobs(configuration.jobs.map(\.name), at: Date())
+        try await recordChanges(of: workspace, configuration: configuration, in: store)
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
     return NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+}
+
+/// Appends a `config_change` (and `policy_change`) audit record when `nightshift.toml` (or the
+/// policy file) hashes differently from the last one recorded: every change is in the trail before
+/// anything runs under it.
+func recordChanges(of workspace: Workspace, configuration: WorkspaceConfiguration, in store: any Store) async throws {
+    var files: [(kind: AuditKind, name: String, path: String)] = [(.configChange, "nightshift.toml", workspace.configPath)]
+    if let policyFile = configuration.policyFile {
+        files.append((.policyChange, policyFile, workspace.resolvePath(policyFile)))
+    }
+    for file in files {
+        guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+        let hash = SHA256Hex.of(data)
+        let last = try await store.auditRecords(AuditQuery(kinds: [file.kind], subject: file.name, limit: 1)).first
+        guard last?.data["sha256"]?.stringValue != hash else { continue }
+        try await store.appendAudit(AuditEntry(
+            kind: file.kind, at: Date(), actor: "nightshift", subject: file.name,
+            data: .object(["sha256": .string(hash), "previous_sha256": last?.data["sha256"] ?? .null, "bytes": .integer(Int64(data.count))])
+        ))
+    }
 }

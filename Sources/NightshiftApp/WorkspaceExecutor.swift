@@ -73,6 +73,10 @@ public struct WorkspaceExecutor: ActionExecutor {
         )
     }
 
+    /// Values of the daemon's environment that look like credentials: redacted from payloads and
+    /// the audit trail.
+    public var secretValues: [String] { redactions(excluding: []) }
+
     /// Values of the daemon's environment that look like credentials, minus those the job may see
     /// anyway (a child that prints its own allow-listed variable shows it in its own log).
     private func redactions(excluding allowed: [String]) -> [String] {

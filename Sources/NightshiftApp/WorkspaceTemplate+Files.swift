@@ -12,6 +12,11 @@ extension WorkspaceTemplate {
 # reports what it would do, so the workspace works out of the box.
 # Check this file with:  nightshift config check
 
+# Every side effect of this workspace (commands, webhooks, sub-agents, log deletion) passes the policy
+# in policy.toml first: allowed, parked for the operator's approval, or forbidden. See docs/POLICY.md.
+# A top-level key, so it stays above the first [table].
+policy = "policy.toml"
+
 [workspace]
 name = "builder"
 time_zone = "UTC"
@@ -75,6 +80,494 @@ name = "summary"
 run = { command = ["./bin/nightly-step.sh", "summary"] }
 budget = "10s"
 condensed = true
+"""#, false),
+            ("policy-cases.toml", #"""
+# Cases for policy.toml: what the builder policy must decide, one action at a time.
+# Run them with:   nightshift policy test policy-cases.toml
+#
+# Sub-agent tasks carry their queue `category` and an estimate in `hours`; commands carry the
+# `command` line they would run.
+
+# ---------------------------------------------------------------------------------------------------
+# Categories: a 2-hour sub-agent task of each kind.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a performance task runs unattended"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Performance optimization", task = "Cache the parsed schedule", hours = 2 }
+expect = "allow"
+expect_rule = "categories.Performance optimization"
+
+[[cases]]
+name = "a bug fix runs unattended"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Bug fixes", task = "Fix the off-by-one in the journal's day boundary", hours = 2 }
+expect = "allow"
+expect_rule = "categories.Bug fixes"
+
+[[cases]]
+name = "a documentation task runs unattended"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Documentation", task = "Document the retry policy", hours = 2 }
+expect = "allow"
+expect_rule = "categories.Documentation"
+
+[[cases]]
+name = "a small infrastructure task runs unattended"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Infrastructure", task = "Rotate the build logs weekly", hours = 2 }
+expect = "allow"
+expect_rule = "categories.Infrastructure"
+
+[[cases]]
+name = "a new feature waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "New features", task = "Add CSV export", hours = 2 }
+expect = "approve"
+expect_rule = "categories.New features"
+
+[[cases]]
+name = "an external action waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "External actions", task = "Open an upstream issue", hours = 2 }
+expect = "approve"
+expect_rule = "categories.External actions"
+
+[[cases]]
+name = "a config change waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Config changes", task = "Raise the CI timeout", hours = 2 }
+expect = "approve"
+expect_rule = "categories.Config changes"
+
+[[cases]]
+name = "a user-facing change waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "User-facing changes", task = "Reword the error messages", hours = 2 }
+expect = "approve"
+expect_rule = "categories.User-facing changes"
+
+[[cases]]
+name = "research waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Research/analysis", task = "Compare three queue libraries", hours = 2 }
+expect = "approve"
+expect_rule = "categories.Research/analysis"
+
+[[cases]]
+name = "a category the policy does not know waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Marketing", task = "Draft a launch post", hours = 2 }
+expect = "approve"
+expect_rule = "fail_safe.unknown_category"
+
+# ---------------------------------------------------------------------------------------------------
+# The catalog: each action type.
+# ---------------------------------------------------------------------------------------------------
+
+# spawn_subagent is autonomous in the catalog and the category agrees: both are named.
+[[cases]]
+name = "spawning a sub-agent for a bug fix is allowed"
+type = "spawn_subagent"
+attributes = { category = "Bug fixes", task = "Fix the flaky lease test", hours = 1 }
+expect = "allow"
+expect_rule = "catalog.spawn_subagent"
+
+[[cases]]
+name = "a job's command runs"
+type = "run_command"
+actor = "job:night-tests"
+attributes = { command = "./bin/agent-task.sh --check" }
+expect = "allow"
+expect_rule = "catalog.run_command"
+
+[[cases]]
+name = "a job's webhook is called"
+type = "call_webhook"
+actor = "job:notify-chat"
+attributes = { url = "https://chat.example/hooks/nightly" }
+expect = "allow"
+expect_rule = "catalog.call_webhook"
+
+[[cases]]
+name = "deleting 45-day-old logs is allowed"
+type = "delete_old_logs"
+actor = "job:log-cleanup"
+attributes = { path = "logs/runs", age_days = 45 }
+expect = "allow"
+expect_rule = "catalog.delete_old_logs"
+
+[[cases]]
+name = "an agent's Bash call runs"
+type = "claude_bash"
+actor = "cli:operator"
+attributes = { tool = "Bash", command = "swift build" }
+expect = "allow"
+expect_rule = "catalog.claude_bash"
+
+[[cases]]
+name = "pushing to a remote waits for the operator"
+type = "push_to_remote"
+attributes = { remote = "origin", branch = "main" }
+expect = "approve"
+expect_rule = "catalog.push_to_remote"
+
+[[cases]]
+name = "a deploy waits for the operator"
+type = "deploy"
+attributes = { environment = "production" }
+expect = "approve"
+expect_rule = "catalog.deploy"
+
+[[cases]]
+name = "a force push is forbidden"
+type = "force_push"
+attributes = { remote = "origin", branch = "main" }
+expect = "forbid"
+expect_rule = "catalog.force_push"
+
+[[cases]]
+name = "deleting a repository is forbidden"
+type = "delete_repository"
+attributes = { repository = "nightshift" }
+expect = "forbid"
+expect_rule = "catalog.delete_repository"
+
+[[cases]]
+name = "an action type the policy does not know waits for the operator"
+type = "send_tweet"
+attributes = { text = "Shipped overnight" }
+expect = "approve"
+expect_rule = "fail_safe.unknown_type"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule no-rm-rf-root.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "rm -rf / from an agent is forbidden"
+type = "claude_bash"
+attributes = { tool = "Bash", command = "rm -rf /" }
+expect = "forbid"
+expect_rule = "no-rm-rf-root"
+
+[[cases]]
+name = "rm -rf /* in a job's command is forbidden"
+type = "run_command"
+actor = "job:cleanup"
+attributes = { command = "cd /tmp && rm -rf /*" }
+expect = "forbid"
+expect_rule = "no-rm-rf-root"
+
+[[cases]]
+name = "rm -r -f of the home folder is forbidden"
+type = "claude_bash"
+attributes = { tool = "Bash", command = "rm -r -f ~" }
+expect = "forbid"
+expect_rule = "no-rm-rf-root"
+
+[[cases]]
+name = "rm -rf of a build folder is allowed"
+type = "claude_bash"
+attributes = { tool = "Bash", command = "rm -rf ./.build /tmp/nightshift-test" }
+expect = "allow"
+expect_rule = "catalog.claude_bash"
+
+# ---------------------------------------------------------------------------------------------------
+# Rules no-force-push-via-shell and push-via-shell-needs-approval.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "git push --force from an agent is forbidden"
+type = "claude_bash"
+attributes = { tool = "Bash", command = "git push --force origin main" }
+expect = "forbid"
+expect_rule = "no-force-push-via-shell"
+
+[[cases]]
+name = "git push -f in a job's command is forbidden"
+type = "run_command"
+actor = "job:publish"
+attributes = { command = "git push -f" }
+expect = "forbid"
+expect_rule = "no-force-push-via-shell"
+
+[[cases]]
+name = "a plain git push from an agent waits for the operator"
+type = "claude_bash"
+attributes = { tool = "Bash", command = "git push origin feature/csv-export" }
+expect = "approve"
+expect_rule = "push-via-shell-needs-approval"
+
+[[cases]]
+name = "git status from an agent is allowed"
+type = "claude_bash"
+attributes = { tool = "Bash", command = "git status --short" }
+expect = "allow"
+expect_rule = "catalog.claude_bash"
+
+# ---------------------------------------------------------------------------------------------------
+# Rules long-tasks-need-review, infrastructure-small-only, spawn-needs-category.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "an 8-hour bug fix waits for the operator"
+type = "spawn_subagent"
+attributes = { category = "Bug fixes", task = "Rewrite the scheduler's DST handling", hours = 8 }
+expect = "approve"
+expect_rule = "long-tasks-need-review"
+
+[[cases]]
+name = "a 6-hour bug fix runs unattended"
+type = "spawn_subagent"
+attributes = { category = "Bug fixes", task = "Fix the crash matrix", hours = 6 }
+expect = "allow"
+expect_rule = "categories.Bug fixes"
+
+[[cases]]
+name = "a 2.5-hour infrastructure task waits for the operator"
+type = "spawn_subagent"
+attributes = { category = "Infrastructure", task = "Move CI to a new runner", hours = 2.5 }
+expect = "approve"
+expect_rule = "infrastructure-small-only"
+
+[[cases]]
+name = "a 4-hour documentation task runs unattended (the 2-hour limit is infrastructure's)"
+type = "spawn_subagent"
+attributes = { category = "Documentation", task = "Write the operator's guide", hours = 4 }
+expect = "allow"
+expect_rule = "categories.Documentation"
+
+[[cases]]
+name = "a sub-agent task without a category waits for the operator"
+type = "spawn_subagent"
+attributes = { task = "Do something useful", hours = 1 }
+expect = "approve"
+expect_rule = "spawn-needs-category"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule young-logs-need-approval.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "deleting 30-day-old logs waits for the operator"
+type = "delete_old_logs"
+actor = "job:log-cleanup"
+attributes = { path = "logs/runs", age_days = 30 }
+expect = "approve"
+expect_rule = "young-logs-need-approval"
+
+[[cases]]
+name = "deleting week-old logs waits for the operator"
+type = "delete_old_logs"
+actor = "job:log-cleanup"
+attributes = { path = "logs/runs", age_days = 7 }
+expect = "approve"
+expect_rule = "young-logs-need-approval"
+
+[[cases]]
+name = "deleting logs of unstated age waits for the operator"
+type = "delete_old_logs"
+actor = "job:log-cleanup"
+attributes = { path = "logs/runs" }
+expect = "approve"
+expect_rule = "young-logs-need-approval"
+
+# ---------------------------------------------------------------------------------------------------
+# Budgets spawns-per-day (6 a day) and agent-hours-per-day (8 hours a day).
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a seventh sub-agent today waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Bug fixes", task = "Fix the journal's header", hours = 1 }
+usage = { "spawns-per-day" = { count = 6 } }
+expect = "approve"
+expect_rule = "budgets.spawns-per-day"
+
+[[cases]]
+name = "a sixth sub-agent today runs"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Bug fixes", task = "Fix the journal's header", hours = 1 }
+usage = { "spawns-per-day" = { count = 5 } }
+expect = "allow"
+expect_rule = "categories.Bug fixes"
+
+[[cases]]
+name = "a sub-agent after 8 hours of agent time today waits for the operator"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Documentation", task = "Document the inbox", hours = 1 }
+usage = { "agent-hours-per-day" = { run_time = "8h" } }
+expect = "approve"
+expect_rule = "budgets.agent-hours-per-day"
+
+[[cases]]
+name = "a sub-agent after 3 hours of agent time today runs"
+type = "spawn_subagent"
+actor = "cycle:nightly"
+attributes = { category = "Documentation", task = "Document the inbox", hours = 1 }
+usage = { "agent-hours-per-day" = { run_time = "3h" } }
+expect = "allow"
+expect_rule = "categories.Documentation"
+
+[[cases]]
+name = "commands do not count against the sub-agent budgets"
+type = "run_command"
+actor = "job:night-tests"
+attributes = { command = "./bin/agent-task.sh --check" }
+usage = { "spawns-per-day" = { count = 6 }, "agent-hours-per-day" = { run_time = "8h" } }
+expect = "allow"
+expect_rule = "catalog.run_command"
+"""#, false),
+            ("policy.toml", #"""
+# Nightshift policy — builder example.
+#
+# Every side effect of this workspace passes this one gate: a job's command, a cycle step, a coding
+# agent spawned for a queued task. The policy decides whether it runs now (allow), waits in the
+# approval inbox for the operator (approve), or never runs (forbid). Anything it does not know is
+# parked for the operator, never run on a guess.
+#
+# Every key is documented in docs/POLICY.md.
+#     nightshift policy check                               # is this file valid?
+#     nightshift policy explain spawn_subagent --attr category="Bug fixes" --attr hours=3
+#     nightshift policy test policy-cases.toml              # the cases beside this file must all pass
+
+# A run that collects more than three forbids or rejections is stopped: an agent that keeps trying
+# what it may not do is stuck, and a fourth try will not unstick it.
+max_denials = 3
+
+# A parked action waits three days for the operator, then expires unexecuted.
+approval_expiry = "72h"
+
+# What kind of work a queued task is: its `category` attribute. A category missing here is parked.
+[categories]
+"Performance optimization" = "autonomous"  # measurable, reviewable in the morning, easy to revert
+"Bug fixes" = "autonomous"
+"Documentation" = "autonomous"
+"Infrastructure" = "autonomous"            # conservatively: only small tasks, see infrastructure-small-only
+"New features" = "approval"                # the operator decides what the product becomes
+"External actions" = "approval"            # anything other people see or receive
+"Config changes" = "approval"              # a wrong setting breaks everything else at once
+"User-facing changes" = "approval"
+# Research has no side effect of its own, but it is open-ended: hours of agent time, paid APIs,
+# browsing, and its output only matters if the operator reads it. So the operator picks what gets
+# researched; the answer is then ready in the morning.
+"Research/analysis" = "approval"
+
+# What each kind of action may do on its own. A type missing here is parked for approval.
+[catalog]
+spawn_subagent = "autonomous"      # a coding agent for one queued task; its category decides
+run_command = "autonomous"         # a job's or cycle step's command (rules below still look at it)
+call_webhook = "autonomous"        # a job's or cycle step's webhook
+delete_old_logs = "autonomous"     # only logs older than 30 days, see young-logs-need-approval
+claude_bash = "autonomous"         # a Bash call of an interactive agent, asked through the hook in
+                                   # examples/hooks/claude-pretooluse.sh (see docs/POLICY.md)
+push_to_remote = "approval"        # others build on what is pushed
+deploy = "approval"
+force_push = "hard_stop"           # rewrites history others have; never unattended
+delete_repository = "hard_stop"
+
+# Rules refine the catalog. A matching forbid always wins; a matching approve wins over allow.
+
+# Deleting the root, the home folder or everything in them is never what a task meant. A command
+# arrives in one of three shapes: the `command` attribute (the Claude Code hook, `nightshift
+# propose`), `payload.shell` (a job's command written as one shell line) or `payload.command` (an
+# array: no shell, so only the exact words `rm -rf /` are caught there).
+[[rules]]
+id = "no-rm-rf-root"
+effect = "forbid"
+types = ["run_command", "claude_bash"]
+when = { any = [
+    ["command", "matches", '\brm\s+(-\S+\s+)*(/|~|\$HOME)(\*|/\*?)?(\s|;|&|\||$)'],
+    ["payload.shell", "matches", '\brm\s+(-\S+\s+)*(/|~|\$HOME)(\*|/\*?)?(\s|;|&|\||$)'],
+    { all = [["payload.command", "contains", "rm"], ["payload.command", "contains", "-rf"], ["payload.command", "contains", "/"]] },
+] }
+reason = "refusing to delete the root or the home folder"
+
+# force_push is a hard stop; the same thing typed into a shell is too.
+[[rules]]
+id = "no-force-push-via-shell"
+effect = "forbid"
+types = ["run_command", "claude_bash"]
+when = { any = [
+    ["command", "matches", '\bgit\s+push\b.*\s(-f|--force|--force-with-lease)(\s|=|$)'],
+    ["payload.shell", "matches", '\bgit\s+push\b.*\s(-f|--force|--force-with-lease)(\s|=|$)'],
+] }
+reason = "force-pushing rewrites history others have"
+
+# push_to_remote needs approval; so does a push typed into a shell.
+[[rules]]
+id = "push-via-shell-needs-approval"
+effect = "approve"
+types = ["run_command", "claude_bash"]
+when = { any = [["command", "matches", '\bgit\s+push\b'], ["payload.shell", "matches", '\bgit\s+push\b']] }
+reason = "pushing to a remote needs the operator"
+
+# An agent task estimated at more than six hours does not fit one night with room to spare; the
+# operator splits it or lets it run.
+[[rules]]
+id = "long-tasks-need-review"
+effect = "approve"
+types = ["spawn_subagent"]
+when = ["hours", ">", 6]
+reason = "tasks estimated at more than 6 hours need the operator"
+
+# Infrastructure is auto-approved conservatively: small tasks only.
+[[rules]]
+id = "infrastructure-small-only"
+effect = "approve"
+types = ["spawn_subagent"]
+when = { all = [["category", "==", "Infrastructure"], ["hours", ">", 2]] }
+reason = "infrastructure work over 2 hours needs the operator"
+
+# A spawn without a category would escape the category tiers altogether. A comparison on a missing
+# attribute is false, so `not` turns "has a category" into "has none".
+[[rules]]
+id = "spawn-needs-category"
+effect = "approve"
+types = ["spawn_subagent"]
+when = { not = ["category", "matches", "."] }
+reason = "a sub-agent task must name its category"
+
+# Logs younger than 30 days may still explain last week's failure. A deletion that does not say how
+# old its logs are (`age_days`) is parked too, for the same reason as above.
+[[rules]]
+id = "young-logs-need-approval"
+effect = "approve"
+types = ["delete_old_logs"]
+when = { not = ["age_days", ">", 30] }
+reason = "only logs older than 30 days are deleted unattended"
+
+# Budgets cap what executes per calendar day (workspace time zone). An action that would go over a
+# budget is parked for the operator rather than dropped.
+
+# Six agent tasks a day: about what the operator can review the next morning.
+[[budgets]]
+id = "spawns-per-day"
+per = "day"
+types = ["spawn_subagent"]
+count = 6
+
+# Eight hours of agent time a day, all tasks together: the length of a night.
+[[budgets]]
+id = "agent-hours-per-day"
+per = "day"
+types = ["spawn_subagent"]
+run_time = "8h"
 """#, false),
             ("bin/agent-task.sh", #"""
 #!/bin/sh
@@ -166,6 +659,777 @@ active_hours = "07:00-23:00"
 command = ["df", "-P", "."]
 success_if = { matches = "[0-9]+%" }
 overlap = "skip"
+"""#, false),
+        ],
+        "sales": [
+            ("nightshift.toml", #"""
+# Nightshift workspace — sales example.
+#
+# Sales agents propose actions (follow-ups, meetings, proposals); policy.toml decides which run on
+# their own, which wait for the operator and which never run. The sales pack fills in the rest of
+# this workspace later: the agents, their jobs and the operator's morning brief. Until then it holds
+# the policy, its cases and one harmless job, so that it starts and can be checked today.
+#     nightshift config check                     # this file and the policy it names
+#     nightshift policy test policy-cases.toml    # the policy's cases
+# Secrets never go in this file: write "env:NAME" and set NAME in the daemon's environment.
+
+# The policy every proposed action passes (docs/POLICY.md). A top-level key, so it stays above the
+# first [table].
+policy = "policy.toml"
+
+[workspace]
+name = "sales"
+time_zone = "UTC"          # IANA zone: the policy's hours, weekdays and daily budgets are read in it
+
+# Every morning at 08:00: proves the workspace runs; it touches no customer.
+[jobs.morning-check]
+description = "Says the sales workspace is alive"
+schedule = "0 8 * * *"
+command = ["sh", "-c", "echo sales workspace ok"]
+success_if = { contains = "sales workspace ok" }
+"""#, false),
+            ("policy-cases.toml", #"""
+# Cases for policy.toml: what the sales policy must decide, one action at a time.
+# Run them with:   nightshift policy test policy-cases.toml
+#
+# Every case pins the clock (`context.hour`, `context.weekday`): without that, the rules about night
+# mail and weekends would read the real time and a case could pass at noon and fail at midnight.
+# Unless a case says otherwise the deal is in "discovery", a stage without a gate.
+
+# ---------------------------------------------------------------------------------------------------
+# The catalog: each of the 24 action types in an ungated stage.
+# ---------------------------------------------------------------------------------------------------
+
+# Autonomous (9): allowed.
+
+[[cases]]
+name = "follow-up email in discovery is autonomous"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example", subject = "Notes from Tuesday's call" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+[[cases]]
+name = "routine response in discovery is autonomous"
+type = "send_routine_response"
+attributes = { stage = "discovery", recipient = "ana@acme.example", subject = "Re: onboarding checklist" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_routine_response"
+
+[[cases]]
+name = "chat message in discovery is autonomous"
+type = "send_chat_message"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_chat_message"
+
+[[cases]]
+name = "scheduling a meeting in discovery is autonomous"
+type = "schedule_meeting"
+attributes = { stage = "discovery", recipient = "ana@acme.example", starts = "2026-03-12T15:00:00Z" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.schedule_meeting"
+
+[[cases]]
+name = "qualifying a conversation is autonomous"
+type = "qualify_conversation"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.qualify_conversation"
+
+[[cases]]
+name = "moving a deal from discovery to qualification is autonomous"
+type = "progress_early_stage"
+attributes = { stage = "discovery", to_stage = "qualification", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.progress_early_stage"
+
+[[cases]]
+name = "updating account context is autonomous"
+type = "update_account_context"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.update_account_context"
+
+[[cases]]
+name = "writing a briefing is autonomous"
+type = "create_briefing"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.create_briefing"
+
+[[cases]]
+name = "logging an interaction is autonomous"
+type = "log_interaction"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.log_interaction"
+
+# Approval (8): parked for the operator.
+
+[[cases]]
+name = "a proposal waits for the operator"
+type = "send_proposal"
+attributes = { stage = "discovery", recipient = "ana@acme.example", deal = { value = 48000 } }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.send_proposal"
+
+[[cases]]
+name = "discussing pricing waits for the operator"
+type = "discuss_pricing"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.discuss_pricing"
+
+[[cases]]
+name = "negotiating terms waits for the operator"
+type = "negotiate_terms"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.negotiate_terms"
+
+[[cases]]
+name = "moving a deal past evaluation waits for the operator"
+type = "progress_past_evaluation"
+attributes = { stage = "discovery", to_stage = "negotiation", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.progress_past_evaluation"
+
+[[cases]]
+name = "contacting a C-level executive waits for the operator"
+type = "contact_c_suite"
+attributes = { stage = "discovery", recipient = "ceo@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.contact_c_suite"
+
+[[cases]]
+name = "sharing meeting minutes outside waits for the operator"
+type = "share_minutes_externally"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.share_minutes_externally"
+
+[[cases]]
+name = "changing the account plan waits for the operator"
+type = "modify_account_plan"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.modify_account_plan"
+
+[[cases]]
+name = "escalating to management waits for the operator"
+type = "escalate_to_management"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.escalate_to_management"
+
+# Hard stop (7): never executed.
+
+[[cases]]
+name = "committing to a price is forbidden"
+type = "commit_pricing"
+attributes = { stage = "discovery", recipient = "ana@acme.example", price = 42000 }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.commit_pricing"
+
+[[cases]]
+name = "changing a contract is forbidden"
+type = "modify_contract"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.modify_contract"
+
+[[cases]]
+name = "approving a discount is forbidden"
+type = "approve_discount"
+attributes = { stage = "discovery", account = "acme", percent = 15 }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.approve_discount"
+
+[[cases]]
+name = "a strategic decision is forbidden"
+type = "strategic_decision"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.strategic_decision"
+
+[[cases]]
+name = "opening an executive relationship is forbidden"
+type = "initiate_executive_relationship"
+attributes = { stage = "discovery", recipient = "ceo@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.initiate_executive_relationship"
+
+[[cases]]
+name = "a legal commitment is forbidden"
+type = "legal_commitment"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.legal_commitment"
+
+[[cases]]
+name = "changing the market positioning is forbidden"
+type = "market_positioning_change"
+attributes = { stage = "discovery" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.market_positioning_change"
+
+# ---------------------------------------------------------------------------------------------------
+# Stage gates: autonomous work in a gated stage is parked; hard stops stay forbidden there.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a follow-up in negotiation waits for the operator"
+type = "send_follow_up_email"
+attributes = { stage = "negotiation", recipient = "ana@acme.example", subject = "Next steps" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "stage_gates.negotiation"
+
+[[cases]]
+name = "a chat message in evaluation waits for the operator"
+type = "send_chat_message"
+attributes = { stage = "evaluation", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "stage_gates.evaluation"
+
+[[cases]]
+name = "a meeting on a won deal waits for the operator"
+type = "schedule_meeting"
+attributes = { stage = "closed_won", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "stage_gates.closed_won"
+
+[[cases]]
+name = "logging an interaction on a lost deal waits for the operator"
+type = "log_interaction"
+attributes = { stage = "closed_lost", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "stage_gates.closed_lost"
+
+[[cases]]
+name = "committing to a price in negotiation is still forbidden"
+type = "commit_pricing"
+attributes = { stage = "negotiation", recipient = "ana@acme.example", price = 42000 }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.commit_pricing"
+
+[[cases]]
+name = "approving a discount on a won deal is still forbidden"
+type = "approve_discount"
+attributes = { stage = "closed_won", account = "acme", percent = 5 }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "catalog.approve_discount"
+
+[[cases]]
+name = "a proposal in negotiation waits because of its tier"
+type = "send_proposal"
+attributes = { stage = "negotiation", recipient = "ana@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "catalog.send_proposal"
+
+# ---------------------------------------------------------------------------------------------------
+# Fail-safe: a type the catalog does not know is parked, never guessed.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "an unknown action type waits for the operator"
+type = "send_gift_basket"
+attributes = { stage = "discovery", recipient = "ana@acme.example", cost = 60.0 }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "fail_safe.unknown_type"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule no-mail-at-night: customer mail only 07:00-21:00.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a follow-up at 06:30 is forbidden"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 6, minute = 30, weekday = "tue" }
+expect = "forbid"
+expect_rule = "no-mail-at-night"
+
+[[cases]]
+name = "a follow-up at 07:00 is allowed"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 7, minute = 0, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+[[cases]]
+name = "a routine response at 20:59 is allowed"
+type = "send_routine_response"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 20, minute = 59, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_routine_response"
+
+[[cases]]
+name = "a routine response at 21:00 is forbidden"
+type = "send_routine_response"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 21, minute = 0, weekday = "tue" }
+expect = "forbid"
+expect_rule = "no-mail-at-night"
+
+[[cases]]
+name = "a follow-up at night in negotiation is forbidden, not parked"
+type = "send_follow_up_email"
+attributes = { stage = "negotiation", recipient = "ana@acme.example" }
+context = { hour = 23, weekday = "tue" }
+expect = "forbid"
+expect_rule = "no-mail-at-night"
+
+[[cases]]
+name = "logging an interaction at night is allowed (not customer mail)"
+type = "log_interaction"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 23, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.log_interaction"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule do-not-contact.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a follow-up to a do-not-contact recipient is forbidden"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ben@globex.example", do_not_contact = true }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "do-not-contact"
+
+[[cases]]
+name = "a follow-up to a recipient explicitly cleared for contact is allowed"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ben@globex.example", do_not_contact = false }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+[[cases]]
+name = "a proposal to a do-not-contact recipient is forbidden, not parked"
+type = "send_proposal"
+attributes = { stage = "discovery", recipient = "ben@globex.example", do_not_contact = true }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "do-not-contact"
+
+[[cases]]
+name = "a routine response to a no-reply mailbox is forbidden"
+type = "send_routine_response"
+attributes = { stage = "discovery", recipient = "noreply@globex.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "do-not-contact"
+
+[[cases]]
+name = "a meeting invitation to postmaster is forbidden"
+type = "schedule_meeting"
+attributes = { stage = "discovery", recipient = "postmaster@globex.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "do-not-contact"
+
+[[cases]]
+name = "a person whose address merely contains 'noreply' later on is not blocked"
+type = "send_chat_message"
+attributes = { stage = "discovery", recipient = "ana.noreply-team@acme.example" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_chat_message"
+
+[[cases]]
+name = "logging an interaction with a do-not-contact person is allowed (not outbound)"
+type = "log_interaction"
+attributes = { stage = "discovery", account = "globex", recipient = "ben@globex.example", do_not_contact = true }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.log_interaction"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule recipient-daily-cap: the fourth action to one person in a day waits.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a fourth message to one recipient today waits for the operator"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 15, weekday = "tue", count_today_recipient = 3 }
+expect = "approve"
+expect_rule = "recipient-daily-cap"
+
+[[cases]]
+name = "a third message to one recipient today is allowed"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 15, weekday = "tue", count_today_recipient = 2 }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+[[cases]]
+name = "a fifth meeting invitation to one recipient today waits for the operator"
+type = "schedule_meeting"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 15, weekday = "tue", count_today_recipient = 4 }
+expect = "approve"
+expect_rule = "recipient-daily-cap"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule weekend-outreach-waits.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a follow-up on Saturday waits for the operator"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 11, weekday = "sat" }
+expect = "approve"
+expect_rule = "weekend-outreach-waits"
+
+[[cases]]
+name = "a chat message on Sunday waits for the operator"
+type = "send_chat_message"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 11, weekday = "sun" }
+expect = "approve"
+expect_rule = "weekend-outreach-waits"
+
+[[cases]]
+name = "a follow-up on Friday is allowed"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 11, weekday = "fri" }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+[[cases]]
+name = "a briefing on Saturday is allowed (not outreach)"
+type = "create_briefing"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 11, weekday = "sat" }
+expect = "allow"
+expect_rule = "catalog.create_briefing"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule pricing-talk-needs-approval.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a follow-up tagged pricing waits for the operator"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example", topics = ["timeline", "pricing"] }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "pricing-talk-needs-approval"
+
+[[cases]]
+name = "a chat message tagged discount waits for the operator"
+type = "send_chat_message"
+attributes = { stage = "discovery", recipient = "ana@acme.example", topics = ["discount"] }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "pricing-talk-needs-approval"
+
+[[cases]]
+name = "a routine response with a quote in its subject waits for the operator"
+type = "send_routine_response"
+attributes = { stage = "discovery", recipient = "ana@acme.example", subject = "Re: Quote for 40 seats" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "pricing-talk-needs-approval"
+
+[[cases]]
+name = "a follow-up about onboarding is allowed"
+type = "send_follow_up_email"
+attributes = { stage = "discovery", recipient = "ana@acme.example", topics = ["onboarding", "timeline"], subject = "Onboarding plan" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule early-stage-only.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "moving a deal to proposal through progress_early_stage waits for the operator"
+type = "progress_early_stage"
+attributes = { stage = "qualification", to_stage = "proposal", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "early-stage-only"
+
+[[cases]]
+name = "a stage move that names no target stage waits for the operator"
+type = "progress_early_stage"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 10, weekday = "tue" }
+expect = "approve"
+expect_rule = "early-stage-only"
+
+# ---------------------------------------------------------------------------------------------------
+# Rule internal-bookkeeping (allow): named when it matches, never loosens a gate.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a scheduled job logging an interaction is allowed as bookkeeping"
+type = "log_interaction"
+actor = "job:crm-sync"
+attributes = { stage = "discovery", account = "acme" }
+context = { hour = 3, weekday = "wed" }
+expect = "allow"
+expect_rule = "internal-bookkeeping"
+
+[[cases]]
+name = "a scheduled job updating a won account still waits at the gate"
+type = "update_account_context"
+actor = "job:crm-sync"
+attributes = { stage = "closed_won", account = "acme" }
+context = { hour = 3, weekday = "wed" }
+expect = "approve"
+expect_rule = "stage_gates.closed_won"
+
+# ---------------------------------------------------------------------------------------------------
+# Budget mail-per-day: 50 follow-ups a day.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "the 51st follow-up today waits for the operator"
+type = "send_follow_up_email"
+actor = "job:nurture"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 16, weekday = "tue" }
+usage = { "mail-per-day" = { count = 50 } }
+expect = "approve"
+expect_rule = "budgets.mail-per-day"
+
+[[cases]]
+name = "the 50th follow-up today is allowed"
+type = "send_follow_up_email"
+actor = "job:nurture"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 16, weekday = "tue" }
+usage = { "mail-per-day" = { count = 49 } }
+expect = "allow"
+expect_rule = "catalog.send_follow_up_email"
+
+[[cases]]
+name = "routine responses do not count against the follow-up budget"
+type = "send_routine_response"
+attributes = { stage = "discovery", recipient = "ana@acme.example" }
+context = { hour = 16, weekday = "tue" }
+usage = { "mail-per-day" = { count = 50 } }
+expect = "allow"
+expect_rule = "catalog.send_routine_response"
+
+# ---------------------------------------------------------------------------------------------------
+# Budget spend-per-day: 100 a day in `cost`.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a paid meeting room when the day's money is spent waits for the operator"
+type = "schedule_meeting"
+tenant = "acme"
+attributes = { stage = "discovery", recipient = "ana@acme.example", cost = 40.0 }
+context = { hour = 10, weekday = "tue" }
+usage = { "spend-per-day" = { money = 100.0 } }
+expect = "approve"
+expect_rule = "budgets.spend-per-day"
+
+[[cases]]
+name = "a paid contact look-up within the day's money is allowed"
+type = "update_account_context"
+tenant = "acme"
+attributes = { stage = "discovery", account = "acme", cost = 12.5 }
+context = { hour = 10, weekday = "tue" }
+usage = { "spend-per-day" = { money = 20.0 } }
+expect = "allow"
+expect_rule = "catalog.update_account_context"
+"""#, false),
+            ("policy.toml", #"""
+# Nightshift policy — sales example.
+#
+# Every side effect of this workspace passes this one gate: an agent or a job proposes an action
+# (send a follow-up, book a meeting, send a proposal) and the policy decides whether it runs now
+# (allow), waits in the approval inbox for the operator (approve), or never runs (forbid). Anything
+# this file does not know is parked for the operator, never run on a guess.
+#
+# Every key is documented in docs/POLICY.md.
+#     nightshift policy check                               # is this file valid?
+#     nightshift policy explain send_proposal --attr recipient=ana@acme.example --stage discovery
+#     nightshift policy test policy-cases.toml              # the cases beside this file must all pass
+
+# A run that collects more than three forbids or rejections is stopped: an agent that keeps pushing
+# against the policy has lost the plot, and more attempts will not help.
+max_denials = 3
+
+# A parked action waits three days for the operator, then expires unexecuted: a follow-up approved a
+# week late does more harm than none.
+approval_expiry = "72h"
+
+# Deal stages where the operator wants to see every move. An action whose `stage` attribute is one of
+# these is parked even when its type is autonomous: late in a deal, or after it, a routine mail can
+# still cost the deal or reopen a closed conversation.
+stage_gates = ["negotiation", "evaluation", "closed_won", "closed_lost"]
+
+# What each kind of action may do on its own. A type missing here is parked for approval, except
+# Nightshift's own run_command and call_webhook (a job's command or webhook, such as the morning
+# check in nightshift.toml), which are autonomous unless listed.
+[catalog]
+# Autonomous: routine work the agent does alone (rules, budgets and stage gates below still apply).
+send_follow_up_email = "autonomous"
+send_routine_response = "autonomous"
+send_chat_message = "autonomous"
+schedule_meeting = "autonomous"
+qualify_conversation = "autonomous"
+progress_early_stage = "autonomous"
+update_account_context = "autonomous"
+create_briefing = "autonomous"
+log_interaction = "autonomous"
+# Approval: the agent may prepare these, the operator decides whether they go out.
+send_proposal = "approval"
+discuss_pricing = "approval"
+negotiate_terms = "approval"
+progress_past_evaluation = "approval"
+contact_c_suite = "approval"
+share_minutes_externally = "approval"
+modify_account_plan = "approval"
+escalate_to_management = "approval"
+# Hard stop: commitments only the operator makes, in person. Never executed, not even with approval.
+commit_pricing = "hard_stop"
+modify_contract = "hard_stop"
+approve_discount = "hard_stop"
+strategic_decision = "hard_stop"
+initiate_executive_relationship = "hard_stop"
+legal_commitment = "hard_stop"
+market_positioning_change = "hard_stop"
+
+# Rules refine the catalog. A matching forbid always wins; a matching approve wins over allow; an
+# allow rule only explains a decision, it never loosens one.
+
+# Customers get mail in their working day, not at 23:40. Times are in the workspace's time zone.
+[[rules]]
+id = "no-mail-at-night"
+effect = "forbid"
+types = ["send_follow_up_email", "send_routine_response"]
+when = { any = [["context.hour", "<", 7], ["context.hour", ">=", 21]] }
+reason = "no customer mail outside 07:00-21:00"
+
+# People who asked not to be contacted, and mailboxes nobody reads, get nothing from us: not even an
+# approved proposal. The operator clears the flag in the account data, not in the inbox.
+[[rules]]
+id = "do-not-contact"
+effect = "forbid"
+types = [
+    "send_follow_up_email", "send_routine_response", "send_chat_message", "schedule_meeting",
+    "send_proposal", "discuss_pricing", "negotiate_terms", "contact_c_suite", "share_minutes_externally",
+]
+when = { any = [
+    ["do_not_contact", "==", true],
+    ["recipient", "matches", '^(no-?reply|donotreply|abuse|postmaster)@'],
+] }
+reason = "the recipient is marked do-not-contact"
+
+# A fourth message to the same person on the same day reads as spam: the operator decides.
+[[rules]]
+id = "recipient-daily-cap"
+effect = "approve"
+types = ["send_follow_up_email", "send_routine_response", "send_chat_message", "schedule_meeting"]
+when = ["context.count_today_recipient", ">=", 3]
+reason = "this recipient already got three actions today"
+
+# A follow-up or chat on a Saturday looks automated, because it is; it waits for the operator.
+[[rules]]
+id = "weekend-outreach-waits"
+effect = "approve"
+types = ["send_follow_up_email", "send_chat_message"]
+when = ["context.weekday", "in", ["sat", "sun"]]
+reason = "outreach on a weekend needs the operator's go-ahead"
+
+# A routine message that talks money is discuss_pricing in disguise. The agent tags its messages
+# with `topics`; the subject line is checked as well, in case a tag is missing.
+[[rules]]
+id = "pricing-talk-needs-approval"
+effect = "approve"
+types = ["send_follow_up_email", "send_routine_response", "send_chat_message"]
+when = { any = [
+    ["topics", "contains", "pricing"],
+    ["topics", "contains", "discount"],
+    ["subject", "matches", '[Pp]ric(e|es|ing)|[Dd]iscount|[Qq]uote'],
+] }
+reason = "messages about pricing or discounts need the operator"
+
+# progress_early_stage moves a deal within the early stages only. Written as `not … in` rather than
+# `not_in` so that a move without a `to_stage` attribute is parked too: a comparison on a missing
+# attribute is false, whatever the operator.
+[[rules]]
+id = "early-stage-only"
+effect = "approve"
+types = ["progress_early_stage"]
+when = { not = ["to_stage", "in", ["discovery", "qualification"]] }
+reason = "moving a deal beyond qualification is progress_past_evaluation's business"
+
+# Scheduled jobs keep the account records tidy unattended. An allow rule never overrides a forbid or
+# an approval (in a gated stage these still wait); it names the reason in `policy explain`.
+[[rules]]
+id = "internal-bookkeeping"
+effect = "allow"
+types = ["log_interaction", "update_account_context", "create_briefing"]
+when = ["actor.kind", "in", ["job", "cycle"]]
+reason = "internal record-keeping by scheduled jobs"
+
+# Budgets cap what executes per calendar day (workspace time zone). An action that would go over a
+# budget is parked for the operator rather than dropped.
+
+# Fifty follow-ups a day across all accounts: enough for a busy day, too few to burn a domain's
+# sending reputation if an agent loops.
+[[budgets]]
+id = "mail-per-day"
+per = "day"
+types = ["send_follow_up_email"]
+count = 50
+
+# At most 100 a day of money spent without the operator: the summed `cost` attribute of executed
+# actions (paid contact look-ups, meeting-room bookings, courier fees).
+[[budgets]]
+id = "spend-per-day"
+per = "day"
+money = 100.0
 """#, false),
         ],
     ]

@@ -14,8 +14,67 @@ enum SQLiteSchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("goals") { db in
+            try db.execute(sql: goals)
+        }
+        migrator.registerMigration("policy") { db in
+            try db.execute(sql: policy)
+        }
         return migrator
     }
+
+    /// Proposed actions (the approval inbox is the `awaiting_approval` ones) and the hash-chained
+    /// audit trail with its head kept apart.
+    private static let policy = """
+        CREATE TABLE actions (
+            id TEXT PRIMARY KEY NOT NULL,
+            type TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            tenant TEXT,
+            attributes TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            payload_hash TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            status TEXT NOT NULL,
+            run_id TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            resolved_by TEXT,
+            resolved_at INTEGER,
+            note TEXT,
+            execution_run_id TEXT,
+            outcome TEXT,
+            counted_at INTEGER,
+            cost REAL NOT NULL DEFAULT 0,
+            recipient TEXT,
+            run_seconds REAL NOT NULL DEFAULT 0
+        );
+        CREATE INDEX actions_by_status ON actions (status, created_at);
+        CREATE INDEX actions_counted ON actions (counted_at, type) WHERE counted_at IS NOT NULL;
+        CREATE INDEX actions_by_run ON actions (run_id) WHERE run_id IS NOT NULL;
+
+        -- Append-only: hash = SHA-256(prev_hash || canonical content); see AuditRecord.
+        CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            data TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+        CREATE INDEX audit_by_kind ON audit (kind, seq);
+
+        -- The newest record as written, so that removing the last records shows.
+        CREATE TABLE audit_head (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL
+        );
+        """
 
     private static let v1 = """
         -- The daemon serving the workspace: at most one row, replaced by compare-and-swap on instance_id.
@@ -133,5 +192,33 @@ enum SQLiteSchema {
             idempotency_key TEXT NOT NULL,
             PRIMARY KEY (cycle_run_id, step_index)
         );
+        """
+
+    private static let goals = """
+        -- Goals: start_day and end_day are calendar days (YYYY-MM-DD) read in time_zone (an IANA name).
+        CREATE TABLE goals (
+            name TEXT PRIMARY KEY NOT NULL,
+            metric TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            target REAL NOT NULL,
+            current REAL NOT NULL,
+            start_day TEXT NOT NULL,
+            end_day TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            completed_at INTEGER
+        );
+
+        -- Every recorded value; seq orders rows of the same instant.
+        CREATE TABLE goal_progress (
+            seq INTEGER PRIMARY KEY,
+            goal TEXT NOT NULL REFERENCES goals (name) ON DELETE CASCADE,
+            value REAL NOT NULL,
+            at INTEGER NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX goal_progress_by_goal ON goal_progress (goal, at, seq);
         """
 }

@@ -17,6 +17,7 @@ public enum StoreConformance {
         + leaseCases
         + leaseConcurrencyCases
         + checkpointCases
+        + goalCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

@@ -11,7 +11,7 @@ struct InitCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "The example to start from: minimal or builder.")
+    @Option(help: "The example to start from: minimal, builder (with the builder policy) or sales (with the sales policy).")
     var example = "minimal"
 
     @Flag(help: "Overwrite the configuration of an existing workspace (the store and logs are kept).")

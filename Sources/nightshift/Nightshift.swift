@@ -12,7 +12,7 @@ struct Nightshift: AsyncParsableCommand {
             Every command works on one workspace folder, found in this order: --workspace DIR, \
             $NIGHTSHIFT_WORKSPACE, the nearest folder upwards from here holding nightshift.toml, ~/.nightshift.
 
-            Exit status: 0 ok, 1 the thing asked failed, 2 usage or configuration error.
+            Exit status: 0 ok, 1 the thing asked failed, 2 usage or configuration error             (propose: 3 parked for approval, 4 forbidden).
 
             Start here:
               nightshift init --workspace night      create a workspace (nightshift.toml, store, logs/, journal/)
@@ -23,7 +23,8 @@ struct Nightshift: AsyncParsableCommand {
         version: NightshiftVersion.string,
         subcommands: [
             InitCommand.self, ServeCommand.self, StatusCommand.self, ConfigCommand.self, JobsCommand.self,
-            RunsCommand.self, CyclesCommand.self, ScheduleCommand.self,
+            RunsCommand.self, CyclesCommand.self, ProposeCommand.self, ApprovalsCommand.self, PolicyCommand.self, AuditCommand.self,
+            GoalsCommand.self, ScheduleCommand.self,
         ]
     )
 

@@ -29,6 +29,8 @@ struct StatusCommand: AsyncParsableCommand {
         var failing: [String]
         var pendingRuns: Int
         var runningRuns: Int
+        /// The active goals, evaluated now.
+        var goals: [GoalView]
     }
 
     func run() async throws {
@@ -39,6 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
         let jobs = try await JobsCommand.views(app)
         let running = try await app.store.runs(RunQuery(states: [.running], limit: 1000)).count
         let pending = try await app.store.runs(RunQuery(states: [.pending], limit: 10_000)).count
+        let goals = try await app.store.goals(includeFinished: false).map { GoalView($0, at: now) }
         let view = StatusView(
             workspace: app.workspace.root,
             scheduler: SchedulerView(
@@ -48,7 +51,8 @@ struct StatusCommand: AsyncParsableCommand {
             jobs: jobs,
             failing: jobs.filter { $0.consecutiveFailures > 0 }.map(\.name),
             pendingRuns: pending,
-            runningRuns: running
+            runningRuns: running,
+            goals: goals
         )
         if output.json { return try Output.json(view) }
         let zone = app.configuration.settings.timeZone
@@ -63,6 +67,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print("runs       \(running) running, \(pending) pending")
         print(view.failing.isEmpty ? "failing    none" : "failing    \(view.failing.joined(separator: ", "))")
+        printGoals(goals)
         print("")
         Output.table(
             ["JOB", "NEXT", "LAST RUN", "STATE", "FAILURES"],
@@ -74,5 +79,15 @@ struct StatusCommand: AsyncParsableCommand {
                 ]
             }
         )
+    }
+
+    /// One line per active goal: on track or behind, progress against the pace expected by now.
+    private func printGoals(_ goals: [GoalView]) {
+        guard !goals.isEmpty else { return print("goals      none active") }
+        for (index, goal) in goals.enumerated() {
+            let line = "\(goal.name): \(goal.label), \(Goal.formatted(goal.current))/\(Goal.formatted(goal.target)) \(goal.metric) "
+                + "(\(Goal.percent(goal.pace)), \(Goal.percent(goal.expected)) expected), \(GoalsCommand.days(goal.daysLeft)) days left"
+            print((index == 0 ? "goals      " : "           ") + line)
+        }
     }
 }

@@ -254,7 +254,7 @@ struct CycleEngineTests {
         #expect(outcome.run.state == .succeeded)
         let record = try #require(WorkBlock(steps: outcome.steps))
         #expect(record.plan?["inputs"] == .array([.string("inbox")]))
-        #expect(record.act?["executed"] == .array([.object(["name": .string("reply"), "status": .null])]))
+        #expect(record.act?["executed"] == .array([.object(["name": .string("reply"), "type": .string("run_command"), "status": .null])]))
         #expect(record.act?["blocked"]?.text.contains("broken") == true)
         #expect(record.react?["metrics"]?["replies"] == .integer(1))
         #expect(record.reflect?["next"] == .string("follow up"))

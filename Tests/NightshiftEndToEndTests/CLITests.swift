@@ -43,7 +43,7 @@ struct CLITests {
         let help = try await CLI.run(["--help"])
         #expect(help.status == 0, "\(help)")
         #expect(help.stdout.contains("USAGE: nightshift"), "\(help)")
-        #expect(help.stdout.contains("Exit status: 0 ok, 1 the thing asked failed, 2 usage or configuration error."), "\(help)")
+        #expect(help.stdout.contains("Exit status: 0 ok, 1 the thing asked failed, 2 usage or configuration error"), "\(help)")
         for command in [["serve"], ["jobs", "run"], ["runs", "list"], ["schedule", "next"], ["config", "check"]] {
             let sub = try await CLI.run(command + ["--help"])
             #expect(sub.status == 0, "\(command): \(sub)")

@@ -14,14 +14,19 @@ public enum ConfigLoader {
         } catch {
             throw .unreadable(file, reason: (error as NSError).localizedDescription)
         }
-        let (configuration, diagnostics) = parse(text, file: file, environment: environment)
+        let directory = (path as NSString).deletingLastPathComponent
+        let (configuration, diagnostics) = parse(text, file: file, environment: environment, directory: directory.isEmpty ? "." : directory)
         guard let configuration else { throw ConfigError(diagnostics: diagnostics) }
         return configuration
     }
 
     /// Parses configuration text. Returns the configuration when there is no error, and every
     /// diagnostic (errors and warnings) in file order.
-    public static func parse(_ text: String, file: String, environment: [String: String] = [:]) -> (WorkspaceConfiguration?, [ConfigDiagnostic]) {
+    /// With `directory`, a `policy = "FILE"` is read from there (its diagnostics name that file);
+    /// without, the file is only recorded in ``WorkspaceConfiguration/policyFile``.
+    public static func parse(
+        _ text: String, file: String, environment: [String: String] = [:], directory: String? = nil
+    ) -> (WorkspaceConfiguration?, [ConfigDiagnostic]) {
         let sink = DiagnosticSink(file: file)
         let root: TOMLTable
         do {
@@ -66,9 +71,28 @@ public enum ConfigLoader {
             }
             cycles.finish(known: [])
         }
-        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles"])
+        var policyDiagnostics: [ConfigDiagnostic] = []
+        if let node = reader.node("policy") {
+            if let table = node.table {
+                if let policy = PolicyReader(table: TableReader(table, path: "policy", sink: sink)).read() { configuration.policy = policy }
+            } else if let name = node.string, !name.isEmpty {
+                configuration.policyFile = name
+                if let directory {
+                    let path = name.hasPrefix("/") ? name : "\(directory)/\(name)"
+                    do {
+                        configuration.policy = try loadPolicy(path: path, file: name)
+                    } catch {
+                        policyDiagnostics = error.diagnostics
+                    }
+                }
+            } else {
+                sink.add("policy must be a table ([policy]) or the name of a policy file (policy = \"policy.toml\")", at: node.location)
+            }
+        }
+        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy"])
         checkEnvironmentReferences(root, sink: sink, environment: environment)
-        let sorted = sink.diagnostics.sorted { $0.location < $1.location }
+        let sorted = sink.diagnostics.sorted { $0.location < $1.location } + policyDiagnostics
+        if policyDiagnostics.contains(where: { $0.severity == .error }) { return (nil, sorted) }
         configuration.warnings = sorted.filter { $0.severity == .warning }
         return (sink.hasErrors ? nil : configuration, sorted)
     }

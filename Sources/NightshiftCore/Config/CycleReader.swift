@@ -8,7 +8,7 @@ struct CycleReader {
     let defaults: WorkspaceSettings
 
     static let keys = ["budget", "deadline", "tenants", "shape", "lease_ttl", "steps"]
-    static let stepKeys = ["name", "run", "budget", "hard_timeout", "condensed", "on_failure", "retry"]
+    static let stepKeys = ["name", "run", "budget", "hard_timeout", "condensed", "on_failure", "retry", "action_type", "attributes"]
 
     func read() -> Cycle? {
         let budget = table.duration("budget")
@@ -101,6 +101,7 @@ struct CycleReader {
         result.budget = step.duration("budget")
         result.hardTimeout = step.duration("hard_timeout")
         result.condensed = step.bool("condensed")?.0 ?? false
+        result.policyLabel = step.policyLabel()
         if let (policy, location) = step.string("on_failure") {
             switch policy {
             case "stop": result.onFailure = .stop

@@ -21,7 +21,7 @@ struct JobReader {
     static let keys = [
         "description", "schedule", "every", "at", "on_start", "time_zone", "active_hours", "jitter",
         "command", "cwd", "env", "webhook", "timeout", "success_if", "retry", "overlap", "missed", "grace",
-        "alert_after", "alert_cooldown",
+        "alert_after", "alert_cooldown", "action_type", "attributes",
     ]
 
     func read() -> Job? {
@@ -58,7 +58,8 @@ struct JobReader {
             if count < 1 { table.error("\(table.name("alert_after")) must be at least 1, found \(count)", at: location) } else { job?.alertAfter = count }
         }
         if let cooldown = table.duration("alert_cooldown") { job?.alertCooldown = cooldown }
-        let actionKeys: Set = ["command", "cwd", "env", "webhook"]
+        if cycle == nil { job?.policyLabel = table.policyLabel() }
+        let actionKeys: Set = ["command", "cwd", "env", "webhook", "action_type", "attributes"]
         table.finish(known: cycle.map { Self.keys.filter { !actionKeys.contains($0) } + $0.keys } ?? Self.keys)
         return job
     }

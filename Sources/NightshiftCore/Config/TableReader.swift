@@ -88,6 +88,25 @@ final class TableReader {
         return policy
     }
 
+    /// `action_type = "TYPE"` and `attributes = { … }`: how the policy sees a declared action.
+    func policyLabel() -> PolicyLabel {
+        var label = PolicyLabel()
+        if let (type, location) = string("action_type") {
+            if type.isEmpty || !type.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) {
+                error("\(name("action_type")) \"\(type)\" may contain only letters, digits, '-', '_' and '.'", at: location)
+            }
+            label.type = type
+        }
+        if let node = node("attributes") {
+            if case .object(let members)? = node.table.flatMap({ PolicyReader.json(TOMLNode(.table($0), at: node.location)) }) {
+                label.attributes = members
+            } else {
+                error("\(name("attributes")) must be a table of strings, numbers, booleans and arrays, e.g. { category = \"Bug fixes\" }", at: node.location)
+            }
+        }
+        return label
+    }
+
     /// One of the allowed words.
     func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         guard let (text, location) = string(key) else { return nil }

@@ -8,6 +8,10 @@ public struct WorkspaceConfiguration: Sendable {
     public var notifiers: [NotifierDeclaration]
     /// Cycles in file order; each one's job is in ``jobs`` too.
     public var cycles: [Cycle] = []
+    /// The policy every action is judged by; only the built-in types when none is declared.
+    public var policy: Policy = .default
+    /// The policy file named by `policy = "FILE"`, relative to the workspace.
+    public var policyFile: String?
     /// Warnings that do not stop the workspace from running (an unset `env:` variable).
     public var warnings: [ConfigDiagnostic]
 

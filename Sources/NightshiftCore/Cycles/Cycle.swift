@@ -132,6 +132,8 @@ public struct CycleStep: Sendable, Hashable {
     /// Part of the catch-up variant that runs first after a missed cycle.
     public var condensed: Bool
     public var onFailure: StepFailurePolicy
+    /// How the policy gate sees the step's action (`action_type`, `attributes`).
+    public var policyLabel = PolicyLabel()
 
     public init(
         name: String, action: JobAction?, budget: Duration? = nil, hardTimeout: Duration? = nil,

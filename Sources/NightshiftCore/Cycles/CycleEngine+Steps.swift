@@ -24,9 +24,11 @@ extension CycleEngine {
         let deadline = run.variant == .condensed ? nil : cycle.deadline(after: run.slot)
         var failures: [String] = []
         var deferred: [String] = []
+        var parked: [String] = []
+        var forbidden: [String] = []
         var stopAfter: String?
 
-        for (position, record) in steps.enumerated() {
+        stepLoop: for (position, record) in steps.enumerated() {
             if let stopAfter {
                 try await markRest(steps[position...], of: run, as: .skipped, reason: "not run: step \(stopAfter) failed", fence: fence, log: log)
                 break
@@ -37,6 +39,12 @@ extension CycleEngine {
                 if let text = record.output, let value = Self.decode(text) { outputs[record.name] = value }
                 continue
             case .skipped, .deferred:
+                continue
+            case .awaitingApproval:
+                parked.append(record.name)
+                continue
+            case .forbidden:
+                forbidden.append(record.name)
                 continue
             case .failed:
                 // A resumed run whose step failed and was to be retried picks the retry up.
@@ -66,6 +74,15 @@ extension CycleEngine {
             case .failed:
                 failures.append(step.name)
                 if step.onFailure != .continue { stopAfter = step.name }
+            case .blocked(let note):
+                // Blocked is not stuck: the cycle goes on with its other steps.
+                if note.verdict == .approve { parked.append(step.name) } else { forbidden.append(step.name) }
+                if note.stopRun {
+                    let reason = "not run: the run had more than \(gate.policy.maxDenials) forbidden or rejected actions"
+                    try await markRest(steps[(position + 1)...], of: run, as: .skipped, reason: reason, fence: fence, log: log)
+                    failures.append("(stopped after too many denials at \(step.name))")
+                    break stepLoop
+                }
             case .interrupted(let reason):
                 return try await interrupt(run, reason: reason, fence: fence, log: log)
             }
@@ -75,6 +92,13 @@ extension CycleEngine {
         if !failures.isEmpty {
             state = .failed
             error = "step\(failures.count == 1 ? "" : "s") \(failures.joined(separator: ", ")) failed"
+        }
+        if failures.isEmpty, !parked.isEmpty || !forbidden.isEmpty {
+            state = parked.isEmpty ? .forbidden : .awaitingApproval
+            var notes: [String] = []
+            if !parked.isEmpty { notes.append("awaiting approval: \(parked.joined(separator: ", "))") }
+            if !forbidden.isEmpty { notes.append("forbidden: \(forbidden.joined(separator: ", "))") }
+            error = notes.joined(separator: "; ")
         }
         if !deferred.isEmpty {
             state = .failed
@@ -97,6 +121,8 @@ extension CycleEngine {
     enum StepEnd {
         case succeeded(JSONValue?)
         case failed
+        /// The policy parked or forbade the step's action.
+        case blocked(GateNote)
         case interrupted(String)
     }
 
@@ -117,6 +143,17 @@ extension CycleEngine {
                 return .interrupted("interrupted: the process stopped during step \(step.name)")
             }
             let finishedAt = clock.now()
+            if let note = result.gate {
+                let state: StepState = note.verdict == .approve ? .awaitingApproval : .forbidden
+                guard try await store.finishStep(
+                    run.id, index: record.index, state: state, excerpt: nil, output: nil, error: note.summary, overrunSeconds: nil,
+                    fence: fence, at: finishedAt
+                ) else {
+                    throw CycleError.fencedOut(fence.key)
+                }
+                log.mark("step \(step.name) \(state): \(note.summary)")
+                return .blocked(note)
+            }
             let duration = finishedAt.timeIntervalSince(begun.startedAt ?? finishedAt)
             let overrun = step.budget.map { duration - $0.inSeconds }.flatMap { $0 > 0 ? $0 : nil }
             var state: StepState = result.succeeded ? .succeeded : .failed
@@ -181,9 +218,13 @@ extension CycleEngine {
         )
         defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
         guard let action = step.action else {
-            return await WorkBlock.act(plan: outputs["plan"], executor: executor, context: context)
+            return await WorkBlock.act(plan: outputs["plan"], gate: gate, actor: Actor(.cycle, cycle.name), tenant: run.tenant, context: context)
         }
-        return await executor.execute(action, context: context)
+        do {
+            return try await gate.propose(ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant), runID: run.id, context: context).result
+        } catch {
+            return ActionResult(succeeded: false, error: "the policy gate could not record the action: \(error)")
+        }
     }
 
     /// Outputs of earlier steps this run can read: its own succeeded steps, and for a remainder

@@ -25,7 +25,8 @@ public struct CycleEngine: Sendable {
 
     let cycles: [String: Cycle]
     let store: any Store
-    let executor: any ActionExecutor
+    /// Every step's action goes through it.
+    let gate: PolicyGate
     let journal: Journal?
     let clock: any WallClock
     let owner: ProcessIdentity
@@ -33,12 +34,12 @@ public struct CycleEngine: Sendable {
     let logger: Logger
 
     public init(
-        cycles: [Cycle], store: any Store, executor: any ActionExecutor, journal: Journal? = nil,
+        cycles: [Cycle], store: any Store, executor: any ActionExecutor, gate: PolicyGate? = nil, journal: Journal? = nil,
         clock: any WallClock = SystemWallClock(), owner: ProcessIdentity, configuration: Configuration = .init(), logger: Logger
     ) {
         self.cycles = Dictionary(cycles.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
-        self.executor = executor
+        self.gate = gate ?? PolicyGate(policy: .default, store: store, executor: executor, clock: clock, logger: logger)
         self.journal = journal
         self.clock = clock
         self.owner = owner

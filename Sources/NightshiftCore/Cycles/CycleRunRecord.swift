@@ -14,6 +14,10 @@ public enum StepState: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case skipped
     /// Left for later: queued in a `remainder` run after a condensed catch-up.
     case deferred
+    /// The policy parked its action in the approval inbox; the cycle went on without it.
+    case awaitingApproval = "awaiting_approval"
+    /// The policy forbade its action; the cycle went on without it.
+    case forbidden
 
     public var description: String { rawValue }
 }

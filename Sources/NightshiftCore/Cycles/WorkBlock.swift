@@ -36,30 +36,68 @@ public struct WorkBlock: Sendable, Hashable, Codable {
         [("plan", plan), ("act", act), ("react", react), ("reflect", reflect)]
     }
 
-    /// The built-in act phase: executes each item of the plan's `actions` through `executor`
-    /// (the policy issue routes these through the gate) and prints what was executed, what was
-    /// blocked (an item it cannot execute) and what failed, as the phase's structured output.
-    static func act(plan: JSONValue?, executor: any ActionExecutor, context: ActionContext) async -> ActionResult {
+    /// The built-in act phase: proposes each item of the plan's `actions` through the policy gate
+    /// and prints what was executed, what was blocked (parked for approval, forbidden, or not
+    /// executable) and what failed, as the phase's structured output.
+    ///
+    /// An item is `{name, type?, attributes?, command | webhook}`: `type` defaults to
+    /// `run_command` / `call_webhook`; an item with a type but nothing to execute is decided and
+    /// recorded (a pack or the operator carries it out).
+    static func act(plan: JSONValue?, gate: PolicyGate, actor: Actor, tenant: String, context: ActionContext) async -> ActionResult {
         var executed: [JSONValue] = []
         var blocked: [JSONValue] = []
         var failed: [JSONValue] = []
         var items: [JSONValue] = []
         if case .array(let list)? = plan?["actions"] { items = list }
+        var stopped = false
         for (position, item) in items.enumerated() {
             let name = item["name"]?.text ?? "action \(position + 1)"
-            guard let action = jobAction(item) else {
-                blocked.append(.object(["name": .string(name), "reason": .string("needs command = [\"…\"] or webhook = \"https://…\"")]))
+            guard !stopped else {
+                blocked.append(.object(["name": .string(name), "reason": .string("not proposed: the run had too many denials")]))
                 continue
             }
+            guard case .object(var payload) = item else {
+                blocked.append(.object(["name": .string(name), "reason": .string("a plan action must be an object")]))
+                continue
+            }
+            var attributes: [String: JSONValue] = [:]
+            if case .object(let members)? = payload["attributes"] { attributes = members }
+            let declaredType = payload["type"]?.stringValue
+            for key in ["name", "type", "attributes"] { payload[key] = nil }
+            let executable = JobAction(payload: .object(payload))
+            guard let type = declaredType ?? executable?.defaultActionType else {
+                blocked.append(.object(["name": .string(name), "reason": .string("needs type = \"…\", command = [\"…\"] or webhook = \"https://…\"")]))
+                continue
+            }
+            attributes["plan_item"] = .string(name)
+            let proposal = ProposedAction(
+                type: type, attributes: attributes, payload: executable?.payload ?? .object(payload), actor: actor,
+                tenant: tenant.isEmpty ? nil : tenant
+            )
             var itemContext = context
             itemContext.runEnvironment["NIGHTSHIFT_ACTION"] = name
             itemContext.runEnvironment["NIGHTSHIFT_IDEMPOTENCY_KEY"] = (context.runEnvironment["NIGHTSHIFT_IDEMPOTENCY_KEY"] ?? "") + ":\(position)"
-            let result = await executor.execute(action, context: itemContext)
+            let result: ActionResult
+            do {
+                result = try await gate.propose(proposal, runID: context.runID, context: itemContext).result
+            } catch {
+                failed.append(.object(["name": .string(name), "error": .string("the policy gate could not record it: \(error)")]))
+                continue
+            }
             if result.cancelled || Task.isCancelled { return ActionResult(succeeded: false, error: "cancelled", cancelled: true) }
-            if result.succeeded {
-                executed.append(.object(["name": .string(name), "status": result.exitStatus.map { .integer(Int64($0)) } ?? .null]))
+            if let note = result.gate {
+                blocked.append(.object([
+                    "name": .string(name), "type": .string(type), "verdict": .string(note.verdict.rawValue),
+                    "action_id": .string(note.actionID), "reason": .string(note.reason),
+                ]))
+                stopped = note.stopRun
+            } else if result.succeeded {
+                executed.append(.object([
+                    "name": .string(name), "type": .string(type),
+                    "status": result.exitStatus.map { .integer(Int64($0)) } ?? (executable == nil ? .string("allowed") : .null),
+                ]))
             } else {
-                failed.append(.object(["name": .string(name), "error": .string(result.error ?? "failed")]))
+                failed.append(.object(["name": .string(name), "type": .string(type), "error": .string(result.error ?? "failed")]))
             }
         }
         let record = JSONValue.object(["executed": .array(executed), "blocked": .array(blocked), "failed": .array(failed)])
@@ -68,22 +106,5 @@ public struct WorkBlock: Sendable, Hashable, Codable {
             succeeded: failed.isEmpty, error: failed.isEmpty ? nil : "\(failed.count) of \(items.count) plan actions failed",
             output: "\(summary)\n\(StepOutput.marker)\(record.text)\n", excerpt: summary
         )
-    }
-
-    private static func jobAction(_ item: JSONValue) -> JobAction? {
-        switch item["command"] {
-        case .array(let parts)?:
-            let argv = parts.compactMap { if case .string(let text) = $0 { text } else { nil } }
-            guard argv.count == parts.count, !argv.isEmpty else { return nil }
-            return .command(CommandAction(program: .argv(argv)))
-        case .string(let line)?:
-            return .command(CommandAction(program: .shell(line)))
-        default:
-            break
-        }
-        if case .string(let url)? = item["webhook"], url.hasPrefix("http://") || url.hasPrefix("https://") {
-            return .webhook(WebhookAction(url: .literal(url)))
-        }
-        return nil
     }
 }

@@ -26,6 +26,8 @@ public struct Job: Sendable, Hashable, Identifiable {
     public var alertAfter: Int
     /// Least time between two failure alerts for the same job.
     public var alertCooldown: Duration
+    /// How the policy gate sees the job's action (`action_type`, `attributes`).
+    public var policyLabel = PolicyLabel()
 
     public var id: String { name }
 

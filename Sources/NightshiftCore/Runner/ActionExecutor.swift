@@ -54,13 +54,44 @@ public struct ActionResult: Sendable, Hashable {
     public var excerpt: String
     /// The action was stopped because the run was cancelled (daemon shutdown).
     public var cancelled: Bool
+    /// Set when the policy gate did not let the action execute: parked or forbidden.
+    public var gate: GateNote?
 
-    public init(succeeded: Bool, exitStatus: Int? = nil, error: String? = nil, output: String = "", excerpt: String = "", cancelled: Bool = false) {
+    public init(
+        succeeded: Bool, exitStatus: Int? = nil, error: String? = nil, output: String = "", excerpt: String = "", cancelled: Bool = false,
+        gate: GateNote? = nil
+    ) {
+        self.gate = gate
         self.succeeded = succeeded
         self.exitStatus = exitStatus
         self.error = error
         self.output = output
         self.excerpt = excerpt
         self.cancelled = cancelled
+    }
+}
+
+/// Why the policy gate did not execute an action.
+public struct GateNote: Sendable, Hashable {
+    /// `approve` (parked in the inbox) or `forbid`.
+    public var verdict: Verdict
+    /// The action record (`nightshift approvals show ID`).
+    public var actionID: String
+    public var reason: String
+    /// The run has had more than `max_denials` forbids or rejections: it must stop.
+    public var stopRun: Bool
+
+    public init(verdict: Verdict, actionID: String, reason: String, stopRun: Bool) {
+        self.verdict = verdict
+        self.actionID = actionID
+        self.reason = reason
+        self.stopRun = stopRun
+    }
+
+    /// One line for run errors and logs.
+    public var summary: String {
+        verdict == .approve
+            ? "awaiting approval: \(actionID) (\(reason)); nightshift approvals approve \(actionID)"
+            : "forbidden by the policy: \(reason) (\(actionID))"
     }
 }

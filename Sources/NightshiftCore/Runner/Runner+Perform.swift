@@ -29,7 +29,11 @@ extension Runner {
                 result = ActionResult(succeeded: false, error: "cycle \(name) is not declared in nightshift.toml")
             }
         } else {
-            result = await executor.execute(job.action, context: context)
+            do {
+                result = try await gate.propose(ProposedAction(job: job), runID: run.id, context: context).result
+            } catch {
+                result = ActionResult(succeeded: false, error: "the policy gate could not record the action: \(error)")
+            }
         }
         let cancelled = result.cancelled || Task.isCancelled
         // The bookkeeping runs in a task of its own: when shutdown cancels this one, the store
@@ -45,7 +49,10 @@ extension Runner {
         }
         var state = RunState.succeeded
         var error = result.error
-        if !result.succeeded {
+        if let note = result.gate {
+            state = note.verdict == .approve ? .awaitingApproval : .forbidden
+            error = note.summary
+        } else if !result.succeeded {
             state = .failed
         } else if let check = job.successIf {
             let verdict = check.evaluate(result.output)

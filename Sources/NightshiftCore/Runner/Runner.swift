@@ -26,7 +26,8 @@ public actor Runner: Service {
 
     let jobs: [String: Job]
     let store: any Store
-    let executor: any ActionExecutor
+    /// Every action goes through it: decided, recorded, then executed, parked or refused.
+    let gate: PolicyGate
     /// Runs the jobs whose action is a cycle.
     let cycles: CycleEngine?
     let alerter: Alerter
@@ -45,6 +46,7 @@ public actor Runner: Service {
         jobs: [Job],
         store: any Store,
         executor: any ActionExecutor,
+        gate: PolicyGate? = nil,
         cycles: CycleEngine? = nil,
         notifiers: [any Notifier] = [],
         journal: Journal?,
@@ -56,7 +58,7 @@ public actor Runner: Service {
     ) {
         self.jobs = Dictionary(jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.store = store
-        self.executor = executor
+        self.gate = gate ?? PolicyGate(policy: .default, store: store, executor: executor, clock: clock, logger: logger)
         self.cycles = cycles
         self.alerter = Alerter(store: store, notifiers: notifiers, logger: logger)
         self.journal = journal
@@ -73,6 +75,7 @@ public actor Runner: Service {
                 while !self.draining, !Task.isCancelled {
                     do {
                         try await self.reapOrphans()
+                        try await self.gate.expireDue()
                         for run in try await self.claimDue() {
                             group.addTask { await self.execute(run) }
                         }

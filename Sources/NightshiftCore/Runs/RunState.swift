@@ -17,6 +17,11 @@ public enum RunState: String, Sendable, Hashable, Codable, CaseIterable, CustomS
     case skipped
     /// The process running it died or stopped before it finished.
     case interrupted
+    /// The policy parked its action for the operator's approval; approving it runs the action
+    /// as a new run with trigger `approval`.
+    case awaitingApproval = "awaiting_approval"
+    /// The policy forbade its action: nothing was executed.
+    case forbidden
 
     /// Whether the run can no longer change.
     public var isFinal: Bool {
@@ -39,6 +44,8 @@ public enum RunTrigger: String, Sendable, Hashable, Codable, CaseIterable, Custo
     case catchup
     /// A further attempt after a failed or interrupted run.
     case retry
+    /// The operator approved an action the policy had parked (`nightshift approvals approve`).
+    case approval
 
     public var description: String { rawValue }
 }

@@ -12,6 +12,10 @@ public actor MemoryStore: Store {
     var cycleRunsByID: [String: CycleRunRecord] = [:]
     /// Steps of each cycle run, by index.
     var stepsByCycleRun: [String: [StepRecord]] = [:]
+    /// Goals and their history (MemoryStore+Goals.swift).
+    var goalTable = MemoryGoalTable()
+    /// Proposed actions and the audit chain (MemoryStore+Actions.swift).
+    var actionTable = MemoryActionTable()
 
     public init() {}
 

@@ -5,7 +5,7 @@ public import Foundation
 /// Every method is one atomic step: a driver runs it in one transaction. The guarantees the
 /// scheduler relies on are spelled out per method and checked by `StoreConformance` in
 /// `NightshiftTesting` for every driver.
-public protocol Store: LeaseStore, CycleStore {
+public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore {
     /// Creates or upgrades the schema. Idempotent.
     func migrate() async throws
 
@@ -153,7 +153,11 @@ public struct AlertState: Sendable, Hashable, Codable {
 
 /// A failure or recovery alert that was sent (or tried).
 public struct AlertRecord: Sendable, Hashable, Codable {
-    public enum Kind: String, Sendable, Hashable, Codable { case failing, recovered }
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case failing, recovered
+        /// An action waits in the approval inbox.
+        case approval
+    }
     public var id: String
     public var job: String
     public var kind: Kind

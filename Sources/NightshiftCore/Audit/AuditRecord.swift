@@ -1,0 +1,170 @@
+public import Foundation
+
+/// What an audit record is about.
+public enum AuditKind: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+    /// The policy decided a proposed action.
+    case decision
+    /// An allowed or approved action was executed (with its outcome).
+    case execution
+    case approval
+    case rejection
+    case expiry
+    /// An approved action was not executed: its payload changed, or the run stopped.
+    case refusal
+    /// `nightshift.toml` changed (hash of the new file).
+    case configChange = "config_change"
+    /// The policy file changed (hash of the new file).
+    case policyChange = "policy_change"
+    /// Something a pack reports (it started, imported, sent …).
+    case packEvent = "pack_event"
+
+    public var description: String { rawValue }
+}
+
+/// An audit record before the store seals it into the chain.
+public struct AuditEntry: Sendable, Hashable {
+    public var kind: AuditKind
+    public var at: Date
+    /// Who caused it: `job:NAME`, `cli:operator`, `daemon` …
+    public var actor: String
+    /// What it is about: an action id, a file name.
+    public var subject: String
+    /// The details, a JSON object; secrets already redacted.
+    public var data: JSONValue
+
+    public init(kind: AuditKind, at: Date, actor: String, subject: String, data: JSONValue = .object([:])) {
+        self.kind = kind
+        self.at = at
+        self.actor = actor
+        self.subject = subject
+        self.data = data
+    }
+}
+
+/// One record of the append-only, hash-chained audit trail.
+///
+/// `hash = SHA-256(previous record's hash ‖ canonical content)`, where the content is the canonical
+/// JSON of `seq`, `at` (milliseconds), `kind`, `actor`, `subject` and `data`. Editing, removing or
+/// reordering records breaks the chain at the first record touched; ``AuditChain/verify(_:head:)``
+/// finds it.
+public struct AuditRecord: Sendable, Hashable, Codable {
+    public var seq: Int64
+    public var kind: AuditKind
+    public var at: Date
+    public var actor: String
+    public var subject: String
+    public var data: JSONValue
+    public var previousHash: String
+    public var hash: String
+
+    /// Seals `entry` as record `seq` after the record whose hash is `previousHash`.
+    public init(sealing entry: AuditEntry, seq: Int64, previousHash: String) {
+        self.seq = seq
+        self.kind = entry.kind
+        self.at = Date(timeIntervalSince1970: (entry.at.timeIntervalSince1970 * 1000).rounded() / 1000)
+        self.actor = entry.actor
+        self.subject = entry.subject
+        self.data = entry.data
+        self.previousHash = previousHash
+        self.hash = ""
+        self.hash = computedHash
+    }
+
+    /// A record as stored (for verification, which recomputes the hash).
+    public init(seq: Int64, kind: AuditKind, at: Date, actor: String, subject: String, data: JSONValue, previousHash: String, hash: String) {
+        self.seq = seq
+        self.kind = kind
+        self.at = at
+        self.actor = actor
+        self.subject = subject
+        self.data = data
+        self.previousHash = previousHash
+        self.hash = hash
+    }
+
+    /// `at` in whole milliseconds, as hashed and stored.
+    public var atMillis: Int64 { Int64((at.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// The canonical content that the hash covers.
+    public var content: JSONValue {
+        .object([
+            "seq": .integer(seq), "at": .integer(atMillis), "kind": .string(kind.rawValue),
+            "actor": .string(actor), "subject": .string(subject), "data": data,
+        ])
+    }
+
+    /// What the hash should be for this content after `previousHash`.
+    public var computedHash: String { SHA256Hex.of(previousHash + content.canonical) }
+}
+
+/// The newest record's sequence number and hash, kept apart from the records so that removing
+/// the last records is detected too.
+public struct AuditHead: Sendable, Hashable, Codable {
+    public var seq: Int64
+    public var hash: String
+    public init(seq: Int64, hash: String) {
+        self.seq = seq
+        self.hash = hash
+    }
+}
+
+/// Checks an audit chain.
+public enum AuditChain {
+    /// The previous hash of the first record.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// The first break in `records` (ordered by seq), or nil when the chain is whole.
+    public static func verify(_ records: [AuditRecord], head: AuditHead?) -> AuditBreak? {
+        var previous = genesis
+        var expectedSeq: Int64 = 1
+        for record in records {
+            if record.seq != expectedSeq {
+                return AuditBreak(seq: record.seq, problem: record.seq > expectedSeq
+                    ? "records \(expectedSeq)…\(record.seq - 1) are missing before record \(record.seq)"
+                    : "record \(record.seq) is out of order after record \(expectedSeq - 1)")
+            }
+            if record.previousHash != previous {
+                return AuditBreak(seq: record.seq, problem: "record \(record.seq) does not follow record \(record.seq - 1): its previous hash is \(record.previousHash.prefix(12))…, record \(record.seq - 1) hashes to \(previous.prefix(12))…")
+            }
+            if record.computedHash != record.hash {
+                return AuditBreak(seq: record.seq, problem: "record \(record.seq) (\(record.kind), \(record.subject)) was changed: its content no longer hashes to \(record.hash.prefix(12))…")
+            }
+            previous = record.hash
+            expectedSeq += 1
+        }
+        if let head {
+            if head.seq != expectedSeq - 1 {
+                return AuditBreak(seq: expectedSeq, problem: "the chain ends at record \(expectedSeq - 1) but \(head.seq) records were written: the newest ones were removed")
+            }
+            if head.hash != previous {
+                return AuditBreak(seq: head.seq, problem: "record \(head.seq) is not the record last written")
+            }
+        } else if !records.isEmpty {
+            return AuditBreak(seq: expectedSeq - 1, problem: "the chain's head record is missing")
+        }
+        return nil
+    }
+}
+
+/// Where and how an audit chain is broken.
+public struct AuditBreak: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var seq: Int64
+    public var problem: String
+    public var description: String { problem }
+}
+
+/// A filter over audit records.
+public struct AuditQuery: Sendable, Hashable {
+    public var since: Date?
+    public var kinds: Set<AuditKind>
+    public var subject: String?
+    /// Newest first when set; otherwise the whole chain, oldest first.
+    public var limit: Int?
+
+    public init(since: Date? = nil, kinds: Set<AuditKind> = [], subject: String? = nil, limit: Int? = nil) {
+        self.since = since
+        self.kinds = kinds
+        self.subject = subject
+        self.limit = limit
+    }
+}

@@ -1,0 +1,143 @@
+public import Foundation
+
+/// Decides actions against a ``Policy``. Pure and synchronous: everything it reads is in the
+/// action and the ``PolicyContext``; the gate gathers the context and records the decision.
+///
+/// Rules are indexed by the action types they name (`types = [...]`, or a `type == X` /
+/// `type in [...]` comparison at the top of their condition), so a decision evaluates the rules of
+/// its own type plus the untyped ones, however large the policy.
+///
+/// Combination is deny-overrides: a matching `forbid` rule or a `hard_stop` tier forbids; else a
+/// matching `approve` rule, a stage gate, an exhausted budget, an `approval` tier, an unknown type
+/// or an unknown category asks for approval; else the action is allowed.
+public struct PolicyEngine: Sendable {
+    public let policy: Policy
+    private let rulesByType: [String: [PolicyRule]]
+    private let untypedRules: [PolicyRule]
+
+    public init(policy: Policy) {
+        self.policy = policy
+        var byType: [String: [PolicyRule]] = [:]
+        var untyped: [PolicyRule] = []
+        for rule in policy.rules {
+            let types = rule.types.isEmpty ? rule.when?.requiredTypes : rule.types
+            if let types {
+                for type in types { byType[type, default: []].append(rule) }
+            } else {
+                untyped.append(rule)
+            }
+        }
+        rulesByType = byType
+        untypedRules = untyped
+    }
+
+    /// The budgets whose counters `action` would use.
+    public func budgets(for action: ProposedAction) -> [Budget] {
+        policy.budgets.filter { $0.applies(to: action) }
+    }
+
+    /// Decides `action`. With `explain`, the decision also lists every source that applied.
+    public func decide(_ action: ProposedAction, context: PolicyContext, explain: Bool = false) -> Decision {
+        var forbids: [(id: String, reason: String)] = []
+        var approvals: [(id: String, reason: String)] = []
+        var allows: [String] = []
+        var explanation: [String] = []
+
+        func consider(_ rule: PolicyRule) {
+            guard rule.types.isEmpty || rule.types.contains(action.type) else { return }
+            guard rule.when?.holds(for: action, in: context) ?? true else {
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) did not match: \(rule.when?.explain(for: action, in: context) ?? "")") }
+                return
+            }
+            if explain {
+                let condition = rule.when.map { ": " + $0.explain(for: action, in: context) } ?? " (no condition)"
+                explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) matched\(condition) — \(rule.reason)")
+            }
+            switch rule.effect {
+            case .forbid: forbids.append((rule.id, rule.reason))
+            case .approve: approvals.append((rule.id, rule.reason))
+            case .allow: allows.append(rule.id)
+            }
+        }
+        if let typed = rulesByType[action.type] { typed.forEach(consider) }
+        untypedRules.forEach(consider)
+        let ruleForbids = forbids.count
+        let ruleApprovals = approvals.count
+
+        // Tiers: the type's, and the category's when the policy has categories.
+        let typeTier = policy.catalog[action.type]
+        var categoryTier: Tier?
+        var category: String?
+        if !policy.categories.isEmpty, case .string(let name)? = action.attributes["category"] {
+            category = name
+            categoryTier = policy.categories[name]
+        }
+        switch typeTier {
+        case .hardStop?: forbids.append(("catalog.\(action.type)", "\(action.type) is a hard stop: never executed"))
+        case .approval?: approvals.append(("catalog.\(action.type)", "\(action.type) needs the operator's approval"))
+        case nil: approvals.append(("fail_safe.unknown_type", "\(action.type) is not in the policy's catalog: unknown actions need approval"))
+        case .autonomous?: break
+        }
+        if let category {
+            switch categoryTier {
+            case .hardStop?: forbids.append(("categories.\(category)", "category \"\(category)\" is a hard stop"))
+            case .approval?: approvals.append(("categories.\(category)", "category \"\(category)\" needs the operator's approval"))
+            case nil: approvals.append(("fail_safe.unknown_category", "category \"\(category)\" is not in the policy: unknown categories need approval"))
+            case .autonomous?: break
+            }
+        }
+        let tier = Self.stricter(typeTier, categoryTier, hasCategory: category != nil)
+        if tier == .autonomous, !policy.stageGates.isEmpty, case .string(let stage)? = action.attributes["stage"], policy.stageGates.contains(stage) {
+            approvals.append(("stage_gates.\(stage)", "stage \(stage) is gated: autonomous actions need approval"))
+        }
+        for budget in policy.budgets where budget.applies(to: action) {
+            if let exceeded = Self.exceeded(budget, usage: context.budgetUsage[budget.id] ?? Usage(), cost: action.cost) {
+                approvals.append(("budgets.\(budget.id)", exceeded))
+            }
+        }
+
+        if explain {
+            explanation.append("tier: \(typeTier.map { "catalog.\(action.type) = \($0)" } ?? "\(action.type) is not in the catalog")"
+                + (category.map { "; categories.\($0) = \(categoryTier?.rawValue ?? "unknown")" } ?? ""))
+            explanation += forbids[ruleForbids...].map { "forbid: \($0.id) — \($0.reason)" }
+            explanation += approvals[ruleApprovals...].map { "approve: \($0.id) — \($0.reason)" }
+        }
+        if !forbids.isEmpty {
+            return Decision(verdict: .forbid, tier: tier, decidedBy: forbids.map(\.id), reason: forbids[0].reason, explanation: explanation)
+        }
+        if !approvals.isEmpty {
+            return Decision(verdict: .approve, tier: tier, decidedBy: approvals.map(\.id), reason: approvals[0].reason, explanation: explanation)
+        }
+        var deciders = ["catalog.\(action.type)"]
+        if let category { deciders.append("categories.\(category)") }
+        return Decision(
+            verdict: .allow, tier: tier, decidedBy: deciders + allows,
+            reason: "\(action.type) is autonomous" + (category.map { " (category \"\($0)\")" } ?? ""), explanation: explanation
+        )
+    }
+
+    /// The stricter of the type's and the category's tier; nil when either is unknown.
+    private static func stricter(_ a: Tier?, _ b: Tier?, hasCategory: Bool) -> Tier? {
+        guard let a else { return nil }
+        guard hasCategory else { return a }
+        guard let b else { return nil }
+        let rank: [Tier: Int] = [.autonomous: 0, .approval: 1, .hardStop: 2]
+        return rank[a]! >= rank[b]! ? a : b
+    }
+
+    /// Why executing one more action would exceed `budget`, or nil.
+    static func exceeded(_ budget: Budget, usage: Usage, cost: Double) -> String? {
+        if let count = budget.count, usage.count + 1 > count {
+            return "budget \(budget.id): \(usage.count) of \(count) actions used today"
+        }
+        if let money = budget.money, cost > 0, usage.money + cost > money {
+            return "budget \(budget.id): \(Self.amount(usage.money)) spent of \(Self.amount(money)) today, this costs \(Self.amount(cost))"
+        }
+        if let runTime = budget.runTime, usage.runSeconds >= runTime.inSeconds {
+            return "budget \(budget.id): \(Int(usage.runSeconds))s of \(Int(runTime.inSeconds))s run time used today"
+        }
+        return nil
+    }
+
+    private static func amount(_ value: Double) -> String { String(format: "%.2f", value) }
+}

@@ -1,0 +1,332 @@
+public import Foundation
+public import Logging
+
+/// The one path from Nightshift to the outside world: every side effect is proposed here, decided
+/// by the ``PolicyEngine``, recorded with its audit record, and then executed (allow), parked in the
+/// approval inbox (approve) or refused (forbid).
+///
+/// ```swift
+/// let outcome = try await gate.propose(action, runID: run.id, context: context)
+/// if let note = outcome.result.gate { print(note.summary) }
+/// ```
+public actor PolicyGate {
+    /// Tunables and what the gate knows about its workspace.
+    public struct Configuration: Sendable {
+        /// The workspace zone: day boundaries of counts and budgets, `context.hour`.
+        public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        /// Secret values to redact from payloads, attributes and the audit trail.
+        public var secrets: [String] = []
+        /// Where runs executed after approval write their output (`DIR/RUN_ID.log`).
+        public var runLogDirectory: String = "logs/runs"
+        /// Who this process is, as the owner of the runs it executes.
+        public var owner: String = ProcessIdentity.current().description
+        public init() {}
+    }
+
+    /// What became of a proposal.
+    public struct Outcome: Sendable {
+        public var record: ActionRecord
+        public var decision: Decision
+        /// The execution's result; for an action that did not execute, a result whose
+        /// ``ActionResult/gate`` says why (or, for an allowed action without executor, success).
+        public var result: ActionResult
+    }
+
+    public let engine: PolicyEngine
+    let store: any Store
+    let executor: (any ActionExecutor)?
+    let notifiers: [any Notifier]
+    let clock: any WallClock
+    let configuration: Configuration
+    let operatorContext: @Sendable () async -> String?
+    let logger: Logger
+
+    public init(
+        policy: Policy, store: any Store, executor: (any ActionExecutor)?, notifiers: [any Notifier] = [],
+        clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(),
+        operatorContext: @escaping @Sendable () async -> String? = { nil }, logger: Logger
+    ) {
+        self.engine = PolicyEngine(policy: policy)
+        self.store = store
+        self.executor = executor
+        self.notifiers = notifiers
+        self.clock = clock
+        self.configuration = configuration
+        self.operatorContext = operatorContext
+        self.logger = logger
+    }
+
+    public nonisolated var policy: Policy { engine.policy }
+
+    // MARK: Deciding
+
+    /// The context of `action` now: time, the operator's context, counts and budget usage today.
+    public func context(for action: ProposedAction) async throws -> PolicyContext {
+        var context = PolicyContext(now: clock.now(), timeZone: configuration.timeZone, operatorContext: await operatorContext())
+        let since = context.dayStart
+        let type: Set = [action.type]
+        context.countToday = try await store.usage(UsageQuery(since: since, types: type)).count
+        context.countTodayActor = try await store.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
+        if let tenant = action.tenant {
+            context.countTodayTenant = try await store.usage(UsageQuery(since: since, types: type, tenant: tenant)).count
+        }
+        if let recipient = action.recipient {
+            context.countTodayRecipient = try await store.usage(UsageQuery(since: since, types: type, recipient: recipient)).count
+        }
+        context.spentToday = try await store.usage(UsageQuery(since: since)).money
+        for budget in engine.budgets(for: action) {
+            context.budgetUsage[budget.id] = try await store.usage(budget.usageQuery(for: action, since: since))
+        }
+        return context
+    }
+
+    /// The decision for `action` with its explanation; records nothing, executes nothing.
+    public func explain(_ action: ProposedAction) async throws -> Decision {
+        let action = action.redacted(secrets: configuration.secrets)
+        return engine.decide(action, context: try await context(for: action), explain: true)
+    }
+
+    // MARK: Proposing
+
+    /// Decides `action`, records it, and executes it when allowed and its payload is a command or
+    /// a webhook (with `context`; without one, an allowed action is only recorded and the caller
+    /// carries it out). Never waits for approval: a parked action is in the inbox when this returns.
+    public func propose(_ action: ProposedAction, runID: String? = nil, context: ActionContext? = nil) async throws -> Outcome {
+        guard let context else { return try await propose(action, runID: runID, makeContext: nil) }
+        return try await propose(action, runID: runID, makeContext: { @Sendable _ in context })
+    }
+
+    /// Like ``propose(_:runID:context:)``, with the execution context made only once the action is
+    /// allowed and executable (the CLI records a run for it then).
+    public func propose(
+        _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?
+    ) async throws -> Outcome {
+        let action = action.redacted(secrets: configuration.secrets)
+        let now = clock.now()
+        var decision = engine.decide(action, context: try await self.context(for: action))
+        var grant: ActionRecord?
+        if decision.verdict == .approve, let approved = try await approvedGrant(for: action, at: now) {
+            grant = approved
+            decision = Decision(
+                verdict: .allow, tier: decision.tier, decidedBy: ["approval.\(approved.id)"],
+                reason: "the operator approved this exact payload (\(approved.id))"
+            )
+        }
+        let status: ActionStatus = switch decision.verdict {
+        case .allow: .allowed
+        case .approve: .awaitingApproval
+        case .forbid: .forbidden
+        }
+        let expires = decision.verdict == .approve ? now.addingTimeInterval(policy.approvalExpiry.inSeconds) : nil
+        let record = ActionRecord(action: action, decision: decision, status: status, runID: runID, createdAt: now, expiresAt: expires)
+        try await store.insertAction(record, audit: AuditEntry(
+            kind: .decision, at: now, actor: action.actor.description, subject: record.id,
+            data: .object([
+                "type": .string(action.type), "verdict": .string(decision.verdict.rawValue),
+                "decided_by": .array(decision.decidedBy.map { .string($0) }), "reason": .string(decision.reason),
+                "attributes": .object(action.attributes), "payload": action.payload, "payload_hash": .string(record.payloadHash),
+                "tenant": action.tenant.map { .string($0) } ?? .null, "run_id": runID.map { .string($0) } ?? .null,
+            ])
+        ))
+        if let grant {
+            _ = try await store.updateAction(grant.id, expecting: [.approved], ActionUpdate(status: .consumed, outcome: "used by \(record.id)"), audit: AuditEntry(
+                kind: .execution, at: now, actor: action.actor.description, subject: grant.id,
+                data: .object(["used_by": .string(record.id), "outcome": .string("the approved payload was proposed again and allowed")])
+            ))
+        }
+        logger.info("action \(decision.verdict)", metadata: [
+            "nightshift.action.id": "\(record.id)", "nightshift.action.type": "\(action.type)",
+            "nightshift.action.decided_by": "\(decision.decidedBy.joined(separator: ","))",
+        ])
+        switch decision.verdict {
+        case .allow:
+            guard let makeContext, let executable = JobAction(payload: action.payload), let executor else {
+                return Outcome(record: record, decision: decision, result: ActionResult(succeeded: true, excerpt: "allowed: \(decision.reason)"))
+            }
+            let context = try await makeContext(record)
+            let (result, finished) = try await execute(record, executable, executor: executor, context: context, from: [.allowed], countedAt: nil)
+            return Outcome(record: finished ?? record, decision: decision, result: result)
+        case .approve:
+            await announce(record)
+            let stop = try await deniedTooOften(runID)
+            return Outcome(record: record, decision: decision, result: blocked(record, decision, stop: stop))
+        case .forbid:
+            let stop = try await deniedTooOften(runID)
+            return Outcome(record: record, decision: decision, result: blocked(record, decision, stop: stop))
+        }
+    }
+
+    private func blocked(_ record: ActionRecord, _ decision: Decision, stop: Bool) -> ActionResult {
+        let note = GateNote(verdict: decision.verdict, actionID: record.id, reason: decision.reason, stopRun: stop)
+        return ActionResult(succeeded: false, error: note.summary, excerpt: note.summary, gate: note)
+    }
+
+    /// Whether `runID` has had more than `max_denials` forbids and rejections.
+    private func deniedTooOften(_ runID: String?) async throws -> Bool {
+        guard let runID else { return false }
+        let denials = try await store.actions(ActionQuery(statuses: [.forbidden, .rejected], runID: runID, limit: policy.maxDenials + 1)).count
+        return denials > policy.maxDenials
+    }
+
+    /// An approved, unexpired, unused approval of the same type and payload.
+    private func approvedGrant(for action: ProposedAction, at now: Date) async throws -> ActionRecord? {
+        try await store.actions(ActionQuery(statuses: [.approved], type: action.type, payloadHash: action.payloadHash, limit: 10))
+            .first { ($0.expiresAt ?? .distantFuture) > now && $0.payload.canonicalHash == $0.payloadHash }
+    }
+
+    /// Executes an allowed or approved action and records how it went.
+    private func execute(
+        _ record: ActionRecord, _ action: JobAction, executor: any ActionExecutor, context: ActionContext, from: Set<ActionStatus>,
+        countedAt: Date?
+    ) async throws -> (ActionResult, ActionRecord?) {
+        let started = clock.now()
+        var result = await executor.execute(action, context: context)
+        let seconds = clock.now().timeIntervalSince(started)
+        let outcome = result.succeeded ? "succeeded" : (result.error ?? "failed")
+        // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
+        let update = ActionUpdate(
+            status: result.succeeded ? .executed : .failed, executionRunID: context.runID, outcome: outcome, countedAt: countedAt,
+            runSeconds: seconds
+        )
+        let audit = AuditEntry(
+            kind: .execution, at: clock.now(), actor: record.actor.description, subject: record.id,
+            data: .object([
+                "type": .string(record.type), "outcome": .string(result.succeeded ? "succeeded" : "failed"),
+                "exit_status": result.exitStatus.map { .integer(Int64($0)) } ?? .null, "error": result.error.map { .string($0) } ?? .null,
+                "seconds": .number((seconds * 1000).rounded() / 1000), "run_id": .string(context.runID),
+            ])
+        )
+        let store = self.store
+        let finished = try await Task { try await store.updateAction(record.id, expecting: from, update, audit: audit) }.value
+        if result.error == nil, !result.succeeded { result.error = "failed" }
+        return (result, finished)
+    }
+
+    private func announce(_ record: ActionRecord) async {
+        guard !notifiers.isEmpty else { return }
+        let text = "Approval needed: \(record.type) proposed by \(record.actor) — \(record.reason). "
+            + "nightshift approvals show \(record.id) | approve \(record.id) | reject \(record.id)"
+        let message = AlertMessage(
+            job: record.actor.name, kind: .approval, runID: record.runID, consecutiveFailures: 0, error: nil, text: text, at: record.createdAt
+        )
+        var errors: [String] = []
+        for notifier in notifiers {
+            if let error = await notifier.deliver(message) { errors.append("\(notifier.name): \(error)") }
+        }
+        try? await store.recordAlert(AlertRecord(job: record.actor.name, kind: .approval, runID: record.runID, sentAt: clock.now(), message: text, deliveryErrors: errors))
+    }
+
+    // MARK: The inbox
+
+    /// Why an approval or rejection did not happen.
+    public struct InboxError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        public var record: ActionRecord?
+        init(_ description: String, record: ActionRecord? = nil) {
+            self.description = description
+            self.record = record
+        }
+    }
+
+    /// Approves a parked action: executes it (as a run with trigger `approval`) when its payload
+    /// is a command or a webhook, only if the payload still hashes to what was parked and the
+    /// approval has not expired. An action without executor stays `approved` until an identical
+    /// proposal uses it.
+    public func approve(_ id: String, by: String, note: String?) async throws -> Outcome {
+        let record = try await parked(id)
+        let now = clock.now()
+        if let expires = record.expiresAt, expires <= now {
+            let expired = try await expire(record, at: now)
+            throw InboxError("\(id) expired at \(ISO8601.format(expires, in: configuration.timeZone)) before it was approved: nothing was executed", record: expired)
+        }
+        let decision = Decision(verdict: .approve, tier: nil, decidedBy: record.decidedBy, reason: record.reason)
+        guard record.payload.canonicalHash == record.payloadHash else {
+            let refused = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
+                status: .refused, resolvedBy: by, resolvedAt: now, note: note, outcome: "not executed: the payload changed after it was parked"
+            ), audit: AuditEntry(kind: .refusal, at: now, actor: by, subject: id, data: .object([
+                "reason": .string("payload hash mismatch"), "parked_hash": .string(record.payloadHash),
+                "payload_hash": .string(record.payload.canonicalHash),
+            ])))
+            throw InboxError("\(id) was not executed: its payload no longer matches the SHA-256 it was parked with (\(record.payloadHash.prefix(12))…); propose it again", record: refused)
+        }
+        guard let approved = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
+            status: .approved, resolvedBy: by, resolvedAt: now, note: note
+        ), audit: AuditEntry(kind: .approval, at: now, actor: by, subject: id, data: .object([
+            "note": note.map { .string($0) } ?? .null, "payload_hash": .string(record.payloadHash),
+        ]))) else {
+            throw InboxError("\(id) is no longer awaiting approval")
+        }
+        guard let executable = JobAction(payload: approved.payload), let executor else {
+            return Outcome(record: approved, decision: decision, result: ActionResult(
+                succeeded: true, excerpt: "approved: the next identical \(approved.type) proposal is allowed once"
+            ))
+        }
+        let run = RunRecord(
+            job: approved.actor.kind == .job || approved.actor.kind == .cycle ? approved.actor.name : approved.type,
+            slot: now, slotKey: approved.id, trigger: .approval, state: .running, createdAt: now, notBefore: now, startedAt: now,
+            owner: configuration.owner
+        )
+        _ = try await store.insertRun(run)
+        let context = ActionContext(
+            runID: run.id, timeout: nil, logPath: "\(configuration.runLogDirectory)/\(run.id).log",
+            runEnvironment: [
+                "NIGHTSHIFT_RUN_ID": run.id, "NIGHTSHIFT_JOB": run.job, "NIGHTSHIFT_TRIGGER": "approval", "NIGHTSHIFT_ACTION_ID": approved.id,
+                "NIGHTSHIFT_IDEMPOTENCY_KEY": approved.id,
+            ],
+            defaultBody: ["action_id": approved.id, "type": approved.type, "run_id": run.id, "trigger": "approval"],
+            onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
+        )
+        _ = try await store.updateAction(id, expecting: [.approved], ActionUpdate(status: .approved, executionRunID: run.id), audit: AuditEntry(
+            kind: .execution, at: now, actor: by, subject: id, data: .object(["run_id": .string(run.id), "outcome": .string("started")])
+        ))
+        let (result, finished) = try await execute(approved, executable, executor: executor, context: context, from: [.approved], countedAt: now)
+        let outcome = RunOutcome(
+            state: result.succeeded ? .succeeded : .failed, finishedAt: clock.now(), exitStatus: result.exitStatus, error: result.error,
+            excerpt: result.excerpt
+        )
+        _ = try await store.finishRun(run.id, owner: configuration.owner, outcome: outcome)
+        return Outcome(record: finished ?? approved, decision: decision, result: result)
+    }
+
+    /// Rejects a parked action; it never executes.
+    public func reject(_ id: String, by: String, note: String?) async throws -> ActionRecord {
+        let record = try await parked(id)
+        let now = clock.now()
+        guard let rejected = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
+            status: .rejected, resolvedBy: by, resolvedAt: now, note: note, outcome: "rejected by the operator"
+        ), audit: AuditEntry(kind: .rejection, at: now, actor: by, subject: id, data: .object([
+            "note": note.map { .string($0) } ?? .null, "type": .string(record.type),
+        ]))) else {
+            throw InboxError("\(id) is no longer awaiting approval")
+        }
+        return rejected
+    }
+
+    /// Marks every parked action whose expiry has passed `expired`. Returns them.
+    @discardableResult
+    public func expireDue() async throws -> [ActionRecord] {
+        let now = clock.now()
+        var expired: [ActionRecord] = []
+        for record in try await store.actions(ActionQuery(statuses: [.awaitingApproval], limit: 10_000)) {
+            guard let expires = record.expiresAt, expires <= now else { continue }
+            if let done = try await expire(record, at: now) { expired.append(done) }
+        }
+        return expired
+    }
+
+    private func expire(_ record: ActionRecord, at now: Date) async throws -> ActionRecord? {
+        try await store.updateAction(record.id, expecting: [.awaitingApproval], ActionUpdate(
+            status: .expired, resolvedBy: "nightshift", resolvedAt: now, outcome: "expired unanswered: nothing was executed"
+        ), audit: AuditEntry(kind: .expiry, at: now, actor: "nightshift", subject: record.id, data: .object([
+            "type": .string(record.type), "expired_at": .string(ISO8601.format(record.expiresAt ?? now, in: configuration.timeZone)),
+        ])))
+    }
+
+    private func parked(_ id: String) async throws -> ActionRecord {
+        guard let record = try await store.action(id) else { throw InboxError("no action \(id); see nightshift approvals list") }
+        guard record.status == .awaitingApproval else {
+            throw InboxError("\(id) is \(record.status), not awaiting approval\(record.outcome.map { ": \($0)" } ?? "")", record: record)
+        }
+        return record
+    }
+}

@@ -1,0 +1,69 @@
+public import Foundation
+
+/// Actions and the audit chain as the memory store keeps them.
+struct MemoryActionTable: Sendable {
+    var actions: [String: ActionRecord] = [:]
+    var audit: [AuditRecord] = []
+    var head: AuditHead?
+
+    mutating func seal(_ entry: AuditEntry) -> AuditRecord {
+        let record = AuditRecord(sealing: entry, seq: (audit.last?.seq ?? 0) + 1, previousHash: audit.last?.hash ?? AuditChain.genesis)
+        audit.append(record)
+        head = AuditHead(seq: record.seq, hash: record.hash)
+        return record
+    }
+}
+
+extension MemoryStore {
+    public func insertAction(_ record: ActionRecord, audit: AuditEntry) async throws {
+        guard actionTable.actions[record.id] == nil else { throw StoreError.corrupt("action \(record.id) exists already") }
+        actionTable.actions[record.id] = record
+        _ = actionTable.seal(audit)
+    }
+
+    public func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry) async throws -> ActionRecord? {
+        guard var record = actionTable.actions[id], expected.contains(record.status) else { return nil }
+        update.apply(to: &record)
+        actionTable.actions[id] = record
+        _ = actionTable.seal(audit)
+        return record
+    }
+
+    public func action(_ id: String) async throws -> ActionRecord? { actionTable.actions[id] }
+
+    public func actions(_ query: ActionQuery) async throws -> [ActionRecord] {
+        Array(
+            actionTable.actions.values.filter(query.matches)
+                .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
+                .prefix(query.limit)
+        )
+    }
+
+    public func usage(_ query: UsageQuery) async throws -> Usage {
+        var usage = Usage()
+        for record in actionTable.actions.values where record.status.counts {
+            guard let counted = record.countedAt, counted >= query.since else { continue }
+            guard query.types.isEmpty || query.types.contains(record.type) else { continue }
+            if let actor = query.actor, record.actor != actor { continue }
+            if let tenant = query.tenant, record.tenant != tenant { continue }
+            if let recipient = query.recipient, record.recipient != recipient { continue }
+            usage.count += 1
+            usage.money += record.cost
+            usage.runSeconds += record.runSeconds
+        }
+        return usage
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws -> AuditRecord { actionTable.seal(entry) }
+
+    public func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord] {
+        let matching = actionTable.audit.filter { record in
+            (query.since.map { record.at >= $0 } ?? true) && (query.kinds.isEmpty || query.kinds.contains(record.kind))
+                && (query.subject.map { record.subject == $0 } ?? true)
+        }
+        guard let limit = query.limit else { return matching }
+        return Array(matching.reversed().prefix(limit))
+    }
+
+    public func auditHead() async throws -> AuditHead? { actionTable.head }
+}

@@ -1,0 +1,76 @@
+import Crypto
+public import Foundation
+
+extension JSONValue {
+    /// The canonical encoding: object keys sorted by their UTF-8 bytes, no insignificant
+    /// whitespace, strings escaped minimally, integers without fraction, other numbers in their
+    /// shortest round-trip form. Equal values always encode to equal bytes, so the SHA-256 of the
+    /// encoding identifies a payload (approvals) or a record (the audit chain).
+    public var canonical: String {
+        var out = ""
+        appendCanonical(to: &out)
+        return out
+    }
+
+    /// The lowercase hex SHA-256 of ``canonical``.
+    public var canonicalHash: String { SHA256Hex.of(canonical) }
+
+    private func appendCanonical(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .integer(let value): out += String(value)
+        case .number(let value):
+            if value.isFinite, value.rounded() == value, abs(value) < 9.0e15 {
+                out += String(Int64(value))
+            } else if value.isFinite {
+                out += "\(value)"
+            } else {
+                out += "null"
+            }
+        case .string(let value): Self.appendQuoted(value, to: &out)
+        case .array(let items):
+            out += "["
+            for (index, item) in items.enumerated() {
+                if index > 0 { out += "," }
+                item.appendCanonical(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (index, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { out += "," }
+                Self.appendQuoted(key, to: &out)
+                out += ":"
+                members[key]!.appendCanonical(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+/// SHA-256 as lowercase hex.
+public enum SHA256Hex {
+    public static func of(_ text: String) -> String { of(Data(text.utf8)) }
+
+    public static func of(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

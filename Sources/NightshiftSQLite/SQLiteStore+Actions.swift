@@ -1,0 +1,219 @@
+public import Foundation
+import GRDB
+public import NightshiftCore
+
+extension SQLiteStore {
+    public func insertAction(_ record: ActionRecord, audit: AuditEntry) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO actions (\(ActionRow.columns)) VALUES (\(ActionRow.placeholders))",
+                arguments: ActionRow.arguments(record)
+            )
+            try Self.seal(audit, in: db)
+        }
+    }
+
+    public func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry) async throws -> ActionRecord? {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT \(ActionRow.columns) FROM actions WHERE id = ?", arguments: [id]) else { return nil }
+            var record = try ActionRow.record(row)
+            guard expected.contains(record.status) else { return nil }
+            update.apply(to: &record)
+            try db.execute(
+                sql: """
+                    UPDATE actions SET status = ?, resolved_by = ?, resolved_at = ?, note = ?, execution_run_id = ?, outcome = ?,
+                    counted_at = ?, run_seconds = ? WHERE id = ?
+                    """,
+                arguments: [
+                    record.status.rawValue, record.resolvedBy, SQLiteTime.millis(record.resolvedAt), record.note, record.executionRunID,
+                    record.outcome, SQLiteTime.millis(record.countedAt), record.runSeconds, id,
+                ]
+            )
+            try Self.seal(audit, in: db)
+            return record
+        }
+    }
+
+    public func action(_ id: String) async throws -> ActionRecord? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(ActionRow.columns) FROM actions WHERE id = ?", arguments: [id]).map(ActionRow.record)
+        }
+    }
+
+    public func actions(_ query: ActionQuery) async throws -> [ActionRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if !query.statuses.isEmpty {
+            let names = query.statuses.map(\.rawValue).sorted()
+            conditions.append("status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let runID = query.runID {
+            conditions.append("run_id = ?")
+            arguments += [runID]
+        }
+        if let type = query.type {
+            conditions.append("type = ?")
+            arguments += [type]
+        }
+        if let hash = query.payloadHash {
+            conditions.append("payload_hash = ?")
+            arguments += [hash]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [query.limit]
+        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
+        }
+    }
+
+    public func usage(_ query: UsageQuery) async throws -> Usage {
+        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executed', 'failed')"]
+        let since: Int64 = SQLiteTime.millis(query.since)
+        var arguments: StatementArguments = [since]
+        if !query.types.isEmpty {
+            let names = query.types.sorted()
+            conditions.append("type IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let actor = query.actor {
+            conditions.append("actor = ?")
+            arguments += [actor.description]
+        }
+        if let tenant = query.tenant {
+            conditions.append("tenant = ?")
+            arguments += [tenant]
+        }
+        if let recipient = query.recipient {
+            conditions.append("recipient = ?")
+            arguments += [recipient]
+        }
+        let sql = "SELECT COUNT(*), TOTAL(cost), TOTAL(run_seconds) FROM actions WHERE " + conditions.joined(separator: " AND ")
+        return try await read { [arguments] db in
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return Usage() }
+            return Usage(count: row[0], money: row[1], runSeconds: row[2])
+        }
+    }
+
+    public func appendAudit(_ entry: AuditEntry) async throws -> AuditRecord {
+        try await write { db in try Self.seal(entry, in: db) }
+    }
+
+    public func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let since = query.since {
+            conditions.append("at >= ?")
+            arguments += [Int64((since.timeIntervalSince1970 * 1000).rounded(.down))]
+        }
+        if !query.kinds.isEmpty {
+            let names = query.kinds.map(\.rawValue).sorted()
+            conditions.append("kind IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let subject = query.subject {
+            conditions.append("subject = ?")
+            arguments += [subject]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        var sql = "SELECT seq, at, kind, actor, subject, data, prev_hash, hash FROM audit \(filter)"
+        if let limit = query.limit {
+            sql += " ORDER BY seq DESC LIMIT ?"
+            arguments += [limit]
+        } else {
+            sql += " ORDER BY seq"
+        }
+        return try await read { [arguments, sql] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditRecord)
+        }
+    }
+
+    public func auditHead() async throws -> AuditHead? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head").map { AuditHead(seq: $0[0], hash: $0[1]) }
+        }
+    }
+
+    /// Appends `entry` to the chain inside the caller's write transaction (the only writer).
+    @discardableResult
+    static func seal(_ entry: AuditEntry, in db: Database) throws -> AuditRecord {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let record = AuditRecord(sealing: entry, seq: (last?[0] as Int64? ?? 0) + 1, previousHash: last?[1] ?? AuditChain.genesis)
+        try db.execute(
+            sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            arguments: [record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash, record.hash]
+        )
+        try db.execute(
+            sql: "INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+            arguments: [record.seq, record.hash]
+        )
+        return record
+    }
+
+    private static func auditRecord(_ row: Row) throws -> AuditRecord {
+        let kindName: String = row[2]
+        guard let kind = AuditKind(rawValue: kindName) else {
+            throw SQLiteDecodingFailure(message: "an audit record has a kind this version does not know; was the file written by a newer Nightshift?")
+        }
+        let text: String = row[5]
+        // A record whose data no longer parses is still returned, so that verification names it.
+        let data = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+        return AuditRecord(
+            seq: row[0], kind: kind, at: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000), actor: row[3], subject: row[4],
+            data: data, previousHash: row[6], hash: row[7]
+        )
+    }
+}
+
+/// How an ``ActionRecord`` maps to the `actions` table.
+enum ActionRow {
+    static let columns = """
+        id, type, actor, tenant, attributes, payload, payload_hash, verdict, decided_by, reason, status, run_id, created_at, \
+        expires_at, resolved_by, resolved_at, note, execution_run_id, outcome, counted_at, cost, recipient, run_seconds
+        """
+    static let placeholders = Array(repeating: "?", count: 23).joined(separator: ", ")
+
+    static func arguments(_ record: ActionRecord) -> StatementArguments {
+        [
+            record.id, record.type, record.actor.description, record.tenant, record.attributes.canonical, record.payload.canonical,
+            record.payloadHash, record.verdict.rawValue, JSONValue.array(record.decidedBy.map { .string($0) }).canonical, record.reason,
+            record.status.rawValue, record.runID, SQLiteTime.millis(record.createdAt), SQLiteTime.millis(record.expiresAt),
+            record.resolvedBy, SQLiteTime.millis(record.resolvedAt), record.note, record.executionRunID, record.outcome,
+            SQLiteTime.millis(record.countedAt), record.cost, record.recipient, record.runSeconds,
+        ]
+    }
+
+    static func record(_ row: Row) throws -> ActionRecord {
+        guard let actor = Actor(parsing: row["actor"]), let verdict = Verdict(rawValue: row["verdict"]),
+              let status = ActionStatus(rawValue: row["status"]) else {
+            throw SQLiteDecodingFailure(message: "an action has an actor, verdict or status this version does not know; was the file written by a newer Nightshift?")
+        }
+        func json(_ column: String) -> JSONValue {
+            let text: String = row[column]
+            return (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+        }
+        var deciders: [String] = []
+        if case .array(let items) = json("decided_by") { deciders = items.compactMap(\.stringValue) }
+        var attributes: [String: JSONValue] = [:]
+        if case .object(let members) = json("attributes") { attributes = members }
+        let proposed = ProposedAction(type: row["type"], attributes: attributes, payload: json("payload"), actor: actor, tenant: row["tenant"])
+        let decision = Decision(verdict: verdict, tier: nil, decidedBy: deciders, reason: row["reason"])
+        var record = ActionRecord(
+            id: row["id"], action: proposed, decision: decision, status: status, runID: row["run_id"],
+            createdAt: SQLiteTime.date(row["created_at"]), expiresAt: (row["expires_at"] as Int64?).map(SQLiteTime.date)
+        )
+        // The stored hash, not a recomputed one: a payload edited in the file must not match it.
+        record.payloadHash = row["payload_hash"]
+        record.resolvedBy = row["resolved_by"]
+        record.resolvedAt = (row["resolved_at"] as Int64?).map(SQLiteTime.date)
+        record.note = row["note"]
+        record.executionRunID = row["execution_run_id"]
+        record.outcome = row["outcome"]
+        record.countedAt = (row["counted_at"] as Int64?).map(SQLiteTime.date)
+        record.cost = row["cost"]
+        record.recipient = row["recipient"]
+        record.runSeconds = row["run_seconds"]
+        return record
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "The tamper-evident audit trail: every decision, execution, approval, rejection, expiry and config change.",
+        discussion: """
+            Each record holds the SHA-256 of the previous record's hash and its own canonical content, and \
+            the newest record is also kept apart: editing, removing or reordering records breaks the chain, \
+            and audit verify names the first record where it breaks.
+
+            Examples:
+              nightshift audit list --since 24h
+              nightshift audit list --type decision --type approval --json
+              nightshift audit verify
+            """,
+        subcommands: [List.self, Verify.self]
+    )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List audit records, newest first.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+        @Option(help: ArgumentHelp("Only records from this instant (ISO 8601) or this long ago (24h, 7d).", valueName: "TIME"))
+        var since: String?
+        @Option(name: .customLong("type"), help: ArgumentHelp(
+            "Only records of this kind: \(AuditKind.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.", valueName: "KIND"
+        ))
+        var kinds: [String] = []
+        @Option(help: "At most this many.")
+        var limit = 100
+
+        func run() async throws {
+            var query = AuditQuery(limit: limit)
+            guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
+            if let since {
+                if let instant = ISO8601.parse(since) {
+                    query.since = instant
+                } else if let ago = try? DurationParser.parse(since) {
+                    query.since = Date().addingTimeInterval(-ago.inSeconds)
+                } else {
+                    throw AppError.usage("--since \"\(since)\" is neither an ISO 8601 time (2026-11-20T08:00:00Z) nor a duration (24h)")
+                }
+            }
+            for kind in kinds {
+                guard let parsed = AuditKind(rawValue: kind) else {
+                    throw AppError.usage("--type \"\(kind)\" is not one of \(AuditKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                query.kinds.insert(parsed)
+            }
+            let app = try await workspace.load()
+            let records = try await app.store.auditRecords(query)
+            let zone = app.configuration.settings.timeZone
+            if output.json {
+                return CyclesCommand.printJSON(.array(records.map { record in
+                    .object([
+                        "seq": .integer(record.seq), "at": .string(ISO8601.format(record.at, in: zone)), "kind": .string(record.kind.rawValue),
+                        "actor": .string(record.actor), "subject": .string(record.subject), "data": record.data,
+                        "previous_hash": .string(record.previousHash), "hash": .string(record.hash),
+                    ])
+                }))
+            }
+            if records.isEmpty { return print("no audit records\(since == nil && kinds.isEmpty ? "" : " match")") }
+            Output.table(
+                ["SEQ", "AT", "KIND", "ACTOR", "SUBJECT", "DETAIL"],
+                records.map { [String($0.seq), ISO8601.format($0.at, in: zone), $0.kind.rawValue, $0.actor, $0.subject, Output.oneLine(Self.detail($0), max: 70)] }
+            )
+        }
+
+        static func detail(_ record: AuditRecord) -> String {
+            let data = record.data
+            switch record.kind {
+            case .decision: return "\(data["type"]?.text ?? "") → \(data["verdict"]?.text ?? ""): \(data["reason"]?.text ?? "")"
+            case .execution: return "\(data["outcome"]?.text ?? "")\(data["run_id"].map { " (run \($0.text))" } ?? "")"
+            case .configChange, .policyChange: return "sha256 \(data["sha256"]?.text.prefix(16) ?? "")…"
+            default: return data["note"]?.text ?? data["reason"]?.text ?? data.canonical
+            }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the whole chain; name the first broken record (exit 1 if any)."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let records = try await app.store.auditRecords(AuditQuery())
+            let head = try await app.store.auditHead()
+            let broken = AuditChain.verify(records, head: head)
+            if output.json {
+                CyclesCommand.printJSON(.object([
+                    "ok": .bool(broken == nil), "records": .integer(Int64(records.count)),
+                    "head": head.map { .string($0.hash) } ?? .null,
+                    "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
+                ]))
+            } else if let broken {
+                print("audit trail broken at record \(broken.seq): \(broken.problem)")
+            } else {
+                print("audit trail ok: \(records.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? "")")
+            }
+            if broken != nil { throw ExitCode(1) }
+        }
+    }
+}

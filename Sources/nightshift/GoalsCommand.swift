@@ -1,0 +1,268 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+struct GoalsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "goals",
+        abstract: "Set targets for a metric over a period, record progress, and see whether each is on pace.",
+        discussion: """
+            A goal is on track while current / target >= elapsed / total, time measured in days from the \
+            start day's 00:00 to the end day's 24:00 in the workspace's time zone. It completes when a \
+            recorded value reaches the target and is missed when its end passes first. A goal behind its \
+            pace shows a suggested action by its kind (pipeline, activity, quality, revenue, other).
+
+            Examples:
+              nightshift goals add march-meetings --metric meetings_booked --target 20 --start 2026-03-01 --end 2026-03-31
+              nightshift goals progress march-meetings 12 --note "after the webinar"
+              nightshift goals list --all
+              nightshift goals show march-meetings --json
+            """,
+        subcommands: [Add.self, Progress.self, List.self, Show.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a goal: a target for a metric between two days.",
+            discussion: "Exit status 2 for a bad flag (the message names it), 1 when a goal with that name exists."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The goal's name, unique in the workspace.") var name: String
+        @Option(help: "What is counted, e.g. meetings_booked, pipeline_value.") var metric: String
+        @Option(help: "The value to reach; greater than 0.") var target: Double
+        @Option(help: ArgumentHelp("The first day, in the workspace's time zone.", valueName: "YYYY-MM-DD")) var start: String
+        @Option(help: ArgumentHelp("The last day (included); after --start.", valueName: "YYYY-MM-DD")) var end: String
+        @Option(help: ArgumentHelp("pipeline, activity, quality, revenue or other. Default: inferred from --metric.", valueName: "KIND")) var kind: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let startDay = try GoalsCommand.day(start, flag: "--start")
+            let endDay = try GoalsCommand.day(end, flag: "--end")
+            var goalKind: GoalKind?
+            if let kind {
+                guard let known = GoalKind(rawValue: kind.lowercased()) else { throw GoalsCommand.usage(.unknownKind(kind)) }
+                goalKind = known
+            }
+            let app = try await workspace.load()
+            let now = Date()
+            let goal: Goal
+            do {
+                goal = try Goal.create(
+                    name: name, metric: metric, kind: goalKind, target: target, start: startDay, end: endDay,
+                    timeZone: app.configuration.settings.timeZone, at: now
+                )
+            } catch {
+                throw GoalsCommand.usage(error)
+            }
+            guard try await app.store.insertGoal(goal) else {
+                throw AppError.failure("a goal named \"\(name)\" exists; `nightshift goals show \(name)` shows it")
+            }
+            let view = GoalView(goal, at: now)
+            if output.json { return try Output.json(view) }
+            print("added goal \(goal.name): \(Goal.formatted(goal.target)) \(goal.metric) (\(goal.kind)) from \(goal.start) to \(goal.end) (\(view.timeZone))")
+        }
+    }
+
+    struct Progress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a goal's current value (it replaces the previous one) and print where the goal stands.",
+            discussion: "Reaching the target completes the goal. Exit status 1 when there is no goal of that name."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The goal's name.") var name: String
+        @Argument(help: "The metric's value now.") var value: Double
+        @Option(help: "A note kept in the goal's history.") var note: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            do { try Goal.checkValue(value) } catch { throw GoalsCommand.usage(error) }
+            let app = try await workspace.load()
+            let now = Date()
+            guard let goal = try await app.store.updateGoal(name, value: value, note: note, at: now) else {
+                throw GoalsCommand.unknown(name)
+            }
+            let view = GoalView(goal, at: now)
+            // Behind pace: the suggested action is proposed through the policy gate like any other
+            // (recorded in the audit trail; parked when it needs the operator).
+            var proposed: PolicyGate.Outcome?
+            if let suggestion = goal.suggestion(at: now) {
+                let action = ProposedAction(type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name))
+                proposed = try await app.makeGate().propose(action)
+            }
+            if output.json { return try Output.json(view) }
+            print(GoalsCommand.sentence(goal, view))
+            if let suggestion = goal.suggestion(at: now), let proposed {
+                print("suggested: \(suggestion.type): \(suggestion.reason)")
+                print("  proposed as \(proposed.record.id): \(proposed.decision.verdict) — \(proposed.decision.reason)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the active goals with their pace; --all adds completed and missed ones.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Flag(help: "Include completed and missed goals.") var all = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let now = Date()
+            try await GoalsCommand.settle(app, at: now)
+            let views = try await app.store.goals(includeFinished: all).map { GoalView($0, at: now) }
+            if output.json { return try Output.json(views) }
+            if views.isEmpty {
+                return print(all ? "no goals; add one with `nightshift goals add`" : "no active goals; `--all` lists finished ones, `nightshift goals add` adds one")
+            }
+            Output.table(
+                ["NAME", "METRIC", "KIND", "PROGRESS", "PACE", "EXPECTED", "STATUS", "DAYS LEFT", "END"],
+                views.map { view in
+                    [
+                        view.name, view.metric, view.kind, "\(Goal.formatted(view.current))/\(Goal.formatted(view.target))",
+                        Goal.percent(view.pace), Goal.percent(view.expected), view.label, GoalsCommand.days(view.daysLeft), view.end,
+                    ]
+                }
+            )
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one goal: status, pace, expected pace, days left, history, and a suggested action when it is behind.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The goal's name.") var name: String
+        @Option(help: "Most history rows to show.") var limit = 20
+        @OptionGroup var output: OutputOptions
+
+        struct Detail: Encodable {
+            var goal: GoalView
+            var history: [GoalProgress]
+            var suggestion: GoalSuggestion?
+        }
+
+        func run() async throws {
+            guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
+            let app = try await workspace.load()
+            let now = Date()
+            guard var goal = try await app.store.goal(name) else { throw GoalsCommand.unknown(name) }
+            if goal.settled(at: now) != goal, let settled = try await app.store.updateGoal(name, value: nil, note: nil, at: now) {
+                goal = settled
+            }
+            let view = GoalView(goal, at: now)
+            let history = try await app.store.goalHistory(name, limit: limit)
+            let suggestion = goal.suggestion(at: now)
+            if output.json { return try Output.json(Detail(goal: view, history: history, suggestion: suggestion)) }
+            let zone = app.configuration.settings.timeZone
+            print("goal       \(goal.name)")
+            print("metric     \(goal.metric) (\(goal.kind))")
+            print("progress   \(Goal.formatted(goal.current)) of \(Goal.formatted(goal.target)) (\(Goal.percent(view.pace)))")
+            print("period     \(goal.start) to \(goal.end), \(goal.totalDays) days (\(view.timeZone)); \(GoalsCommand.days(view.daysLeft)) days left")
+            print("status     \(view.status)\(view.status == "active" ? ", \(view.label): \(Goal.percent(view.expected)) expected by now" : "")")
+            if let completedAt = goal.completedAt { print("completed  \(Output.time(completedAt, zone))") }
+            if let suggestion {
+                let attributes = suggestion.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.text)" }
+                print("suggested  \(suggestion.type) (\(attributes.joined(separator: ", ")))")
+                print("           \(suggestion.reason)")
+            }
+            print("")
+            if history.isEmpty { return print("no progress recorded; `nightshift goals progress \(goal.name) VALUE` records some") }
+            Output.table(["AT", "VALUE", "NOTE"], history.map { [Output.time($0.at, zone), Goal.formatted($0.value), Output.oneLine($0.note)] })
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Marks active goals whose period is over missed, so listings and `show` agree with the store.
+    static func settle(_ app: NightshiftApplication, at now: Date) async throws {
+        for goal in try await app.store.goals(includeFinished: false) where goal.settled(at: now) != goal {
+            _ = try await app.store.updateGoal(goal.name, value: nil, note: nil, at: now)
+        }
+    }
+
+    static func day(_ text: String, flag: String) throws -> CalendarDay {
+        guard let day = CalendarDay(text) else {
+            throw AppError.usage("\(flag): \"\(text)\" is not a day; write YYYY-MM-DD, e.g. 2026-03-31")
+        }
+        return day
+    }
+
+    /// A goal error as a usage error naming the flag or argument the operator typed.
+    static func usage(_ error: GoalError) -> AppError {
+        let flag = switch error.field {
+        case "name": "NAME"
+        case "value": "VALUE"
+        default: "--\(error.field)"
+        }
+        return AppError.usage("\(flag): \(error.message)")
+    }
+
+    static func unknown(_ name: String) -> AppError {
+        AppError.failure("no goal named \"\(name)\"; `nightshift goals list --all` lists the goals")
+    }
+
+    /// `12.5` for fractional days, one decimal.
+    static func days(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+
+    /// One line on where a goal stands, as `goals progress` prints it.
+    static func sentence(_ goal: Goal, _ view: GoalView) -> String {
+        let amount = "\(Goal.formatted(goal.current)) of \(Goal.formatted(goal.target)) \(goal.metric) (\(Goal.percent(view.pace)))"
+        switch goal.evaluate(at: view.evaluatedAt).status {
+        case .completed:
+            return "\(goal.name): completed, \(amount)"
+        case .missed:
+            return "\(goal.name): missed, \(amount); the period ended \(goal.end)"
+        case .active:
+            return "\(goal.name): \(view.label), \(amount) with \(Goal.percent(view.expected)) of the period gone; \(days(view.daysLeft)) days left"
+        }
+    }
+}
+
+/// A goal as `--json` prints it, evaluated at one instant.
+struct GoalView: Encodable {
+    var name: String
+    var metric: String
+    var kind: String
+    var target: Double
+    var current: Double
+    var start: String
+    var end: String
+    var timeZone: String
+    /// `active`, `completed` or `missed` at the instant of evaluation.
+    var status: String
+    var pace: Double
+    var expected: Double
+    var onTrack: Bool
+    var daysLeft: Double
+    var createdAt: Date
+    var updatedAt: Date
+    var completedAt: Date?
+    var evaluatedAt: Date
+
+    init(_ goal: Goal, at now: Date) {
+        let report = goal.evaluate(at: now)
+        name = goal.name
+        metric = goal.metric
+        kind = goal.kind.rawValue
+        target = goal.target
+        current = goal.current
+        start = goal.start.description
+        end = goal.end.description
+        // Foundation on Linux names the "UTC" zone "GMT"; show the name operators write.
+        timeZone = goal.timeZone.identifier == "GMT" ? "UTC" : goal.timeZone.identifier
+        status = report.status.rawValue
+        pace = report.pace
+        expected = report.expected
+        onTrack = report.onTrack
+        daysLeft = report.daysLeft
+        createdAt = goal.createdAt
+        updatedAt = goal.updatedAt
+        completedAt = goal.completedAt
+        evaluatedAt = now
+    }
+
+    /// `on track`, `behind`, `completed` or `missed`.
+    var label: String {
+        status == "active" ? (onTrack ? "on track" : "behind") : status
+    }
+}
