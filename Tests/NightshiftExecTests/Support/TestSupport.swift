@@ -53,7 +53,7 @@ enum TestSupport {
     }
 
     /// Polls `condition` every 20 ms until it holds or `timeout` passes.
-    static func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+    static func waitUntil(timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
