@@ -118,7 +118,7 @@ struct CommandExecutorTests {
         #expect(observed.pid == result.pid)
         #expect(observed.alive)
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isAlive(result.pid) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isAlive(result.pid) })
     }
 
     @Test("a missing program is a launch error, not a throw")

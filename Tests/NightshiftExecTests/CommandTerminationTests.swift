@@ -33,11 +33,11 @@ struct CommandTerminationTests {
         #expect(elapsed < .seconds(60))
         let grandchild = try firstPID(result)
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isAlive(grandchild) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isAlive(grandchild) })
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isAlive(result.pid) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isAlive(result.pid) })
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isProcessGroupAlive(result.pid) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isProcessGroupAlive(result.pid) })
         #expect(result.summary == "killed by signal \(SIGTERM) after timing out")
     }
 
@@ -61,7 +61,7 @@ struct CommandTerminationTests {
         #expect(elapsed < .seconds(60))  // far below the `sleep 100`
         let gone = try firstPID(result)
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isAlive(gone) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isAlive(gone) })
     }
 
     @Test("a command that finishes in time is not marked timed out")
@@ -99,7 +99,7 @@ struct CommandTerminationTests {
         #expect(ContinuousClock.now - begin < .seconds(60))  // ended by the cancellation, not by the command
         let pid = try #require(Int32(result.stdout.split(separator: "\n")[1]))
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isAlive(pid) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isAlive(pid) })
     }
 
     @Test("a task cancelled before the call starts nothing")
@@ -126,7 +126,7 @@ struct CommandTerminationTests {
         #expect(result.exitStatus == 0)
         let gone = try firstPID(result)
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isAlive(gone) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isAlive(gone) })
     }
 
     @Test("killProcessGroup reaps what was deliberately left running")
@@ -142,7 +142,7 @@ struct CommandTerminationTests {
         #expect(CommandExecutor.killProcessGroup(result.pid, signal: SIGKILL))
         #expect(await TestSupport.waitUntil { !CommandExecutor.isAlive(orphan) })
         // A killed process leaves the process table shortly after, not at once.
-        #expect(await TestSupport.waitUntil(timeout: .seconds(10)) { !CommandExecutor.isProcessGroupAlive(result.pid) })
+        #expect(await TestSupport.waitUntil(timeout: .seconds(30)) { !CommandExecutor.isProcessGroupAlive(result.pid) })
     }
 
     @Test("the helpers refuse nonsense and the caller's own group")
