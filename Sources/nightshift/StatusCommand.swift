@@ -6,7 +6,7 @@ import NightshiftCore
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Is the daemon alive and since when; next fires; last run per job; failing jobs.",
+        abstract: "Is the daemon alive and since when; next fires; last run per job; failing jobs; approvals waiting; goals.",
         discussion: "Exit status 0 whether or not the daemon runs; read `scheduler.running` in --json."
     )
 
@@ -31,6 +31,8 @@ struct StatusCommand: AsyncParsableCommand {
         var runningRuns: Int
         /// The active goals, evaluated now.
         var goals: [GoalView]
+        /// Actions waiting in the approval inbox.
+        var approvalsWaiting: Int
     }
 
     func run() async throws {
@@ -42,6 +44,8 @@ struct StatusCommand: AsyncParsableCommand {
         let running = try await app.store.runs(RunQuery(states: [.running], limit: 1000)).count
         let pending = try await app.store.runs(RunQuery(states: [.pending], limit: 10_000)).count
         let goals = try await app.store.goals(includeFinished: false).map { GoalView($0, at: now) }
+        let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], limit: 10_000))
+            .filter { ($0.expiresAt ?? .distantFuture) > now }.count
         let view = StatusView(
             workspace: app.workspace.root,
             scheduler: SchedulerView(
@@ -52,7 +56,8 @@ struct StatusCommand: AsyncParsableCommand {
             failing: jobs.filter { $0.consecutiveFailures > 0 }.map(\.name),
             pendingRuns: pending,
             runningRuns: running,
-            goals: goals
+            goals: goals,
+            approvalsWaiting: waiting
         )
         if output.json { return try Output.json(view) }
         let zone = app.configuration.settings.timeZone
@@ -67,6 +72,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         print("runs       \(running) running, \(pending) pending")
         print(view.failing.isEmpty ? "failing    none" : "failing    \(view.failing.joined(separator: ", "))")
+        print(waiting == 0 ? "approvals  none waiting" : "approvals  \(waiting) waiting (nightshift approvals list)")
         printGoals(goals)
         print("")
         Output.table(
