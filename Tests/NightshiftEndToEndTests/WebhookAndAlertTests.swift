@@ -115,4 +115,49 @@ struct WebhookAndAlertTests {
             #expect(text.contains("broken failed 2 times in a row"), "\(text)")
         }
     }
+
+    @Test("a parked job action is announced through the webhook notifier and runs once approved")
+    func approvalsAreAnnouncedThroughWebhookNotifiers() async throws {
+        try await withWorkspace { workspace in
+            let log = "\(workspace.root)/requests.jsonl"
+            let (server, port) = try startServer(log: log)
+            defer { server.terminate() }
+            try await workspace.initialize(config: """
+                [workspace]
+                time_zone = "UTC"
+
+                [notifiers.hook]
+                webhook = "http://127.0.0.1:\(port)/alert"
+
+                [jobs.deploy]
+                schedule = "0 0 1 1 *"
+                command = ["sh", "-c", "echo deployed >> deployed.txt"]
+                action_type = "deploy"
+                attributes = { target = "production" }
+
+                [policy.catalog]
+                deploy = "approval"
+                """)
+            let run = try await CLI.run(workspace.args("jobs", "run", "deploy"))
+            #expect(run.status == 1, "a parked run is not a success: \(run)")
+            #expect(workspace.read("deployed.txt") == nil, "a parked action must not run")
+            let recorded = try #require(try await workspace.runs(job: "deploy").first)
+            #expect(recorded.state == "awaiting_approval", "\(recorded)")
+
+            let announcements = try requests(log).filter { $0.path == "/alert" }
+            #expect(announcements.count == 1, "\(announcements)")
+            let body = try JSONSerialization.jsonObject(with: Data(try #require(announcements.first).body.utf8)) as? [String: Any]
+            #expect(body?["kind"] as? String == "approval")
+            #expect(body?["job"] as? String == "deploy")
+            let text = try #require(body?["text"] as? String)
+            let id = try #require(text.split(separator: " ").first { $0.hasPrefix("a_") }.map(String.init), "\(text)")
+            #expect(text.contains("deploy needs the operator's approval"), "\(text)")
+
+            let approved = try await CLI.run(workspace.args("approvals", "approve", id, "--note", "ship it"))
+            #expect(approved.status == 0, "\(approved)")
+            #expect(workspace.read("deployed.txt") == "deployed\n")
+            let runs = try await workspace.runs(job: "deploy")
+            #expect(runs.first?.trigger == "approval" && runs.first?.state == "succeeded", "\(runs)")
+        }
+    }
 }
