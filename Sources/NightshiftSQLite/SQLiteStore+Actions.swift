@@ -138,8 +138,10 @@ extension SQLiteStore {
     /// Appends `entry` to the chain inside the caller's write transaction (the only writer).
     @discardableResult
     static func seal(_ entry: AuditEntry, in db: Database) throws -> AuditRecord {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-        let record = AuditRecord(sealing: entry, seq: (last?[0] as Int64? ?? 0) + 1, previousHash: last?[1] ?? AuditChain.genesis)
+        // Chained to the head as last written, not to the newest row: a removed newest record then
+        // stays a gap that verification finds, instead of being papered over by the next one.
+        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE singleton = 1")
+        let record = AuditRecord(sealing: entry, seq: (head?[0] as Int64? ?? 0) + 1, previousHash: head?[1] ?? AuditChain.genesis)
         try db.execute(
             sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash, record.hash]

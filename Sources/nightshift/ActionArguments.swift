@@ -46,6 +46,8 @@ struct ActionArguments: ParsableArguments {
         if let stage { proposed.attributes["stage"] = .string(stage) }
         if let payload {
             do {
+                // JSONSerialization first: it says where the JSON breaks.
+                _ = try JSONSerialization.jsonObject(with: Data(payload.utf8), options: [.fragmentsAllowed])
                 proposed.payload = try JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8))
             } catch {
                 throw AppError.usage("--payload is not valid JSON: \(Self.jsonProblem(error))")
@@ -76,7 +78,8 @@ struct ActionArguments: ParsableArguments {
         if case DecodingError.dataCorrupted(let context) = error {
             return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
         }
-        return "\(error)"
+        let nsError = error as NSError
+        return nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
     }
 }
 

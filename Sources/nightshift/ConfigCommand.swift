@@ -40,7 +40,9 @@ struct ConfigCommand: AsyncParsableCommand {
             guard let text = try? String(contentsOfFile: target.configPath, encoding: .utf8) else {
                 throw AppError.usage("\(target.configPath): cannot read the file (create a workspace with nightshift init)")
             }
-            let (configuration, diagnostics) = ConfigLoader.parse(text, file: file, environment: ProcessInfo.processInfo.environment)
+            let (configuration, diagnostics) = ConfigLoader.parse(
+                text, file: file, environment: ProcessInfo.processInfo.environment, directory: target.root
+            )
             if output.json {
                 try Output.json(Report(
                     file: target.configPath,

@@ -118,10 +118,12 @@ public enum AuditChain {
         var previous = genesis
         var expectedSeq: Int64 = 1
         for record in records {
-            if record.seq != expectedSeq {
-                return AuditBreak(seq: record.seq, problem: record.seq > expectedSeq
-                    ? "records \(expectedSeq)…\(record.seq - 1) are missing before record \(record.seq)"
-                    : "record \(record.seq) is out of order after record \(expectedSeq - 1)")
+            if record.seq > expectedSeq {
+                let missing = record.seq - 1 == expectedSeq ? "record \(expectedSeq) is missing" : "records \(expectedSeq)…\(record.seq - 1) are missing"
+                return AuditBreak(seq: expectedSeq, problem: "\(missing): the chain jumps from record \(expectedSeq - 1) to record \(record.seq)")
+            }
+            if record.seq < expectedSeq {
+                return AuditBreak(seq: record.seq, problem: "record \(record.seq) is out of order after record \(expectedSeq - 1)")
             }
             if record.previousHash != previous {
                 return AuditBreak(seq: record.seq, problem: "record \(record.seq) does not follow record \(record.seq - 1): its previous hash is \(record.previousHash.prefix(12))…, record \(record.seq - 1) hashes to \(previous.prefix(12))…")

@@ -7,7 +7,7 @@ struct MemoryActionTable: Sendable {
     var head: AuditHead?
 
     mutating func seal(_ entry: AuditEntry) -> AuditRecord {
-        let record = AuditRecord(sealing: entry, seq: (audit.last?.seq ?? 0) + 1, previousHash: audit.last?.hash ?? AuditChain.genesis)
+        let record = AuditRecord(sealing: entry, seq: (head?.seq ?? 0) + 1, previousHash: head?.hash ?? AuditChain.genesis)
         audit.append(record)
         head = AuditHead(seq: record.seq, hash: record.hash)
         return record
