@@ -18,6 +18,7 @@ public enum StoreConformance {
         + leaseConcurrencyCases
         + checkpointCases
         + goalCases
+        + actionCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

@@ -15,7 +15,9 @@ struct PolicyReader {
             policy.maxDenials = count
         }
         if let expiry = table.duration("approval_expiry") {
-            if expiry <= .zero { table.error("\(table.name("approval_expiry")) must be longer than 0", at: table.location) }
+            if expiry <= .zero {
+                table.error("\(table.name("approval_expiry")) must be longer than 0", at: table.table["approval_expiry"]?.location ?? table.location)
+            }
             policy.approvalExpiry = expiry
         }
         if let (stages, _) = table.stringArray("stage_gates") { policy.stageGates = Set(stages) }
@@ -96,9 +98,9 @@ struct PolicyReader {
             defer { reader.finish(known: ["id", "per", "types", "count", "money", "run_time"]) }
             let id = identifier(reader, seen: &seen, what: "budget")
             var budget = Budget(id: id ?? "")
+            var failed = id == nil
             if reader.has("per") {
-                guard let per = reader.choice("per", Budget.Scope.self) else { continue }
-                budget.per = per
+                if let per = reader.choice("per", Budget.Scope.self) { budget.per = per } else { failed = true }
             }
             budget.types = Set(reader.stringArray("types")?.0 ?? [])
             if let (count, location) = reader.int("count") {
@@ -109,7 +111,8 @@ struct PolicyReader {
                 if let money = node.double ?? node.int.map(Double.init), money >= 0 {
                     budget.money = money
                 } else {
-                    reader.error("\(reader.name("money")) must be a number of 0 or more, found \(TableReader.article(node.typeName))", at: node.location)
+                    let found = (node.double ?? node.int.map(Double.init)).map { "\($0)" } ?? TableReader.article(node.typeName)
+                    reader.error("\(reader.name("money")) must be a number of 0 or more, found \(found)", at: node.location)
                 }
             }
             budget.runTime = reader.duration("run_time")
@@ -117,7 +120,7 @@ struct PolicyReader {
                 reader.error("budget \"\(budget.id)\" limits nothing: give count, money or run_time", at: reader.location)
                 continue
             }
-            if id != nil { budgets.append(budget) }
+            if !failed { budgets.append(budget) }
         }
         return budgets
     }

@@ -135,6 +135,9 @@ public struct CycleStep: Sendable, Hashable {
     /// How the policy gate sees the step's action (`action_type`, `attributes`).
     public var policyLabel = PolicyLabel()
 
+    /// A work block's `act` without `run`: Nightshift proposes the plan's actions itself.
+    public var isBuiltInAct: Bool { action == nil }
+
     public init(
         name: String, action: JobAction?, budget: Duration? = nil, hardTimeout: Duration? = nil,
         condensed: Bool = false, onFailure: StepFailurePolicy = .stop

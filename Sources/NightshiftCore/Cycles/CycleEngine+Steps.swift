@@ -30,13 +30,21 @@ extension CycleEngine {
 
         stepLoop: for (position, record) in steps.enumerated() {
             if let stopAfter {
-                try await markRest(steps[position...], of: run, as: .skipped, reason: "not run: step \(stopAfter) failed", fence: fence, log: log)
+                let why = failures.isEmpty ? "stopped after too many denials at \(stopAfter)" : "step \(stopAfter) failed"
+                try await markRest(steps[position...], of: run, as: .skipped, reason: "not run: \(why)", fence: fence, log: log)
+                if failures.isEmpty { failures.append("(stopped after too many denials at \(stopAfter))") }
                 break
             }
             let step = cycle.steps.first { $0.name == record.name }
             switch record.state {
             case .succeeded:
                 if let text = record.output, let value = Self.decode(text) { outputs[record.name] = value }
+                if step?.isBuiltInAct == true {
+                    let gated = WorkBlock.gated(outputs[record.name])
+                    parked += gated.parked.map { "\(record.name):\($0)" }
+                    forbidden += gated.forbidden.map { "\(record.name):\($0)" }
+                    if gated.stopped { stopAfter = record.name }
+                }
                 continue
             case .skipped, .deferred:
                 continue
@@ -71,6 +79,18 @@ extension CycleEngine {
             switch try await runStep(step, record: record, of: run, cycle: cycle, outputs: outputs, watch: watch, log: log) {
             case .succeeded(let output):
                 if let output { outputs[step.name] = output }
+                if step.isBuiltInAct {
+                    // The act phase ran; what it proposed may still be parked or forbidden.
+                    let gated = WorkBlock.gated(output)
+                    parked += gated.parked.map { "\(step.name):\($0)" }
+                    forbidden += gated.forbidden.map { "\(step.name):\($0)" }
+                    if gated.stopped {
+                        let reason = "not run: the run had more than \(gate.policy.maxDenials) forbidden or rejected actions"
+                        try await markRest(steps[(position + 1)...], of: run, as: .skipped, reason: reason, fence: fence, log: log)
+                        failures.append("(stopped after too many denials at \(step.name))")
+                        break stepLoop
+                    }
+                }
             case .failed:
                 failures.append(step.name)
                 if step.onFailure != .continue { stopAfter = step.name }

@@ -100,11 +100,30 @@ public struct WorkBlock: Sendable, Hashable, Codable {
                 failed.append(.object(["name": .string(name), "type": .string(type), "error": .string(result.error ?? "failed")]))
             }
         }
-        let record = JSONValue.object(["executed": .array(executed), "blocked": .array(blocked), "failed": .array(failed)])
+        var members: [String: JSONValue] = ["executed": .array(executed), "blocked": .array(blocked), "failed": .array(failed)]
+        if stopped { members["stopped"] = .string("the run had more than max_denials forbidden or rejected actions") }
+        let record = JSONValue.object(members)
         let summary = "act: \(executed.count) executed, \(blocked.count) blocked, \(failed.count) failed"
         return ActionResult(
             succeeded: failed.isEmpty, error: failed.isEmpty ? nil : "\(failed.count) of \(items.count) plan actions failed",
             output: "\(summary)\n\(StepOutput.marker)\(record.text)\n", excerpt: summary
         )
+    }
+
+    /// The plan items the built-in act left parked or forbidden (by name), and whether it stopped
+    /// the run for too many denials, from its structured output.
+    static func gated(_ output: JSONValue?) -> (parked: [String], forbidden: [String], stopped: Bool) {
+        var parked: [String] = [], forbidden: [String] = []
+        if case .array(let items)? = output?["blocked"] {
+            for item in items {
+                let name = item["name"]?.text ?? "?"
+                switch item["verdict"]?.stringValue {
+                case "approve": parked.append(name)
+                case "forbid": forbidden.append(name)
+                default: break
+                }
+            }
+        }
+        return (parked, forbidden, output?["stopped"] != nil)
     }
 }

@@ -40,7 +40,12 @@ public struct PolicyContext: Sendable {
         let local = instant + ScheduleSupport.offset(of: timeZone, at: instant)
         let (days, secondOfDay) = CivilTime.floorDivMod(local, 86_400)
         let civil = CivilTime(wallSeconds: local)
-        self.dayStart = ScheduleSupport.date(unixSeconds: instant - secondOfDay)
+        // Local midnight as an instant, with the offset in force at midnight (not now: on a
+        // daylight-saving day they differ by the shift).
+        let wallMidnight = local - secondOfDay
+        var midnight = wallMidnight - ScheduleSupport.offset(of: timeZone, at: instant)
+        midnight = wallMidnight - ScheduleSupport.offset(of: timeZone, at: midnight)
+        self.dayStart = ScheduleSupport.date(unixSeconds: midnight)
         self.operatorContext = operatorContext
         self.countToday = countToday
         self.countTodayActor = countTodayActor

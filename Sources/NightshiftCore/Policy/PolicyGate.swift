@@ -168,10 +168,14 @@ public actor PolicyGate {
         return denials > policy.maxDenials
     }
 
-    /// An approved, unexpired, unused approval of the same type and payload.
+    /// An approved, unexpired, unused approval of the same proposal: type, payload, attributes,
+    /// actor and tenant.
     private func approvedGrant(for action: ProposedAction, at now: Date) async throws -> ActionRecord? {
-        try await store.actions(ActionQuery(statuses: [.approved], type: action.type, payloadHash: action.payloadHash, limit: 10))
-            .first { ($0.expiresAt ?? .distantFuture) > now && $0.payload.canonicalHash == $0.payloadHash }
+        try await store.actions(ActionQuery(statuses: [.approved], type: action.type, payloadHash: action.payloadHash, limit: 100))
+            .first { grant in
+                (grant.expiresAt ?? .distantFuture) > now && grant.payload.canonicalHash == grant.payloadHash
+                    && grant.actor == action.actor && grant.tenant == action.tenant && grant.attributes == .object(action.attributes)
+            }
     }
 
     /// Executes an allowed or approved action and records how it went.
@@ -256,7 +260,9 @@ public actor PolicyGate {
         ]))) else {
             throw InboxError("\(id) is no longer awaiting approval")
         }
-        guard let executable = JobAction(payload: approved.payload), let executor else {
+        // The payload whose hash was just checked, not the row as re-read: an edit in between
+        // must not reach the executor.
+        guard let executable = JobAction(payload: record.payload), let executor else {
             return Outcome(record: approved, decision: decision, result: ActionResult(
                 succeeded: true, excerpt: "approved: the next identical \(approved.type) proposal is allowed once"
             ))

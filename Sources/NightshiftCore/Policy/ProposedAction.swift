@@ -58,7 +58,7 @@ public struct ProposedAction: Sendable, Hashable {
     /// key, and any of `secrets` wherever they appear in a string.
     public func redacted(secrets: [String] = []) -> ProposedAction {
         var copy = self
-        copy.attributes = attributes.mapValues { $0.redacted(secrets: secrets) }
+        if case .object(let members) = JSONValue.object(attributes).redacted(secrets: secrets) { copy.attributes = members }
         copy.payload = payload.redacted(secrets: secrets)
         return copy
     }
