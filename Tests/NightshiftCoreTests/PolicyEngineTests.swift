@@ -336,6 +336,35 @@ struct PolicyEngineTests {
         #expect(withTier.decidedBy.count == 3)
     }
 
+    @Test("matching rules are named in declared order, typed and untyped alike, and the first one gives the reason")
+    func declaredOrder() throws {
+        let policy = try parsedPolicy("""
+            [catalog]
+            deploy = "autonomous"
+
+            [[rules]]
+            id = "untyped-first"
+            effect = "forbid"
+            when = ["env", "==", "prod"]
+            reason = "declared first"
+
+            [[rules]]
+            id = "typed-second"
+            effect = "forbid"
+            types = ["deploy"]
+            reason = "declared second"
+
+            [[rules]]
+            id = "typed-by-condition-third"
+            effect = "forbid"
+            when = { all = [["type", "==", "deploy"], ["env", "==", "prod"]] }
+            reason = "declared third"
+            """)
+        let decision = decide(policy, "deploy", ["env": "prod"])
+        #expect(decision.decidedBy == ["untyped-first", "typed-second", "typed-by-condition-third"])
+        #expect(decision.reason == "declared first")
+    }
+
     @Test("an allow rule never overrides an approval tier, an approve rule, a stage gate or a budget")
     func allowNeverLoosens() throws {
         var policy = try parsedPolicy(Self.layered)

@@ -12,19 +12,20 @@ public import Foundation
 /// or an unknown category asks for approval; else the action is allowed.
 public struct PolicyEngine: Sendable {
     public let policy: Policy
-    private let rulesByType: [String: [PolicyRule]]
-    private let untypedRules: [PolicyRule]
+    /// Rules with their position in the policy, so that matches are reported in declared order.
+    private let rulesByType: [String: [(position: Int, rule: PolicyRule)]]
+    private let untypedRules: [(position: Int, rule: PolicyRule)]
 
     public init(policy: Policy) {
         self.policy = policy
-        var byType: [String: [PolicyRule]] = [:]
-        var untyped: [PolicyRule] = []
-        for rule in policy.rules {
+        var byType: [String: [(position: Int, rule: PolicyRule)]] = [:]
+        var untyped: [(position: Int, rule: PolicyRule)] = []
+        for (position, rule) in policy.rules.enumerated() {
             let types = rule.types.isEmpty ? rule.when?.requiredTypes : rule.types
             if let types {
-                for type in types { byType[type, default: []].append(rule) }
+                for type in types { byType[type, default: []].append((position, rule)) }
             } else {
-                untyped.append(rule)
+                untyped.append((position, rule))
             }
         }
         rulesByType = byType
@@ -59,8 +60,18 @@ public struct PolicyEngine: Sendable {
             case .allow: allows.append(rule.id)
             }
         }
-        if let typed = rulesByType[action.type] { typed.forEach(consider) }
-        untypedRules.forEach(consider)
+        // The type's rules and the untyped ones, merged back into declared order.
+        let typed = rulesByType[action.type] ?? []
+        var t = 0, u = 0
+        while t < typed.count || u < untypedRules.count {
+            if u == untypedRules.count || (t < typed.count && typed[t].position < untypedRules[u].position) {
+                consider(typed[t].rule)
+                t += 1
+            } else {
+                consider(untypedRules[u].rule)
+                u += 1
+            }
+        }
         let ruleForbids = forbids.count
         let ruleApprovals = approvals.count
 
