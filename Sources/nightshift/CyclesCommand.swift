@@ -144,6 +144,8 @@ struct CyclesCommand: AsyncParsableCommand {
     /// Prints each outcome (or why there is none) and exits 1 unless every run succeeded.
     static func finish(_ results: [(String, Result<CycleOutcome, CycleError>)], cycle: Cycle, app: NightshiftApplication, json: Bool) throws {
         var problems: [String] = []
+        // Runs that only waited on the policy (parked or forbidden steps), not failed.
+        var gated: [RunState] = []
         var items: [JSONValue] = []
         for (tenant, result) in results {
             switch result {
@@ -154,7 +156,9 @@ struct CyclesCommand: AsyncParsableCommand {
                     print(CycleReport.render(outcome.run, steps: outcome.steps, timeZone: cycle.timeZone, heading: "==") + "\n")
                     print("log: \(app.workspace.cycleLogsDirectory)/\(outcome.run.id).log\n")
                 }
-                if outcome.run.state != .succeeded {
+                if outcome.run.state == .awaitingApproval || outcome.run.state == .forbidden {
+                    gated.append(outcome.run.state)
+                } else if outcome.run.state != .succeeded {
                     problems.append("cycle run \(outcome.run.id)\(tenant.isEmpty ? "" : " (tenant \(tenant))") \(outcome.run.state)")
                 }
             case .failure(let error):
@@ -169,6 +173,9 @@ struct CyclesCommand: AsyncParsableCommand {
         }
         if json { printJSON(items.count == 1 ? items[0] : .array(items)) }
         if !problems.isEmpty { throw AppError.failure(problems.joined(separator: "\nnightshift: ")) }
+        // As for propose: 3 when a step waits for approval, 4 when one was forbidden.
+        if gated.contains(.awaitingApproval) { throw ExitCode(3) }
+        if gated.contains(.forbidden) { throw ExitCode(4) }
     }
 
     struct Show: AsyncParsableCommand {

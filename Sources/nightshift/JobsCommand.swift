@@ -151,7 +151,12 @@ struct JobsCommand: AsyncParsableCommand {
                     if let error = run.error { print("  \(error)") }
                     if let excerpt = run.excerpt, !excerpt.isEmpty { print(excerpt.split(separator: "\n").suffix(5).map { "  | \($0)" }.joined(separator: "\n")) }
                 }
-                if run.state != .succeeded { throw ExitCode(1) }
+                switch run.state {
+                case .succeeded: break
+                case .awaitingApproval: throw ExitCode(3)
+                case .forbidden: throw ExitCode(4)
+                default: throw ExitCode(1)
+                }
             }
         }
     }

@@ -49,7 +49,7 @@ struct PolicyRunTests {
             #expect(check.status == 0, "\(check)")
 
             let result = try await CLI.run(workspace.args("cycles", "run", "release"))
-            #expect(result.status != 2, "\(result)")
+            #expect(result.status == 3, "a run waiting on an approval exits 3, as propose does: \(result)")
             #expect(Self.steps(workspace) == ["build", "notify"], "steps 1 and 3 ran, the parked one did not: \(result)")
 
             let history = try await CLI.json([CycleRunInfo].self, workspace.args("cycles", "history", "release"))
@@ -79,7 +79,7 @@ struct PolicyRunTests {
         try await withWorkspace { workspace in
             try await workspace.initialize(config: Self.config)
             let result = try await CLI.run(workspace.args("jobs", "run", "wipe", "--json"))
-            #expect(result.status == 1, "the run did not succeed: \(result)")
+            #expect(result.status == 4, "a forbidden run exits 4, as propose does: \(result)")
             let run = try CLI.decode(RunInfo.self, result.stdout)
             #expect(run.state == "forbidden", "\(run)")
             #expect(run.error?.contains("wipe_disk is a hard stop") == true, "\(run)")
