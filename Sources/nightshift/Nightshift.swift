@@ -12,7 +12,7 @@ struct Nightshift: AsyncParsableCommand {
             Every command works on one workspace folder, found in this order: --workspace DIR, \
             $NIGHTSHIFT_WORKSPACE, the nearest folder upwards from here holding nightshift.toml, ~/.nightshift.
 
-            Exit status: 0 ok, 1 the thing asked failed, 2 usage or configuration error             (propose, jobs run, cycles run: 3 parked for approval, 4 forbidden).
+            Exit status: 0 ok, 1 the thing asked failed, 2 usage or configuration error, 3 parked for approval, 4 forbidden by the policy (propose, jobs run, cycles run).
 
             Start here:
               nightshift init --workspace night      create a workspace (nightshift.toml, store, logs/, journal/)
