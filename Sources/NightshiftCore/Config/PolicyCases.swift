@@ -116,7 +116,10 @@ extension ConfigLoader {
                 guard let budget = table.subtable(entry.key) else { continue }
                 var used = Usage()
                 if let (count, _) = budget.int("count") { used.count = count }
-                if let node = budget.node("money") { used.money = node.double ?? node.int.map(Double.init) ?? 0 }
+                if let node = budget.node("money") {
+                    let money = node.number
+                    if let money { used.money = money } else { budget.error("\(budget.name("money")) must be a number", at: node.location) }
+                }
                 if let runTime = budget.duration("run_time") { used.runSeconds = runTime.inSeconds }
                 budget.finish(known: ["count", "money", "run_time"])
                 usage[entry.key] = used

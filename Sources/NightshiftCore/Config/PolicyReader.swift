@@ -33,10 +33,18 @@ struct PolicyReader {
         return failed ? nil : policy
     }
 
+    /// Reads every entry once, in order (a catalog may hold thousands of types: no lookups by key).
     private func tiers(_ table: TableReader, what: String) -> [String: Tier] {
         var tiers: [String: Tier] = [:]
         for entry in table.table.entries {
-            if let tier = table.choice(entry.key, Tier.self) { tiers[entry.key] = tier }
+            table.markRead(entry.key)
+            guard let word = entry.node.string, let tier = Tier(rawValue: word) else {
+                let allowed = Tier.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                let found = entry.node.string.map { "\"\($0)\"" } ?? TableReader.article(entry.node.typeName)
+                table.error("\(table.name(entry.key)) must be one of \(allowed), found \(found)", at: entry.node.location)
+                continue
+            }
+            tiers[entry.key] = tier
         }
         return tiers
     }
@@ -108,10 +116,11 @@ struct PolicyReader {
                 budget.count = count
             }
             if let node = reader.node("money") {
-                if let money = node.double ?? node.int.map(Double.init), money >= 0 {
+                let money = node.number
+                if let money, money >= 0 {
                     budget.money = money
                 } else {
-                    let found = (node.double ?? node.int.map(Double.init)).map { "\($0)" } ?? TableReader.article(node.typeName)
+                    let found = money.map { "\($0)" } ?? TableReader.article(node.typeName)
                     reader.error("\(reader.name("money")) must be a number of 0 or more, found \(found)", at: node.location)
                 }
             }

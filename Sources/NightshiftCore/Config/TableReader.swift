@@ -18,6 +18,11 @@ final class TableReader {
 
     func has(_ key: String) -> Bool { table[key] != nil }
 
+    /// Marks `key` as read without looking it up (for callers iterating the entries themselves).
+    func markRead(_ key: String) {
+        used.insert(key)
+    }
+
     func node(_ key: String) -> TOMLNode? {
         used.insert(key)
         return table[key]

@@ -12,20 +12,21 @@ public import Foundation
 /// or an unknown category asks for approval; else the action is allowed.
 public struct PolicyEngine: Sendable {
     public let policy: Policy
-    /// Rules with their position in the policy, so that matches are reported in declared order.
-    private let rulesByType: [String: [(position: Int, rule: PolicyRule)]]
-    private let untypedRules: [(position: Int, rule: PolicyRule)]
+    /// Positions in `policy.rules` of each type's rules and of the untyped ones, ascending, so
+    /// that matches are reported in declared order without copying rules around.
+    private let rulesByType: [String: [Int]]
+    private let untypedRules: [Int]
 
     public init(policy: Policy) {
         self.policy = policy
-        var byType: [String: [(position: Int, rule: PolicyRule)]] = [:]
-        var untyped: [(position: Int, rule: PolicyRule)] = []
+        var byType: [String: [Int]] = [:]
+        var untyped: [Int] = []
         for (position, rule) in policy.rules.enumerated() {
             let types = rule.types.isEmpty ? rule.when?.requiredTypes : rule.types
             if let types {
-                for type in types { byType[type, default: []].append((position, rule)) }
+                for type in types { byType[type, default: []].append(position) }
             } else {
-                untyped.append((position, rule))
+                untyped.append(position)
             }
         }
         rulesByType = byType
@@ -44,7 +45,9 @@ public struct PolicyEngine: Sendable {
         var allows: [String] = []
         var explanation: [String] = []
 
-        func consider(_ rule: PolicyRule) {
+        let rules = policy.rules
+        func consider(_ position: Int) {
+            let rule = rules[position]
             guard rule.types.isEmpty || rule.types.contains(action.type) else { return }
             guard rule.when?.holds(for: action, in: context) ?? true else {
                 if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) did not match: \(rule.when?.explain(for: action, in: context) ?? "")") }
@@ -64,11 +67,11 @@ public struct PolicyEngine: Sendable {
         let typed = rulesByType[action.type] ?? []
         var t = 0, u = 0
         while t < typed.count || u < untypedRules.count {
-            if u == untypedRules.count || (t < typed.count && typed[t].position < untypedRules[u].position) {
-                consider(typed[t].rule)
+            if u == untypedRules.count || (t < typed.count && typed[t] < untypedRules[u]) {
+                consider(typed[t])
                 t += 1
             } else {
-                consider(untypedRules[u].rule)
+                consider(untypedRules[u])
                 u += 1
             }
         }

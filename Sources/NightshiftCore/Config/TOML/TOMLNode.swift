@@ -54,6 +54,15 @@ public struct TOMLNode: Sendable, Hashable {
         if case .float(let double) = value { double } else { nil }
     }
 
+    /// The value as a number, if this is an integer or a float.
+    public var number: Double? {
+        switch value {
+        case .integer(let integer): Double(integer)
+        case .float(let double): double
+        default: nil
+        }
+    }
+
     /// The boolean, if this is a boolean.
     public var bool: Bool? {
         if case .boolean(let bool) = value { bool } else { nil }
