@@ -87,14 +87,23 @@ struct GoalsCommand: AsyncParsableCommand {
             // (recorded in the audit trail; parked when it needs the operator).
             var proposed: PolicyGate.Outcome?
             if let suggestion = goal.suggestion(at: now) {
-                let action = ProposedAction(type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name))
-                proposed = try await app.makeGate().propose(action)
+                // One suggestion waiting per goal is enough: the inbox should not fill up with them.
+                let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], type: suggestion.type, limit: 1000))
+                    .contains { $0.actor == Actor(.goal, goal.name) }
+                if !waiting {
+                    let action = ProposedAction(type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name))
+                    proposed = try await app.makeGate().propose(action)
+                }
             }
             if output.json { return try Output.json(view) }
             print(GoalsCommand.sentence(goal, view))
-            if let suggestion = goal.suggestion(at: now), let proposed {
+            if let suggestion = goal.suggestion(at: now) {
                 print("suggested: \(suggestion.type): \(suggestion.reason)")
-                print("  proposed as \(proposed.record.id): \(proposed.decision.verdict) — \(proposed.decision.reason)")
+                if let proposed {
+                    print("  proposed as \(proposed.record.id): \(proposed.decision.verdict) — \(proposed.decision.reason)")
+                } else {
+                    print("  an earlier suggestion of this goal still waits for approval (nightshift approvals list)")
+                }
             }
         }
     }

@@ -169,6 +169,24 @@ struct GoalCLITests {
         }
     }
 
+    @Test("a goal behind pace proposes its suggestion through the policy gate, once while it waits")
+    func behindPaceProposesThroughTheGate() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.config)
+            try await Self.addHalfway(workspace, "meetings")
+            let first = try await CLI.run(workspace.args("goals", "progress", "meetings", "2"))
+            #expect(first.status == 0 && first.stdout.contains("proposed as a_"), "\(first)")
+            let second = try await CLI.run(workspace.args("goals", "progress", "meetings", "3"))
+            #expect(second.stdout.contains("still waits for approval"), "\(second)")
+            let waiting = try await workspace.approvals()
+            #expect(waiting.count == 1, "\(waiting)")
+            #expect(waiting.first?.type == "send_follow_up_email" && waiting.first?.actor == "goal:meetings", "\(waiting)")
+            // On pace: nothing more is proposed.
+            let onPace = try await CLI.run(workspace.args("goals", "progress", "meetings", "15"))
+            #expect(!onPace.stdout.contains("suggested"), "\(onPace)")
+        }
+    }
+
     @Test func statusShowsActiveGoals() async throws {
         try await withWorkspace { workspace in
             try await workspace.initialize(config: Self.config)
