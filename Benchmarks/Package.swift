@@ -62,5 +62,17 @@ let package = Package(
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
+        .executableTarget(
+            name: "PolicyDecisions",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NightshiftCore", package: parent),
+            ],
+            path: "Benchmarks/PolicyDecisions",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
     ]
 )
