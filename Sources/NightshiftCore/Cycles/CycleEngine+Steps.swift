@@ -27,24 +27,32 @@ extension CycleEngine {
         var parked: [String] = []
         var forbidden: [String] = []
         var stopAfter: String?
+        /// The step after which the run had more than `max_denials` forbids and rejections.
+        var deniedAt: String?
+        /// What a built-in act left parked or forbidden counts as the run's own.
+        func noteGated(_ step: CycleStep?, _ name: String, output: JSONValue?) {
+            guard step?.isBuiltInAct == true else { return }
+            let gated = WorkBlock.gated(output)
+            parked += gated.parked.map { "\(name):\($0)" }
+            forbidden += gated.forbidden.map { "\(name):\($0)" }
+            if gated.stopped { deniedAt = name }
+        }
 
-        stepLoop: for (position, record) in steps.enumerated() {
+        for (position, record) in steps.enumerated() {
+            if let deniedAt {
+                let reason = "not run: the run had more than \(gate.policy.maxDenials) forbidden or rejected actions"
+                try await markRest(steps[position...], of: run, as: .skipped, reason: reason, fence: fence, log: log)
+                break
+            }
             if let stopAfter {
-                let why = failures.isEmpty ? "stopped after too many denials at \(stopAfter)" : "step \(stopAfter) failed"
-                try await markRest(steps[position...], of: run, as: .skipped, reason: "not run: \(why)", fence: fence, log: log)
-                if failures.isEmpty { failures.append("(stopped after too many denials at \(stopAfter))") }
+                try await markRest(steps[position...], of: run, as: .skipped, reason: "not run: step \(stopAfter) failed", fence: fence, log: log)
                 break
             }
             let step = cycle.steps.first { $0.name == record.name }
             switch record.state {
             case .succeeded:
                 if let text = record.output, let value = Self.decode(text) { outputs[record.name] = value }
-                if step?.isBuiltInAct == true {
-                    let gated = WorkBlock.gated(outputs[record.name])
-                    parked += gated.parked.map { "\(record.name):\($0)" }
-                    forbidden += gated.forbidden.map { "\(record.name):\($0)" }
-                    if gated.stopped { stopAfter = record.name }
-                }
+                noteGated(step, record.name, output: outputs[record.name])
                 continue
             case .skipped, .deferred:
                 continue
@@ -79,34 +87,20 @@ extension CycleEngine {
             switch try await runStep(step, record: record, of: run, cycle: cycle, outputs: outputs, watch: watch, log: log) {
             case .succeeded(let output):
                 if let output { outputs[step.name] = output }
-                if step.isBuiltInAct {
-                    // The act phase ran; what it proposed may still be parked or forbidden.
-                    let gated = WorkBlock.gated(output)
-                    parked += gated.parked.map { "\(step.name):\($0)" }
-                    forbidden += gated.forbidden.map { "\(step.name):\($0)" }
-                    if gated.stopped {
-                        let reason = "not run: the run had more than \(gate.policy.maxDenials) forbidden or rejected actions"
-                        try await markRest(steps[(position + 1)...], of: run, as: .skipped, reason: reason, fence: fence, log: log)
-                        failures.append("(stopped after too many denials at \(step.name))")
-                        break stepLoop
-                    }
-                }
+                // The act phase ran; what it proposed may still be parked or forbidden.
+                noteGated(step, step.name, output: output)
             case .failed:
                 failures.append(step.name)
                 if step.onFailure != .continue { stopAfter = step.name }
             case .blocked(let note):
                 // Blocked is not stuck: the cycle goes on with its other steps.
                 if note.verdict == .approve { parked.append(step.name) } else { forbidden.append(step.name) }
-                if note.stopRun {
-                    let reason = "not run: the run had more than \(gate.policy.maxDenials) forbidden or rejected actions"
-                    try await markRest(steps[(position + 1)...], of: run, as: .skipped, reason: reason, fence: fence, log: log)
-                    failures.append("(stopped after too many denials at \(step.name))")
-                    break stepLoop
-                }
+                if note.stopRun { deniedAt = step.name }
             case .interrupted(let reason):
                 return try await interrupt(run, reason: reason, fence: fence, log: log)
             }
         }
+        if let deniedAt { failures.append("(stopped after too many denials at \(deniedAt))") }
         var state = RunState.succeeded
         var error: String?
         if !failures.isEmpty {
