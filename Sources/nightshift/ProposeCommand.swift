@@ -32,33 +32,9 @@ struct ProposeCommand: AsyncParsableCommand {
     func run() async throws {
         let proposal = try arguments.action()
         let app = try await workspace.load()
-        let gate = app.makeGate()
-        let store = app.store
-        let owner = ProcessIdentity.current().description
-        let runLogs = app.workspace.runLogsDirectory
-        let outcome = try await gate.propose(proposal, runID: nil, makeContext: { @Sendable record in
-            let now = Date()
-            let run = RunRecord(
-                job: record.type, slot: now, slotKey: record.id, trigger: .manual, state: .running, createdAt: now, notBefore: now,
-                startedAt: now, owner: owner
-            )
-            _ = try await store.insertRun(run)
-            return ActionContext(
-                runID: run.id, timeout: nil, logPath: "\(runLogs)/\(run.id).log",
-                runEnvironment: ["NIGHTSHIFT_RUN_ID": run.id, "NIGHTSHIFT_ACTION_ID": record.id, "NIGHTSHIFT_IDEMPOTENCY_KEY": record.id],
-                defaultBody: ["action_id": record.id, "type": record.type, "run_id": run.id],
-                onSpawn: { pid in try? await store.setChildPID(run.id, pid) }
-            )
-        })
-        let runID = outcome.record.executionRunID
-        if let runID {
-            let result = outcome.result
-            _ = try await store.finishRun(runID, owner: owner, outcome: RunOutcome(
-                state: result.succeeded ? .succeeded : .failed, finishedAt: Date(), exitStatus: result.exitStatus, error: result.error,
-                excerpt: result.excerpt
-            ))
-        }
-        let record = (try await store.action(outcome.record.id)) ?? outcome.record
+        let outcome = try await app.makeGate().proposeAsRun(proposal)
+        let record = outcome.record
+        let runID = record.executionRunID
         if output.json {
             var object = decisionJSON(outcome.decision)
             if case .object(var members) = object {
@@ -69,7 +45,7 @@ struct ProposeCommand: AsyncParsableCommand {
                 members["error"] = runID == nil ? .null : outcome.result.error.map(JSONValue.string) ?? .null
                 object = .object(members)
             }
-            CyclesCommand.printJSON(object)
+            Output.printJSON(object)
         } else {
             let deciders = outcome.decision.decidedBy.joined(separator: ", ")
             switch outcome.decision.verdict {

@@ -158,7 +158,7 @@ extension CycleEngine {
             }
             let finishedAt = clock.now()
             if let note = result.gate {
-                let state: StepState = note.verdict == .approve ? .awaitingApproval : .forbidden
+                let state = note.stepState
                 guard try await store.finishStep(
                     run.id, index: record.index, state: state, excerpt: nil, output: nil, error: note.summary, overrunSeconds: nil,
                     fence: fence, at: finishedAt
@@ -234,11 +234,7 @@ extension CycleEngine {
         guard let action = step.action else {
             return await WorkBlock.act(plan: outputs["plan"], gate: gate, actor: Actor(.cycle, cycle.name), tenant: run.tenant, context: context)
         }
-        do {
-            return try await gate.propose(ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant), runID: run.id, context: context).result
-        } catch {
-            return ActionResult(succeeded: false, error: "the policy gate could not record the action: \(error)")
-        }
+        return await gate.result(of: ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant), runID: run.id, context: context)
     }
 
     /// Outputs of earlier steps this run can read: its own succeeded steps, and for a remainder

@@ -96,6 +96,16 @@ public actor PolicyGate {
         return try await propose(action, runID: runID, makeContext: { @Sendable _ in context })
     }
 
+    /// How `action` went through the gate, for a run or step that only needs the result: a store
+    /// failure while recording it becomes a failed result (the action was not executed).
+    public func result(of action: ProposedAction, runID: String, context: ActionContext) async -> ActionResult {
+        do {
+            return try await propose(action, runID: runID, context: context).result
+        } catch {
+            return ActionResult(succeeded: false, error: "the policy gate could not record the action: \(error)")
+        }
+    }
+
     /// Like ``propose(_:runID:context:)``, with the execution context made only once the action is
     /// allowed and executable (the CLI records a run for it then).
     public func propose(
@@ -267,31 +277,50 @@ public actor PolicyGate {
                 succeeded: true, excerpt: "approved: the next identical \(approved.type) proposal is allowed once"
             ))
         }
+        let context = try await startRun(for: approved, trigger: .approval)
+        _ = try await store.updateAction(id, expecting: [.approved], ActionUpdate(status: .approved, executionRunID: context.runID), audit: AuditEntry(
+            kind: .execution, at: now, actor: by, subject: id, data: .object(["run_id": .string(context.runID), "outcome": .string("started")])
+        ))
+        let (result, finished) = try await execute(approved, executable, executor: executor, context: context, from: [.approved], countedAt: now)
+        try await finishRun(context.runID, with: result)
+        return Outcome(record: finished ?? approved, decision: decision, result: result)
+    }
+
+    /// Proposes `action` from outside any job run (the CLI): when it is allowed and executable it
+    /// runs as a run of its own with `trigger`, recorded from start to end.
+    public func proposeAsRun(_ action: ProposedAction, trigger: RunTrigger = .manual) async throws -> Outcome {
+        let outcome = try await propose(action, runID: nil, makeContext: { record in try await self.startRun(for: record, trigger: trigger) })
+        if let runID = outcome.record.executionRunID { try await finishRun(runID, with: outcome.result) }
+        return outcome
+    }
+
+    /// A run of its own for an action executed outside a job run (proposed from the CLI, or
+    /// approved): inserted `running` under this process, so a crash leaves it to be reaped.
+    private func startRun(for record: ActionRecord, trigger: RunTrigger) async throws -> ActionContext {
+        let now = clock.now()
         let run = RunRecord(
-            job: approved.actor.kind == .job || approved.actor.kind == .cycle ? approved.actor.name : approved.type,
-            slot: now, slotKey: approved.id, trigger: .approval, state: .running, createdAt: now, notBefore: now, startedAt: now,
+            job: record.actor.kind == .job || record.actor.kind == .cycle ? record.actor.name : record.type,
+            slot: now, slotKey: record.id, trigger: trigger, state: .running, createdAt: now, notBefore: now, startedAt: now,
             owner: configuration.owner
         )
         _ = try await store.insertRun(run)
-        let context = ActionContext(
+        return ActionContext(
             runID: run.id, timeout: nil, logPath: "\(configuration.runLogDirectory)/\(run.id).log",
             runEnvironment: [
-                "NIGHTSHIFT_RUN_ID": run.id, "NIGHTSHIFT_JOB": run.job, "NIGHTSHIFT_TRIGGER": "approval", "NIGHTSHIFT_ACTION_ID": approved.id,
-                "NIGHTSHIFT_IDEMPOTENCY_KEY": approved.id,
+                "NIGHTSHIFT_RUN_ID": run.id, "NIGHTSHIFT_JOB": run.job, "NIGHTSHIFT_TRIGGER": trigger.rawValue, "NIGHTSHIFT_ACTION_ID": record.id,
+                "NIGHTSHIFT_IDEMPOTENCY_KEY": record.id,
             ],
-            defaultBody: ["action_id": approved.id, "type": approved.type, "run_id": run.id, "trigger": "approval"],
+            defaultBody: ["action_id": record.id, "type": record.type, "run_id": run.id, "trigger": trigger.rawValue],
             onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
         )
-        _ = try await store.updateAction(id, expecting: [.approved], ActionUpdate(status: .approved, executionRunID: run.id), audit: AuditEntry(
-            kind: .execution, at: now, actor: by, subject: id, data: .object(["run_id": .string(run.id), "outcome": .string("started")])
-        ))
-        let (result, finished) = try await execute(approved, executable, executor: executor, context: context, from: [.approved], countedAt: now)
+    }
+
+    private func finishRun(_ runID: String, with result: ActionResult) async throws {
         let outcome = RunOutcome(
             state: result.succeeded ? .succeeded : .failed, finishedAt: clock.now(), exitStatus: result.exitStatus, error: result.error,
             excerpt: result.excerpt
         )
-        _ = try await store.finishRun(run.id, owner: configuration.owner, outcome: outcome)
-        return Outcome(record: finished ?? approved, decision: decision, result: result)
+        _ = try await store.finishRun(runID, owner: configuration.owner, outcome: outcome)
     }
 
     /// Rejects a parked action; it never executes.

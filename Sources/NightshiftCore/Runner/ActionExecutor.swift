@@ -88,6 +88,11 @@ public struct GateNote: Sendable, Hashable {
         self.stopRun = stopRun
     }
 
+    /// The state of a job run whose action this stopped.
+    public var runState: RunState { verdict == .approve ? .awaitingApproval : .forbidden }
+    /// The state of a cycle step whose action this stopped.
+    public var stepState: StepState { verdict == .approve ? .awaitingApproval : .forbidden }
+
     /// One line for run errors and logs.
     public var summary: String {
         verdict == .approve

@@ -29,11 +29,7 @@ extension Runner {
                 result = ActionResult(succeeded: false, error: "cycle \(name) is not declared in nightshift.toml")
             }
         } else {
-            do {
-                result = try await gate.propose(ProposedAction(job: job), runID: run.id, context: context).result
-            } catch {
-                result = ActionResult(succeeded: false, error: "the policy gate could not record the action: \(error)")
-            }
+            result = await gate.result(of: ProposedAction(job: job), runID: run.id, context: context)
         }
         let cancelled = result.cancelled || Task.isCancelled
         // The bookkeeping runs in a task of its own: when shutdown cancels this one, the store
@@ -50,7 +46,7 @@ extension Runner {
         var state = RunState.succeeded
         var error = result.error
         if let note = result.gate {
-            state = note.verdict == .approve ? .awaitingApproval : .forbidden
+            state = note.runState
             error = note.summary
         } else if !result.succeeded {
             state = .failed
