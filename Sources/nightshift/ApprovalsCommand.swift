@@ -38,7 +38,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
             try await app.makeGate().expireDue()
             let records = try await app.store.actions(ActionQuery(statuses: all ? [] : [.awaitingApproval], limit: limit))
             let zone = app.configuration.settings.timeZone
-            if output.json { return CyclesCommand.printJSON(.array(records.map { actionJSON($0, zone: zone) })) }
+            if output.json { return Output.printJSON(.array(records.map { actionJSON($0, zone: zone) })) }
             if records.isEmpty { return print(all ? "no actions proposed yet" : "no actions await approval") }
             Output.table(
                 ["ID", "STATUS", "TYPE", "ACTOR", "CREATED", "EXPIRES", "REASON"],
@@ -61,7 +61,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             guard let record = try await app.store.action(id) else { throw AppError.failure("no action \(id); see nightshift approvals list --all") }
             let zone = app.configuration.settings.timeZone
-            if output.json { return CyclesCommand.printJSON(actionJSON(record, zone: zone)) }
+            if output.json { return Output.printJSON(actionJSON(record, zone: zone)) }
             let intact = record.payload.canonicalHash == record.payloadHash
             print("""
                 action \(record.id): \(record.type)
@@ -100,7 +100,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
             }
             let zone = app.configuration.settings.timeZone
             if output.json {
-                CyclesCommand.printJSON(actionJSON(outcome.record, zone: zone))
+                Output.printJSON(actionJSON(outcome.record, zone: zone))
             } else if let run = outcome.record.executionRunID {
                 print(outcome.result.succeeded
                     ? "approved \(id): executed as run \(run), succeeded"
@@ -129,7 +129,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
             } catch let error as PolicyGate.InboxError {
                 throw AppError.failure(error.description)
             }
-            if output.json { return CyclesCommand.printJSON(actionJSON(record, zone: app.configuration.settings.timeZone)) }
+            if output.json { return Output.printJSON(actionJSON(record, zone: app.configuration.settings.timeZone)) }
             print("rejected \(id)")
         }
     }

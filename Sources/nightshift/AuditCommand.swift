@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
             let records = try await app.store.auditRecords(query)
             let zone = app.configuration.settings.timeZone
             if output.json {
-                return CyclesCommand.printJSON(.array(records.map { record in
+                return Output.printJSON(.array(records.map { record in
                     .object([
                         "seq": .integer(record.seq), "at": .string(ISO8601.format(record.at, in: zone)), "kind": .string(record.kind.rawValue),
                         "actor": .string(record.actor), "subject": .string(record.subject), "data": record.data,
@@ -94,7 +94,7 @@ struct AuditCommand: AsyncParsableCommand {
             let head = try await app.store.auditHead()
             let broken = AuditChain.verify(records, head: head)
             if output.json {
-                CyclesCommand.printJSON(.object([
+                Output.printJSON(.object([
                     "ok": .bool(broken == nil), "records": .integer(Int64(records.count)),
                     "head": head.map { .string($0.hash) } ?? .null,
                     "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,

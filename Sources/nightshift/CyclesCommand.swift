@@ -26,12 +26,6 @@ struct CyclesCommand: AsyncParsableCommand {
         subcommands: [List.self, Run.self, Show.self, Resume.self, History.self]
     )
 
-    static func printJSON(_ value: JSONValue) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
-    }
-
     static func cycle(_ name: String, in app: NightshiftApplication) throws -> Cycle {
         guard let cycle = app.configuration.cycle(named: name) else {
             let known = app.cycles.map(\.name)
@@ -91,7 +85,7 @@ struct CyclesCommand: AsyncParsableCommand {
                     Output.time(next, zone), last.map { "\($0.state) (\($0.id))" } ?? "never run",
                 ])
             }
-            if output.json { return CyclesCommand.printJSON(.array(items)) }
+            if output.json { return Output.printJSON(.array(items)) }
             if rows.isEmpty { return print("no cycles; declare one with [cycles.NAME] in nightshift.toml") }
             Output.table(["NAME", "SCHEDULE", "STEPS", "TENANTS", "NEXT", "LAST"], rows)
         }
@@ -171,7 +165,7 @@ struct CyclesCommand: AsyncParsableCommand {
                 }
             }
         }
-        if json { printJSON(items.count == 1 ? items[0] : .array(items)) }
+        if json { Output.printJSON(items.count == 1 ? items[0] : .array(items)) }
         if !problems.isEmpty { throw AppError.failure(problems.joined(separator: "\nnightshift: ")) }
         // As for propose: 3 when a step waits for approval, 4 when one was forbidden.
         if gated.contains(.awaitingApproval) { throw ExitCode(3) }
@@ -189,7 +183,7 @@ struct CyclesCommand: AsyncParsableCommand {
             guard let run = try await app.store.cycleRun(id) else { throw AppError.failure("no cycle run with id \(id)") }
             let steps = try await app.store.steps(of: id)
             let zone = app.configuration.cycle(named: run.cycle)?.timeZone ?? app.configuration.settings.timeZone
-            if output.json { return CyclesCommand.printJSON(CycleReport.json(run, steps: steps, timeZone: zone)) }
+            if output.json { return Output.printJSON(CycleReport.json(run, steps: steps, timeZone: zone)) }
             var header = "cycle \(run.cycle)"
             if !run.tenant.isEmpty { header += " · tenant \(run.tenant)" }
             header += " · slot \(ISO8601.format(run.slot, in: zone))"
@@ -266,7 +260,7 @@ struct CyclesCommand: AsyncParsableCommand {
                     Output.time(run.slot, zone), duration, CyclesCommand.stepSummary(steps), Output.oneLine(run.error, max: 60),
                 ])
             }
-            if output.json { return CyclesCommand.printJSON(.array(items)) }
+            if output.json { return Output.printJSON(.array(items)) }
             if rows.isEmpty { return print("no runs of cycle \(name) yet") }
             Output.table(["ID", "TENANT", "STATE", "VARIANT", "TRIGGER", "SLOT", "DURATION", "STEPS", "DETAIL"], rows)
         }

@@ -14,6 +14,13 @@ enum Output {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
+    /// Prints a JSON value as it is (its keys are not converted: they are the output's own).
+    static func printJSON(_ value: JSONValue) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+    }
+
     /// Prints rows as columns separated by two spaces; the last column is not padded.
     static func table(_ header: [String], _ rows: [[String]]) {
         let all = [header] + rows

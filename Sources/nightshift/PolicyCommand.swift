@@ -31,7 +31,7 @@ struct PolicyCommand: AsyncParsableCommand {
             let tiers = Dictionary(grouping: policy.catalog.values, by: { $0 }).mapValues(\.count)
             let source = app.configuration.policyFile ?? (policy.source == nil ? "none (built-in defaults)" : "[policy] in nightshift.toml")
             if output.json {
-                return CyclesCommand.printJSON(.object([
+                return Output.printJSON(.object([
                     "source": .string(source),
                     "catalog": .object(policy.catalog.mapValues { .string($0.rawValue) }),
                     "categories": .object(policy.categories.mapValues { .string($0.rawValue) }),
@@ -65,7 +65,7 @@ struct PolicyCommand: AsyncParsableCommand {
             let action = try arguments.action()
             let app = try await workspace.load()
             let decision = try await app.makeGate().explain(action)
-            if output.json { return CyclesCommand.printJSON(decisionJSON(decision)) }
+            if output.json { return Output.printJSON(decisionJSON(decision)) }
             print("\(decision.verdict): \(decision.reason)")
             print("  decided by  \(decision.decidedBy.joined(separator: ", "))")
             for line in decision.explanation { print("  - \(line)") }
@@ -110,7 +110,7 @@ struct PolicyCommand: AsyncParsableCommand {
                 if !output.json, let failure { print("FAIL \(cases):\(item.location.line): \(item.name): \(failure)") }
             }
             if output.json {
-                CyclesCommand.printJSON(.object(["passed": .integer(Int64(parsed.count - failures)), "failed": .integer(Int64(failures)), "cases": .array(results)]))
+                Output.printJSON(.object(["passed": .integer(Int64(parsed.count - failures)), "failed": .integer(Int64(failures)), "cases": .array(results)]))
             } else {
                 print("\(parsed.count - failures) passed, \(failures) failed (\(parsed.count) cases)")
             }
