@@ -46,7 +46,14 @@ public struct Alerter: Sendable {
     }
 
     private func send(job: Job, kind: AlertRecord.Kind, run: RunRecord, failures: Int, at now: Date, text: String) async {
-        let message = AlertMessage(job: job.name, kind: kind, runID: run.id, consecutiveFailures: failures, error: run.error, text: text, at: now)
+        await deliver(AlertMessage(job: job.name, kind: kind, runID: run.id, consecutiveFailures: failures, error: run.error, text: text, at: now))
+    }
+
+    /// Whether any notifier is declared.
+    public var hasNotifiers: Bool { !notifiers.isEmpty }
+
+    /// Sends `message` through every notifier and records it with the delivery errors.
+    public func deliver(_ message: AlertMessage) async {
         var errors: [String] = []
         for notifier in notifiers {
             if let error = await notifier.deliver(message) {
@@ -54,10 +61,12 @@ public struct Alerter: Sendable {
             }
         }
         if notifiers.isEmpty { errors.append("no notifier is configured") }
-        let record = AlertRecord(job: job.name, kind: kind, runID: run.id, sentAt: now, message: text, deliveryErrors: errors)
+        let record = AlertRecord(
+            job: message.job, kind: message.kind, runID: message.runID, sentAt: message.at, message: message.text, deliveryErrors: errors
+        )
         do { try await store.recordAlert(record) } catch {
             logger.info("could not record alert", metadata: ["nightshift.error": "\(error)"])
         }
-        logger.info("alert \(kind.rawValue)", metadata: ["nightshift.job": "\(job.name)", "nightshift.alert.text": "\(text)"])
+        logger.info("alert \(message.kind.rawValue)", metadata: ["nightshift.job": "\(message.job)", "nightshift.alert.text": "\(message.text)"])
     }
 }

@@ -35,7 +35,8 @@ public actor PolicyGate {
     public let engine: PolicyEngine
     let store: any Store
     let executor: (any ActionExecutor)?
-    let notifiers: [any Notifier]
+    /// Announces parked actions through the workspace's notifiers.
+    let alerter: Alerter
     let clock: any WallClock
     let configuration: Configuration
     let operatorContext: @Sendable () async -> String?
@@ -49,7 +50,7 @@ public actor PolicyGate {
         self.engine = PolicyEngine(policy: policy)
         self.store = store
         self.executor = executor
-        self.notifiers = notifiers
+        self.alerter = Alerter(store: store, notifiers: notifiers, logger: logger)
         self.clock = clock
         self.configuration = configuration
         self.operatorContext = operatorContext
@@ -217,17 +218,12 @@ public actor PolicyGate {
     }
 
     private func announce(_ record: ActionRecord) async {
-        guard !notifiers.isEmpty else { return }
+        guard alerter.hasNotifiers else { return }
         let text = "Approval needed: \(record.type) proposed by \(record.actor) — \(record.reason). "
             + "nightshift approvals show \(record.id) | approve \(record.id) | reject \(record.id)"
-        let message = AlertMessage(
+        await alerter.deliver(AlertMessage(
             job: record.actor.name, kind: .approval, runID: record.runID, consecutiveFailures: 0, error: nil, text: text, at: record.createdAt
-        )
-        var errors: [String] = []
-        for notifier in notifiers {
-            if let error = await notifier.deliver(message) { errors.append("\(notifier.name): \(error)") }
-        }
-        try? await store.recordAlert(AlertRecord(job: record.actor.name, kind: .approval, runID: record.runID, sentAt: clock.now(), message: text, deliveryErrors: errors))
+        ))
     }
 
     // MARK: The inbox
