@@ -20,6 +20,9 @@ enum SQLiteSchema {
         migrator.registerMigration("policy") { db in
             try db.execute(sql: policy)
         }
+        migrator.registerMigration("queue") { db in
+            try db.execute(sql: queue)
+        }
         return migrator
     }
 
@@ -220,5 +223,55 @@ enum SQLiteSchema {
             note TEXT
         );
         CREATE INDEX goal_progress_by_goal ON goal_progress (goal, at, seq);
+        """
+
+    /// Durable task queues with leased claims, the last `task_N` number handed out, and small named
+    /// values (`StateStore`). Lists and JSON values are stored as canonical JSON text.
+    private static let queue = """
+        -- seq is the insertion order tasks are listed in; AUTOINCREMENT never hands a number out twice.
+        CREATE TABLE tasks (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            queue TEXT NOT NULL,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL,
+            category TEXT NOT NULL,
+            hours REAL NOT NULL,
+            score REAL NOT NULL,
+            depends_on TEXT NOT NULL,
+            attributes TEXT NOT NULL,
+            state TEXT NOT NULL,
+            time_window TEXT,
+            scheduled_for INTEGER,
+            attempts INTEGER NOT NULL,
+            max_attempts INTEGER NOT NULL,
+            lease_owner TEXT,
+            lease_expires_at INTEGER,
+            pid INTEGER,
+            action_id TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            started_at INTEGER,
+            finished_at INTEGER,
+            last_error TEXT,
+            result TEXT
+        );
+        -- Listings: one queue, some states, in insertion order.
+        CREATE INDEX tasks_by_queue ON tasks (queue, state, seq);
+        -- releaseExpiredTasks reads only running tasks, by lease expiry.
+        CREATE INDEX tasks_expiring ON tasks (lease_expires_at) WHERE state = 'running';
+
+        -- The last task_N number handed out: an operator's id never takes a number, so this is kept
+        -- apart from the ids.
+        CREATE TABLE task_numbers (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            last INTEGER NOT NULL
+        );
+
+        CREATE TABLE state_values (
+            key TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
         """
 }

@@ -19,6 +19,7 @@ public enum StoreConformance {
         + checkpointCases
         + goalCases
         + actionCases
+        + taskCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

@@ -16,6 +16,8 @@ public actor MemoryStore: Store {
     var goalTable = MemoryGoalTable()
     /// Proposed actions and the audit chain (MemoryStore+Actions.swift).
     var actionTable = MemoryActionTable()
+    /// Queued tasks and named values (MemoryStore+Tasks.swift).
+    var taskTable = MemoryTaskTable()
 
     public init() {}
 

@@ -1,0 +1,290 @@
+public import Foundation
+import GRDB
+public import NightshiftCore
+
+extension SQLiteStore {
+    public func insertTask(_ task: QueueTask) async throws -> QueueTask? {
+        try await write { db in
+            var task = task
+            if task.id.isEmpty {
+                task.id = try TaskRows.nextID(db)
+            }
+            // RETURNING yields no row when the id exists: nothing was written.
+            return try Row.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO tasks (\(TaskRows.columns)) VALUES (\(TaskRows.placeholders))
+                    ON CONFLICT (id) DO NOTHING RETURNING \(TaskRows.columns)
+                    """,
+                arguments: TaskRows.arguments(task)
+            ).map(TaskRows.task)
+        }
+    }
+
+    public func task(_ id: String) async throws -> QueueTask? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT \(TaskRows.columns) FROM tasks WHERE id = ?", arguments: [id]).map(TaskRows.task)
+        }
+    }
+
+    public func tasks(_ query: TaskQuery) async throws -> [QueueTask] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let queue = query.queue {
+            conditions.append("queue = ?")
+            arguments += [queue]
+        }
+        if !query.states.isEmpty {
+            conditions.append("state IN (\(TaskRows.list(query.states.count)))")
+            arguments += StatementArguments(TaskRows.names(query.states))
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [max(0, query.limit)]
+        let sql = "SELECT \(TaskRows.columns) FROM tasks \(filter) ORDER BY seq LIMIT ?"
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(TaskRows.task)
+        }
+    }
+
+    public func updateTask(_ task: QueueTask, expecting: Set<TaskState>, at now: Date) async throws -> QueueTask? {
+        guard !expecting.isEmpty else { return nil }
+        var task = task
+        task.updatedAt = now
+        let arguments = TaskRows.valueArguments(task) + [task.id] + StatementArguments(TaskRows.names(expecting))
+        let sql = """
+            UPDATE tasks SET \(TaskRows.assignments) WHERE id = ? AND state IN (\(TaskRows.list(expecting.count)))
+            RETURNING \(TaskRows.columns)
+            """
+        return try await write { db in
+            try Row.fetchOne(db, sql: sql, arguments: arguments).map(TaskRows.task)
+        }
+    }
+
+    public func claimTask(_ id: String, from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
+        guard !from.isEmpty else { return nil }
+        // One compare-and-set: of two claimers, the second finds the state already `running`.
+        let sql = """
+            UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+                started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
+            WHERE id = ? AND state IN (\(TaskRows.list(from.count)))
+            RETURNING \(TaskRows.columns)
+            """
+        let at: Int64 = SQLiteTime.millis(now)
+        let until: Int64 = SQLiteTime.millis(leaseUntil)
+        let arguments: StatementArguments = [owner, until, at, at, id] + StatementArguments(TaskRows.names(from))
+        return try await write { db in
+            try Row.fetchOne(db, sql: sql, arguments: arguments).map(TaskRows.task)
+        }
+    }
+
+    public func renewTask(_ id: String, owner: String, leaseUntil: Date) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
+                arguments: [SQLiteTime.millis(leaseUntil), id, owner]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func setTaskPID(_ id: String, owner: String, pid: Int32?) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE tasks SET pid = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
+                arguments: [pid, id, owner]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func finishTask(_ id: String, owner: String, outcome: TaskOutcome) async throws -> QueueTask? {
+        let at: Int64 = SQLiteTime.millis(outcome.at)
+        // An outcome without a result keeps the one an earlier attempt recorded, as MemoryStore does.
+        let arguments: StatementArguments = [
+            outcome.state.rawValue, outcome.error, outcome.result?.canonical, at, outcome.state.isFinal ? at : nil, id, owner,
+        ]
+        return try await write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE tasks SET state = ?, last_error = ?, result = COALESCE(?, result), lease_owner = NULL,
+                        lease_expires_at = NULL, pid = NULL, updated_at = ?, finished_at = ?
+                    WHERE id = ? AND state = 'running' AND lease_owner = ?
+                    RETURNING \(TaskRows.columns)
+                    """,
+                arguments: arguments
+            ).map(TaskRows.task)
+        }
+    }
+
+    public func releaseExpiredTasks(at now: Date) async throws -> [QueueTask] {
+        let at: Int64 = SQLiteTime.millis(now)
+        return try await write { db in
+            // Read and write share one BEGIN IMMEDIATE transaction: a renewal cannot slip in between.
+            // `+seq`: ordering by the rowid would otherwise tempt SQLite to scan the whole table
+            // instead of the few running rows in tasks_expiring.
+            let expired = try Row.fetchAll(
+                db,
+                sql: "SELECT \(TaskRows.columns) FROM tasks WHERE state = 'running' AND lease_expires_at < ? ORDER BY +seq",
+                arguments: [at]
+            ).map(TaskRows.task)
+            for task in expired {
+                guard let expiredAt = task.leaseExpiresAt else { continue }
+                let exhausted = task.attempts >= task.maxAttempts
+                try db.execute(
+                    sql: """
+                        UPDATE tasks SET state = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, pid = NULL,
+                            updated_at = ?, finished_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        (exhausted ? TaskState.failed : .queued).rawValue,
+                        QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expiredAt, exhausted: exhausted),
+                        at, exhausted ? at : nil, task.id,
+                    ]
+                )
+            }
+            return expired
+        }
+    }
+
+    public func stateValue(_ key: String) async throws -> JSONValue? {
+        try await read { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT value FROM state_values WHERE key = ?", arguments: [key]) else {
+                return nil
+            }
+            return try TaskRows.json(text, "a state value")
+        }
+    }
+
+    public func setStateValue(_ key: String, _ value: JSONValue?, at now: Date) async throws {
+        try await write { db in
+            if let value {
+                try db.execute(
+                    sql: """
+                        INSERT INTO state_values (key, value, updated_at) VALUES (?, ?, ?)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                        """,
+                    arguments: [key, value.canonical, SQLiteTime.millis(now)]
+                )
+            } else {
+                try db.execute(sql: "DELETE FROM state_values WHERE key = ?", arguments: [key])
+            }
+        }
+    }
+}
+
+/// How a ``QueueTask`` maps to the `tasks` table. Dates are milliseconds, the state its raw
+/// string, `dependsOn`, `attributes` and `result` canonical JSON text.
+private enum TaskRows {
+    /// Every column but `id`, in the order of ``valueArguments(_:)``.
+    static let valueColumns = [
+        "queue", "title", "description", "category", "hours", "score", "depends_on", "attributes", "state", "time_window",
+        "scheduled_for", "attempts", "max_attempts", "lease_owner", "lease_expires_at", "pid", "action_id", "created_at",
+        "updated_at", "started_at", "finished_at", "last_error", "result",
+    ]
+    static let columns = (["id"] + valueColumns).joined(separator: ", ")
+    static let placeholders = list(valueColumns.count + 1)
+    static let assignments = valueColumns.map { "\($0) = ?" }.joined(separator: ", ")
+
+    /// `?, ?, …`, `count` times.
+    static func list(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    /// The raw names of `states`, sorted so equal sets give equal statements.
+    static func names(_ states: Set<TaskState>) -> [String] {
+        states.map(\.rawValue).sorted()
+    }
+
+    /// The values of `task` in the order of ``columns``.
+    static func arguments(_ task: QueueTask) -> StatementArguments {
+        [task.id] + valueArguments(task)
+    }
+
+    /// The values of `task` in the order of ``valueColumns``.
+    static func valueArguments(_ task: QueueTask) -> StatementArguments {
+        [
+            task.queue, task.title, task.description, task.category, task.hours, task.score,
+            JSONValue.array(task.dependsOn.map { .string($0) }).canonical, JSONValue.object(task.attributes).canonical,
+            task.state.rawValue, task.window, SQLiteTime.millis(task.scheduledFor), task.attempts, task.maxAttempts,
+            task.leaseOwner, SQLiteTime.millis(task.leaseExpiresAt), task.pid, task.actionID, SQLiteTime.millis(task.createdAt),
+            SQLiteTime.millis(task.updatedAt), SQLiteTime.millis(task.startedAt), SQLiteTime.millis(task.finishedAt),
+            task.lastError, task.result?.canonical,
+        ]
+    }
+
+    /// The next free `task_N`, recording N as handed out. Call it inside the inserting transaction.
+    static func nextID(_ db: Database) throws -> String {
+        var number = try Int64.fetchOne(db, sql: "SELECT last FROM task_numbers WHERE singleton = 1") ?? 0
+        var id: String
+        // An operator may have chosen `task_7` already; that number is skipped, not shared.
+        repeat {
+            number += 1
+            id = "task_\(number)"
+        } while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?)", arguments: [id]) ?? false
+        try db.execute(
+            sql: "INSERT INTO task_numbers (singleton, last) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET last = excluded.last",
+            arguments: [number]
+        )
+        return id
+    }
+
+    static func task(_ row: Row) throws -> QueueTask {
+        let stateName: String = try row.decode(forColumn: "state")
+        guard let state = TaskState(rawValue: stateName) else {
+            throw SQLiteDecodingFailure(message: "a task has a state this version does not know; was the file written by a newer Nightshift?")
+        }
+        let dependencies: String = try row.decode(forColumn: "depends_on")
+        guard let dependsOn = try? JSONDecoder().decode([String].self, from: Data(dependencies.utf8)) else {
+            throw SQLiteDecodingFailure(message: "a task's dependencies are not a JSON list of strings")
+        }
+        let members: String = try row.decode(forColumn: "attributes")
+        guard let attributes = try? JSONDecoder().decode([String: JSONValue].self, from: Data(members.utf8)) else {
+            throw SQLiteDecodingFailure(message: "a task's attributes are not a JSON object")
+        }
+        var task = QueueTask(
+            id: try row.decode(forColumn: "id"),
+            queue: try row.decode(forColumn: "queue"),
+            title: try row.decode(forColumn: "title"),
+            description: try row.decode(forColumn: "description"),
+            category: try row.decode(forColumn: "category"),
+            hours: try row.decode(forColumn: "hours"),
+            score: try row.decode(forColumn: "score"),
+            dependsOn: dependsOn,
+            attributes: attributes,
+            state: state,
+            maxAttempts: try row.decode(forColumn: "max_attempts"),
+            createdAt: try date(row, "created_at")
+        )
+        task.window = try row.decode(forColumn: "time_window")
+        task.scheduledFor = try optionalDate(row, "scheduled_for")
+        task.attempts = try row.decode(forColumn: "attempts")
+        task.leaseOwner = try row.decode(forColumn: "lease_owner")
+        task.leaseExpiresAt = try optionalDate(row, "lease_expires_at")
+        task.pid = try row.decode(forColumn: "pid")
+        task.actionID = try row.decode(forColumn: "action_id")
+        task.updatedAt = try date(row, "updated_at")
+        task.startedAt = try optionalDate(row, "started_at")
+        task.finishedAt = try optionalDate(row, "finished_at")
+        task.lastError = try row.decode(forColumn: "last_error")
+        task.result = try row.decode(String?.self, forColumn: "result").map { try json($0, "a task's result") }
+        return task
+    }
+
+    /// Parses stored JSON text; `what` names the value in the error when it does not parse.
+    static func json(_ text: String, _ what: String) throws -> JSONValue {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+            throw SQLiteDecodingFailure(message: "\(what) is not valid JSON")
+        }
+        return value
+    }
+
+    private static func date(_ row: Row, _ column: String) throws -> Date {
+        SQLiteTime.date(try row.decode(Int64.self, forColumn: column))
+    }
+
+    private static func optionalDate(_ row: Row, _ column: String) throws -> Date? {
+        try row.decode(Int64?.self, forColumn: column).map { SQLiteTime.date($0) }
+    }
+}
