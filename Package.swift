@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "NightshiftSQLite", targets: ["NightshiftSQLite"]),
         .library(name: "NightshiftExec", targets: ["NightshiftExec"]),
         .library(name: "NightshiftApp", targets: ["NightshiftApp"]),
+        .library(name: "NightshiftBuilder", targets: ["NightshiftBuilder"]),
         .library(name: "NightshiftTesting", targets: ["NightshiftTesting"]),
     ],
     dependencies: [
@@ -56,9 +57,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "NightshiftBuilder",
+            dependencies: [
+                "NightshiftCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "NightshiftApp",
             dependencies: [
                 "NightshiftCore",
+                "NightshiftBuilder",
                 "NightshiftSQLite",
                 "NightshiftExec",
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +82,7 @@ let package = Package(
             name: "nightshift",
             dependencies: [
                 "NightshiftApp",
+                "NightshiftBuilder",
                 "NightshiftCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "NightshiftExecTests",
             dependencies: ["NightshiftExec", "NightshiftCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftBuilderTests",
+            dependencies: ["NightshiftBuilder", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

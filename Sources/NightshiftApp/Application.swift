@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import NightshiftCore
+import NightshiftBuilder
 import ServiceLifecycle
 
 /// A loaded workspace: its configuration, its store, and the parts that act on them.
@@ -11,6 +12,14 @@ public struct NightshiftApplication: Sendable {
     public let store: any Store
     public let environment: [String: String]
     public let logger: Logger
+
+    /// The tables of `nightshift.toml` that packs read.
+    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self]
+
+    /// This process's executable, for the commands of pack-shipped cycles.
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
 
     /// The jobs as declared.
     public var jobs: [Job] { configuration.jobs }
@@ -96,18 +105,24 @@ public struct NightshiftApplication: Sendable {
 /// the store, and registers the declared jobs in it.
 ///
 /// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`.
+///
+/// - Parameter executable: the `nightshift` binary that pack-shipped cycles run (default: this process's).
 public func buildApplication(
     workspace: Workspace,
     environment: [String: String] = ProcessInfo.processInfo.environment,
+    executable: String = NightshiftApplication.currentExecutable,
     logger: Logger
 ) async throws -> NightshiftApplication {
     guard workspace.exists else {
         throw AppError.usage("no workspace at \(workspace.root) (no nightshift.toml); create one with: nightshift init --workspace \(workspace.root)")
     }
-    let configuration: WorkspaceConfiguration
+    var configuration: WorkspaceConfiguration
     do {
-        configuration = try ConfigLoader.load(path: workspace.configPath, displayName: workspace.configPath, environment: environment)
-    } catch {
+        configuration = try ConfigLoader.load(
+            path: workspace.configPath, displayName: workspace.configPath, environment: environment, sections: NightshiftApplication.packSections
+        )
+        try BuilderPack.install(into: &configuration, executable: executable, workspace: workspace.root)
+    } catch let error as ConfigError {
         throw AppError.usage(error.description)
     }
     let store = try StoreFactory.open(workspace)

@@ -41,7 +41,8 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw AppError.usage("\(target.configPath): cannot read the file (create a workspace with nightshift init)")
             }
             let (configuration, diagnostics) = ConfigLoader.parse(
-                text, file: file, environment: ProcessInfo.processInfo.environment, directory: target.root
+                text, file: file, environment: ProcessInfo.processInfo.environment, directory: target.root,
+                sections: NightshiftApplication.packSections
             )
             if output.json {
                 try Output.json(Report(

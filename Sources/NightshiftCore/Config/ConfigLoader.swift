@@ -6,7 +6,11 @@ public enum ConfigLoader {
     /// Loads and validates the file at `path`. Throws ``ConfigError`` listing every problem.
     ///
     /// - Parameter environment: used to warn about `env:NAME` references to unset variables.
-    public static func load(path: String, displayName: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> WorkspaceConfiguration {
+    /// - Parameter sections: the pack tables to read (``ConfigSection``); any other unknown table is an error.
+    public static func load(
+        path: String, displayName: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        sections: [any ConfigSection.Type] = []
+    ) throws(ConfigError) -> WorkspaceConfiguration {
         let file = displayName ?? (path as NSString).lastPathComponent
         let text: String
         do {
@@ -15,7 +19,9 @@ public enum ConfigLoader {
             throw .unreadable(file, reason: (error as NSError).localizedDescription)
         }
         let directory = (path as NSString).deletingLastPathComponent
-        let (configuration, diagnostics) = parse(text, file: file, environment: environment, directory: directory.isEmpty ? "." : directory)
+        let (configuration, diagnostics) = parse(
+            text, file: file, environment: environment, directory: directory.isEmpty ? "." : directory, sections: sections
+        )
         guard let configuration else { throw ConfigError(diagnostics: diagnostics) }
         return configuration
     }
@@ -25,7 +31,8 @@ public enum ConfigLoader {
     /// With `directory`, a `policy = "FILE"` is read from there (its diagnostics name that file);
     /// without, the file is only recorded in ``WorkspaceConfiguration/policyFile``.
     public static func parse(
-        _ text: String, file: String, environment: [String: String] = [:], directory: String? = nil
+        _ text: String, file: String, environment: [String: String] = [:], directory: String? = nil,
+        sections: [any ConfigSection.Type] = []
     ) -> (WorkspaceConfiguration?, [ConfigDiagnostic]) {
         let sink = DiagnosticSink(file: file)
         let root: TOMLTable
@@ -89,7 +96,11 @@ public enum ConfigLoader {
                 sink.add("policy must be a table ([policy]) or the name of a policy file (policy = \"policy.toml\")", at: node.location)
             }
         }
-        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy"])
+        for section in sections {
+            guard let table = reader.subtable(section.key) else { continue }
+            if let value = section.init(reading: table) { configuration.sections[section.key] = value }
+        }
+        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy"] + sections.map { $0.key })
         checkEnvironmentReferences(root, sink: sink, environment: environment)
         let sorted = sink.diagnostics.sorted { $0.location < $1.location } + policyDiagnostics
         if policyDiagnostics.contains(where: { $0.severity == .error }) { return (nil, sorted) }

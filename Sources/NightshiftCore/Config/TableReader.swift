@@ -2,9 +2,9 @@ public import Foundation
 
 /// Reads typed values out of a TOML table while collecting diagnostics: wrong types, bad values,
 /// and — when ``finish()`` is called — every key that nothing asked for (an unknown key).
-final class TableReader {
-    let table: TOMLTable
-    let path: String
+public final class TableReader {
+    public let table: TOMLTable
+    public let path: String
     let sink: DiagnosticSink
     private var used: Set<String> = []
 
@@ -14,29 +14,29 @@ final class TableReader {
         self.sink = sink
     }
 
-    var location: SourcePosition { table.location }
+    public var location: SourcePosition { table.location }
 
-    func has(_ key: String) -> Bool { table[key] != nil }
+    public func has(_ key: String) -> Bool { table[key] != nil }
 
     /// Marks `key` as read without looking it up (for callers iterating the entries themselves).
-    func markRead(_ key: String) {
+    public func markRead(_ key: String) {
         used.insert(key)
     }
 
-    func node(_ key: String) -> TOMLNode? {
+    public func node(_ key: String) -> TOMLNode? {
         used.insert(key)
         return table[key]
     }
 
-    func error(_ message: String, at location: SourcePosition) {
+    public func error(_ message: String, at location: SourcePosition) {
         sink.add(message, at: location)
     }
 
-    func warning(_ message: String, at location: SourcePosition) {
+    public func warning(_ message: String, at location: SourcePosition) {
         sink.add(message, at: location, severity: .warning)
     }
 
-    func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     private func expect<T>(_ key: String, _ type: String, _ extract: (TOMLNode) -> T?) -> (T, SourcePosition)? {
         guard let node = node(key) else { return nil }
@@ -47,14 +47,14 @@ final class TableReader {
         return (value, node.location)
     }
 
-    func string(_ key: String) -> (String, SourcePosition)? { expect(key, "a string") { $0.string } }
-    func int(_ key: String) -> (Int, SourcePosition)? { expect(key, "an integer") { $0.int } }
-    func bool(_ key: String) -> (Bool, SourcePosition)? { expect(key, "true or false") { $0.bool } }
-    func subtable(_ key: String) -> TableReader? {
+    public func string(_ key: String) -> (String, SourcePosition)? { expect(key, "a string") { $0.string } }
+    public func int(_ key: String) -> (Int, SourcePosition)? { expect(key, "an integer") { $0.int } }
+    public func bool(_ key: String) -> (Bool, SourcePosition)? { expect(key, "true or false") { $0.bool } }
+    public func subtable(_ key: String) -> TableReader? {
         expect(key, "a table") { $0.table }.map { TableReader($0.0, path: name(key), sink: sink) }
     }
 
-    func stringArray(_ key: String) -> ([String], SourcePosition)? {
+    public func stringArray(_ key: String) -> ([String], SourcePosition)? {
         guard let (items, location) = expect(key, "an array of strings", { $0.array }) else { return nil }
         var strings: [String] = []
         for item in items {
@@ -68,7 +68,7 @@ final class TableReader {
     }
 
     /// A duration such as "30s", "15m", "2h", "1d".
-    func duration(_ key: String) -> Duration? {
+    public func duration(_ key: String) -> Duration? {
         guard let (text, location) = string(key) else { return nil }
         do {
             return try DurationParser.parse(text)
@@ -113,7 +113,7 @@ final class TableReader {
     }
 
     /// One of the allowed words.
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
+    public func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) -> T? where T.RawValue == String {
         guard let (text, location) = string(key) else { return nil }
         guard let value = T(rawValue: text) else {
             let allowed = T.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
@@ -124,7 +124,7 @@ final class TableReader {
     }
 
     /// Reports every key of the table that was never read.
-    func finish(known: [String]? = nil) {
+    public func finish(known: [String]? = nil) {
         for entry in table.entries where !used.contains(entry.key) {
             let hint = Self.suggestion(for: entry.key, among: known ?? Array(used)).map { " (did you mean \"\($0)\"?)" } ?? ""
             error("unknown key \"\(name(entry.key))\"\(hint)", at: entry.keyLocation)

@@ -14,6 +14,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var policyFile: String?
     /// Warnings that do not stop the workspace from running (an unset `env:` variable).
     public var warnings: [ConfigDiagnostic]
+    /// The pack tables the loader was asked to read (see ``ConfigSection``), by key.
+    public var sections: [String: any ConfigSection] = [:]
 
     public init(settings: WorkspaceSettings = .init(), jobs: [Job] = [], notifiers: [NotifierDeclaration] = [], warnings: [ConfigDiagnostic] = []) {
         self.settings = settings

@@ -196,11 +196,28 @@ public actor PolicyGate {
     ) async throws -> (ActionResult, ActionRecord?) {
         let started = clock.now()
         var result = await executor.execute(action, context: context)
-        let seconds = clock.now().timeIntervalSince(started)
+        let finished = try await recordExecution(
+            of: record, result: result, runID: context.runID, seconds: clock.now().timeIntervalSince(started), from: from, countedAt: countedAt
+        )
+        if result.error == nil, !result.succeeded { result.error = "failed" }
+        return (result, finished)
+    }
+
+    /// Records how an allowed action went that its proposer carried out itself (a pack executing
+    /// what the gate cannot: a sub-agent with its bookkeeping). Call it only for an outcome whose
+    /// verdict was allow, after executing exactly the proposed payload.
+    @discardableResult
+    public func recordExecution(of record: ActionRecord, result: ActionResult, runID: String, seconds: Double) async throws -> ActionRecord? {
+        try await recordExecution(of: record, result: result, runID: runID, seconds: seconds, from: [.allowed], countedAt: nil)
+    }
+
+    private func recordExecution(
+        of record: ActionRecord, result: ActionResult, runID: String, seconds: Double, from: Set<ActionStatus>, countedAt: Date?
+    ) async throws -> ActionRecord? {
         let outcome = result.succeeded ? "succeeded" : (result.error ?? "failed")
         // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
         let update = ActionUpdate(
-            status: result.succeeded ? .executed : .failed, executionRunID: context.runID, outcome: outcome, countedAt: countedAt,
+            status: result.succeeded ? .executed : .failed, executionRunID: runID, outcome: outcome, countedAt: countedAt,
             runSeconds: seconds
         )
         let audit = AuditEntry(
@@ -208,13 +225,11 @@ public actor PolicyGate {
             data: .object([
                 "type": .string(record.type), "outcome": .string(result.succeeded ? "succeeded" : "failed"),
                 "exit_status": result.exitStatus.map { .integer(Int64($0)) } ?? .null, "error": result.error.map { .string($0) } ?? .null,
-                "seconds": .number((seconds * 1000).rounded() / 1000), "run_id": .string(context.runID),
+                "seconds": .number((seconds * 1000).rounded() / 1000), "run_id": .string(runID),
             ])
         )
         let store = self.store
-        let finished = try await Task { try await store.updateAction(record.id, expecting: from, update, audit: audit) }.value
-        if result.error == nil, !result.succeeded { result.error = "failed" }
-        return (result, finished)
+        return try await Task { try await store.updateAction(record.id, expecting: from, update, audit: audit) }.value
     }
 
     private func announce(_ record: ActionRecord) async {

@@ -1,0 +1,92 @@
+public import Foundation
+public import NightshiftBuilder
+public import NightshiftCore
+
+extension NightshiftApplication {
+    /// The `[builder]` table, when the workspace has one.
+    public var builderSettings: BuilderSettings? { configuration.section(BuilderSettings.self) }
+
+    /// The `[builder]` table, or a usage error saying how to get one.
+    public func requireBuilder() throws -> BuilderSettings {
+        guard let settings = builderSettings else {
+            throw AppError.usage(
+                "\(workspace.configPath) has no [builder] table: add one with agent = [\"claude\", \"-p\", \"{prompt}\"] "
+                    + "(see docs/BUILDER.md), or start from nightshift init --example builder"
+            )
+        }
+        return settings
+    }
+
+    /// The builder's queue.
+    public func buildQueue() throws -> BuildQueue { BuildQueue(store: store, settings: try requireBuilder()) }
+
+    /// A worker that runs the builder's queue as `owner`.
+    public func makeBuildWorker(
+        owner: ProcessIdentity = .current(), clock: any WallClock = SystemWallClock(), stopAtDeadline: Bool = true
+    ) throws -> BuildWorker {
+        let settings = try requireBuilder()
+        var workerConfiguration = BuildWorker.Configuration()
+        workerConfiguration.workspacePath = workspace.root
+        workerConfiguration.logDirectory = workspace.logsDirectory
+        workerConfiguration.stopAtDeadline = stopAtDeadline
+        let executor = makeExecutor()
+        let gate = makeGate(executor: executor, clock: clock, owner: owner)
+        let root = workspace.root
+        return BuildWorker(
+            store: store, gate: gate, executor: executor, settings: settings, clock: clock, owner: owner.description,
+            configuration: workerConfiguration, limits: { [self] in await self.workLimits(at: clock.now()) },
+            resources: { SystemResources.usage(path: root) }, logger: logger
+        )
+    }
+
+    /// The windows' planner with the concurrency the operator's context allows now.
+    public func buildPlanner(at now: Date = Date()) async throws -> BuildPlanner {
+        let settings = try requireBuilder()
+        let limits = await workLimits(at: now)
+        return BuildPlanner(windows: settings.windows, timeZone: configuration.settings.timeZone, concurrency: min(settings.maxConcurrent, limits.maxConcurrent))
+    }
+
+    /// The overnight report of the night ending at `until`: from the overnight window's last
+    /// opening (or `since`) to `until`.
+    public func overnightReport(since: Date? = nil, until: Date = Date()) async throws -> OvernightReport {
+        let settings = try requireBuilder()
+        let zone = configuration.settings.timeZone
+        let overnight = settings.windows.first { $0.name == "overnight" } ?? TimeWindow.defaults[1]
+        let start = since ?? overnight.opening(at: until.addingTimeInterval(-overnight.lengthHours * 3600), in: zone)?.start
+            ?? until.addingTimeInterval(-overnight.lengthHours * 3600)
+        let tasks = try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
+        return OvernightReport(tasks: tasks, since: start, until: until, timeZone: zone)
+    }
+
+    /// Where overnight reports go.
+    public var overnightReportsDirectory: String { "\(workspace.reportsDirectory)/overnight" }
+}
+
+/// Disk and memory use of this machine, for the builder's resource gate.
+public enum SystemResources {
+    /// The use of the file system holding `path` and of memory, in percent; nil if unreadable.
+    /// `NIGHTSHIFT_RESOURCE_USAGE=DISK,MEMORY` (percentages) overrides both, so a test can close
+    /// the gate without filling a disk.
+    public static func usage(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> ResourceUsage? {
+        if let forced = environment["NIGHTSHIFT_RESOURCE_USAGE"] {
+            let parts = forced.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+            if parts.count == 2 { return ResourceUsage(diskPercent: parts[0], memoryPercent: parts[1]) }
+        }
+        var stats = statvfs()
+        guard statvfs(path, &stats) == 0, stats.f_blocks > 0 else { return nil }
+        let total = Double(stats.f_blocks), available = Double(stats.f_bavail)
+        let disk = (total - available) / total * 100
+        return ResourceUsage(diskPercent: disk, memoryPercent: memoryPercent() ?? 0)
+    }
+
+    /// (MemTotal − MemAvailable) / MemTotal from /proc/meminfo.
+    static func memoryPercent() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
+        func value(_ key: String) -> Double? {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
+            return line.split(separator: " ").dropFirst().first.flatMap { Double($0) }
+        }
+        guard let total = value("MemTotal"), total > 0, let available = value("MemAvailable") else { return nil }
+        return (total - available) / total * 100
+    }
+}

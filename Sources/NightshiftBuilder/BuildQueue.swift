@@ -1,0 +1,188 @@
+public import Foundation
+public import NightshiftCore
+
+/// The builder's queue of coding tasks: adding, ordering, dependencies, cancelling, retrying,
+/// statistics. The worker (``BuildWorker``) runs them; ``BuildPlanner`` places them in windows.
+public struct BuildQueue: Sendable {
+    /// Why a queue command did nothing.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// What `queue add` asks for.
+    public struct NewTask: Sendable {
+        public var id: String?
+        public var title: String
+        public var description: String
+        public var hours: Double
+        public var category: String
+        public var priority: BuildPriority
+        public var impact: Int?
+        public var effort: Int?
+        public var dependsOn: [String]
+        public var verify: String?
+
+        public init(
+            id: String? = nil, title: String, description: String = "", hours: Double, category: String, priority: BuildPriority = .medium,
+            impact: Int? = nil, effort: Int? = nil, dependsOn: [String] = [], verify: String? = nil
+        ) {
+            self.id = id
+            self.title = title
+            self.description = description
+            self.hours = hours
+            self.category = category
+            self.priority = priority
+            self.impact = impact
+            self.effort = effort
+            self.dependsOn = dependsOn
+            self.verify = verify
+        }
+    }
+
+    let store: any Store
+    let settings: BuilderSettings
+
+    public init(store: any Store, settings: BuilderSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// Every task of the builder's queue, in insertion order.
+    public func all() async throws -> [QueueTask] {
+        try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
+    }
+
+    /// Adds a task: checks its fields and dependencies, scores it, and stores it `queued` (or
+    /// `blocked` while a dependency is unfinished).
+    public func add(_ new: NewTask, at now: Date) async throws -> QueueTask {
+        let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty else { throw Failure("the title is empty") }
+        guard new.hours > 0, new.hours <= 168 else { throw Failure("--hours must be above 0 and at most 168, found \(new.hours)") }
+        guard !new.category.isEmpty else { throw Failure("--category is empty") }
+        for (flag, value) in [("--impact", new.impact), ("--effort", new.effort)] {
+            if let value, !(1...10).contains(value) { throw Failure("\(flag) must be between 1 and 10, found \(value)") }
+        }
+        if let id = new.id, !Self.isValidID(id) {
+            throw Failure("--id \"\(id)\" may use only letters, digits, '-', '_' and '.'")
+        }
+        let existing = try await all()
+        let byID = Dictionary(existing.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for dependency in new.dependsOn where byID[dependency] == nil {
+            throw Failure("--depends-on \(dependency): no such task; see nightshift queue list")
+        }
+        if let id = new.id {
+            if byID[id] != nil { throw Failure("a task \(id) exists already") }
+            if new.dependsOn.contains(id) { throw DependencyGraph.CycleError(path: [id, id]) }
+        }
+        let impact = new.impact ?? new.priority.defaultImpact
+        let effort = new.effort ?? BuildScore.defaultEffort(hours: new.hours)
+        var attributes: [String: JSONValue] = [
+            "priority": .string(new.priority.rawValue), "impact": .integer(Int64(impact)), "effort": .integer(Int64(effort)),
+        ]
+        if let verify = new.verify { attributes["verify"] = .string(verify) }
+        let unfinished = new.dependsOn.contains { byID[$0]?.state != .succeeded }
+        var task = QueueTask(
+            id: new.id ?? "", queue: QueueTask.builderQueue, title: title, description: new.description, category: new.category,
+            hours: new.hours, score: BuildScore.score(impact: impact, effort: effort), dependsOn: new.dependsOn, attributes: attributes,
+            state: unfinished ? .blocked : .queued, maxAttempts: settings.maxAttempts, createdAt: now
+        )
+        guard let stored = try await store.insertTask(task) else { throw Failure("a task \(task.id) exists already") }
+        task = stored
+        return task
+    }
+
+    /// Makes `id` wait for `dependencies` too; rejected with the cycle's path when that would close one.
+    public func addDependencies(_ id: String, on dependencies: [String], at now: Date) async throws -> QueueTask {
+        let tasks = try await all()
+        guard var task = tasks.first(where: { $0.id == id }) else { throw Failure("no task \(id); see nightshift queue list") }
+        for dependency in dependencies where !tasks.contains(where: { $0.id == dependency }) {
+            throw Failure("no task \(dependency); see nightshift queue list")
+        }
+        guard TaskState.waiting.contains(task.state) else { throw Failure("\(id) is \(task.state); only a waiting task can get dependencies") }
+        _ = try DependencyGraph(tasks: tasks).adding(id, dependsOn: dependencies)
+        for dependency in dependencies where !task.dependsOn.contains(dependency) { task.dependsOn.append(dependency) }
+        let states = Dictionary(tasks.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        if task.dependsOn.contains(where: { states[$0] != .succeeded }), task.state != .awaitingApproval { task.state = .blocked }
+        guard let updated = try await store.updateTask(task, expecting: TaskState.waiting, at: now) else {
+            throw Failure("\(id) changed meanwhile; try again")
+        }
+        return updated
+    }
+
+    /// Cancels a task that has not finished. A running one is stopped by its worker at its next
+    /// lease renewal.
+    public func cancel(_ id: String, at now: Date) async throws -> QueueTask {
+        guard var task = try await store.task(id), task.queue == QueueTask.builderQueue else { throw Failure("no task \(id); see nightshift queue list") }
+        guard !task.state.isFinal else { throw Failure("\(id) is \(task.state) already") }
+        let from = task.state
+        task.state = .cancelled
+        task.finishedAt = now
+        task.lastError = "cancelled by the operator"
+        task.leaseOwner = nil
+        task.leaseExpiresAt = nil
+        guard let updated = try await store.updateTask(task, expecting: [from], at: now) else { throw Failure("\(id) changed meanwhile; try again") }
+        return updated
+    }
+
+    /// Puts a failed or cancelled task back in the queue with a fresh set of attempts.
+    public func retry(_ id: String, at now: Date) async throws -> QueueTask {
+        guard var task = try await store.task(id), task.queue == QueueTask.builderQueue else { throw Failure("no task \(id); see nightshift queue list") }
+        guard task.state == .failed || task.state == .cancelled else {
+            throw Failure("\(id) is \(task.state); only a failed or cancelled task can be retried")
+        }
+        let from = task.state
+        let states = Dictionary(try await all().map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        task.state = task.dependsOn.contains { states[$0] != .succeeded } ? .blocked : .queued
+        task.maxAttempts = task.attempts + settings.maxAttempts
+        task.finishedAt = nil
+        task.window = nil
+        task.scheduledFor = nil
+        task.actionID = nil
+        task.lastError = "retried by the operator after: \(task.lastError ?? "\(from)")"
+        guard let updated = try await store.updateTask(task, expecting: [from], at: now) else { throw Failure("\(id) changed meanwhile; try again") }
+        return updated
+    }
+
+    /// Moves `blocked` tasks whose dependencies all succeeded to `queued`, and `queued` or
+    /// `scheduled` tasks with an unfinished dependency to `blocked`. Returns the tasks afterwards.
+    @discardableResult
+    public func refreshBlocked(at now: Date) async throws -> [QueueTask] {
+        var tasks = try await all()
+        let states = Dictionary(tasks.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        for (index, task) in tasks.enumerated() {
+            let ready = task.dependsOn.allSatisfy { states[$0] == .succeeded }
+            var changed = task
+            if task.state == .blocked, ready {
+                changed.state = .queued
+            } else if task.state == .queued || task.state == .scheduled, !ready {
+                changed.state = .blocked
+                changed.window = nil
+                changed.scheduledFor = nil
+            } else {
+                continue
+            }
+            if let updated = try await store.updateTask(changed, expecting: [task.state], at: now) { tasks[index] = updated }
+        }
+        return tasks
+    }
+
+    /// The tasks that may run now, best first: waiting (`queued` or `scheduled`) with every
+    /// dependency succeeded, by score, then age.
+    public static func ready(_ tasks: [QueueTask]) -> [QueueTask] {
+        let states = Dictionary(tasks.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        return tasks.filter { ($0.state == .queued || $0.state == .scheduled) && $0.dependsOn.allSatisfy { states[$0] == .succeeded } }
+            .sorted(by: Self.runsBefore)
+    }
+
+    /// Higher score first; the older task on a tie.
+    public static func runsBefore(_ a: QueueTask, _ b: QueueTask) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+        return a.id < b.id
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+    }
+}

@@ -1,0 +1,284 @@
+public import Foundation
+public import Logging
+public import NightshiftCore
+
+/// What the operator's context allows right now.
+public struct WorkLimits: Sendable, Hashable {
+    /// `sleeping`, `work`, `gym`, `available`, `unknown`.
+    public var context: String
+    /// Agents that may run at once in this context.
+    public var maxConcurrent: Int
+    /// Only low-risk categories run (the context is unknown).
+    public var lowRiskOnly: Bool
+
+    public init(context: String, maxConcurrent: Int, lowRiskOnly: Bool) {
+        self.context = context
+        self.maxConcurrent = maxConcurrent
+        self.lowRiskOnly = lowRiskOnly
+    }
+
+    /// No context known: the builder's own cap, every category.
+    public static func unlimited(_ cap: Int) -> WorkLimits { WorkLimits(context: "unknown", maxConcurrent: cap, lowRiskOnly: false) }
+}
+
+/// How full the machine is, in percent.
+public struct ResourceUsage: Sendable, Hashable {
+    public var diskPercent: Double
+    public var memoryPercent: Double
+
+    public init(diskPercent: Double, memoryPercent: Double) {
+        self.diskPercent = diskPercent
+        self.memoryPercent = memoryPercent
+    }
+
+    /// Why the usage is over `limit`, or nil when it is not.
+    public func exceeding(_ limit: Double) -> String? {
+        var parts: [String] = []
+        if diskPercent > limit { parts.append(String(format: "disk %.0f%%", diskPercent)) }
+        if memoryPercent > limit { parts.append(String(format: "memory %.0f%%", memoryPercent)) }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ") + String(format: " in use, over the %.0f%% limit", limit)
+    }
+}
+
+/// Runs the builder's queue: claims ready tasks under leases, proposes each spawn through the
+/// policy gate, runs at most the allowed number of agents at once, verifies what they did, and
+/// hands back the tasks of workers that died.
+///
+/// ```swift
+/// let worker = BuildWorker(dependencies: deps, configuration: .init())
+/// let summary = await worker.work(until: deadline, window: "overnight")
+/// ```
+public actor BuildWorker {
+    /// Where things go and how often the worker looks around.
+    public struct Configuration: Sendable {
+        /// The workspace folder (agents run there unless `workdir` says otherwise).
+        public var workspacePath = "."
+        /// `logs/subagents.jsonl` and `logs/subagents/TASK_ID.log` live here.
+        public var logDirectory = "logs"
+        /// The longest the worker waits between looks at the queue (less when the lease is short).
+        public var pollInterval: TimeInterval = 1
+        /// At the deadline, running agents are asked to stop (their tasks go back to the queue);
+        /// without, they finish and only new claims stop.
+        public var stopAtDeadline = true
+        public init() {}
+    }
+
+    /// What one call of ``work(until:window:)`` did, task ids per outcome.
+    public struct Summary: Sendable, Hashable {
+        public var started: [String] = []
+        public var succeeded: [String] = []
+        public var failed: [String] = []
+        public var parked: [String] = []
+        public var forbidden: [String] = []
+        /// Asked to stop (resource gate, deadline, lost lease) and queued again.
+        public var handedBack: [String] = []
+        /// Tasks of dead workers whose lease expired, queued again (or failed when out of attempts).
+        public var reaped: [String] = []
+        /// Why the resource gate held spawns back, when it did.
+        public var resourceNote: String?
+        /// The most agents this worker had running at once.
+        public var peakConcurrent = 0
+    }
+
+    let store: any Store
+    let gate: PolicyGate
+    let executor: any ActionExecutor
+    let settings: BuilderSettings
+    let spawn: SubagentSpawn
+    let clock: any WallClock
+    let owner: String
+    let configuration: Configuration
+    let limits: @Sendable () async -> WorkLimits
+    let resources: @Sendable () -> ResourceUsage?
+    let logger: Logger
+    let wakeup = Wakeup()
+
+    private var running: [String: Task<Void, Never>] = [:]
+    /// Why a running task was asked to stop, by id; it is handed back unless the operator cancelled it.
+    private var stopping: [String: String] = [:]
+    private var summary = Summary()
+
+    public init(
+        store: any Store, gate: PolicyGate, executor: any ActionExecutor, settings: BuilderSettings, clock: any WallClock = SystemWallClock(),
+        owner: String, configuration: Configuration = .init(), limits: @escaping @Sendable () async -> WorkLimits,
+        resources: @escaping @Sendable () -> ResourceUsage?, logger: Logger
+    ) {
+        self.store = store
+        self.gate = gate
+        self.executor = executor
+        self.settings = settings
+        self.spawn = SubagentSpawn(settings: settings, workspacePath: configuration.workspacePath)
+        self.clock = clock
+        self.owner = owner
+        self.configuration = configuration
+        self.limits = limits
+        self.resources = resources
+        self.logger = logger
+    }
+
+    /// The JSON-lines log of every spawn's start and end.
+    public var spawnLogPath: String { "\(configuration.logDirectory)/subagents.jsonl" }
+
+    /// The output log of `task`'s agent and verify command.
+    public func taskLogPath(_ task: String) -> String { "\(configuration.logDirectory)/subagents/\(task).log" }
+
+    /// Works until nothing more can run: no ready task is left (or none fits `window`), and no
+    /// agent runs. After `deadline` nothing new is claimed (and, with ``Configuration/stopAtDeadline``,
+    /// running agents are stopped and their tasks queued again).
+    public func work(until deadline: Date? = nil, window: String? = nil) async -> Summary {
+        summary = Summary()
+        let queue = BuildQueue(store: store, settings: settings)
+        let windowSpec = window.flatMap { name in settings.windows.first { $0.name == name } }
+        while true {
+            let now = clock.now()
+            do {
+                try await housekeeping(queue: queue, at: now)
+                let pastDeadline = deadline.map { now >= $0 } ?? false
+                if pastDeadline, configuration.stopAtDeadline {
+                    for id in running.keys where stopping[id] == nil { stop(id, because: "stopped at the end of the window; queued for the next one") }
+                }
+                var launched = 0
+                if !pastDeadline, !Task.isCancelled {
+                    launched = try await launchReady(queue: queue, window: window, windowSpec: windowSpec)
+                }
+                if running.isEmpty, launched == 0 { break }
+            } catch {
+                logger.error("builder: the queue could not be read or written", metadata: ["nightshift.error": "\(error)"])
+                if running.isEmpty { break }
+            }
+            if Task.isCancelled {
+                for id in running.keys where stopping[id] == nil { stop(id, because: "the worker is shutting down; queued again") }
+            }
+            let interval = min(configuration.pollInterval, settings.leaseTTL.inSeconds / 3)
+            await wakeup.wait(until: clock.now().addingTimeInterval(interval), clock: clock)
+        }
+        return summary
+    }
+
+    /// Renews this worker's leases (stopping agents whose task was cancelled or taken away), hands
+    /// back the tasks of dead workers, follows approvals, and unblocks tasks whose dependencies are done.
+    private func housekeeping(queue: BuildQueue, at now: Date) async throws {
+        for id in running.keys {
+            if try await !store.renewTask(id, owner: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds)), stopping[id] == nil {
+                stop(id, because: "the task was cancelled or its claim was lost")
+            }
+        }
+        for task in try await store.releaseExpiredTasks(at: now) where task.queue == QueueTask.builderQueue {
+            summary.reaped.append(task.id)
+            if let pid = task.pid, ProcessIdentity.isAlive(pid: pid) {
+                // The agent of a dead worker may still run; it must not race the retry.
+                ProcessIdentity.signalGroup(pid, SIGKILL)
+            }
+            logger.warning("builder: \(task.id) lost its worker; queued for another attempt", metadata: ["nightshift.task.id": "\(task.id)"])
+        }
+        try await followApprovals(at: now)
+        try await queue.refreshBlocked(at: now)
+    }
+
+    /// Moves tasks parked for approval on when the operator decided: approved → queued (the next
+    /// proposal uses the approval), rejected or expired → cancelled.
+    private func followApprovals(at now: Date) async throws {
+        for var task in try await store.tasks(TaskQuery(queue: QueueTask.builderQueue, states: [.awaitingApproval])) {
+            guard let actionID = task.actionID, let action = try await store.action(actionID) else { continue }
+            switch action.status {
+            case .approved:
+                task.state = .queued
+                task.lastError = nil
+            case .rejected, .expired, .refused:
+                task.state = .cancelled
+                task.finishedAt = now
+                task.lastError = "spawn \(action.status) (\(actionID)): \(action.outcome ?? action.reason); nightshift queue retry \(task.id) proposes it again"
+            default:
+                continue
+            }
+            _ = try await store.updateTask(task, expecting: [.awaitingApproval], at: now)
+        }
+    }
+
+    /// Claims and starts as many ready tasks as the limits allow. Returns how many it started or
+    /// settled (parked, forbidden).
+    private func launchReady(queue: BuildQueue, window: String?, windowSpec: TimeWindow?) async throws -> Int {
+        let limits = await self.limits()
+        if let usage = resources(), let over = usage.exceeding(settings.resourceLimit) {
+            if summary.resourceNote == nil { logger.warning("builder: resource gate closed: \(over)") }
+            summary.resourceNote = over
+            for id in running.keys where stopping[id] == nil { stop(id, because: "asked to stop: \(over); queued again") }
+            return 0
+        }
+        let cap = max(0, min(settings.maxConcurrent, limits.maxConcurrent))
+        var free = cap - running.count
+        guard free > 0 else { return 0 }
+        var handled = 0
+        let low = Set(settings.lowRiskCategories.map { $0.lowercased() })
+        for task in BuildQueue.ready(try await queue.all()) where free > 0 && running[task.id] == nil {
+            if let window {
+                let scheduledHere = task.state == .scheduled && task.window == window
+                let fits = task.state == .queued && (windowSpec?.fits(hours: task.hours) ?? true)
+                guard scheduledHere || fits else { continue }
+            }
+            if limits.lowRiskOnly, !low.contains(task.category.lowercased()) { continue }
+            let now = clock.now()
+            guard let claimed = try await store.claimTask(
+                task.id, from: [.queued, .scheduled], owner: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds), at: now
+            ) else { continue }
+            handled += 1
+            if try await propose(claimed) { free -= 1 }
+        }
+        return handled
+    }
+
+    /// Proposes the spawn of a claimed task: starts its agent when allowed (returns true), or
+    /// settles the task as parked or forbidden.
+    private func propose(_ task: QueueTask) async throws -> Bool {
+        let outcome = try await gate.propose(spawn.proposal(for: task), runID: nil, context: nil)
+        let now = clock.now()
+        switch outcome.decision.verdict {
+        case .allow:
+            start(task, record: outcome.record)
+            return true
+        case .approve:
+            guard var parked = try await store.finishTask(task.id, owner: owner, outcome: TaskOutcome(
+                state: .awaitingApproval, at: now, error: "awaiting approval: nightshift approvals approve \(outcome.record.id) (\(outcome.decision.reason))"
+            )) else { return false }
+            // Waiting for the operator is not an attempt.
+            parked.attempts = max(0, parked.attempts - 1)
+            parked.actionID = outcome.record.id
+            _ = try await store.updateTask(parked, expecting: [.awaitingApproval], at: now)
+            summary.parked.append(task.id)
+        case .forbid:
+            if var failed = try await store.finishTask(task.id, owner: owner, outcome: TaskOutcome(
+                state: .failed, at: now, error: "forbidden by the policy: \(outcome.decision.reason) (\(outcome.record.id))"
+            )) {
+                failed.actionID = outcome.record.id
+                _ = try await store.updateTask(failed, expecting: [.failed], at: now)
+            }
+            summary.forbidden.append(task.id)
+        }
+        return false
+    }
+
+    private func start(_ task: QueueTask, record: ActionRecord) {
+        summary.started.append(task.id)
+        running[task.id] = Task { [self] in
+            await self.execute(task, record: record)
+            await self.finished(task.id)
+        }
+        summary.peakConcurrent = max(summary.peakConcurrent, running.count)
+    }
+
+    private func finished(_ id: String) async {
+        running[id] = nil
+        stopping[id] = nil
+        await wakeup.signal()
+    }
+
+    private func stop(_ id: String, because reason: String) {
+        stopping[id] = reason
+        running[id]?.cancel()
+        logger.info("builder: stopping \(id): \(reason)", metadata: ["nightshift.task.id": "\(id)"])
+    }
+
+    func stopReason(_ id: String) -> String? { stopping[id] }
+
+    func record(_ list: WritableKeyPath<Summary, [String]>, _ id: String) { summary[keyPath: list].append(id) }
+}

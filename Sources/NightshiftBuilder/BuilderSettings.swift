@@ -1,0 +1,187 @@
+public import Foundation
+public import NightshiftCore
+
+/// The `[builder]` table: how queued tasks become coding-agent runs.
+///
+/// ```toml
+/// [builder]
+/// agent = ["claude", "-p", "{prompt}"]   # or ["codex", "exec", "{prompt}"], or a script
+/// verify_default = "swift test"          # optional: verify command of tasks that name none
+/// max_concurrent = 3
+/// resource_limit = 80                    # percent of disk or memory in use above which nothing spawns
+/// ```
+public struct BuilderSettings: ConfigSection, Hashable {
+    public static let key = "builder"
+
+    /// The sub-agent command; `{prompt}`, `{task}`, `{title}` are replaced in each argument.
+    public var agent: [String] = []
+    /// The prompt given as `{prompt}`; `{title}`, `{description}`, `{category}`, `{hours}`, `{task}`
+    /// are replaced.
+    public var prompt: String = BuilderSettings.defaultPrompt
+    /// Where agents and verify commands run, relative to the workspace (default: the workspace).
+    public var workingDirectory: String?
+    /// Environment variables passed through to agents (their API keys, say); nothing else is.
+    public var environment: [String] = []
+    /// Most agents at once (the operator's context may lower it).
+    public var maxConcurrent = 3
+    /// An agent's time limit is its task's estimate times this …
+    public var timeoutFactor = 1.5
+    /// … unless a fixed limit is set.
+    public var timeout: Duration?
+    /// No new spawn, and running agents are asked to stop, above this percentage of disk or memory use.
+    public var resourceLimit = 80.0
+    /// How long a claim lasts without renewal; a dead worker's task is retried after this.
+    public var leaseTTL: Duration = .seconds(60)
+    /// Attempts before a task whose worker keeps dying fails for good.
+    public var maxAttempts = 3
+    /// Categories run when the operator's context is unknown (conservative: low-risk only).
+    public var lowRiskCategories = ["Bug fixes", "Documentation", "Performance optimization"]
+    /// When the overnight cycle starts (cron), when it stops waiting for builds, and when the
+    /// morning brief goes out (cron).
+    public var overnightSchedule = "0 23 * * *"
+    public var monitorUntil = TimeOfDay(hour: 6, minute: 30)
+    public var briefSchedule = "0 7 * * *"
+    /// Time windows, the four defaults replaced or extended by `[builder.windows.NAME]`.
+    public var windows: [TimeWindow] = TimeWindow.defaults
+
+    public static let defaultPrompt = """
+        You are a sub-agent spawned to complete: {title}
+
+        Description: {description}
+        Category: {category}
+        Estimated: {hours} hours
+
+        Complete this task autonomously. Test thoroughly and document.
+        """
+
+    public init(agent: [String]) {
+        self.agent = agent
+    }
+
+    public init?(reading table: TableReader) {
+        var ok = true
+        func fail(_ message: String, _ location: SourcePosition) {
+            table.error(message, at: location)
+            ok = false
+        }
+        if let (argv, location) = table.stringArray("agent") {
+            if argv.isEmpty || argv[0].isEmpty { fail("builder.agent must name a program, e.g. [\"claude\", \"-p\", \"{prompt}\"]", location) }
+            agent = argv
+        } else if !table.has("agent") {
+            fail("builder.agent is required: the sub-agent command, e.g. agent = [\"claude\", \"-p\", \"{prompt}\"]", table.location)
+        }
+        if let (text, _) = table.string("prompt") { prompt = text }
+        if let (dir, _) = table.string("workdir") { workingDirectory = dir }
+        if let (names, _) = table.stringArray("env") { environment = names }
+        if let (count, location) = table.int("max_concurrent") {
+            if count < 1 || count > 64 { fail("builder.max_concurrent must be between 1 and 64, found \(count)", location) } else { maxConcurrent = count }
+        }
+        if let node = table.node("timeout_factor") {
+            if let factor = node.number, factor > 0 { timeoutFactor = factor } else { fail("builder.timeout_factor must be a number above 0", node.location) }
+        }
+        if table.has("timeout") { timeout = table.duration("timeout") }
+        if let node = table.node("resource_limit") {
+            if let limit = node.number, limit > 0, limit <= 100 { resourceLimit = limit } else {
+                fail("builder.resource_limit must be a percentage above 0 and at most 100, e.g. 80", node.location)
+            }
+        }
+        if let ttl = table.duration("lease_ttl") {
+            if ttl < .seconds(2) { fail("builder.lease_ttl must be at least 2s", table.node("lease_ttl")!.location) } else { leaseTTL = ttl }
+        }
+        if let (attempts, location) = table.int("max_attempts") {
+            if attempts < 1 || attempts > 100 { fail("builder.max_attempts must be between 1 and 100, found \(attempts)", location) } else { maxAttempts = attempts }
+        }
+        if let (names, _) = table.stringArray("low_risk_categories") { lowRiskCategories = names }
+        if let overnight = table.subtable("overnight") {
+            if let (cron, location) = overnight.string("schedule") {
+                if (try? CronExpression(parsing: cron)) == nil { fail("builder.overnight.schedule is not a cron expression: \"\(cron)\"", location) }
+                overnightSchedule = cron
+            }
+            if let (cron, location) = overnight.string("brief") {
+                if (try? CronExpression(parsing: cron)) == nil { fail("builder.overnight.brief is not a cron expression: \"\(cron)\"", location) }
+                briefSchedule = cron
+            }
+            if let (text, location) = overnight.string("monitor_until") {
+                if let time = TimeOfDay(parsing: text) { monitorUntil = time } else { fail("builder.overnight.monitor_until must be HH:MM, found \"\(text)\"", location) }
+            }
+            overnight.finish(known: ["schedule", "brief", "monitor_until"])
+        }
+        if let windows = table.subtable("windows") {
+            for entry in windows.table.entries {
+                guard let window = windows.subtable(entry.key) else { continue }
+                guard let parsed = Self.readWindow(entry.key, window, base: self.windows.first { $0.name == entry.key }) else { ok = false; continue }
+                if let index = self.windows.firstIndex(where: { $0.name == parsed.name }) { self.windows[index] = parsed } else { self.windows.append(parsed) }
+            }
+            windows.finish(known: [])
+        }
+        table.finish(known: [
+            "agent", "prompt", "workdir", "env", "max_concurrent", "timeout_factor", "timeout", "resource_limit", "lease_ttl",
+            "max_attempts", "low_risk_categories", "overnight", "windows",
+        ])
+        guard ok else { return nil }
+    }
+
+    private static func readWindow(_ name: String, _ table: TableReader, base: TimeWindow?) -> TimeWindow? {
+        var ok = true
+        var window = base ?? TimeWindow(name: name, days: Set(1...7), start: .init(hour: 0, minute: 0), end: .init(hour: 0, minute: 0), minHours: 0, maxHours: 24)
+        if base == nil, !table.has("start") || !table.has("end") {
+            table.error("builder.windows.\(name) needs start = \"HH:MM\" and end = \"HH:MM\"", at: table.location)
+            ok = false
+        }
+        for key in ["start", "end"] {
+            guard let (text, location) = table.string(key) else { continue }
+            guard let time = TimeOfDay(parsing: text) else {
+                table.error("\(table.name(key)) must be HH:MM, found \"\(text)\"", at: location)
+                ok = false
+                continue
+            }
+            if key == "start" { window.start = time } else { window.end = time }
+        }
+        if let (text, location) = table.string("days") {
+            if let days = Weekdays.parse(text) { window.days = days } else {
+                table.error("\(table.name("days")) must be days like \"Mon-Fri\", \"Sat,Sun\" or \"daily\", found \"\(text)\"", at: location)
+                ok = false
+            }
+        }
+        for key in ["min_hours", "max_hours"] {
+            guard let node = table.node(key) else { continue }
+            guard let hours = node.number, hours > 0, hours <= 168 else {
+                table.error("\(table.name(key)) must be a number of hours above 0", at: node.location)
+                ok = false
+                continue
+            }
+            if key == "min_hours" { window.minHours = hours } else { window.maxHours = hours }
+        }
+        if window.minHours > window.maxHours {
+            table.error("builder.windows.\(name): min_hours (\(window.minHours)) is above max_hours (\(window.maxHours))", at: table.location)
+            ok = false
+        }
+        table.finish(known: ["days", "start", "end", "min_hours", "max_hours"])
+        return ok ? window : nil
+    }
+}
+
+/// Weekday lists as operators write them: `Mon-Fri`, `Sat,Sun`, `daily`.
+public enum Weekdays {
+    static let names = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+
+    /// The `Calendar` weekday numbers (1 = Sunday) named by `text`, or nil when it is not a day list.
+    public static func parse(_ text: String) -> Set<Int>? {
+        let lower = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if lower == "daily" || lower == "every day" { return Set(1...7) }
+        var days: Set<Int> = []
+        for part in lower.split(separator: ",") {
+            let bounds = part.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces).prefix(3) }
+            guard (1...2).contains(bounds.count), let first = names.firstIndex(of: String(bounds[0])) else { return nil }
+            let last = bounds.count == 2 ? names.firstIndex(of: String(bounds[1])) : first
+            guard let last else { return nil }
+            var day = first
+            while true {
+                days.insert(day + 1)
+                if day == last { break }
+                day = (day + 1) % 7
+            }
+        }
+        return days.isEmpty ? nil : days
+    }
+}

@@ -1,0 +1,76 @@
+public import Foundation
+public import NightshiftCore
+
+/// How one task becomes a sub-agent command and a `spawn_subagent` proposal.
+public struct SubagentSpawn: Sendable {
+    public let settings: BuilderSettings
+    /// The workspace folder; a relative `workdir` is resolved against it.
+    public let workspacePath: String
+
+    public init(settings: BuilderSettings, workspacePath: String) {
+        self.settings = settings
+        self.workspacePath = workspacePath
+    }
+
+    /// The prompt for `task`: the settings' template with the task's fields filled in.
+    public func prompt(for task: QueueTask) -> String {
+        Self.fill(settings.prompt, task: task, prompt: nil)
+    }
+
+    /// The agent command for `task`, with `{prompt}`, `{task}`, `{title}` replaced in each argument.
+    public func argv(for task: QueueTask) -> [String] {
+        let prompt = prompt(for: task)
+        return settings.agent.map { Self.fill($0, task: task, prompt: prompt) }
+    }
+
+    /// The working directory of agents and verify commands.
+    public var workingDirectory: String? { settings.workingDirectory }
+
+    /// The agent's time limit: the fixed `timeout`, or the estimate × `timeout_factor`.
+    public func timeout(for task: QueueTask) -> Duration {
+        settings.timeout ?? .milliseconds(Int64(task.hours * settings.timeoutFactor * 3_600_000))
+    }
+
+    /// The proposal for spawning `task`'s agent. Its payload is what executes and binds an
+    /// approval: the same task proposes the same payload every time, so an approved spawn is used
+    /// by the next proposal. It is deliberately not a `command` payload: the gate only decides and
+    /// records it, and the builder runs the agent with its lease, limits and verification.
+    public func proposal(for task: QueueTask) -> ProposedAction {
+        var payload: [String: JSONValue] = [
+            "task": .string(task.id), "agent": .array(argv(for: task).map { .string($0) }),
+            "env": .array(settings.environment.map { .string($0) }),
+        ]
+        if let directory = workingDirectory { payload["cwd"] = .string(directory) }
+        if let verify = task.verify { payload["verify"] = .string(verify) }
+        var attributes: [String: JSONValue] = [
+            "task": .string(task.id), "title": .string(task.title), "category": .string(task.category),
+            "hours": .number(task.hours), "priority": .string(task.priority.rawValue),
+        ]
+        if let window = task.window { attributes["window"] = .string(window) }
+        return ProposedAction(type: "spawn_subagent", attributes: attributes, payload: .object(payload), actor: Actor(.pack, "builder"))
+    }
+
+    /// The verify command's proposal: a `run_command` the gate executes itself.
+    public func verifyProposal(for task: QueueTask, command: String) -> ProposedAction {
+        var payload: [String: JSONValue] = ["shell": .string(command)]
+        if let directory = workingDirectory { payload["cwd"] = .string(directory) }
+        if !settings.environment.isEmpty { payload["env"] = .array(settings.environment.map { .string($0) }) }
+        return ProposedAction(
+            type: "run_command",
+            attributes: ["task": .string(task.id), "category": .string(task.category), "step": .string("verify")],
+            payload: .object(payload), actor: Actor(.pack, "builder")
+        )
+    }
+
+    static func fill(_ template: String, task: QueueTask, prompt: String?) -> String {
+        var text = template
+        let hours = task.hours == task.hours.rounded() ? String(Int(task.hours)) : String(task.hours)
+        var values = [
+            "{title}": task.title, "{description}": task.description.isEmpty ? "(none given)" : task.description,
+            "{category}": task.category, "{hours}": hours, "{task}": task.id,
+        ]
+        if let prompt { values["{prompt}"] = prompt }
+        for (key, value) in values { text = text.replacingOccurrences(of: key, with: value) }
+        return text
+    }
+}

@@ -1,0 +1,281 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftBuilder
+import NightshiftCore
+
+/// `nightshift queue …`: the builder's queue of coding-agent tasks.
+struct QueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue",
+        abstract: "Queue coding tasks for sub-agents, see what runs next, and follow them.",
+        discussion: """
+            Tasks are ordered by score = impact × 1/effort (impact defaults from the priority: HIGH 8, \
+            MEDIUM 5, LOW 2; effort from the estimate, 1 per hour). A task waits (blocked) until every \
+            task it depends on succeeded. States: queued, blocked, awaiting_approval, scheduled, running, \
+            succeeded, failed, cancelled.
+
+            The workspace needs a [builder] table naming the agent command (docs/BUILDER.md).
+
+              nightshift queue add "Optimize queries" --description "Profile the slow ones" \\
+                  --hours 2 --category "Performance optimization" --priority HIGH --verify "swift test"
+              nightshift queue next -n 3          what runs next
+              nightshift queue schedule           place ready tasks into the time windows
+              nightshift queue work               run ready tasks now, in this process
+            """,
+        subcommands: [Add.self, List.self, Show.self, Next.self, Stats.self, Schedule.self, Progress.self, Cancel.self, Retry.self, Depend.self, Work.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a task to the queue.",
+            discussion: """
+                The category decides what the policy does with the task's spawn: in the builder example, \
+                "Bug fixes", "Documentation", "Performance optimization" and small "Infrastructure" run \
+                unattended; "New features" and "Research/analysis" wait in the approval inbox.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "What the task is, in a few words.") var title: String
+        @Option(help: "What the agent should do, in full.") var description = ""
+        @Option(help: ArgumentHelp("The estimate in hours (e.g. 2.5).", valueName: "H")) var hours: Double
+        @Option(help: ArgumentHelp("The kind of work, e.g. \"Bug fixes\"; the policy maps it to a tier.", valueName: "C")) var category: String
+        @Option(help: ArgumentHelp("HIGH, MEDIUM or LOW.", valueName: "P")) var priority = "MEDIUM"
+        @Option(help: ArgumentHelp("Impact 1–10 (default from the priority).", valueName: "1-10")) var impact: Int?
+        @Option(help: ArgumentHelp("Effort 1–10 (default from the hours).", valueName: "1-10")) var effort: Int?
+        @Option(name: .customLong("depends-on"), parsing: .upToNextOption, help: ArgumentHelp("Tasks that must succeed first.", valueName: "ID"))
+        var dependsOn: [String] = []
+        @Option(help: ArgumentHelp("A shell command that must pass after the agent exits 0 (e.g. the tests).", valueName: "CMD")) var verify: String?
+        @Option(help: ArgumentHelp("Name the task yourself instead of task_N.", valueName: "ID")) var id: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard let level = BuildPriority(parsing: priority) else {
+                throw AppError.usage("--priority must be HIGH, MEDIUM or LOW, found \"\(priority)\"")
+            }
+            let app = try await workspace.load()
+            let new = BuildQueue.NewTask(
+                id: id, title: title, description: description, hours: hours, category: category, priority: level, impact: impact,
+                effort: effort, dependsOn: dependsOn, verify: verify
+            )
+            let task = try await QueueCommand.usage { try await app.buildQueue().add(new, at: Date()) }
+            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
+            print("\(task.id) \(task.state): \(task.title) (score \(TaskView.number(task.score)), \(TaskView.hours(task.hours)), \(task.category))")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the queue, best first within each state.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Option(help: ArgumentHelp("Only tasks in these states (comma-separated).", valueName: "STATES")) var state: String?
+        @Flag(help: "Include succeeded and cancelled tasks.") var all = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            var tasks = try await app.buildQueue().all()
+            if let state {
+                let wanted = try QueueCommand.states(state)
+                tasks = tasks.filter { wanted.contains($0.state) }
+            } else if !all {
+                tasks = tasks.filter { $0.state != .succeeded && $0.state != .cancelled }
+            }
+            tasks.sort(by: TaskView.listOrder)
+            TaskView.print(tasks, app: app, json: output.json, empty: "The queue is empty: add a task with nightshift queue add TITLE --hours H --category C")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one task in full.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The task's id.") var id: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            _ = try app.requireBuilder()
+            guard let task = try await app.store.task(id), task.queue == QueueTask.builderQueue else {
+                throw AppError.failure("no task \(id); see nightshift queue list")
+            }
+            let zone = app.configuration.settings.timeZone
+            if output.json { return Output.printJSON(TaskView.json(task, zone: zone)) }
+            TaskView.printDetail(task, zone: zone)
+        }
+    }
+
+    struct Next: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The tasks that run next: ready ones, best score first.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Option(name: .short, help: "How many.") var n = 3
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard n > 0 else { throw AppError.usage("-n must be at least 1") }
+            let app = try await workspace.load()
+            let ready = Array(BuildQueue.ready(try await app.buildQueue().all()).prefix(n))
+            TaskView.print(ready, app: app, json: output.json, empty: "Nothing is ready to run: the queue is empty or every task waits on another.")
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Totals: tasks per state, completion rate, hours shipped.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let stats = QueueStats(try await app.buildQueue().all())
+            if output.json { return try Output.json(stats) }
+            print("Total: \(stats.total)")
+            for state in TaskState.allCases { print("  \(state.rawValue): \(stats.byState[state.rawValue] ?? 0)") }
+            print(String(format: "Completion rate: %.0f%% (succeeded of those that ended)", stats.completionRate * 100))
+            print("Hours shipped: \(TaskView.hours(stats.hoursShipped)); hours waiting: \(TaskView.hours(stats.hoursQueued))")
+        }
+    }
+
+    struct Schedule: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Place ready tasks into the current or next time window and show the plan.",
+            discussion: """
+                Windows (configurable under [builder.windows.NAME]): quick_win 1–2 h weeknights 19:00–23:00, \
+                overnight 4–6 h 23:00–07:00, work_hours 8 h weekdays 09:00–17:00, weekend 8–12 h Sat/Sun. \
+                Each task goes into the earliest opening of a window it fits, best score first; an opening \
+                holds its length × the agents that may run at once. Tasks become `scheduled`.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Option(help: "Only this window.") var window: String?
+        @Flag(help: "Show the plan without writing it.") var dryRun = false
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let settings = try app.requireBuilder()
+            if let window, !settings.windows.contains(where: { $0.name == window }) {
+                throw AppError.usage("--window: no window \"\(window)\"; the windows are \(settings.windows.map(\.name).joined(separator: ", "))")
+            }
+            let now = Date()
+            let tasks = try await app.buildQueue().refreshBlocked(at: now)
+            let plan = try await app.buildPlanner(at: now).plan(tasks, at: now, only: window)
+            if !dryRun { _ = try await BuildPlanner.apply(plan, store: app.store, at: now) }
+            let zone = app.configuration.settings.timeZone
+            if output.json {
+                return Output.printJSON(.object([
+                    "assignments": .array(plan.assignments.map { assignment in
+                        .object([
+                            "task": .string(assignment.task.id), "title": .string(assignment.task.title), "hours": .number(assignment.task.hours),
+                            "score": .number(assignment.task.score), "window": .string(assignment.window),
+                            "opens": .string(ISO8601.format(assignment.opening.start, in: zone)), "closes": .string(ISO8601.format(assignment.opening.end, in: zone)),
+                        ])
+                    }),
+                    "unplaced": .array(plan.unplaced.map { .string($0.id) }), "written": .bool(!dryRun),
+                ]))
+            }
+            if plan.assignments.isEmpty, plan.unplaced.isEmpty { return print("Nothing to schedule: no task is ready.") }
+            Output.table(["WINDOW", "OPENS", "TASK", "HOURS", "SCORE", "TITLE"], plan.assignments.map {
+                [$0.window, ISO8601.format($0.opening.start, in: zone), $0.task.id, TaskView.hours($0.task.hours), TaskView.number($0.task.score), $0.task.title]
+            })
+            for task in plan.unplaced { print("not placed: \(task.id) (\(TaskView.hours(task.hours))) fits no window; split it or add a larger window") }
+            if dryRun { print("(dry run: nothing written)") }
+        }
+    }
+
+    struct Progress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Running tasks: since when, how far into their estimate, their log.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let running = try await app.buildQueue().all().filter { $0.state == .running || $0.state == .awaitingApproval }
+            let now = Date()
+            if output.json {
+                return Output.printJSON(.array(running.map { task in
+                    var item = TaskView.json(task, zone: app.configuration.settings.timeZone)
+                    if case .object(var members) = item {
+                        members["progress_percent"] = task.startedAt == nil ? .null : .number(TaskView.percent(task, now: now))
+                        members["log"] = .string("\(app.workspace.logsDirectory)/subagents/\(task.id).log")
+                        item = .object(members)
+                    }
+                    return item
+                }))
+            }
+            if running.isEmpty { return print("No task is running or waiting for approval.") }
+            for task in running {
+                if task.state == .running {
+                    print(String(format: "%@ %@: %.0f%% of its %@ estimate, attempt %d, pid %@", task.id, task.title, TaskView.percent(task, now: now),
+                                 TaskView.hours(task.hours), task.attempts, task.pid.map(String.init) ?? "-"))
+                    print("  log: \(app.workspace.logsDirectory)/subagents/\(task.id).log")
+                } else {
+                    print("\(task.id) \(task.title): \(task.lastError ?? "awaiting approval")")
+                }
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a task; a running agent is stopped at its worker's next look.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The task's id.") var id: String
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let task = try await QueueCommand.failure { try await app.buildQueue().cancel(id, at: Date()) }
+            print("\(task.id) cancelled")
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Put a failed or cancelled task back in the queue.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The task's id.") var id: String
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let task = try await QueueCommand.failure { try await app.buildQueue().retry(id, at: Date()) }
+            print("\(task.id) \(task.state) again (attempts so far: \(task.attempts))")
+        }
+    }
+
+    struct Depend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a waiting task wait for others too.",
+            discussion: "Rejected, with the path, when the new edge would close a cycle (exit 2)."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The task that waits.") var id: String
+        @Option(name: .customLong("on"), parsing: .upToNextOption, help: ArgumentHelp("The tasks it waits for.", valueName: "ID")) var on: [String] = []
+
+        func run() async throws {
+            guard !on.isEmpty else { throw AppError.usage("--on needs at least one task id") }
+            let app = try await workspace.load()
+            let task = try await QueueCommand.usage { try await app.buildQueue().addDependencies(id, on: on, at: Date()) }
+            print("\(task.id) depends on \(task.dependsOn.joined(separator: ", ")) (\(task.state))")
+        }
+    }
+
+    static func states(_ text: String) throws -> Set<TaskState> {
+        var states: Set<TaskState> = []
+        for name in text.split(separator: ",") {
+            guard let state = TaskState(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
+                throw AppError.usage("--state: unknown state \"\(name)\"; states are \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            states.insert(state)
+        }
+        return states
+    }
+
+    /// Runs a queue operation whose refusal is a usage error (exit 2): bad input, a cycle.
+    static func usage<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as BuildQueue.Failure {
+            throw AppError.usage(error.description)
+        } catch let error as DependencyGraph.CycleError {
+            throw AppError.usage(error.description)
+        }
+    }
+
+    /// Runs a queue operation whose refusal means the thing asked could not be done (exit 1).
+    static func failure<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as BuildQueue.Failure { throw AppError.failure(error.description) }
+    }
+}
