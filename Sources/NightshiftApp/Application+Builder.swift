@@ -52,8 +52,10 @@ extension NightshiftApplication {
         let settings = try requireBuilder()
         let zone = configuration.settings.timeZone
         let overnight = settings.windows.first { $0.name == "overnight" } ?? TimeWindow.defaults[1]
-        let start = since ?? overnight.opening(at: until.addingTimeInterval(-overnight.lengthHours * 3600), in: zone)?.start
-            ?? until.addingTimeInterval(-overnight.lengthHours * 3600)
+        // The last opening that began by `until`: tonight's while the window is open, else the last night's.
+        let openings = [until, until.addingTimeInterval(-24 * 3600), until.addingTimeInterval(-7 * 24 * 3600)]
+            .compactMap { overnight.opening(at: $0, in: zone)?.start }.filter { $0 <= until }
+        let start = since ?? openings.first ?? until.addingTimeInterval(-24 * 3600)
         let tasks = try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
         return OvernightReport(tasks: tasks, since: start, until: until, timeZone: zone)
     }

@@ -90,7 +90,7 @@ public struct OvernightReport: Sendable, Codable, Hashable {
         ]
     }
 
-    static func hours(_ value: Double) -> String {
+    public static func hours(_ value: Double) -> String {
         value == value.rounded() ? "\(Int(value)) h" : String(format: "%.1f h", value)
     }
 

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NightshiftApp
+import NightshiftBuilder
+import NightshiftCore
+
+extension OvernightCommand {
+    /// One step of the overnight cycle, run by the cycle engine as a command.
+    struct Step: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run one step of the overnight cycle (the cycle runs these; by hand for debugging).",
+            discussion: "Steps: \(BuilderPack.overnightSteps.joined(separator: ", ")). Each prints a NIGHTSHIFT_OUTPUT line the cycle report keeps."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The step's name.") var name: String
+
+        func run() async throws {
+            guard BuilderPack.overnightSteps.contains(name) else {
+                throw AppError.usage("no overnight step \"\(name)\"; the steps are \(BuilderPack.overnightSteps.joined(separator: ", "))")
+            }
+            let app = try await workspace.load(logLevel: .info)
+            let settings = try app.requireBuilder()
+            let zone = app.configuration.settings.timeZone
+            let now = Date()
+            switch name {
+            case "scan", "fix", "prebuild":
+                let what = ["scan": "problem scan", "fix": "auto-fixes", "prebuild": "pattern pre-builds"][name]!
+                print("\(what): not configured (the health and pattern checks are not part of this workspace yet)")
+                Self.output(["status": .string("not_configured")])
+            case "schedule":
+                let tasks = try await app.buildQueue().refreshBlocked(at: now)
+                let plan = try await app.buildPlanner(at: now).plan(tasks, at: now, only: "overnight")
+                let stored = try await BuildPlanner.apply(plan, store: app.store, at: now)
+                for task in stored { print("scheduled \(task.id) \(task.title) (\(TaskView.hours(task.hours)), score \(TaskView.number(task.score)))") }
+                if stored.isEmpty { print("nothing to schedule tonight: no ready task fits the overnight window") }
+                Self.output(["scheduled": .array(stored.map { .string($0.id) }), "unplaced": .array(plan.unplaced.map { .string($0.id) })])
+            case "builds":
+                let deadline = QueueCommand.next(settings.monitorUntil, after: now, in: zone)
+                print("running tonight's builds until \(ISO8601.format(deadline, in: zone))")
+                let worker = try app.makeBuildWorker()
+                let summary = await cancellingOnSignals { await worker.work(until: deadline, window: "overnight") }
+                Self.output([
+                    "started": .array(summary.started.map { .string($0) }), "succeeded": .array(summary.succeeded.map { .string($0) }),
+                    "failed": .array(summary.failed.map { .string($0) }), "parked": .array(summary.parked.map { .string($0) }),
+                    "handed_back": .array(summary.handedBack.map { .string($0) }), "peak_concurrent": .integer(Int64(summary.peakConcurrent)),
+                ])
+                print("started \(summary.started.count), succeeded \(summary.succeeded.count), failed \(summary.failed.count), "
+                    + "awaiting approval \(summary.parked.count), queued again \(summary.handedBack.count)")
+                // Failed tasks are the report's news, not a failed step: the night went on.
+            case "report":
+                let report = try await app.overnightReport(until: now)
+                let paths = try report.write(to: app.overnightReportsDirectory, timeZone: zone)
+                print(report.summaryLines.joined(separator: "\n"))
+                print("report: \(paths.markdown)")
+                Self.output([
+                    "completed": .integer(Int64(report.completed.count)), "failed": .integer(Int64(report.failed.count)),
+                    "in_progress": .integer(Int64(report.inProgress.count)), "hours_shipped": .number(report.hoursShipped),
+                    "report": .string(paths.json),
+                ])
+            default:
+                break
+            }
+        }
+
+        static func output(_ members: [String: JSONValue]) {
+            print("\(StepOutput.marker)\(JSONValue.object(members).canonical)")
+        }
+    }
+}
