@@ -7,9 +7,9 @@ extension WorkspaceTemplate {
             ("nightshift.toml", #"""
 # Nightshift workspace — builder example.
 #
-# Coding-agent tasks run overnight under limits. The tasks here call bin/agent-task.sh, which runs
-# a coding agent when one is configured (NIGHTSHIFT_AGENT, e.g. "claude -p") and otherwise only
-# reports what it would do, so the workspace works out of the box.
+# Coding-agent tasks run overnight under limits. The agent here is bin/agent.sh, which runs a
+# coding agent when one is configured (NIGHTSHIFT_AGENT, e.g. "claude -p") and otherwise only
+# pretends, so the workspace works out of the box.
 # Check this file with:  nightshift config check
 
 # Every side effect of this workspace (commands, webhooks, sub-agents, log deletion) passes the policy
@@ -23,24 +23,33 @@ time_zone = "UTC"
 max_concurrent = 2         # at most two agents at once on this machine
 shutdown_grace = "2m"      # agents get time to finish their step on shutdown
 
-# Every night at 01:30: run the queued agent task with a hard time limit.
-[jobs.overnight-agent]
-description = "Runs the next coding-agent task"
-schedule = "30 1 * * *"
-command = ["./bin/agent-task.sh"]
-env = ["NIGHTSHIFT_AGENT"]  # pass-through only: the agent sees nothing else from the daemon's environment
-timeout = "45m"
-overlap = "skip"
-missed = "once"
-grace = "4h"
-retry = { attempts = 2, backoff = "5m" }
-success_if = { json = "status", equals = "ok" }
+# The builder pack: queued coding tasks run overnight as sub-agents, under limits, through the
+# policy. Queue tasks in the day (nightshift queue add), and at 23:00 the `overnight` cycle that
+# [builder] brings schedules them into the night, runs at most max_concurrent agents, verifies their
+# work and writes reports/overnight/YYYY-MM-DD.md; the `morning-brief` job sends the brief at 07:00.
+# Try a whole night now:  ./bin/seed-queue.sh && nightshift overnight start && nightshift brief
+[builder]
+# The agent: bin/agent.sh only pretends (harmless). For a real one:
+#   agent = ["claude", "-p", "{prompt}"]     or     agent = ["codex", "exec", "{prompt}"]
+# {prompt} is the task's prompt (title, description, category, estimate, "complete autonomously,
+# test thoroughly, document"); {task} and {title} are there too.
+agent = ["./bin/agent.sh", "{task}", "{prompt}"]
+env = ["NIGHTSHIFT_AGENT"]  # the only variables agents get from the daemon (add their API keys here)
+max_concurrent = 3         # agents at once; the operator's context may lower it
+resource_limit = 80        # no new agent above 80 % disk or memory use; running ones are asked to stop
+lease_ttl = "30s"          # a dead worker's task is retried after this
+max_attempts = 3
+
+[builder.overnight]
+schedule = "0 23 * * *"    # the overnight cycle
+monitor_until = "06:30"    # builds still running then are stopped and queued for the next night
+brief = "0 7 * * *"        # the morning brief
 
 # Every 30 minutes through the night: the test suite of the project must stay green.
 [jobs.night-tests]
 every = "30m"
 active_hours = "22:00-07:00"
-command = "./bin/agent-task.sh --check"
+command = "./bin/nightly-step.sh tests"
 timeout = "20m"
 alert_after = 2
 
@@ -569,22 +578,34 @@ per = "day"
 types = ["spawn_subagent"]
 run_time = "8h"
 """#, false),
-            ("bin/agent-task.sh", #"""
+            ("bin/agent.sh", #"""
 #!/bin/sh
-# Runs one coding-agent task for Nightshift's builder example.
-# Prints a JSON status line that the job's success check reads.
+# The builder example's sub-agent: harmless, so a newcomer can watch a whole night in a minute.
+#
+# Nightshift runs it once per queued task as `./bin/agent.sh TASK_ID PROMPT` (see [builder] agent in
+# nightshift.toml), with NIGHTSHIFT_TASK_ID, NIGHTSHIFT_TASK_TITLE, NIGHTSHIFT_TASK_CATEGORY and
+# NIGHTSHIFT_TASK_ATTEMPT set. Its output lands in logs/subagents/TASK_ID.log.
+#
+# With NIGHTSHIFT_AGENT set (e.g. "claude -p" or "codex exec"), it hands the prompt to that agent.
+# Better still, point [builder] agent at the agent directly: agent = ["claude", "-p", "{prompt}"].
 set -eu
-if [ "${1:-}" = "--check" ]; then
-    echo '{"status":"ok","check":"nothing to test in the example"}'
-    exit 0
-fi
+task="${1:?usage: agent.sh TASK_ID PROMPT}"
+prompt="${2:?usage: agent.sh TASK_ID PROMPT}"
 if [ -n "${NIGHTSHIFT_AGENT:-}" ]; then
-    $NIGHTSHIFT_AGENT "Work on the next task in TASKS.md; stop after one task." || { echo '{"status":"failed"}'; exit 1; }
-    echo '{"status":"ok","agent":"ran"}'
-else
-    echo "no agent configured (set NIGHTSHIFT_AGENT); run $NIGHTSHIFT_RUN_ID would have started one"
-    echo '{"status":"ok","agent":"dry-run"}'
+    exec $NIGHTSHIFT_AGENT "$prompt"
 fi
+echo "[$task] prompt:"
+echo "$prompt" | sed 's/^/    /'
+echo "[$task] no agent configured (NIGHTSHIFT_AGENT is unset): pretending to work for 2 seconds"
+sleep 2
+mkdir -p work
+{
+    echo "# $task: ${NIGHTSHIFT_TASK_TITLE:-?}"
+    echo
+    echo "Category: ${NIGHTSHIFT_TASK_CATEGORY:-?}; attempt ${NIGHTSHIFT_TASK_ATTEMPT:-1}."
+    echo "A real agent would have done the work here."
+} > "work/$task.md"
+echo "[$task] wrote work/$task.md"
 """#, true),
             ("bin/nightly-step.sh", #"""
 #!/bin/sh
@@ -607,7 +628,8 @@ disk)
     echo "NIGHTSHIFT_OUTPUT {\"disk_used_percent\": $used}"
     ;;
 tests)
-    ./bin/agent-task.sh --check
+    # A real project runs its test suite here.
+    echo 'nothing to test in the example'
     echo 'NIGHTSHIFT_OUTPUT {"tests": "ok"}'
     ;;
 summary)
@@ -619,6 +641,25 @@ summary)
     exit 2
     ;;
 esac
+"""#, true),
+            ("bin/seed-queue.sh", #"""
+#!/bin/sh
+# Queues five example tasks, so `nightshift overnight start` has a night to run:
+#     ./bin/seed-queue.sh && nightshift overnight start && nightshift overnight report
+# One is a new feature (the policy parks it for the operator's approval), one fails its verify
+# command, one waits for another.
+set -eu
+ns="${NIGHTSHIFT:-nightshift}"
+$ns queue add "Fix the flaky login test" --id fix-login --hours 1 --category "Bug fixes" --priority HIGH \
+    --description "tests/login occasionally times out; find the race and fix it" --verify "test -f work/fix-login.md"
+$ns queue add "Document the fix" --id doc-login --hours 1 --category Documentation --priority MEDIUM \
+    --description "Explain the login race in docs/" --depends-on fix-login --verify "test -f work/doc-login.md"
+$ns queue add "Speed up the report query" --id speed-report --hours 2 --category "Performance optimization" --priority HIGH \
+    --impact 7 --effort 3 --verify "test -f work/speed-report.md"
+$ns queue add "Add CSV export" --id csv-export --hours 4 --category "New features" --priority MEDIUM \
+    --description "Export the monthly report as CSV"
+$ns queue add "Tidy the build scripts" --id tidy-build --hours 1 --category Infrastructure --priority LOW \
+    --verify "test -f work/does-not-exist.md"
 """#, true),
         ],
         "minimal": [

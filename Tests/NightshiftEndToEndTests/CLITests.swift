@@ -230,7 +230,7 @@ struct CLITests {
             let forced = try await CLI.run(workspace.args("init", "--force", "--example", "builder"))
             #expect(forced.status == 0, "\(forced)")
             let config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
-            #expect(config.contains("[jobs.overnight-agent]"), "--force writes the example")
+            #expect(config.contains("[builder]"), "--force writes the example")
             #expect(try await workspace.run(kept.id).state == "succeeded", "--force keeps the store")
 
             let unknownExample = try await CLI.run(["init", "-w", "\(workspace.base)/other", "--example", "nope"])
