@@ -71,6 +71,9 @@ public enum ConfigLoader {
             }
             cycles.finish(known: [])
         }
+        if let context = reader.subtable("context") {
+            configuration.context = ContextReader(table: context).read()
+        }
         var policyDiagnostics: [ConfigDiagnostic] = []
         if let node = reader.node("policy") {
             if let table = node.table {
@@ -89,7 +92,7 @@ public enum ConfigLoader {
                 sink.add("policy must be a table ([policy]) or the name of a policy file (policy = \"policy.toml\")", at: node.location)
             }
         }
-        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy"])
+        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy", "context"])
         checkEnvironmentReferences(root, sink: sink, environment: environment)
         let sorted = sink.diagnostics.sorted { $0.location < $1.location } + policyDiagnostics
         if policyDiagnostics.contains(where: { $0.severity == .error }) { return (nil, sorted) }
