@@ -78,6 +78,9 @@ public enum ConfigLoader {
             }
             cycles.finish(known: [])
         }
+        if let context = reader.subtable("context") {
+            configuration.context = ContextReader(table: context).read()
+        }
         var policyDiagnostics: [ConfigDiagnostic] = []
         if let node = reader.node("policy") {
             if let table = node.table {
@@ -100,7 +103,7 @@ public enum ConfigLoader {
             guard let table = reader.subtable(section.key) else { continue }
             if let value = section.init(reading: table) { configuration.sections[section.key] = value }
         }
-        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy"] + sections.map { $0.key })
+        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy", "context"] + sections.map { $0.key })
         checkEnvironmentReferences(root, sink: sink, environment: environment)
         let sorted = sink.diagnostics.sorted { $0.location < $1.location } + policyDiagnostics
         if policyDiagnostics.contains(where: { $0.severity == .error }) { return (nil, sorted) }

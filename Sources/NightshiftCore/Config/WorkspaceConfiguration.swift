@@ -12,6 +12,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var policy: Policy = .default
     /// The policy file named by `policy = "FILE"`, relative to the workspace.
     public var policyFile: String?
+    /// The `[context]` table: calendars, routine, event map and limits of the operator's contexts.
+    public var context: ContextSettings = .init()
     /// Warnings that do not stop the workspace from running (an unset `env:` variable).
     public var warnings: [ConfigDiagnostic]
     /// The pack tables the loader was asked to read (see ``ConfigSection``), by key.
