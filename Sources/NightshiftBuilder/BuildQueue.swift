@@ -68,12 +68,12 @@ public struct BuildQueue: Sendable {
         }
         let existing = try await all()
         let byID = Dictionary(existing.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        for dependency in new.dependsOn where byID[dependency] == nil {
-            throw Failure("--depends-on \(dependency): no such task; see nightshift queue list")
-        }
         if let id = new.id {
             if byID[id] != nil { throw Failure("a task \(id) exists already") }
             if new.dependsOn.contains(id) { throw DependencyGraph.CycleError(path: [id, id]) }
+        }
+        for dependency in new.dependsOn where byID[dependency] == nil {
+            throw Failure("--depends-on \(dependency): no such task; see nightshift queue list")
         }
         let impact = new.impact ?? new.priority.defaultImpact
         let effort = new.effort ?? BuildScore.defaultEffort(hours: new.hours)

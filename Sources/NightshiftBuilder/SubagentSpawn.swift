@@ -62,15 +62,29 @@ public struct SubagentSpawn: Sendable {
         )
     }
 
+    /// Replaces the placeholders of `template` in one pass: text that came from a value (a title
+    /// that itself says `{task}`) is never replaced again, so the same task always gives the same
+    /// command, and an approval binds to it in every process.
     static func fill(_ template: String, task: QueueTask, prompt: String?) -> String {
-        var text = template
         let hours = task.hours == task.hours.rounded() ? String(Int(task.hours)) : String(task.hours)
         var values = [
-            "{title}": task.title, "{description}": task.description.isEmpty ? "(none given)" : task.description,
-            "{category}": task.category, "{hours}": hours, "{task}": task.id,
+            "title": task.title, "description": task.description.isEmpty ? "(none given)" : task.description,
+            "category": task.category, "hours": hours, "task": task.id,
         ]
-        if let prompt { values["{prompt}"] = prompt }
-        for (key, value) in values { text = text.replacingOccurrences(of: key, with: value) }
-        return text
+        if let prompt { values["prompt"] = prompt }
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let after = rest[rest.index(after: open)...]
+            if let close = after.firstIndex(of: "}"), let value = values[String(after[..<close])] {
+                out += value
+                rest = after[after.index(after: close)...]
+            } else {
+                out += "{"
+                rest = after
+            }
+        }
+        return out + rest
     }
 }

@@ -55,7 +55,11 @@ public struct TimeWindow: Sendable, Hashable {
             guard let day = calendar.date(byAdding: .day, value: offset, to: today) else { continue }
             guard days.contains(calendar.component(.weekday, from: day)) else { continue }
             guard let open = calendar.date(bySettingHour: start.hour, minute: start.minute, second: 0, of: day) else { continue }
-            let close = open.addingTimeInterval(lengthHours * 3600)
+            // The close is the end's wall-clock time (the next day when the window crosses
+            // midnight), so a daylight-saving change makes the night an hour shorter or longer.
+            let closeDay = lengthHours + Double(start.hour * 60 + start.minute) / 60 > 24 || end.hour * 60 + end.minute <= start.hour * 60 + start.minute
+                ? calendar.date(byAdding: .day, value: 1, to: day) ?? day : day
+            guard let close = calendar.date(bySettingHour: end.hour, minute: end.minute, second: 0, of: closeDay) else { continue }
             if close > date { return DateInterval(start: open, end: close) }
         }
         return nil
