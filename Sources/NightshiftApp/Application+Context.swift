@@ -1,10 +1,101 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 public import Foundation
 public import NightshiftBuilder
-import NightshiftCore
+public import NightshiftCore
+
+/// The operator's calendars as one workspace reads them: files on each look, URLs fetched and cached.
+public struct CalendarLoad: Sendable {
+    public var calendars: [ICSCalendar]
+    /// One sentence per calendar that could not be read (it is left out, the others count).
+    public var problems: [String]
+}
 
 extension NightshiftApplication {
-    /// What the operator's context allows the builder at `now`.
+    static let overrideKey = "context.override"
+
+    /// The manual override (`nightshift context set`), whether or not it has expired.
+    public func contextOverride() async throws -> ContextOverride? {
+        guard let value = try await store.stateValue(Self.overrideKey) else { return nil }
+        return try JSONDecoder().decode(ContextOverride.self, from: Data(value.canonical.utf8))
+    }
+
+    /// Sets (nil: clears) the manual override.
+    public func setContextOverride(_ override: ContextOverride?, at now: Date = Date()) async throws {
+        let value = try override.map { try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode($0)) }
+        try await store.setStateValue(Self.overrideKey, value, at: now)
+    }
+
+    /// Reads every calendar of `[context] calendars`. A file is read each time; a URL is fetched
+    /// (10 s) into `cache/calendars/`, and the cached copy is used when the fetch fails.
+    public func loadCalendars() async -> CalendarLoad {
+        var load = CalendarLoad(calendars: [], problems: [])
+        let zone = configuration.settings.timeZone
+        for source in configuration.context.calendars {
+            let text: String
+            let name: String
+            switch source {
+            case .file:
+                guard let path = source.path(inWorkspace: workspace.root) else { continue }
+                name = path.hasPrefix(workspace.root + "/") ? String(path.dropFirst(workspace.root.count + 1)) : path
+                guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    load.problems.append("\(name): cannot read the calendar file")
+                    continue
+                }
+                text = contents
+            case .url(let url):
+                name = url.absoluteString
+                guard let contents = await fetchCalendar(url) else {
+                    load.problems.append("\(name): could not be fetched and there is no cached copy")
+                    continue
+                }
+                text = contents
+            }
+            do {
+                load.calendars.append(try ICSCalendar.parse(text, file: name, floatingTimeZone: zone))
+            } catch {
+                load.problems.append(error.description)
+            }
+        }
+        return load
+    }
+
+    private func fetchCalendar(_ url: URL) async -> String? {
+        let cache = "\(workspace.root)/cache/calendars/\(SHA256Hex.of(Data(url.absoluteString.utf8)).prefix(16)).ics"
+        do {
+            var request = HTTPClientRequest(url: url.absoluteString)
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            guard (200..<300).contains(response.status.code) else { throw CancellationError() }
+            let body = try await response.body.collect(upTo: 8 << 20)
+            let text = String(buffer: body)
+            try? FileManager.default.createDirectory(atPath: (cache as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? Data(text.utf8).write(to: URL(fileURLWithPath: cache), options: .atomic)
+            return text
+        } catch {
+            return try? String(contentsOfFile: cache, encoding: .utf8)
+        }
+    }
+
+    /// The operator's context at `now`: the override, the calendars, the routine. Unreadable
+    /// calendars are skipped (``loadCalendars()`` says which).
+    public func contextReading(at now: Date) async -> ContextReading {
+        let detector = ContextDetector(settings: configuration.context, timeZone: configuration.settings.timeZone)
+        let override = try? await contextOverride()
+        let events = configuration.context.calendars.isEmpty ? [] : ICSCalendar.occurrences(
+            of: await loadCalendars().calendars, from: now.addingTimeInterval(-ContextDetector.horizon), to: now.addingTimeInterval(ContextDetector.horizon)
+        )
+        return detector.detect(at: now, override: override, events: events)
+    }
+
+    /// What the operator's context allows the builder at `now`: its max concurrent builds (never
+    /// above `[builder] max_concurrent`) and whether only low-risk categories run.
     public func workLimits(at now: Date) async -> WorkLimits {
-        WorkLimits.unlimited(builderSettings?.maxConcurrent ?? 3)
+        let reading = await contextReading(at: now)
+        return WorkLimits(
+            context: reading.context.rawValue, maxConcurrent: min(builderSettings?.maxConcurrent ?? 3, reading.profile.maxConcurrentBuilds),
+            lowRiskOnly: reading.profile.lowRiskOnly
+        )
     }
 }

@@ -68,7 +68,8 @@ public struct NightshiftApplication: Sendable {
         gateConfiguration.owner = owner.description
         return PolicyGate(
             policy: configuration.policy, store: store, executor: executor, notifiers: makeNotifiers(executor: executor), clock: clock,
-            configuration: gateConfiguration, logger: logger
+            configuration: gateConfiguration, operatorContext: { [self] in await self.contextReading(at: clock.now()).context.rawValue },
+            logger: logger
         )
     }
 
