@@ -157,6 +157,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case failing, recovered
         /// An action waits in the approval inbox.
         case approval
+        /// The morning brief went out.
+        case brief
     }
     public var id: String
     public var job: String

@@ -1,0 +1,67 @@
+public import Foundation
+import NightshiftBuilder
+import NightshiftExec
+public import NightshiftCore
+
+extension NightshiftApplication {
+    static let lastBriefKey = "brief.last_delivered"
+
+    /// The brief builder with this workspace's zone, cycle budgets and pack contributions.
+    public func makeBriefBuilder(clock: any WallClock = SystemWallClock()) -> BriefBuilder {
+        var briefConfiguration = BriefBuilder.Configuration()
+        for cycle in cycles { if let budget = cycle.budget { briefConfiguration.cycleBudgets[cycle.name] = budget.inSeconds } }
+        var contributors: [any BriefContributor] = []
+        if builderSettings != nil { contributors.append(BuilderBriefContributor()) }
+        return BriefBuilder(
+            store: store, contributors: contributors, timeZone: configuration.settings.timeZone,
+            workspaceName: configuration.settings.name ?? (workspace.root as NSString).lastPathComponent, clock: clock,
+            configuration: briefConfiguration
+        )
+    }
+
+    /// Where the brief's period starts by default: the last delivered brief, else 24 hours ago.
+    public func defaultBriefSince(now: Date = Date()) async throws -> Date {
+        if let value = try await store.stateValue(Self.lastBriefKey)?.stringValue, let date = ISO8601.parse(value) { return date }
+        return now.addingTimeInterval(-24 * 3600)
+    }
+
+    /// Writes `reports/brief/YYYY-MM-DD.md` (the day the period ends). Returns its path.
+    @discardableResult
+    public func saveBrief(_ brief: Brief) throws -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = configuration.settings.timeZone
+        let day = calendar.dateComponents([.year, .month, .day], from: brief.period.until)
+        let directory = "\(workspace.reportsDirectory)/brief"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = "\(directory)/" + String(format: "%04d-%02d-%02d.md", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+        try Data(BriefRenderer.markdown(brief).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }
+
+    /// Sends the brief to every notifier (webhooks get a body Slack and Discord both accept;
+    /// commands get it on `NIGHTSHIFT_ALERT_TEXT`) and marks it delivered, so the next brief starts
+    /// where this one ended. Returns one line per notifier that failed.
+    public func deliverBrief(_ brief: Brief) async throws -> [String] {
+        let executor = makeExecutor()
+        var problems: [String] = []
+        for notifier in configuration.notifiers {
+            switch notifier.kind {
+            case .webhook(let webhook):
+                guard let spec = executor.webhookSpec(webhook, body: BriefRenderer.webhookBody(brief), timeout: .seconds(15)) else {
+                    problems.append("\(notifier.name): an env: reference of the notifier is unset")
+                    continue
+                }
+                let result = await executor.webhooks.send(spec)
+                if !result.succeeded { problems.append("\(notifier.name): \(result.error ?? "HTTP status \(result.statusCode ?? 0)")") }
+            case .command(let command):
+                let message = AlertMessage(
+                    job: "brief", kind: .brief, runID: nil, consecutiveFailures: 0, error: nil, text: BriefRenderer.chatText(brief), at: brief.generatedAt
+                )
+                let sender = CommandNotifier(name: notifier.name, command: command, executor: executor, logDirectory: workspace.logsDirectory)
+                if let problem = await sender.deliver(message) { problems.append("\(notifier.name): \(problem)") }
+            }
+        }
+        try await store.setStateValue(Self.lastBriefKey, .string(ISO8601.format(brief.period.until, in: TimeZone(identifier: "UTC")!)), at: brief.generatedAt)
+        return problems
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+/// `nightshift brief`: the morning brief.
+struct BriefCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "brief",
+        abstract: "The brief of a period: what shipped, what failed and why, what waits for you.",
+        discussion: """
+            Built from the store alone for the period since --since (default: since the last delivered \
+            brief, else the last 24 hours): builds shipped, in progress and failed (builder), failed runs, \
+            missed runs and catch-ups, cycles over budget, approvals waiting (with the command that \
+            approves each), goals behind pace, the queue and the next three tasks. An empty period is one line.
+
+            Printed to stdout and written to reports/brief/YYYY-MM-DD.md. --deliver also sends it to every \
+            notifier (a webhook gets a body Slack and Discord both accept) and marks it delivered: the next \
+            brief starts where this one ended. The builder's morning-brief job runs `brief --deliver` at 07:00.
+            """
+    )
+    enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, json }
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @Option(help: ArgumentHelp("Start of the period: an ISO 8601 instant or a duration back from now (12h).", valueName: "T")) var since: String?
+    @Option(help: "md, html or json.") var format: Format = .md
+    @Flag(help: "Send it to the notifiers too, and mark it delivered.") var deliver = false
+    @Flag(help: "Do not write reports/brief/.") var noSave = false
+
+    func run() async throws {
+        let app = try await workspace.load()
+        let now = Date()
+        let start: Date
+        if let since {
+            if let date = ISO8601.parse(since) {
+                start = date
+            } else if let duration = try? DurationParser.parse(since) {
+                start = now.addingTimeInterval(-duration.inSeconds)
+            } else {
+                throw AppError.usage("--since must be an ISO 8601 instant with offset (2026-11-20T23:00:00Z) or a duration (12h), found \"\(since)\"")
+            }
+        } else {
+            start = try await app.defaultBriefSince(now: now)
+        }
+        guard start < now else { throw AppError.usage("--since is in the future") }
+        let brief = try await app.makeBriefBuilder().build(since: start, until: now)
+        switch format {
+        case .md: print(BriefRenderer.markdown(brief))
+        case .html: print(BriefRenderer.html(brief))
+        case .json: print(BriefRenderer.json(brief))
+        }
+        if !noSave {
+            let path = try app.saveBrief(brief)
+            FileHandle.standardError.write(Data("brief written to \(path)\n".utf8))
+        }
+        if deliver {
+            let problems = try await app.deliverBrief(brief)
+            for problem in problems { FileHandle.standardError.write(Data("nightshift: brief not delivered to \(problem)\n".utf8)) }
+            if !problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
