@@ -91,10 +91,18 @@ extension NightshiftApplication {
 
     /// What the operator's context allows the builder at `now`: its max concurrent builds (never
     /// above `[builder] max_concurrent`) and whether only low-risk categories run.
+    ///
+    /// A workspace that configures no context at all (no `[context]` calendars or routine, no
+    /// override) keeps the builder's own limits: "unknown" then means "not tracked", and the
+    /// conservative profile would only silently shrink what the operator set in `[builder]`.
     public func workLimits(at now: Date) async -> WorkLimits {
         let reading = await contextReading(at: now)
+        let cap = builderSettings?.maxConcurrent ?? 3
+        if case .default = reading.source, configuration.context.calendars.isEmpty, configuration.context.routine.isEmpty {
+            return WorkLimits.unlimited(cap)
+        }
         return WorkLimits(
-            context: reading.context.rawValue, maxConcurrent: min(builderSettings?.maxConcurrent ?? 3, reading.profile.maxConcurrentBuilds),
+            context: reading.context.rawValue, maxConcurrent: min(cap, reading.profile.maxConcurrentBuilds),
             lowRiskOnly: reading.profile.lowRiskOnly
         )
     }

@@ -89,6 +89,22 @@ name = "summary"
 run = { command = ["./bin/nightly-step.sh", "summary"] }
 budget = "10s"
 condensed = true
+
+# The operator's context decides how much runs at once: sleeping 3 builds (maximum), work 2, gym 1,
+# available 1 (stay responsive), unknown 1 and low-risk categories only. A manual override wins
+# (nightshift context set sleeping --for 8h), then calendar events, then this weekly routine.
+# nightshift context summary | upcoming --hours 12
+[context]
+# calendars = ["calendars/personal.ics", "https://calendar.example.com/operator.ics"]
+
+[context.routine]
+sleeping = ["23:00-07:00"]
+work = ["Mon-Fri 09:00-17:00"]
+available = ["Mon-Fri 07:00-09:00", "Mon-Fri 17:00-23:00", "Sat,Sun 07:00-23:00"]
+
+[context.map]              # calendar event titles or categories (case-insensitive) → context
+"Gym" = "gym"
+"Focus" = "work"
 """#, false),
             ("policy-cases.toml", #"""
 # Cases for policy.toml: what the builder policy must decide, one action at a time.
