@@ -97,6 +97,7 @@ extension BuildWorker {
     }
 
     private func end(_ task: QueueTask, _ state: TaskState, error: String?, result: JSONValue) async {
+        settle(task.id)
         let outcome = TaskOutcome(state: state, at: clock.now(), error: error, result: result)
         let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value
         if stored == nil {
@@ -107,6 +108,7 @@ extension BuildWorker {
     }
 
     private func handBack(_ task: QueueTask, reason: String, result: JSONValue) async {
+        settle(task.id)
         let outcome = TaskOutcome(state: .queued, at: clock.now(), error: reason, result: result)
         // In a task of its own: the cancelled agent's task must still leave the record.
         let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value

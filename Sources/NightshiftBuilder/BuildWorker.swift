@@ -96,6 +96,9 @@ public actor BuildWorker {
     private var running: [String: Task<Void, Never>] = [:]
     /// Why a running task was asked to stop, by id; it is handed back unless the operator cancelled it.
     private var stopping: [String: String] = [:]
+    /// Tasks whose outcome is stored but whose agent task has not left ``running`` yet: their
+    /// lease is not renewed (the store would rightly refuse).
+    private var settled: Set<String> = []
     private var summary = Summary()
 
     public init(
@@ -158,7 +161,7 @@ public actor BuildWorker {
     /// Renews this worker's leases (stopping agents whose task was cancelled or taken away), hands
     /// back the tasks of dead workers, follows approvals, and unblocks tasks whose dependencies are done.
     private func housekeeping(queue: BuildQueue, at now: Date) async throws {
-        for id in running.keys {
+        for id in running.keys where !settled.contains(id) {
             if try await !store.renewTask(id, owner: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds)), stopping[id] == nil {
                 stop(id, because: "the task was cancelled or its claim was lost")
             }
@@ -269,6 +272,7 @@ public actor BuildWorker {
     private func finished(_ id: String) async {
         running[id] = nil
         stopping[id] = nil
+        settled.remove(id)
         await wakeup.signal()
     }
 
@@ -279,6 +283,9 @@ public actor BuildWorker {
     }
 
     func stopReason(_ id: String) -> String? { stopping[id] }
+
+    /// Marks a task's outcome stored (see ``settled``).
+    func settle(_ id: String) { settled.insert(id) }
 
     func record(_ list: WritableKeyPath<Summary, [String]>, _ id: String) { summary[keyPath: list].append(id) }
 }

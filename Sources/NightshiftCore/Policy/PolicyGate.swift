@@ -185,7 +185,7 @@ public actor PolicyGate {
         try await store.actions(ActionQuery(statuses: [.approved], type: action.type, payloadHash: action.payloadHash, limit: 100))
             .first { grant in
                 (grant.expiresAt ?? .distantFuture) > now && grant.payload.canonicalHash == grant.payloadHash
-                    && grant.actor == action.actor && grant.tenant == action.tenant && grant.attributes == .object(action.attributes)
+                    && grant.actor == action.actor && grant.tenant == action.tenant && grant.attributes.canonical == JSONValue.object(action.attributes).canonical
             }
     }
 
