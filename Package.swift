@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftAppTests",
-            dependencies: ["NightshiftApp", "NightshiftCore", "NightshiftTesting"],
+            dependencies: ["NightshiftApp", "NightshiftBuilder", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
