@@ -39,8 +39,9 @@ extension NightshiftApplication {
     }
 
     /// Sends the brief to every notifier (webhooks get a body Slack and Discord both accept;
-    /// commands get it on `NIGHTSHIFT_ALERT_TEXT`) and marks it delivered, so the next brief starts
-    /// where this one ended. Returns one line per notifier that failed.
+    /// commands get it on `NIGHTSHIFT_ALERT_TEXT`) and, when at least one took it, marks it
+    /// delivered, so the next brief starts where this one ended. Returns one line per notifier
+    /// that failed.
     public func deliverBrief(_ brief: Brief) async throws -> [String] {
         let executor = makeExecutor()
         var problems: [String] = []
@@ -61,7 +62,11 @@ extension NightshiftApplication {
                 if let problem = await sender.deliver(message) { problems.append("\(notifier.name): \(problem)") }
             }
         }
-        try await store.setStateValue(Self.lastBriefKey, .string(ISO8601.format(brief.period.until, in: TimeZone(identifier: "UTC")!)), at: brief.generatedAt)
+        // Delivered when at least one notifier took it (or there are none: the file is the delivery);
+        // a brief nobody received must be covered again by the next one.
+        if configuration.notifiers.isEmpty || problems.count < configuration.notifiers.count {
+            try await store.setStateValue(Self.lastBriefKey, .string(ISO8601.format(brief.period.until, in: TimeZone(identifier: "UTC")!)), at: brief.generatedAt)
+        }
         return problems
     }
 }

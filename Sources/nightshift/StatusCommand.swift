@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NightshiftApp
+import NightshiftBuilder
 import NightshiftCore
 
 struct StatusCommand: AsyncParsableCommand {
@@ -33,6 +34,10 @@ struct StatusCommand: AsyncParsableCommand {
         var goals: [GoalView]
         /// Actions waiting in the approval inbox.
         var approvalsWaiting: Int
+        /// The operator's context now.
+        var context: String
+        /// Builder tasks per state, when the workspace has `[builder]`.
+        var queue: [String: Int]?
     }
 
     func run() async throws {
@@ -46,6 +51,8 @@ struct StatusCommand: AsyncParsableCommand {
         let goals = try await app.store.goals(includeFinished: false).map { GoalView($0, at: now) }
         let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], limit: 10_000))
             .filter { ($0.expiresAt ?? .distantFuture) > now }.count
+        let reading = await app.contextReading(at: now)
+        let queue = app.builderSettings == nil ? nil : QueueStats(try await app.store.tasks(TaskQuery(queue: QueueTask.builderQueue))).byState
         let view = StatusView(
             workspace: app.workspace.root,
             scheduler: SchedulerView(
@@ -57,7 +64,9 @@ struct StatusCommand: AsyncParsableCommand {
             pendingRuns: pending,
             runningRuns: running,
             goals: goals,
-            approvalsWaiting: waiting
+            approvalsWaiting: waiting,
+            context: reading.context.rawValue,
+            queue: queue
         )
         if output.json { return try Output.json(view) }
         let zone = app.configuration.settings.timeZone
@@ -73,6 +82,11 @@ struct StatusCommand: AsyncParsableCommand {
         print("runs       \(running) running, \(pending) pending")
         print(view.failing.isEmpty ? "failing    none" : "failing    \(view.failing.joined(separator: ", "))")
         print(waiting == 0 ? "approvals  none waiting" : "approvals  \(waiting) waiting (nightshift approvals list)")
+        print("context    \(reading.context.rawValue) (\(reading.source)); builds at once: \(reading.profile.maxConcurrentBuilds)")
+        if let queue {
+            let parts = TaskState.allCases.compactMap { state in (queue[state.rawValue] ?? 0) == 0 ? nil : "\(queue[state.rawValue]!) \(state.rawValue)" }
+            print("queue      \(parts.isEmpty ? "empty" : parts.joined(separator: ", ")) (nightshift queue list)")
+        }
         printGoals(goals)
         print("")
         Output.table(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NightshiftApp
+import NightshiftBuilder
 import NightshiftCore
 import Testing
 
@@ -27,10 +28,14 @@ struct WorkspaceTests {
         for directory in [workspace.logsDirectory, workspace.journalDirectory, workspace.reportsDirectory] {
             #expect(FileManager.default.fileExists(atPath: directory))
         }
-        let configuration = try ConfigLoader.load(path: workspace.configPath, environment: [:])
+        let configuration = try ConfigLoader.load(path: workspace.configPath, environment: [:], sections: NightshiftApplication.packSections)
         #expect(!configuration.jobs.isEmpty)
         let app = try await buildApplication(workspace: workspace, environment: [:], logger: Logger(label: "test"))
-        #expect(try await app.store.jobStates().map(\.name).sorted() == configuration.jobs.map(\.name).sorted())
+        // The store knows every declared job, and the builder pack's cycle and brief job too.
+        var expected = configuration.jobs.map(\.name)
+        if configuration.section(BuilderSettings.self) != nil { expected += ["overnight", "morning-brief"] }
+        let stored = try await app.store.jobStates().map(\.name)
+        #expect(stored.sorted() == expected.sorted())
     }
 
     @Test("an existing workspace is refused without --force")
