@@ -78,6 +78,16 @@ public actor BuildWorker {
         public var resourceNote: String?
         /// The most agents this worker had running at once.
         public var peakConcurrent = 0
+
+        /// The summary as `queue work --json` and the overnight builds step print it.
+        public var json: JSONValue {
+            func ids(_ list: [String]) -> JSONValue { .array(list.map { .string($0) }) }
+            return .object([
+                "started": ids(started), "succeeded": ids(succeeded), "failed": ids(failed), "parked": ids(parked),
+                "forbidden": ids(forbidden), "handed_back": ids(handedBack), "reaped": ids(reaped),
+                "resource_gate": resourceNote.map { .string($0) } ?? .null, "peak_concurrent": .integer(Int64(peakConcurrent)),
+            ])
+        }
     }
 
     let store: any Store

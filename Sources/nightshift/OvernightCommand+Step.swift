@@ -40,11 +40,7 @@ extension OvernightCommand {
                 print("running tonight's builds until \(ISO8601.format(deadline, in: zone))")
                 let worker = try app.makeBuildWorker()
                 let summary = await cancellingOnSignals { await worker.work(until: deadline, window: "overnight") }
-                Self.output([
-                    "started": .array(summary.started.map { .string($0) }), "succeeded": .array(summary.succeeded.map { .string($0) }),
-                    "failed": .array(summary.failed.map { .string($0) }), "parked": .array(summary.parked.map { .string($0) }),
-                    "handed_back": .array(summary.handedBack.map { .string($0) }), "peak_concurrent": .integer(Int64(summary.peakConcurrent)),
-                ])
+                print("\(StepOutput.marker)\(summary.json.canonical)")
                 print("started \(summary.started.count), succeeded \(summary.succeeded.count), failed \(summary.failed.count), "
                     + "awaiting approval \(summary.parked.count), queued again \(summary.handedBack.count)")
                 // Failed tasks are the report's news, not a failed step: the night went on.

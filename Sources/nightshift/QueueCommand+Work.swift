@@ -43,13 +43,7 @@ extension QueueCommand {
     /// Prints what a worker did; exit 1 when a task failed.
     static func report(_ summary: BuildWorker.Summary, json: Bool) throws {
         if json {
-            Output.printJSON(.object([
-                "started": .array(summary.started.map { .string($0) }), "succeeded": .array(summary.succeeded.map { .string($0) }),
-                "failed": .array(summary.failed.map { .string($0) }), "parked": .array(summary.parked.map { .string($0) }),
-                "forbidden": .array(summary.forbidden.map { .string($0) }), "handed_back": .array(summary.handedBack.map { .string($0) }),
-                "reaped": .array(summary.reaped.map { .string($0) }), "resource_gate": summary.resourceNote.map { .string($0) } ?? .null,
-                "peak_concurrent": .integer(Int64(summary.peakConcurrent)),
-            ]))
+            Output.printJSON(summary.json)
         } else {
             if summary.started.isEmpty, summary.parked.isEmpty, summary.forbidden.isEmpty, summary.reaped.isEmpty {
                 print(summary.resourceNote.map { "Nothing started: the resource gate is closed (\($0))." } ?? "Nothing to run: no ready task.")
