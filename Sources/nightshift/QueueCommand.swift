@@ -218,9 +218,12 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The task's id.") var id: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() async throws {
             let app = try await workspace.load()
             let task = try await QueueCommand.failure { try await app.buildQueue().cancel(id, at: Date()) }
+            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
             print("\(task.id) cancelled")
         }
     }
@@ -230,9 +233,12 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The task's id.") var id: String
 
+        @OptionGroup var output: OutputOptions
+
         func run() async throws {
             let app = try await workspace.load()
             let task = try await QueueCommand.failure { try await app.buildQueue().retry(id, at: Date()) }
+            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state) again (attempts so far: \(task.attempts))")
         }
     }
@@ -246,10 +252,13 @@ struct QueueCommand: AsyncParsableCommand {
         @Argument(help: "The task that waits.") var id: String
         @Option(name: .customLong("on"), parsing: .upToNextOption, help: ArgumentHelp("The tasks it waits for.", valueName: "ID")) var on: [String] = []
 
+        @OptionGroup var output: OutputOptions
+
         func run() async throws {
             guard !on.isEmpty else { throw AppError.usage("--on needs at least one task id") }
             let app = try await workspace.load()
             let task = try await QueueCommand.usage { try await app.buildQueue().addDependencies(id, on: on, at: Date()) }
+            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
             print("\(task.id) depends on \(task.dependsOn.joined(separator: ", ")) (\(task.state))")
         }
     }
