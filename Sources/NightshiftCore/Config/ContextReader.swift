@@ -77,9 +77,17 @@ struct ContextReader {
                 reader.markRead(entry.key)
                 continue
             }
-            guard let (limit, location) = reader.int(entry.key) else { continue }
-            guard limit >= 0 else {
-                reader.error("\(reader.name(entry.key)) must be 0 or more (0 stops builds in that context), found \(limit)", at: location)
+            // The entry's own node, not `reader.int`: inlining that tuple-returning accessor here
+            // crashes the 6.3.1 optimizer (CopyPropagation, "Found outside of lifetime use") in
+            // release builds.
+            reader.markRead(entry.key)
+            let node = entry.node
+            guard case .integer(let value) = node.value else {
+                reader.error("\(reader.name(entry.key)) must be an integer, found \(TableReader.article(node.typeName))", at: node.location)
+                continue
+            }
+            guard value >= 0, let limit = Int(exactly: value) else {
+                reader.error("\(reader.name(entry.key)) must be 0 or more (0 stops builds in that context), found \(value)", at: node.location)
                 continue
             }
             limits[context] = limit
