@@ -21,6 +21,8 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The library `CommandExecutor` is built on, for a baseline without Nightshift's own work.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .executableTarget(
@@ -69,6 +71,36 @@ let package = Package(
                 .product(name: "NightshiftCore", package: parent),
             ],
             path: "Benchmarks/PolicyDecisions",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
+            name: "QueueClaims",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NightshiftCore", package: parent),
+                .product(name: "NightshiftSQLite", package: parent),
+            ],
+            path: "Benchmarks/QueueClaims",
+            swiftSettings: swiftSettings,
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+        .executableTarget(
+            name: "SubagentSpawn",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "NightshiftCore", package: parent),
+                .product(name: "NightshiftExec", package: parent),
+                .product(name: "NightshiftBuilder", package: parent),
+                .product(name: "NightshiftApp", package: parent),
+            ],
+            path: "Benchmarks/SubagentSpawn",
             swiftSettings: swiftSettings,
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
