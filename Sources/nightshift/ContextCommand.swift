@@ -91,6 +91,7 @@ struct ContextCommand: AsyncParsableCommand {
             var length: Duration?
             if let duration {
                 do throws(ScheduleError) { length = try DurationParser.parse(duration) } catch { throw AppError.usage("--for: \(error.message)") }
+                guard let length, length > .zero else { throw AppError.usage("--for must be longer than 0, found \"\(duration)\"") }
             }
             let app = try await workspace.load()
             let now = Date()
