@@ -80,11 +80,16 @@ extension NightshiftApplication {
 
     /// The operator's context at `now`: the override, the calendars, the routine. Unreadable
     /// calendars are skipped (``loadCalendars()`` says which).
+    ///
+    /// The policy gate asks on every proposal and the builder's worker on every pass, so the
+    /// calendars are read (and URLs fetched) at most once a minute per process; the override,
+    /// a store read, is always current.
     public func contextReading(at now: Date) async -> ContextReading {
         let detector = ContextDetector(settings: configuration.context, timeZone: configuration.settings.timeZone)
         let override = try? await contextOverride()
         let events = configuration.context.calendars.isEmpty ? [] : ICSCalendar.occurrences(
-            of: await loadCalendars().calendars, from: now.addingTimeInterval(-ContextDetector.horizon), to: now.addingTimeInterval(ContextDetector.horizon)
+            of: await calendarCache.calendars(maxAge: 60) { await self.loadCalendars().calendars },
+            from: now.addingTimeInterval(-ContextDetector.horizon), to: now.addingTimeInterval(ContextDetector.horizon)
         )
         return detector.detect(at: now, override: override, events: events)
     }
@@ -105,5 +110,19 @@ extension NightshiftApplication {
             context: reading.context.rawValue, maxConcurrent: min(cap, reading.profile.maxConcurrentBuilds),
             lowRiskOnly: reading.profile.lowRiskOnly
         )
+    }
+}
+
+/// The calendars one process read last, and when.
+actor CalendarCache {
+    private var loaded: (calendars: [ICSCalendar], at: ContinuousClock.Instant)?
+
+    /// The cached calendars if read less than `maxAge` seconds ago, else those `load` reads now.
+    func calendars(maxAge: Double, load: @Sendable () async -> [ICSCalendar]) async -> [ICSCalendar] {
+        let now = ContinuousClock.now
+        if let loaded, loaded.at.duration(to: now) < .seconds(maxAge) { return loaded.calendars }
+        let calendars = await load()
+        loaded = (calendars, now)
+        return calendars
     }
 }

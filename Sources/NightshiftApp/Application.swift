@@ -12,6 +12,8 @@ public struct NightshiftApplication: Sendable {
     public let store: any Store
     public let environment: [String: String]
     public let logger: Logger
+    /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
+    let calendarCache = CalendarCache()
 
     /// The tables of `nightshift.toml` that packs read.
     public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self]
