@@ -1,6 +1,5 @@
 public import Foundation
 import NightshiftBuilder
-import NightshiftExec
 public import NightshiftCore
 
 extension NightshiftApplication {
@@ -46,21 +45,18 @@ extension NightshiftApplication {
         let executor = makeExecutor()
         var problems: [String] = []
         for notifier in configuration.notifiers {
+            let problem: String?
             switch notifier.kind {
             case .webhook(let webhook):
-                guard let spec = executor.webhookSpec(webhook, body: BriefRenderer.webhookBody(brief), timeout: .seconds(15)) else {
-                    problems.append("\(notifier.name): an env: reference of the notifier is unset")
-                    continue
-                }
-                let result = await executor.webhooks.send(spec)
-                if !result.succeeded { problems.append("\(notifier.name): \(result.error ?? "HTTP status \(result.statusCode ?? 0)")") }
+                problem = await WebhookNotifier(name: notifier.name, webhook: webhook, executor: executor).send(BriefRenderer.webhookBody(brief))
             case .command(let command):
                 let message = AlertMessage(
                     job: "brief", kind: .brief, runID: nil, consecutiveFailures: 0, error: nil, text: BriefRenderer.chatText(brief), at: brief.generatedAt
                 )
-                let sender = CommandNotifier(name: notifier.name, command: command, executor: executor, logDirectory: workspace.logsDirectory)
-                if let problem = await sender.deliver(message) { problems.append("\(notifier.name): \(problem)") }
+                problem = await CommandNotifier(name: notifier.name, command: command, executor: executor, logDirectory: workspace.logsDirectory)
+                    .deliver(message)
             }
+            if let problem { problems.append("\(notifier.name): \(problem)") }
         }
         // Delivered when at least one notifier took it (or there are none: the file is the delivery);
         // a brief nobody received must be covered again by the next one.

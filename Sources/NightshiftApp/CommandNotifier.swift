@@ -30,7 +30,12 @@ struct WebhookNotifier: Notifier {
     let executor: WorkspaceExecutor
 
     func deliver(_ message: AlertMessage) async -> String? {
-        guard let spec = executor.webhookSpec(webhook, body: message.json, timeout: .seconds(15)) else {
+        await send(message.json)
+    }
+
+    /// POSTs `body` (an alert, or the brief's chat body); nil on success, else why not.
+    func send(_ body: Data) async -> String? {
+        guard let spec = executor.webhookSpec(webhook, body: body, timeout: .seconds(15)) else {
             return "an env: reference of the notifier is unset"
         }
         let result = await executor.webhooks.send(spec)
