@@ -18,12 +18,12 @@ extension NightshiftApplication {
     /// The manual override (`nightshift context set`), whether or not it has expired.
     public func contextOverride() async throws -> ContextOverride? {
         guard let value = try await store.stateValue(Self.overrideKey) else { return nil }
-        return try JSONDecoder().decode(ContextOverride.self, from: Data(value.canonical.utf8))
+        return try value.decode(ContextOverride.self)
     }
 
     /// Sets (nil: clears) the manual override.
     public func setContextOverride(_ override: ContextOverride?, at now: Date = Date()) async throws {
-        let value = try override.map { try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode($0)) }
+        let value = try override.map { try JSONValue(encoding: $0) }
         try await store.setStateValue(Self.overrideKey, value, at: now)
     }
 

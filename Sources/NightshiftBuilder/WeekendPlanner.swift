@@ -73,11 +73,11 @@ public struct WeekendPlanner: Sendable {
     /// The current plan, if one was selected.
     public func plan() async throws -> WeekendPlan? {
         guard let value = try await store.stateValue(Self.key) else { return nil }
-        return try JSONDecoder().decode(WeekendPlan.self, from: Data(value.canonical.utf8))
+        return try value.decode(WeekendPlan.self)
     }
 
     private func save(_ plan: WeekendPlan?, at now: Date) async throws {
-        let value = try plan.map { try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode($0)) }
+        let value = try plan.map { try JSONValue(encoding: $0) }
         try await store.setStateValue(Self.key, value, at: now)
     }
 

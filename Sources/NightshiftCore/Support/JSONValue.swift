@@ -106,3 +106,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return value
     }
 }
+
+extension JSONValue {
+    /// The JSON form of `value` (Foundation's default encoding: dates as seconds since 2001).
+    public init<T: Encodable>(encoding value: T) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
+    /// The value decoded as `T`, the inverse of ``init(encoding:)``.
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        try JSONDecoder().decode(type, from: Data(canonical.utf8))
+    }
+}
