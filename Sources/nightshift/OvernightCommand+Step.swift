@@ -36,7 +36,7 @@ extension OvernightCommand {
                 if stored.isEmpty { print("nothing to schedule tonight: no ready task fits the overnight window") }
                 Self.output(["scheduled": .array(stored.map { .string($0.id) }), "unplaced": .array(plan.unplaced.map { .string($0.id) })])
             case "builds":
-                let deadline = QueueCommand.next(settings.monitorUntil, after: now, in: zone)
+                let deadline = settings.monitorUntil.next(after: now, in: zone) ?? now
                 print("running tonight's builds until \(ISO8601.format(deadline, in: zone))")
                 let worker = try app.makeBuildWorker()
                 let summary = await cancellingOnSignals { await worker.work(until: deadline, window: "overnight") }

@@ -32,7 +32,7 @@ extension QueueCommand {
             }
             let deadline = try until.map { text -> Date in
                 guard let time = TimeOfDay(parsing: text) else { throw AppError.usage("--until must be HH:MM, found \"\(text)\"") }
-                return QueueCommand.next(time, after: Date(), in: app.configuration.settings.timeZone)
+                return time.next(after: Date(), in: app.configuration.settings.timeZone) ?? Date()
             }
             let worker = try app.makeBuildWorker()
             let summary = await cancellingOnSignals { await worker.work(until: deadline, window: window) }
@@ -58,12 +58,5 @@ extension QueueCommand {
             if let note = summary.resourceNote { print("resource gate: \(note)") }
         }
         if !summary.failed.isEmpty || !summary.forbidden.isEmpty { throw ExitCode(1) }
-    }
-
-    /// The next instant at or after `date` whose local time is `time`.
-    static func next(_ time: TimeOfDay, after date: Date, in zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.nextDate(after: date, matching: DateComponents(hour: time.hour, minute: time.minute, second: 0), matchingPolicy: .nextTime) ?? date
     }
 }

@@ -68,11 +68,7 @@ public struct Cycle: Sendable, Hashable, Identifiable {
 
     /// The first instant at or after `start` whose local time is the deadline; nil without one.
     public func deadline(after start: Date) -> Date? {
-        guard let deadline else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let components = DateComponents(hour: deadline.hour, minute: deadline.minute, second: 0)
-        return calendar.nextDate(after: start.addingTimeInterval(-1), matching: components, matchingPolicy: .nextTime)
+        deadline?.next(after: start.addingTimeInterval(-1), in: timeZone)
     }
 
     /// "Nightly cycle missed — running catch-up now." for a cycle named `nightly`.
@@ -104,6 +100,14 @@ public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { String(format: "%02d:%02d", hour, minute) }
+
+    /// The first instant strictly after `date` whose local time in `zone` is this one (the next
+    /// existing time on a day where daylight saving skips it).
+    public func next(after date: Date, in zone: TimeZone) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.nextDate(after: date, matching: DateComponents(hour: hour, minute: minute, second: 0), matchingPolicy: .nextTime)
+    }
 }
 
 /// Fixed cycle shapes.
