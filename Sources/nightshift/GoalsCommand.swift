@@ -257,8 +257,7 @@ struct GoalView: Encodable {
         current = goal.current
         start = goal.start.description
         end = goal.end.description
-        // Foundation on Linux names the "UTC" zone "GMT"; show the name operators write.
-        timeZone = goal.timeZone.identifier == "GMT" ? "UTC" : goal.timeZone.identifier
+        timeZone = TimeZones.displayName(goal.timeZone)
         status = report.status.rawValue
         pace = report.pace
         expected = report.expected

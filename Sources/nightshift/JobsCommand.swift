@@ -29,8 +29,7 @@ struct JobsCommand: AsyncParsableCommand {
             name = job.name
             description = job.description
             schedule = job.schedule.description
-            // Foundation on Linux names the "UTC" zone "GMT"; show the name operators write.
-            timeZone = job.timeZone.identifier == "GMT" ? "UTC" : job.timeZone.identifier
+            timeZone = TimeZones.displayName(job.timeZone)
             action = job.action.kind
             if case .command(let command) = job.action { self.command = command.displayString }
             paused = state?.paused ?? false

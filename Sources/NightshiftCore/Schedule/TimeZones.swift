@@ -23,4 +23,9 @@ public enum TimeZones {
         }
         return zone
     }
+
+    /// The zone's name as operators write it: Foundation on Linux names the "UTC" zone "GMT".
+    public static func displayName(_ zone: TimeZone) -> String {
+        zone.identifier == "GMT" ? "UTC" : zone.identifier
+    }
 }
