@@ -41,7 +41,7 @@ public enum BriefRenderer {
             "generated_at": .string(period.stamp(brief.generatedAt)),
             "period": .object([
                 "since": .string(period.stamp(period.since)), "until": .string(period.stamp(period.until)),
-                "time_zone": .string(period.timeZone.identifier),
+                "time_zone": .string(TimeZones.displayName(period.timeZone)),
             ]),
             "quiet": .bool(brief.isQuiet),
             "summary": .string(brief.summary),
@@ -112,7 +112,7 @@ public enum BriefRenderer {
     /// `2026-11-20 23:00 to 2026-11-21 07:00 (Europe/Berlin), generated 2026-11-21 07:00.`
     static func periodLine(_ brief: Brief) -> String {
         let period = brief.period
-        return "\(period.dateTime(period.since)) to \(period.dateTime(period.until)) (\(period.timeZone.identifier)), "
+        return "\(period.dateTime(period.since)) to \(period.dateTime(period.until)) (\(TimeZones.displayName(period.timeZone))), "
             + "generated \(period.dateTime(brief.generatedAt))."
     }
 
