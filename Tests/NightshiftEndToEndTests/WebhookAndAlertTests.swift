@@ -5,58 +5,11 @@ import Testing
 /// run as a child process), through the built binary.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct WebhookAndAlertTests {
-    /// Records every request as one JSON line in the file given as argv[1]; prints its port.
-    static let server = #"""
-        import http.server, json, signal, sys
-        # The test process may have spawned us with signals blocked; terminate() must work.
-        signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        log = sys.argv[1]
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
-                with open(log, "a") as f:
-                    f.write(json.dumps({"path": self.path, "headers": dict(self.headers), "body": body}) + "\n")
-                reply = b"accepted"
-                self.send_response(500 if self.path == "/fail" else 200)
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-            def log_message(self, *args):
-                pass
-        server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        print(server.server_address[1], flush=True)
-        server.serve_forever()
-        """#
-
-    struct Request: Decodable {
-        var path: String
-        var headers: [String: String]
-        var body: String
-    }
-
-    /// Starts the server; returns it and its port.
-    func startServer(log: String) throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.server, log]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        let port = try #require(Int(line.trimmingCharacters(in: .whitespacesAndNewlines)), "server printed \(line)")
-        return (process, port)
-    }
-
-    func requests(_ log: String) throws -> [Request] {
-        guard let text = try? String(contentsOfFile: log, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { try JSONDecoder().decode(Request.self, from: Data($0.utf8)) }
-    }
-
     @Test func webhookJobsAndAlertsReachTheServerWithSecretsFromTheEnvironment() async throws {
         try await withWorkspace { workspace in
-            let log = "\(workspace.root)/requests.jsonl"
-            let (server, port) = try startServer(log: log)
-            defer { server.terminate() }
+            let server = try RequestRecorder(logPath: "\(workspace.root)/requests.jsonl")
+            defer { server.stop() }
+            let port = server.port
             try await workspace.initialize(config: """
                 [workspace]
                 time_zone = "UTC"
@@ -86,7 +39,7 @@ struct WebhookAndAlertTests {
 
             let sent = try await CLI.run(workspace.args("jobs", "run", "hook"), environment: environment)
             #expect(sent.status == 0, "\(sent)")
-            let job = try #require(try requests(log).first { $0.path == "/job" })
+            let job = try #require(try server.requests().first { $0.path == "/job" })
             #expect(job.body == #"{"hello":"world"}"#)
             #expect(job.headers["X-Token"] == secret)
             #expect(job.headers["Content-Type"] == "application/json")
@@ -104,7 +57,7 @@ struct WebhookAndAlertTests {
                 #expect(broken.status == 1, "attempt \(attempt): \(broken)")
             }
             // alert_after = 2: the second failure alerts; the third is inside the cooldown.
-            let alerts = try requests(log).filter { $0.path == "/alert" }
+            let alerts = try server.requests().filter { $0.path == "/alert" }
             #expect(alerts.count == 1)
             let alert = try JSONSerialization.jsonObject(with: Data(try #require(alerts.first).body.utf8)) as? [String: Any]
             #expect(alert?["kind"] as? String == "failing")
@@ -119,9 +72,9 @@ struct WebhookAndAlertTests {
     @Test("a parked job action is announced through the webhook notifier and runs once approved")
     func approvalsAreAnnouncedThroughWebhookNotifiers() async throws {
         try await withWorkspace { workspace in
-            let log = "\(workspace.root)/requests.jsonl"
-            let (server, port) = try startServer(log: log)
-            defer { server.terminate() }
+            let server = try RequestRecorder(logPath: "\(workspace.root)/requests.jsonl")
+            defer { server.stop() }
+            let port = server.port
             try await workspace.initialize(config: """
                 [workspace]
                 time_zone = "UTC"
@@ -144,7 +97,7 @@ struct WebhookAndAlertTests {
             let recorded = try #require(try await workspace.runs(job: "deploy").first)
             #expect(recorded.state == "awaiting_approval", "\(recorded)")
 
-            let announcements = try requests(log).filter { $0.path == "/alert" }
+            let announcements = try server.requests().filter { $0.path == "/alert" }
             #expect(announcements.count == 1, "\(announcements)")
             let body = try JSONSerialization.jsonObject(with: Data(try #require(announcements.first).body.utf8)) as? [String: Any]
             #expect(body?["kind"] as? String == "approval")

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// A real HTTP server on 127.0.0.1 (python3's http.server, a child process) that answers every
-/// POST with 200 and records it as one JSON line in a file, for webhook notifiers to reach.
+/// POST with 200 (500 on the path `/fail`) and records it as one JSON line in a file, for webhook
+/// jobs and notifiers to reach.
 /// Call ``stop()`` in a `defer`.
 final class RequestRecorder: @unchecked Sendable {
     struct Request: Decodable, Sendable {
@@ -22,7 +23,7 @@ final class RequestRecorder: @unchecked Sendable {
                 with open(log, "a") as f:
                     f.write(json.dumps({"path": self.path, "headers": dict(self.headers), "body": body}) + "\n")
                 reply = b"ok"
-                self.send_response(200)
+                self.send_response(500 if self.path == "/fail" else 200)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
