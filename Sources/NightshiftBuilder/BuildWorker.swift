@@ -145,14 +145,14 @@ public actor BuildWorker {
         while true {
             let now = clock.now()
             do {
-                try await housekeeping(queue: queue, at: now)
+                let tasks = try await housekeeping(queue: queue, at: now)
                 let pastDeadline = deadline.map { now >= $0 } ?? false
                 if pastDeadline, configuration.stopAtDeadline {
                     for id in running.keys where stopping[id] == nil { stop(id, because: "stopped at the end of the window; queued for the next one") }
                 }
                 var launched = 0
                 if !pastDeadline, !Task.isCancelled {
-                    launched = try await launchReady(queue: queue, window: window, windowSpec: windowSpec)
+                    launched = try await launchReady(tasks, window: window, windowSpec: windowSpec)
                 }
                 if running.isEmpty, launched == 0 { break }
             } catch {
@@ -169,8 +169,9 @@ public actor BuildWorker {
     }
 
     /// Renews this worker's leases (stopping agents whose task was cancelled or taken away), hands
-    /// back the tasks of dead workers, follows approvals, and unblocks tasks whose dependencies are done.
-    private func housekeeping(queue: BuildQueue, at now: Date) async throws {
+    /// back the tasks of dead workers, follows approvals, and unblocks tasks whose dependencies are
+    /// done. Returns the queue as it stands afterwards.
+    private func housekeeping(queue: BuildQueue, at now: Date) async throws -> [QueueTask] {
         for id in running.keys where !settled.contains(id) {
             if try await !store.renewTask(id, owner: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds)), stopping[id] == nil {
                 stop(id, because: "the task was cancelled or its claim was lost")
@@ -185,7 +186,7 @@ public actor BuildWorker {
             logger.warning("builder: \(task.id) lost its worker; queued for another attempt", metadata: ["nightshift.task.id": "\(task.id)"])
         }
         try await followApprovals(at: now)
-        try await queue.refreshBlocked(at: now)
+        return try await queue.refreshBlocked(at: now)
     }
 
     /// Moves tasks parked for approval on when the operator decided: approved → queued (the next
@@ -208,9 +209,9 @@ public actor BuildWorker {
         }
     }
 
-    /// Claims and starts as many ready tasks as the limits allow. Returns how many it started or
-    /// settled (parked, forbidden).
-    private func launchReady(queue: BuildQueue, window: String?, windowSpec: TimeWindow?) async throws -> Int {
+    /// Claims and starts as many of the ready `tasks` as the limits allow. Returns how many it
+    /// started or settled (parked, forbidden).
+    private func launchReady(_ tasks: [QueueTask], window: String?, windowSpec: TimeWindow?) async throws -> Int {
         let limits = await self.limits()
         if let usage = resources(), let over = usage.exceeding(settings.resourceLimit) {
             if summary.resourceNote == nil { logger.warning("builder: resource gate closed: \(over)") }
@@ -223,7 +224,7 @@ public actor BuildWorker {
         guard free > 0 else { return 0 }
         var handled = 0
         let low = Set(settings.lowRiskCategories.map { $0.lowercased() })
-        for task in BuildQueue.ready(try await queue.all()) where free > 0 && running[task.id] == nil {
+        for task in BuildQueue.ready(tasks) where free > 0 && running[task.id] == nil {
             if let window {
                 let scheduledHere = task.state == .scheduled && task.window == window
                 let fits = task.state == .queued && (windowSpec?.fits(hours: task.hours) ?? true)
