@@ -88,7 +88,7 @@ struct BadCalendar: Sendable, CustomTestStringConvertible {
 
 /// `nightshift context …` on a workspace with a real ICS file and a routine: which source wins,
 /// what each context allows, the spans ahead, and the errors an operator can make.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct ContextCLITests {
     struct Event {
         var title: String

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `nightshift weekend …`: suggest on Friday, select, start, track phases, summarise on Sunday.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct WeekendCLITests {
     static let phaseNames = ["plan", "build", "test", "document", "ship"]
     /// plan 10 %, build 50 %, test 20 %, document 10 %, ship 10 % of the estimate.

@@ -6,6 +6,12 @@ import NightshiftTesting
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stand-in executor: keeps the argv of every command the gate let through.
 private final class CommandRecorder: ActionExecutor {
     let commands = Mutex<[[String]]>([])
@@ -49,13 +55,16 @@ private final class HookedClock: WallClock {
 private let sqliteShell = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3", "/opt/homebrew/bin/sqlite3"]
     .first { FileManager.default.isExecutableFile(atPath: $0) }
 
+///
+/// Synchronous, because one test runs it from inside a clock read; the shell exits within its
+/// 5 s busy timeout.
 private func sqlite(_ path: String, _ sql: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(sqliteShell))
-    process.arguments = ["-cmd", ".timeout 5000", path, sql]
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0, "sqlite3 \(sql)")
+    let shell = try ChildProcess(
+        try #require(sqliteShell), ["-cmd", ".timeout 5000", path, sql],
+        environment: ProcessInfo.processInfo.environment, stdout: .null, stderr: .null
+    )
+    for _ in 0..<3000 where shell.isRunning { usleep(10_000) }
+    #expect(shell.termination.map { !$0.signalled && $0.status == 0 } == true, "sqlite3 \(sql): \(String(describing: shell.termination))")
 }
 
 /// An approval is bound to the payload the operator saw: its SHA-256 is recorded when it is parked

@@ -182,7 +182,7 @@ struct SQLiteStoreTests {
 
             async let finished = patient.finishRun("r_a", owner: "me", outcome: outcome)
             try await Task.sleep(for: .milliseconds(300))
-            try holder.release()
+            await holder.release()
             #expect(try await finished)
             #expect(try await impatient.run("r_a")?.excerpt == secret)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftTesting
 
 #if canImport(Glibc)
 import Glibc
@@ -8,46 +9,39 @@ import Darwin
 
 /// A `nightshift` command left running in the background (`serve`, a long `cycles run`), with its
 /// output in files next to the workspace, so a test can watch it and SIGKILL it at a chosen moment.
-final class BackgroundCLI: @unchecked Sendable {
-    // Sendable: `process` is only read after `run()`; Foundation's `Process` guards its own state.
-    private let process: Process
+final class BackgroundCLI: Sendable {
+    private let process: ChildProcess
     let stdoutPath: String
     let stderrPath: String
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     init(_ arguments: [String], in workspace: TestWorkspace, environment extra: [String: String] = [:]) throws {
         let label = "\(arguments.first ?? "cli")-\(UUID().uuidString.prefix(6).lowercased())"
         stdoutPath = "\(workspace.base)/\(label).stdout"
         stderrPath = "\(workspace.base)/\(label).stderr"
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: try CLI.requireBinary())
-        process.arguments = arguments
-        process.environment = CLI.environment(extra)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle(forWritingAtPath: stdoutPath)
-        process.standardError = FileHandle(forWritingAtPath: stderrPath)
-        try process.run()
+        process = try ChildProcess(
+            try CLI.requireBinary(), arguments, environment: CLI.environment(extra),
+            stdin: .null, stdout: .file(stdoutPath), stderr: .file(stderrPath)
+        )
     }
 
     var isRunning: Bool { process.isRunning }
-    /// The exit status, or the signal number for a signal death (see ``killedBySignal``).
-    var exitStatus: Int32 { process.terminationStatus }
-    var killedBySignal: Bool { process.terminationReason == .uncaughtSignal }
+    /// The exit status, or the signal number for a signal death (see ``killedBySignal``); -1 while it runs.
+    var exitStatus: Int32 { process.termination?.status ?? -1 }
+    var killedBySignal: Bool { process.termination?.signalled ?? false }
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     /// Waits for the process to exit by itself and returns its exit status.
     func wait(timeout: TimeInterval = 60) async throws -> Int32 {
         try await waitUntil("nightshift (pid \(pid)) exits", timeout: timeout, poll: 0.05) { !self.isRunning }
-        return process.terminationStatus
+        return exitStatus
     }
 
-    /// SIGKILLs the process (if it still runs) and reaps it.
+    /// SIGKILLs the process (if it still runs) and waits, at most 10 s, until it is reaped.
     func kill() {
         guard process.isRunning else { return }
-        ProcessTable.signal(pid, SIGKILL)
-        process.waitUntilExit()
+        process.signal(SIGKILL)
+        for _ in 0..<1000 where process.isRunning { usleep(10_000) }
     }
 }

@@ -28,7 +28,7 @@ extension TestWorkspace {
     /// Runs `./bin/seed-queue.sh` as its comment says: from the workspace folder, with `NIGHTSHIFT`
     /// naming the binary under test.
     func seedExampleQueue() async throws {
-        let result = try await ChildProcess.run(
+        let result = try await CLI.runProgram(
             "/bin/sh", ["-c", "cd \"$1\" && exec ./bin/seed-queue.sh", "seed-queue", root],
             environment: CLI.environment(["NIGHTSHIFT": try CLI.requireBinary()]), timeout: 60
         )

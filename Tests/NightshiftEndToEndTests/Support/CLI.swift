@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftTesting
 import Testing
 
 #if canImport(Glibc)
@@ -93,7 +94,22 @@ enum CLI {
         environment extra: [String: String] = [:],
         timeout: TimeInterval = 60
     ) async throws -> CLIResult {
-        try await ChildProcess.run(try requireBinary(), arguments, environment: environment(extra), timeout: timeout)
+        try await runProgram(try requireBinary(), arguments, environment: environment(extra), timeout: timeout)
+    }
+
+    /// Runs any program to completion (see `NightshiftTesting.ChildProcess`).
+    static func runProgram(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String],
+        timeout: TimeInterval
+    ) async throws -> CLIResult {
+        do {
+            let result = try await ChildProcess.run(executable, arguments, environment: environment, timeout: timeout)
+            return CLIResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
+        } catch let error as ChildProcess.SpawnError {
+            throw CLIError(error.description)
+        }
     }
 
     /// Runs `nightshift ARGUMENTS --json` and decodes its stdout; throws unless it exits 0.
@@ -118,85 +134,5 @@ enum CLI {
         } catch {
             throw CLIError("cannot decode \(type) from:\n\(text)\n\(error)")
         }
-    }
-}
-
-/// Runs any program with pipes for stdout and stderr, read on their own threads so a chatty child
-/// never blocks on a full pipe while we wait for it to exit.
-enum ChildProcess {
-    static func run(
-        _ executable: String,
-        _ arguments: [String],
-        environment: [String: String],
-        timeout: TimeInterval
-    ) async throws -> CLIResult {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    try runBlocking(executable, arguments, environment: environment, timeout: timeout)
-                })
-            }
-        }
-    }
-
-    private static func runBlocking(
-        _ executable: String,
-        _ arguments: [String],
-        environment: [String: String],
-        timeout: TimeInterval
-    ) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        try process.run()
-        let outReader = PipeReader(stdout.fileHandleForReading)
-        let errReader = PipeReader(stderr.fileHandleForReading)
-        var timedOut = false
-        if exited.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            kill(process.processIdentifier, SIGKILL)
-            exited.wait()
-        }
-        let result = CLIResult(
-            status: process.terminationStatus,
-            stdout: String(decoding: outReader.finish(), as: UTF8.self),
-            stderr: String(decoding: errReader.finish(), as: UTF8.self)
-        )
-        if timedOut {
-            throw CLIError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout))s and was killed: \(result)")
-        }
-        return result
-    }
-}
-
-/// Drains one pipe on a thread of its own until end of file.
-private final class PipeReader: @unchecked Sendable {
-    // Sendable: `data` is written by the reading thread before `done` is signalled and read only
-    // after waiting on `done`; the lock guards the early-return path of `finish`.
-    private let lock = NSLock()
-    private let done = DispatchSemaphore(value: 0)
-    private var data = Data()
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            let read = handle.readDataToEndOfFile()
-            lock.withLock { data = read }
-            done.signal()
-        }
-    }
-
-    /// The pipe's contents. A grandchild that inherited the pipe can keep it open after the child
-    /// exited; after a few seconds we stop waiting for it.
-    func finish() -> Data {
-        _ = done.wait(timeout: .now() + 5)
-        return lock.withLock { data }
     }
 }

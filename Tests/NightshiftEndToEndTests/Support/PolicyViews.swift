@@ -203,7 +203,7 @@ func sha256OfFile(_ path: String) async throws -> String {
     guard let (tool, flags) = tools.first(where: { FileManager.default.isExecutableFile(atPath: $0.0) }) else {
         throw CLIError("neither sha256sum nor shasum is installed")
     }
-    let result = try await ChildProcess.run(tool, flags + [path], environment: CLI.environment(), timeout: 30)
+    let result = try await CLI.runProgram(tool, flags + [path], environment: CLI.environment(), timeout: 30)
     guard result.status == 0, let hash = result.stdout.split(separator: " ").first else { throw CLIError("\(tool) \(path) failed: \(result)") }
     return String(hash)
 }

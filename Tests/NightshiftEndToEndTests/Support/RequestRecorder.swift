@@ -1,11 +1,18 @@
 import Foundation
+import NightshiftTesting
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A real HTTP server on 127.0.0.1 (python3's http.server, a child process) that answers every
 /// POST with 200 (500 on the path `/fail`) and records it as one JSON line in a file, for webhook
 /// jobs and notifiers to reach.
 /// Call ``stop()`` in a `defer`.
-final class RequestRecorder: @unchecked Sendable {
+final class RequestRecorder: Sendable {
     struct Request: Decodable, Sendable {
         var path: String
         var headers: [String: String]
@@ -30,30 +37,33 @@ final class RequestRecorder: @unchecked Sendable {
             def log_message(self, *args):
                 pass
         server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-        print(server.server_address[1], flush=True)
+        with open(sys.argv[2] + ".tmp", "w") as f:
+            f.write(str(server.server_address[1]))
+        import os
+        os.rename(sys.argv[2] + ".tmp", sys.argv[2])
         server.serve_forever()
         """#
 
-    // Sendable: `process` is only read after `run()`; Foundation's `Process` guards its own state.
-    private let process: Process
+    private let process: ChildProcess
     let port: Int
     let logPath: String
 
-    /// Starts the server, recording into `logPath`, and waits for its port.
+    /// Starts the server, recording into `logPath`, and waits (at most 10 s) for its port.
     init(logPath: String) throws {
         self.logPath = logPath
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, logPath]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw CLIError("the python3 HTTP server did not print its port (is python3 installed?): \(line)")
+        // Not next to the log: its folder may only appear once the test has initialised the workspace.
+        let portPath = FileManager.default.temporaryDirectory.appendingPathComponent("recorder-\(UUID().uuidString).port").path
+        defer { try? FileManager.default.removeItem(atPath: portPath) }
+        process = try ChildProcess("/usr/bin/env", ["python3", "-c", Self.script, logPath, portPath], environment: CLI.environment(), stdout: .null)
+        var port: Int?
+        for _ in 0..<1000 where port == nil && process.isRunning {
+            port = (try? String(contentsOfFile: portPath, encoding: .utf8)).flatMap { Int($0) }
+            if port == nil { usleep(10_000) }
         }
-        self.process = process
+        guard let port else {
+            process.signal(SIGKILL)
+            throw CLIError("the python3 HTTP server did not write its port (is python3 installed?)")
+        }
         self.port = port
     }
 
@@ -67,7 +77,8 @@ final class RequestRecorder: @unchecked Sendable {
 
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        process.signal(SIGKILL)
     }
 }

@@ -13,7 +13,7 @@ enum SQLiteTool {
     /// Runs one SQL statement on `database` and returns its output, trimmed; nil without the tool.
     static func query(_ database: String, _ sql: String) async throws -> String? {
         guard let path else { return nil }
-        let result = try await ChildProcess.run(
+        let result = try await CLI.runProgram(
             path, ["-batch", database, sql], environment: CLI.environment(), timeout: 30
         )
         guard result.status == 0 else { throw CLIError("sqlite3 \(database) \"\(sql)\" failed: \(result)") }
