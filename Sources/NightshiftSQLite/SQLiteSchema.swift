@@ -23,8 +23,49 @@ enum SQLiteSchema {
         migrator.registerMigration("queue") { db in
             try db.execute(sql: queue)
         }
+        migrator.registerMigration("health") { db in
+            try db.execute(sql: health)
+        }
         return migrator
     }
+
+    /// Metric samples, problems (at most one open per key), and the events the learners count.
+    private static let health = """
+        CREATE TABLE samples (
+            metric TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            value REAL NOT NULL
+        );
+        CREATE INDEX samples_by_metric ON samples (metric, at);
+        CREATE INDEX samples_by_time ON samples (at);
+        CREATE TABLE problems (
+            id TEXT PRIMARY KEY NOT NULL,
+            key TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            fix TEXT,
+            first_seen INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL,
+            occurrences INTEGER NOT NULL,
+            resolved_at INTEGER,
+            resolution TEXT,
+            escalated_at INTEGER
+        );
+        CREATE UNIQUE INDEX problems_open_by_key ON problems (key) WHERE resolved_at IS NULL;
+        CREATE INDEX problems_by_seen ON problems (last_seen);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            value REAL,
+            data TEXT,
+            run_id TEXT
+        );
+        CREATE INDEX events_by_kind ON events (kind, name, at);
+        CREATE INDEX events_by_time ON events (at);
+        """
 
     /// Proposed actions (the approval inbox is the `awaiting_approval` ones) and the hash-chained
     /// audit trail with its head kept apart.

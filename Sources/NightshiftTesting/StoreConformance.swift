@@ -20,6 +20,7 @@ public enum StoreConformance {
         + goalCases
         + actionCases
         + taskCases
+        + healthCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

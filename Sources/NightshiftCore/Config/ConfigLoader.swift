@@ -78,6 +78,7 @@ public enum ConfigLoader {
             }
             cycles.finish(known: [])
         }
+        configuration.health = HealthReader.read(health: reader.subtable("health"), watchdog: reader.subtable("watchdog"))
         if let context = reader.subtable("context") {
             configuration.context = ContextReader(table: context).read()
         }
@@ -103,7 +104,7 @@ public enum ConfigLoader {
             guard let table = reader.subtable(section.key) else { continue }
             if let value = section.init(reading: table) { configuration.sections[section.key] = value }
         }
-        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy", "context"] + sections.map { $0.key })
+        reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy", "context", "health", "watchdog"] + sections.map { $0.key })
         checkEnvironmentReferences(root, sink: sink, environment: environment)
         let sorted = sink.diagnostics.sorted { $0.location < $1.location } + policyDiagnostics
         if policyDiagnostics.contains(where: { $0.severity == .error }) { return (nil, sorted) }

@@ -14,6 +14,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var policyFile: String?
     /// The `[context]` table: calendars, routine, event map and limits of the operator's contexts.
     public var context: ContextSettings = .init()
+    /// The `[health]` and `[watchdog]` tables: sampling, problem thresholds, fix retention, staleness.
+    public var health: HealthSettings = .init()
     /// Warnings that do not stop the workspace from running (an unset `env:` variable).
     public var warnings: [ConfigDiagnostic]
     /// The pack tables the loader was asked to read (see ``ConfigSection``), by key.

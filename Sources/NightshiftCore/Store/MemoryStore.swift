@@ -18,6 +18,7 @@ public actor MemoryStore: Store {
     var actionTable = MemoryActionTable()
     /// Queued tasks and named values (MemoryStore+Tasks.swift).
     var taskTable = MemoryTaskTable()
+    var healthTable = MemoryHealthTable()
 
     public init() {}
 

@@ -1,0 +1,168 @@
+public import Foundation
+import GRDB
+public import NightshiftCore
+
+extension SQLiteStore {
+    public func insertSamples(_ samples: [MetricSample]) async throws {
+        guard !samples.isEmpty else { return }
+        try await write { db in
+            let statement = try db.cachedStatement(sql: "INSERT INTO samples (metric, at, value) VALUES (?, ?, ?)")
+            for sample in samples {
+                try statement.execute(arguments: [sample.metric, SQLiteTime.millis(sample.at), sample.value])
+            }
+        }
+    }
+
+    public func samples(_ query: SampleQuery) async throws -> [MetricSample] {
+        var (filter, arguments) = HealthRows.timeFilter(since: query.since, until: query.until)
+        if !query.metrics.isEmpty {
+            filter.append("metric IN (\(Array(repeating: "?", count: query.metrics.count).joined(separator: ", ")))")
+            arguments += StatementArguments(query.metrics.sorted())
+        }
+        arguments += [max(0, query.limit)]
+        let sql = "SELECT metric, at, value FROM samples \(HealthRows.whereClause(filter)) ORDER BY at DESC, rowid DESC LIMIT ?"
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).reversed().map { row in
+                MetricSample(metric: row["metric"], value: row["value"], at: SQLiteTime.date(row["at"]))
+            }
+        }
+    }
+
+    public func pruneSamples(before cutoff: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM samples WHERE at < ?", arguments: [SQLiteTime.millis(cutoff)])
+            return db.changesCount
+        }
+    }
+
+    public func recordScan(_ findings: [ProblemFinding], resolution: String, at now: Date) async throws -> ProblemChanges {
+        try await write { db in
+            let open = try Row.fetchAll(db, sql: "SELECT * FROM problems WHERE resolved_at IS NULL").map(HealthRows.problem)
+            let changes = ProblemChanges.scan(findings, open: open, resolution: resolution, at: now)
+            for problem in changes.updated + changes.resolved {
+                try db.execute(sql: "DELETE FROM problems WHERE id = ?", arguments: [problem.id])
+            }
+            for problem in changes.updated + changes.resolved + changes.opened {
+                try db.execute(
+                    sql: """
+                        INSERT INTO problems (id, key, severity, summary, evidence, fix, first_seen, last_seen, occurrences,
+                            resolved_at, resolution, escalated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: HealthRows.arguments(problem)
+                )
+            }
+            return changes
+        }
+    }
+
+    public func problems(_ query: ProblemQuery) async throws -> [Problem] {
+        var filter: [String] = []
+        var arguments = StatementArguments()
+        if let open = query.open { filter.append(open ? "resolved_at IS NULL" : "resolved_at IS NOT NULL") }
+        if let since = query.since {
+            filter.append("COALESCE(resolved_at, last_seen) >= ?")
+            arguments += [SQLiteTime.millis(since) as Int64]
+        }
+        arguments += [max(0, query.limit)]
+        let sql = "SELECT * FROM problems \(HealthRows.whereClause(filter)) ORDER BY last_seen DESC, id DESC LIMIT ?"
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(HealthRows.problem)
+        }
+    }
+
+    public func markEscalated(_ problemID: String, at now: Date) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE problems SET escalated_at = ? WHERE id = ?", arguments: [SQLiteTime.millis(now), problemID])
+        }
+    }
+
+    public func insertEvent(_ event: ObservedEvent) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO events (kind, name, at, value, data, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [event.kind.rawValue, event.name, SQLiteTime.millis(event.at), event.value, event.data?.canonical, event.runID]
+            )
+        }
+    }
+
+    public func events(_ query: EventQuery) async throws -> [ObservedEvent] {
+        var (filter, arguments) = HealthRows.timeFilter(since: query.since, until: query.until)
+        if !query.kinds.isEmpty {
+            filter.append("kind IN (\(Array(repeating: "?", count: query.kinds.count).joined(separator: ", ")))")
+            arguments += StatementArguments(query.kinds.map(\.rawValue).sorted())
+        }
+        if let name = query.name {
+            filter.append("name = ?")
+            arguments += [name]
+        }
+        arguments += [max(0, query.limit)]
+        let sql = "SELECT * FROM events \(HealthRows.whereClause(filter)) ORDER BY at DESC, seq DESC LIMIT ?"
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).reversed().map(HealthRows.event)
+        }
+    }
+
+    public func pruneEvents(before cutoff: Date) async throws -> Int {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM events WHERE at < ?", arguments: [SQLiteTime.millis(cutoff)])
+            return db.changesCount
+        }
+    }
+}
+
+/// Rows of the health tables and back.
+private enum HealthRows {
+    static func timeFilter(since: Date?, until: Date?) -> ([String], StatementArguments) {
+        var filter: [String] = []
+        var arguments = StatementArguments()
+        if let since {
+            filter.append("at >= ?")
+            arguments += [SQLiteTime.millis(since) as Int64]
+        }
+        if let until {
+            filter.append("at < ?")
+            arguments += [SQLiteTime.millis(until) as Int64]
+        }
+        return (filter, arguments)
+    }
+
+    static func whereClause(_ filter: [String]) -> String {
+        filter.isEmpty ? "" : "WHERE " + filter.joined(separator: " AND ")
+    }
+
+    static func arguments(_ problem: Problem) -> StatementArguments {
+        [
+            problem.id, problem.key, problem.severity.rawValue, problem.summary, JSONValue.object(problem.evidence).canonical,
+            problem.fix?.rawValue, SQLiteTime.millis(problem.firstSeen), SQLiteTime.millis(problem.lastSeen), problem.occurrences,
+            SQLiteTime.millis(problem.resolvedAt), problem.resolution, SQLiteTime.millis(problem.escalatedAt),
+        ]
+    }
+
+    static func problem(_ row: Row) throws -> Problem {
+        let severityText: String = row["severity"]
+        guard let severity = Severity(rawValue: severityText) else {
+            throw SQLiteDecodingFailure(message: "a problem's severity \"\(severityText)\" is unknown")
+        }
+        let evidence = try JSONDecoder().decode(JSONValue.self, from: Data((row["evidence"] as String).utf8))
+        guard case .object(let members) = evidence else { throw SQLiteDecodingFailure(message: "a problem's evidence is not an object") }
+        return Problem(
+            id: row["id"], key: row["key"], severity: severity, summary: row["summary"], evidence: members,
+            fix: (row["fix"] as String?).flatMap(FixKind.init(rawValue:)), firstSeen: SQLiteTime.date(row["first_seen"]),
+            lastSeen: SQLiteTime.date(row["last_seen"]), occurrences: row["occurrences"],
+            resolvedAt: (row["resolved_at"] as Int64?).map(SQLiteTime.date), resolution: row["resolution"],
+            escalatedAt: (row["escalated_at"] as Int64?).map(SQLiteTime.date)
+        )
+    }
+
+    static func event(_ row: Row) throws -> ObservedEvent {
+        let kindText: String = row["kind"]
+        guard let kind = ObservedEvent.Kind(rawValue: kindText) else {
+            throw SQLiteDecodingFailure(message: "an event's kind \"\(kindText)\" is unknown")
+        }
+        let data = try (row["data"] as String?).map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        return ObservedEvent(
+            kind: kind, name: row["name"], at: SQLiteTime.date(row["at"]), value: row["value"], data: data, runID: row["run_id"]
+        )
+    }
+}
