@@ -1,0 +1,18 @@
+public import Foundation
+
+/// A job the operator started by hand, which may deserve a schedule.
+public struct ManualRunRecord: Sendable, Hashable, Codable {
+    /// The job that was run.
+    public var job: String
+    /// When it was started.
+    public var at: Date
+    /// The run it made.
+    public var runID: String
+
+    /// A manual run of `job`.
+    public init(job: String, at: Date, runID: String) {
+        self.job = job
+        self.at = at
+        self.runID = runID
+    }
+}
