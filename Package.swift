@@ -64,9 +64,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // zlib from the system (Debian's zlib1g-dev), for gzipping large logs.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "NightshiftApp",
             dependencies: [
+                "CZlib",
                 "NightshiftCore",
                 "NightshiftBuilder",
                 "NightshiftSQLite",

@@ -36,15 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             var query = AuditQuery(limit: limit)
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
-            if let since {
-                if let instant = ISO8601.parse(since) {
-                    query.since = instant
-                } else if let ago = try? DurationParser.parse(since) {
-                    query.since = Date().addingTimeInterval(-ago.inSeconds)
-                } else {
-                    throw AppError.usage("--since \"\(since)\" is neither an ISO 8601 time (2026-11-20T08:00:00Z) nor a duration (24h)")
-                }
-            }
+            if let since { query.since = try SinceOption.parse(since) }
             for kind in kinds {
                 guard let parsed = AuditKind(rawValue: kind) else {
                     throw AppError.usage("--type \"\(kind)\" is not one of \(AuditKind.allCases.map(\.rawValue).joined(separator: ", "))")

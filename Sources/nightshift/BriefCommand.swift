@@ -32,13 +32,7 @@ struct BriefCommand: AsyncParsableCommand {
         let now = Date()
         let start: Date
         if let since {
-            if let date = ISO8601.parse(since) {
-                start = date
-            } else if let duration = try? DurationParser.parse(since) {
-                start = now.addingTimeInterval(-duration.inSeconds)
-            } else {
-                throw AppError.usage("--since must be an ISO 8601 instant with offset (2026-11-20T23:00:00Z) or a duration (12h), found \"\(since)\"")
-            }
+            start = try SinceOption.parse(since, now: now)
         } else {
             start = try await app.defaultBriefSince(now: now)
         }

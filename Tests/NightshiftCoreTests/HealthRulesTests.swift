@@ -94,6 +94,9 @@ struct HealthRulesTests {
         #expect(trend([50, 50.01, 50.02, 50.03]) == nil)
         #expect(trend([50, 50, 50, 50]) == nil)
         #expect(trend([50, 60]) == nil, "too few samples")
+        // Four samples a minute apart, rising 1 % a minute: too short a span to extrapolate.
+        let minutes = (0..<4).map { MetricSample(metric: Metric.diskUsedPercent, value: 50 + Double($0), at: Self.t0 - Double(3 - $0) * 60) }
+        #expect(rules.evaluate(HealthSnapshot(samples: minutes), at: Self.t0).isEmpty, "a span under trend_min_span (1h) gives no trend")
     }
 
     @Test("old and large logs: exactly the files past the retention, and the large ones not yet gzipped")

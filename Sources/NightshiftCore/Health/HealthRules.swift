@@ -100,10 +100,12 @@ public struct HealthRules: Sendable {
             .sorted { $0.path < $1.path }
     }
 
-    /// "disk full in 3.2 days": the newest `trendSamples` disk samples' line reaching 100 %.
+    /// "disk full in 3.2 days": the newest `trendSamples` disk samples' line reaching 100 %, when
+    /// they span at least `trendMinimumSpan`.
     func diskTrend(_ snapshot: HealthSnapshot, at now: Date) -> ProblemFinding? {
         let disk = snapshot.samples.filter { $0.metric == Metric.diskUsedPercent }.suffix(settings.trendSamples)
-        guard let trend = Trend(Array(disk)), let remaining = trend.time(toReach: 100, from: now), remaining < settings.trendWarning else {
+        guard let first = disk.first, let last = disk.last, last.at.timeIntervalSince(first.at) >= settings.trendMinimumSpan,
+            let trend = Trend(Array(disk)), let remaining = trend.time(toReach: 100, from: now), remaining < settings.trendWarning else {
             return nil
         }
         let perDay = trend.slope * 86_400

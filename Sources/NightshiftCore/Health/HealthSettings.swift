@@ -32,7 +32,9 @@ public struct HealthSettings: Sendable, Hashable {
     /// `logs/` over this size is a warning.
     public var logsWarningBytes: Double = 1_073_741_824
     /// How many of the newest samples a trend is fitted to.
-    public var trendSamples: Int = 12
+    public var trendSamples: Int = 24
+    /// A trend needs samples spanning at least this long: minutes of noise say nothing of days.
+    public var trendMinimumSpan: TimeInterval = 3600
     /// A disk that the trend fills within this long is a warning …
     public var trendWarning: TimeInterval = 7 * 86_400
     /// … and within this long critical.
@@ -49,7 +51,7 @@ public struct HealthSettings: Sendable, Hashable {
 struct HealthReader {
     static let healthKeys = [
         "interval", "sample_retention", "run_output_retention", "log_retention", "log_rotate_size", "disk_warning", "disk_critical",
-        "memory_warning", "memory_critical", "logs_warning_size", "trend_samples", "trend_warning", "trend_critical", "vacuum_free_percent",
+        "memory_warning", "memory_critical", "logs_warning_size", "trend_samples", "trend_min_span", "trend_warning", "trend_critical", "vacuum_free_percent",
     ]
 
     static func read(health: TableReader?, watchdog: TableReader?) -> HealthSettings {
@@ -60,6 +62,7 @@ struct HealthReader {
             reader.seconds("sample_retention", into: &settings.sampleRetention, minimum: 3600)
             reader.seconds("run_output_retention", into: &settings.runOutputRetention, minimum: 3600)
             reader.seconds("log_retention", into: &settings.logRetention, minimum: 3600)
+            reader.seconds("trend_min_span", into: &settings.trendMinimumSpan, minimum: 60)
             reader.seconds("trend_warning", into: &settings.trendWarning, minimum: 60)
             reader.seconds("trend_critical", into: &settings.trendCritical, minimum: 60)
             reader.bytes("log_rotate_size", into: &settings.logRotateBytes)

@@ -23,7 +23,11 @@ public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable, CustomSt
 public struct Policy: Sendable {
     /// Types Nightshift itself proposes for declared jobs and cycle steps; autonomous unless the
     /// catalog says otherwise.
-    public static let builtinCatalog: [String: Tier] = ["run_command": .autonomous, "call_webhook": .autonomous]
+    public static let builtinCatalog: [String: Tier] = [
+        "run_command": .autonomous, "call_webhook": .autonomous,
+        // The health fixes (docs/HEALTH.md): safe housekeeping, autonomous unless the catalog says otherwise.
+        "delete_log": .autonomous, "rotate_log": .autonomous, "optimize_store": .autonomous, "prune_history": .autonomous,
+    ]
 
     public var catalog: [String: Tier]
     public var categories: [String: Tier]

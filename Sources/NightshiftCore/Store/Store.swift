@@ -159,6 +159,10 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case approval
         /// The morning brief went out.
         case brief
+        /// A health problem is critical, or nothing automatic can fix it.
+        case health
+        /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
+        case watchdog
     }
     public var id: String
     public var job: String

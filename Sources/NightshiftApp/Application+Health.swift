@@ -1,0 +1,69 @@
+public import Foundation
+public import NightshiftCore
+
+/// What one `health scan` saw and changed.
+public struct HealthScan: Sendable {
+    public var samples: [MetricSample]
+    public var changes: ProblemChanges
+    /// Problems sent to the notifiers by this scan.
+    public var escalated: [Problem]
+}
+
+extension NightshiftApplication {
+    /// The rules with this workspace's `[health]` settings.
+    public var healthRules: HealthRules { HealthRules(settings: configuration.health) }
+
+    /// The store's upkeep, when it has any (SQLite does; memory does not).
+    var maintenance: (any StoreMaintenance)? { store as? any StoreMaintenance }
+
+    /// Reads the sensors at `now` and stores the samples. Returns them with the log files counted.
+    public func sampleHealth(at now: Date, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> (samples: [MetricSample], logs: [LogFile])
+    {
+        let storeBytes = try? await maintenance?.storeStatistics().bytes
+        let reading = HealthSensor(workspace: workspace, environment: environment).read(at: now, storeBytes: storeBytes)
+        try await store.insertSamples(reading.samples)
+        return reading
+    }
+
+    /// Samples, evaluates the rules over the new samples and the recent trend history, records the
+    /// problems (opening, refreshing, resolving) and escalates what needs the operator.
+    public func scanHealth(
+        at now: Date, resolution: String = "cleared", environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> HealthScan {
+        let reading = try await sampleHealth(at: now, environment: environment)
+        let settings = configuration.health
+        // Enough history for the trend: its samples at the sampling interval, with room for gaps.
+        let history = try await store.samples(SampleQuery(
+            metrics: [Metric.diskUsedPercent], since: now.addingTimeInterval(-Double(settings.trendSamples) * settings.interval * 3),
+            until: now.addingTimeInterval(1), limit: settings.trendSamples
+        ))
+        let latest = reading.samples.filter { $0.metric != Metric.diskUsedPercent }
+        let freePercent = try? await maintenance?.storeStatistics().freePercent
+        let snapshot = HealthSnapshot(samples: history + latest, logs: reading.logs, storeFreePercent: freePercent)
+        let changes = try await store.recordScan(healthRules.evaluate(snapshot, at: now), resolution: resolution, at: now)
+        let escalated = try await escalate(changes.open, at: now)
+        return HealthScan(samples: reading.samples, changes: changes, escalated: escalated)
+    }
+
+    /// Sends each open problem that needs the operator (critical, or no automatic fix) to the
+    /// notifiers, once: a problem stays escalated until it resolves.
+    func escalate(_ problems: [Problem], at now: Date) async throws -> [Problem] {
+        let due = problems.filter { $0.needsEscalation && $0.escalatedAt == nil }
+        guard !due.isEmpty else { return [] }
+        let executor = makeExecutor()
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: executor), logger: logger)
+        for problem in due {
+            let text = "Health \(problem.severity) on \(workspaceName): \(problem.summary)"
+                + (problem.fix.map { " — `nightshift health fix` can \($0.actionType.replacingOccurrences(of: "_", with: " "))" } ?? " — needs the operator")
+            await alerter.deliver(AlertMessage(
+                job: "health", kind: .health, runID: nil, consecutiveFailures: problem.occurrences, error: problem.key, text: text, at: now
+            ))
+            try await store.markEscalated(problem.id, at: now)
+        }
+        return due
+    }
+
+    /// The workspace's name as the operator set it, else its folder's.
+    public var workspaceName: String { configuration.settings.name ?? (workspace.root as NSString).lastPathComponent }
+}

@@ -1,0 +1,159 @@
+public import Foundation
+public import NightshiftCore
+
+/// One automatic fix `health fix` would carry out: what it touches.
+public struct HealthFix: Sendable, Hashable {
+    public var kind: FixKind
+    /// One sentence: "delete 3 log files older than 30 days (12.0 MB)".
+    public var summary: String
+    /// Workspace-relative files it deletes or gzips.
+    public var paths: [String]
+    public var bytes: Double
+    /// For `optimize_store`: whether it vacuums.
+    public var vacuum: Bool = false
+    /// For `prune_history`: samples and events taken before this are deleted.
+    public var cutoff: Date?
+
+    /// The action proposed to the policy gate: its payload is exactly what is done.
+    public var action: ProposedAction {
+        var payload: [String: JSONValue] = ["fix": .string(kind.rawValue), "paths": .array(paths.map { .string($0) })]
+        if kind == .optimizeStore { payload["vacuum"] = .bool(vacuum) }
+        if let cutoff { payload["before"] = .string(ISO8601.format(cutoff, in: TimeZone(identifier: "UTC")!)) }
+        return ProposedAction(
+            type: kind.actionType, attributes: ["fix": .string(kind.rawValue), "files": .integer(Int64(paths.count)), "bytes": .number(bytes)],
+            payload: .object(payload), actor: Actor(.pack, "health")
+        )
+    }
+}
+
+/// How one fix went.
+public struct HealthFixOutcome: Sendable {
+    public enum Status: String, Sendable, Codable {
+        /// `--dry-run`: what would be done, and what the policy would say.
+        case planned
+        case done
+        case failed
+        case forbidden
+        case awaitingApproval = "awaiting_approval"
+    }
+
+    public var fix: HealthFix
+    public var status: Status
+    public var actionID: String?
+    /// The policy's reason, the error, or what was done.
+    public var detail: String
+}
+
+extension NightshiftApplication {
+    /// The fixes there is something to do for at `now`: old logs, large logs, the store (always
+    /// optimized; vacuumed when enough pages are free), and history past its retention.
+    public func planHealthFixes(at now: Date) async throws -> [HealthFix] {
+        let settings = configuration.health
+        let logs = HealthSensor(workspace: workspace).logFiles()
+        var fixes: [HealthFix] = []
+        let old = healthRules.oldLogs(logs, at: now)
+        if !old.isEmpty {
+            fixes.append(HealthFix(
+                kind: .deleteOldLogs, summary: "delete \(old.count) log file(s) older than \(Int(settings.logRetention / 86_400)) days (\(HealthRules.size(old.map(\.bytes).reduce(0, +))))",
+                paths: old.map(\.path), bytes: old.map(\.bytes).reduce(0, +)
+            ))
+        }
+        let large = healthRules.largeLogs(logs, at: now)
+        if !large.isEmpty {
+            fixes.append(HealthFix(
+                kind: .rotateLargeLogs, summary: "gzip \(large.count) log file(s) over \(HealthRules.size(settings.logRotateBytes)) (\(HealthRules.size(large.map(\.bytes).reduce(0, +))))",
+                paths: large.map(\.path), bytes: large.map(\.bytes).reduce(0, +)
+            ))
+        }
+        if let statistics = try await maintenance?.storeStatistics() {
+            let vacuum = statistics.freePercent >= settings.vacuumFreePercent
+            fixes.append(HealthFix(
+                kind: .optimizeStore,
+                summary: "optimize the store and checkpoint its log" + (vacuum ? String(format: "; vacuum %.0f %% free pages", statistics.freePercent) : ""),
+                paths: [], bytes: statistics.bytes, vacuum: vacuum
+            ))
+        }
+        let cutoff = now.addingTimeInterval(-settings.sampleRetention)
+        let oldSamples = try await store.samples(SampleQuery(until: cutoff, limit: 1))
+        let oldEvents = try await store.events(EventQuery(until: cutoff, limit: 1))
+        let deleting = Set(old.map(\.path))
+        let outputs = logs.filter {
+            $0.path.hasPrefix("logs/runs/") && now.timeIntervalSince($0.modified) > settings.runOutputRetention && !deleting.contains($0.path)
+        }
+        if !oldSamples.isEmpty || !oldEvents.isEmpty || !outputs.isEmpty {
+            fixes.append(HealthFix(
+                kind: .pruneHistory, summary: "prune samples and events older than \(Int(settings.sampleRetention / 86_400)) days and \(outputs.count) run output(s) older than \(Int(settings.runOutputRetention / 86_400)) days",
+                paths: outputs.map(\.path), bytes: outputs.map(\.bytes).reduce(0, +), cutoff: cutoff
+            ))
+        }
+        return fixes
+    }
+
+    /// Plans the fixes and proposes each to the policy gate; an allowed one is carried out and its
+    /// execution recorded (the audit has the decision and the outcome). With `dryRun`, nothing is
+    /// proposed or changed: each fix says what the policy would decide.
+    public func applyHealthFixes(dryRun: Bool, at now: Date = Date()) async throws -> [HealthFixOutcome] {
+        let fixes = try await planHealthFixes(at: now)
+        let gate = makeGate()
+        var outcomes: [HealthFixOutcome] = []
+        for fix in fixes {
+            if dryRun {
+                let decision = try await gate.explain(fix.action)
+                outcomes.append(HealthFixOutcome(fix: fix, status: .planned, actionID: nil, detail: "policy: \(decision.verdict) — \(decision.reason)"))
+                continue
+            }
+            let outcome = try await gate.propose(fix.action)
+            switch outcome.decision.verdict {
+            case .forbid:
+                outcomes.append(HealthFixOutcome(fix: fix, status: .forbidden, actionID: outcome.record.id, detail: outcome.decision.reason))
+            case .approve:
+                outcomes.append(HealthFixOutcome(fix: fix, status: .awaitingApproval, actionID: outcome.record.id, detail: outcome.decision.reason))
+            case .allow:
+                let started = Date()
+                let result = await carryOut(fix)
+                _ = try await gate.recordExecution(
+                    of: outcome.record, result: result, runID: "fix_" + outcome.record.id, seconds: Date().timeIntervalSince(started)
+                )
+                outcomes.append(HealthFixOutcome(
+                    fix: fix, status: result.succeeded ? .done : .failed, actionID: outcome.record.id, detail: result.succeeded ? result.excerpt : result.error ?? "failed"
+                ))
+            }
+        }
+        return outcomes
+    }
+
+    /// Does exactly what the fix's payload says.
+    private func carryOut(_ fix: HealthFix) async -> ActionResult {
+        let manager = FileManager.default
+        var problems: [String] = []
+        switch fix.kind {
+        case .deleteOldLogs, .pruneHistory:
+            for path in fix.paths {
+                do { try manager.removeItem(atPath: "\(workspace.root)/\(path)") } catch { problems.append("\(path): \(error.localizedDescription)") }
+            }
+            if fix.kind == .pruneHistory, let cutoff = fix.cutoff {
+                do {
+                    let samples = try await store.pruneSamples(before: cutoff)
+                    let events = try await store.pruneEvents(before: cutoff)
+                    if problems.isEmpty { return ActionResult(succeeded: true, excerpt: "deleted \(samples) sample(s), \(events) event(s), \(fix.paths.count) run output(s)") }
+                } catch {
+                    problems.append("store: \(error)")
+                }
+            }
+        case .rotateLargeLogs:
+            for path in fix.paths {
+                if let problem = LogRotation.gzip("\(workspace.root)/\(path)") { problems.append("\(path): \(problem)") }
+            }
+        case .optimizeStore:
+            guard let maintenance else { return ActionResult(succeeded: true, excerpt: "the store needs no upkeep") }
+            do {
+                let after = try await maintenance.optimizeStore(vacuum: fix.vacuum)
+                return ActionResult(succeeded: true, excerpt: "store optimized: \(HealthRules.size(after.bytes)), \(after.freePages) free page(s)")
+            } catch {
+                problems.append("\(error)")
+            }
+        }
+        guard problems.isEmpty else { return ActionResult(succeeded: false, error: problems.joined(separator: "; ")) }
+        return ActionResult(succeeded: true, excerpt: fix.summary)
+    }
+}
