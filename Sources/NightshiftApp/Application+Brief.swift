@@ -9,11 +9,11 @@ extension NightshiftApplication {
     public func makeBriefBuilder(clock: any WallClock = SystemWallClock()) -> BriefBuilder {
         var briefConfiguration = BriefBuilder.Configuration()
         for cycle in cycles { if let budget = cycle.budget { briefConfiguration.cycleBudgets[cycle.name] = budget.inSeconds } }
-        var contributors: [any BriefContributor] = []
+        var contributors: [any BriefContributor] = [HealthBriefContributor()]
         if builderSettings != nil { contributors.append(BuilderBriefContributor()) }
         return BriefBuilder(
             store: store, contributors: contributors, timeZone: configuration.settings.timeZone,
-            workspaceName: configuration.settings.name ?? (workspace.root as NSString).lastPathComponent, clock: clock,
+            workspaceName: workspaceName, clock: clock,
             configuration: briefConfiguration
         )
     }

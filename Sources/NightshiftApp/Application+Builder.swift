@@ -57,7 +57,9 @@ extension NightshiftApplication {
             .compactMap { overnight.opening(at: $0, in: zone)?.start }.filter { $0 <= until }
         let start = since ?? openings.first ?? until.addingTimeInterval(-24 * 3600)
         let tasks = try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
-        return OvernightReport(tasks: tasks, since: start, until: until, timeZone: zone)
+        var report = OvernightReport(tasks: tasks, since: start, until: until, timeZone: zone)
+        report.problemsFixed = try await fixedProblems(from: start, until: until).map { "\($0.key): \($0.summary)" }
+        return report
     }
 
     /// Where overnight reports go.

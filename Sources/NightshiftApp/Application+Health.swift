@@ -64,6 +64,11 @@ extension NightshiftApplication {
         return due
     }
 
+    /// Problems a fix resolved in [start, until), oldest first.
+    public func fixedProblems(from start: Date, until: Date) async throws -> [Problem] {
+        try await HealthBriefContributor.fixed(in: store, from: start, until: until)
+    }
+
     /// The workspace's name as the operator set it, else its folder's.
     public var workspaceName: String { configuration.settings.name ?? (workspace.root as NSString).lastPathComponent }
 }

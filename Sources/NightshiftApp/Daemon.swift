@@ -36,6 +36,7 @@ extension NightshiftApplication {
         )
         let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
         let nudges = WakeOnSignalService(wakeup: runnerWakeup)
+        let health = HealthService(app: self, clock: clock)
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
@@ -48,6 +49,7 @@ extension NightshiftApplication {
                     .init(service: runner),
                     .init(service: resumer, successTerminationBehavior: .ignore),
                     .init(service: scheduler),
+                    .init(service: health),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -28,7 +28,7 @@ public struct OvernightReport: Sendable, Codable, Hashable {
     public var inProgress: [Entry]
     public var awaitingApproval: [Entry]
     public var hoursShipped: Double
-    /// Problems fixed overnight; the health checks that fill this are not configured yet.
+    /// Problems the health fixes resolved overnight (the app fills it from the store).
     public var problemsFixed: [String]
     public var problemsNote: String
     /// The reference's daily targets: 2–3 builds, 6–8 hours shipped.
@@ -57,7 +57,7 @@ public struct OvernightReport: Sendable, Codable, Hashable {
         awaitingApproval = ordered.filter { $0.state == .awaitingApproval }.map { entry($0) }
         hoursShipped = completed.reduce(0) { $0 + $1.hours }
         problemsFixed = []
-        problemsNote = "not configured: problem scans and auto-fixes arrive with the health checks"
+        problemsNote = "none"
         targets = ["builds_completed": "2-3", "hours_shipped": "6-8"]
     }
 

@@ -24,9 +24,25 @@ extension OvernightCommand {
             let zone = app.configuration.settings.timeZone
             let now = Date()
             switch name {
-            case "scan", "fix", "prebuild":
-                let what = ["scan": "problem scan", "fix": "auto-fixes", "prebuild": "pattern pre-builds"][name]!
-                print("\(what): not configured (the health and pattern checks are not part of this workspace yet)")
+            case "scan":
+                let scan = try await app.scanHealth(at: now)
+                for problem in scan.changes.open { print("\(problem.severity.rawValue): \(problem.key): \(problem.summary)") }
+                print("problem scan: \(scan.changes.open.count) open, \(scan.changes.resolved.count) resolved, \(scan.escalated.count) escalated")
+                Self.output([
+                    "open": .array(scan.changes.open.map { .string($0.key) }), "resolved": .array(scan.changes.resolved.map { .string($0.key) }),
+                    "escalated": .array(scan.escalated.map { .string($0.key) }),
+                ])
+            case "fix":
+                let outcomes = try await app.applyHealthFixes(dryRun: false, at: now)
+                let rescan = try await app.scanHealth(at: Date(), resolution: "fixed by the overnight run")
+                for outcome in outcomes { print("\(outcome.status.rawValue): \(outcome.fix.summary)") }
+                print("auto-fixes: \(outcomes.filter { $0.status == .done }.count) done, \(rescan.changes.open.count) problem(s) still open")
+                Self.output([
+                    "fixes": .array(outcomes.map { .object(["fix": .string($0.fix.kind.rawValue), "status": .string($0.status.rawValue)]) }),
+                    "open": .array(rescan.changes.open.map { .string($0.key) }),
+                ])
+            case "prebuild":
+                print("pattern pre-builds: not configured (the pattern learner's pre-builds are not part of this build yet)")
                 Self.output(["status": .string("not_configured")])
             case "schedule":
                 let tasks = try await app.buildQueue().refreshBlocked(at: now)

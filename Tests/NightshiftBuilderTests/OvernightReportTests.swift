@@ -112,7 +112,7 @@ struct OvernightReportTests {
 
             - parked Delete old logs (2 h, Maintenance): waits for approval act_12
 
-            Problems fixed: not configured: problem scans and auto-fixes arrive with the health checks
+            Problems fixed: none
 
             """
         #expect(report.markdown(timeZone: Zones.utc) == expected)
