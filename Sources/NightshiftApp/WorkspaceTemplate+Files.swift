@@ -716,6 +716,18 @@ active_hours = "07:00-23:00"
 command = ["df", "-P", "."]
 success_if = { matches = "[0-9]+%" }
 overlap = "skip"
+
+# Health (docs/HEALTH.md): the daemon samples disk, memory, load, logs and the store every
+# interval; `nightshift health scan|fix` and `nightshift doctor` use these thresholds.
+[health]
+interval = "5m"
+disk_warning = 80
+disk_critical = 90
+log_retention = "30d"
+log_rotate_size = "10MB"
+
+[watchdog]
+stale_after = "60s"
 """#, false),
         ],
         "sales": [

@@ -123,6 +123,26 @@ struct BadConfig: Sendable, CustomTestStringConvertible {
             name: "job name with a space", toml: "[jobs.\"bad name\"]\nevery = \"1m\"\ncommand = [\"true\"]",
             line: 1, column: 7, fragments: ["\"bad name\""]
         ),
+        BadConfig(
+            name: "health warning not below critical", toml: "[health]\ndisk_warning = 95\ndisk_critical = 90",
+            line: 3, column: 17, fragments: ["health.disk_warning (95.0) must be below health.disk_critical (90.0)"]
+        ),
+        BadConfig(
+            name: "health percentage out of range", toml: "[health]\nmemory_critical = 120",
+            line: 2, column: 19, fragments: ["health.memory_critical must be a percentage above 0 and at most 100"]
+        ),
+        BadConfig(
+            name: "health size that is no size", toml: "[health]\nlog_rotate_size = \"big\"",
+            line: 2, column: 19, fragments: ["health.log_rotate_size must be a size such as \"10MB\""]
+        ),
+        BadConfig(
+            name: "health interval too short", toml: "[health]\ninterval = \"1s\"",
+            line: 2, column: 12, fragments: ["health.interval must be at least 10s, found 1s"]
+        ),
+        BadConfig(
+            name: "watchdog unknown key", toml: "[watchdog]\nstale_afer = \"60s\"",
+            line: 2, column: 1, fragments: ["unknown key \"watchdog.stale_afer\"", "did you mean \"stale_after\""]
+        ),
     ]
 }
 

@@ -127,7 +127,7 @@ struct HealthReader {
     }
 
     private func ordered(_ lowKey: String, _ low: Double, _ highKey: String, _ high: Double) {
-        guard low < high, let location = table.node(highKey)?.location ?? table.node(lowKey)?.location else { return }
+        guard low >= high, let location = table.node(highKey)?.location ?? table.node(lowKey)?.location else { return }
         table.error("\(table.name(lowKey)) (\(low)) must be below \(table.name(highKey)) (\(high))", at: location)
     }
 
