@@ -104,6 +104,8 @@ struct ImproveCLITests {
             // Unreliable before automate: most severe first.
             #expect(improvements.firstIndex { $0.kind == "unreliable" }! < improvements.firstIndex { $0.kind == "automate" }!)
 
+            let brief = try await CLI.run(workspace.args("brief", "--no-save", "--format", "json"))
+            #expect(brief.status == 0 && brief.stdout.contains("\"improvements\"") && brief.stdout.contains("unreliable:job:flaky"), "\(brief)")
         }
     }
 

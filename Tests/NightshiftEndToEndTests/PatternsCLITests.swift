@@ -81,6 +81,10 @@ struct PatternsCLITests {
             let predictions = try await CLI.run(workspace.args("patterns", "predict", "--hours", "168"))
             #expect(predictions.status == 0 && predictions.stdout.contains("nba_rankings.thu") && predictions.stdout.contains("workout_log.1800"), "\(predictions)")
 
+            // workout_log comes every day, so the brief's next 24 hours always hold it.
+            let brief = try await CLI.run(workspace.args("brief", "--no-save"))
+            #expect(brief.status == 0 && brief.stdout.contains("## Predictions for today"), "\(brief)")
+            #expect(brief.stdout.contains("workout_log expected at"), "\(brief)")
         }
     }
 
