@@ -17,10 +17,10 @@ struct PatternsCommand: AsyncParsableCommand {
             enabled, always through the policy gate (docs/LEARNING.md).
 
             Example:
-              nightshift patterns log nba_rankings --meta '{"command": ["./bin/rankings.sh"]}'
-              nightshift patterns list                     the routines found, strongest first
-              nightshift patterns suggest                  what to pre-build, and when
-              nightshift patterns enable nba_rankings.thu  pre-build it by itself from now on
+              nightshift patterns log nba_rankings --meta '{"command": ["./rank.sh"]}'
+              nightshift patterns list                     routines, strongest first
+              nightshift patterns suggest                  what to pre-build, when
+              nightshift patterns enable nba_rankings.thu  pre-build it by itself
             """,
         subcommands: [Log.self, Events.self, List.self, Predict.self, Suggest.self, Accept.self, Enable.self, Disable.self, Prebuild.self]
     )
@@ -34,7 +34,7 @@ struct PatternsCommand: AsyncParsableCommand {
                 one decides. Bad JSON or a bad --at exits 2 and records nothing.
 
                 Example:
-                  nightshift patterns log nba_rankings --meta '{"command": "./bin/rankings.sh > reports/nba.md"}'
+                  nightshift patterns log nba_rankings --meta '{"command": "./rank.sh > nba.md"}'
                   nightshift patterns log workout_log --at 2026-03-02T18:05:00+01:00
                 """
         )
