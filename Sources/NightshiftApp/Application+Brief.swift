@@ -11,6 +11,7 @@ extension NightshiftApplication {
         for cycle in cycles { if let budget = cycle.budget { briefConfiguration.cycleBudgets[cycle.name] = budget.inSeconds } }
         var contributors: [any BriefContributor] = [HealthBriefContributor()]
         if builderSettings != nil { contributors.append(BuilderBriefContributor()) }
+        contributors.append(LearningBriefContributor(jobs: jobs.map(\.name)))
         return BriefBuilder(
             store: store, contributors: contributors, timeZone: configuration.settings.timeZone,
             workspaceName: workspaceName, clock: clock,

@@ -36,7 +36,12 @@ extension NightshiftApplication {
         )
         let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
         let nudges = WakeOnSignalService(wakeup: runnerWakeup)
-        let health = HealthService(app: self, clock: clock)
+        let health = HealthService(app: self, clock: clock) { now in
+            // Enabled patterns' pre-builds that are due, through the gate (docs/LEARNING.md).
+            do { _ = try await self.runDuePrebuilds(at: now) } catch {
+                self.logger.info("pattern pre-builds failed", metadata: ["nightshift.error": "\(error)"])
+            }
+        }
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner

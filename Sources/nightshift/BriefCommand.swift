@@ -29,6 +29,7 @@ struct BriefCommand: AsyncParsableCommand {
 
     func run() async throws {
         let app = try await workspace.load()
+        await app.noteRequest("brief")
         let now = Date()
         let start: Date
         if let since {

@@ -136,6 +136,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
+            await app.noteJobRequest(name)
             let result = try await app.runManually(name, wait: wait)
             switch result {
             case .queued(let run):

@@ -42,8 +42,10 @@ extension OvernightCommand {
                     "open": .array(rescan.changes.open.map { .string($0.key) }),
                 ])
             case "prebuild":
-                print("pattern pre-builds: not configured (the pattern learner's pre-builds are not part of this build yet)")
-                Self.output(["status": .string("not_configured")])
+                let outcomes = try await app.runDuePrebuilds(at: now)
+                for outcome in outcomes { print("\(outcome.status.rawValue): \(outcome.pattern.id)\(outcome.detail.map { " — \($0)" } ?? "")") }
+                print("pattern pre-builds: \(outcomes.filter { $0.status == .succeeded }.count) ran, \(outcomes.count) due (enable patterns with nightshift patterns enable ID)")
+                Self.output(["prebuilds": .array(outcomes.map { .object(["pattern": .string($0.pattern.id), "status": .string($0.status.rawValue)]) })])
             case "schedule":
                 let tasks = try await app.buildQueue().refreshBlocked(at: now)
                 let plan = try await app.buildPlanner(at: now).plan(tasks, at: now, only: "overnight")

@@ -59,6 +59,7 @@ struct QueueCommand: AsyncParsableCommand {
                 effort: effort, dependsOn: dependsOn, verify: verify
             )
             let task = try await QueueCommand.usage { try await app.buildQueue().add(new, at: Date()) }
+            await app.noteRequest("queue:add", meta: .object(["title": .string(title), "category": .string(category)]))
             if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state): \(task.title) (score \(TaskView.number(task.score)), \(TaskView.hours(task.hours)), \(task.category))")
         }

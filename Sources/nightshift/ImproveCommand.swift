@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import NightshiftApp
+import NightshiftCore
+
+/// `nightshift improve …`: how Nightshift's own operations behave, and what to do about it.
+struct ImproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "improve",
+        abstract: "Timings and failures of every operation, and suggestions: slow, unreliable, worth a schedule.",
+        discussion: """
+            Every job run and cycle step counts by itself (job:NAME, cycle:NAME/STEP: its duration, and its \
+            error when it failed), read from the store; log-time and log-failure add operations of your \
+            own. Suggestions: slow when p90 is over 5 s (3 timings or more), unreliable after 3 failures \
+            within 24 h, automate a job run by hand 3 times within 14 days (with a schedule when the runs \
+            come around one time). The last 30 days count.
+
+            Example:
+              nightshift improve log-time sync.mail 7200
+              nightshift improve log-failure sync.mail "IMAP timeout"
+              nightshift improve stats
+              nightshift improve suggest --json
+            """,
+        subcommands: [LogTime.self, LogFailure.self, Stats.self, Suggest.self]
+    )
+
+    struct LogTime: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log-time",
+            abstract: "Record how long an operation took, in milliseconds.",
+            discussion: "Example: nightshift improve log-time sync.mail 7200"
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: ArgumentHelp("The operation, e.g. sync.mail.", valueName: "OP")) var operation: String
+        // Every leftover word, so a negative number is refused by name instead of read as an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Milliseconds it took: a number, 0 or more.", valueName: "MS"))
+        var milliseconds: [String] = []
+        @Option(help: ArgumentHelp("When it finished: an ISO 8601 instant with offset. Default: now.", valueName: "ISO")) var at: String?
+
+        func run() async throws {
+            try PatternsCommand.validate(name: operation, label: "OP")
+            guard milliseconds.count == 1, let value = Double(milliseconds[0]), value.isFinite, value >= 0 else {
+                let got = milliseconds.isEmpty ? "nothing" : "\"\(milliseconds.joined(separator: " "))\""
+                throw AppError.usage("MS must be a number of milliseconds, 0 or more (got \(got))")
+            }
+            let time = try PatternsCommand.instant(at, flag: "--at")
+            let app = try await workspace.load()
+            try await app.recordTiming(operation, milliseconds: value, at: time)
+            print("recorded \(operation): \(ImproveCommand.milliseconds(value)) at \(ISO8601.format(time, in: app.configuration.settings.timeZone))")
+        }
+    }
+
+    struct LogFailure: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log-failure",
+            abstract: "Record that an operation failed, and why.",
+            discussion: "Example: nightshift improve log-failure sync.mail \"IMAP timeout after 30 s\""
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: ArgumentHelp("The operation, e.g. sync.mail.", valueName: "OP")) var operation: String
+        @Argument(help: ArgumentHelp("The error, in a few words.", valueName: "ERROR")) var error: String
+        @Option(help: ArgumentHelp("When it failed: an ISO 8601 instant with offset. Default: now.", valueName: "ISO")) var at: String?
+
+        func run() async throws {
+            try PatternsCommand.validate(name: operation, label: "OP")
+            guard !error.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AppError.usage("ERROR must say what went wrong") }
+            let time = try PatternsCommand.instant(at, flag: "--at")
+            let app = try await workspace.load()
+            try await app.recordFailure(operation, error: error, at: time)
+            print("recorded a failure of \(operation) at \(ISO8601.format(time, in: app.configuration.settings.timeZone)): \(error)")
+        }
+    }
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Per operation: timings, p50, p90 and max (nearest rank), failures in 24 h and in all.",
+            discussion: "Example: nightshift improve stats --json"
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let stats = try await app.operationStats()
+            if output.json {
+                return Output.printJSON(.array(stats.map { item in
+                    .object([
+                        "operation": .string(item.operation), "count": .integer(Int64(item.count)),
+                        "p50_ms": ImproveCommand.json(item.p50), "p90_ms": ImproveCommand.json(item.p90), "max_ms": ImproveCommand.json(item.max),
+                        "failures_24h": .integer(Int64(item.recentFailures)), "failures_total": .integer(Int64(item.failuresTotal)),
+                        "last_failure": item.lastFailure.map(JSONValue.string) ?? .null,
+                    ])
+                }))
+            }
+            if stats.isEmpty { return print("Nothing measured yet: job runs, cycle steps and improve log-time add timings.") }
+            Output.table(["OPERATION", "COUNT", "P50", "P90", "MAX", "FAILED 24H", "FAILED", "LAST ERROR"], stats.map { item in
+                [
+                    item.operation, String(item.count), ImproveCommand.milliseconds(item.p50), ImproveCommand.milliseconds(item.p90),
+                    ImproveCommand.milliseconds(item.max), String(item.recentFailures), String(item.failuresTotal), Output.oneLine(item.lastFailure, max: 60),
+                ]
+            })
+        }
+    }
+
+    struct Suggest: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What to improve, with the evidence: unreliable, slow, and jobs to schedule.",
+            discussion: """
+                Each suggestion names its figures and run ids (nightshift runs show ID). For a job run by \
+                hand around one time it proposes a schedule and the [jobs.NAME] lines that adopt it.
+
+                Example: nightshift improve suggest
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let improvements = try await app.improvements()
+            if output.json { return Output.printJSON(.array(improvements.map(\.json))) }
+            if improvements.isEmpty { return print("Nothing to improve: no operation is slow or unreliable, and no job is run by hand often.") }
+            for (index, improvement) in improvements.enumerated() {
+                if index > 0 { print("") }
+                print("\(improvement.id): \(improvement.summary)")
+                for key in improvement.evidence.keys.sorted() { print("  \(key): \(improvement.evidence[key]?.text ?? "")") }
+                if let schedule = improvement.proposedSchedule {
+                    print("  adopt it in nightshift.toml (replacing the job's schedule):")
+                    print(schedule.toml.split(separator: "\n").map { "    \($0)" }.joined(separator: "\n"))
+                    print("  check it first: \(schedule.previewCommand)")
+                }
+            }
+        }
+    }
+
+    /// `7200` ms as `7200 ms`, `7.2 s` from a second up; `-` without a value.
+    static func milliseconds(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        if value < 1000 { return value == value.rounded() ? "\(Int(value)) ms" : "\(value) ms" }
+        return String(format: "%.1f s", value / 1000)
+    }
+
+    /// A figure in milliseconds as JSON: whole numbers as integers.
+    static func json(_ value: Double?) -> JSONValue {
+        guard let value else { return .null }
+        return value == value.rounded() && abs(value) < 9e15 ? .integer(Int64(value)) : .number(value)
+    }
+}
