@@ -91,9 +91,10 @@ extension NightshiftApplication {
 
     /// Plans the fixes and proposes each to the policy gate; an allowed one is carried out and its
     /// execution recorded (the audit has the decision and the outcome). With `dryRun`, nothing is
-    /// proposed or changed: each fix says what the policy would decide.
-    public func applyHealthFixes(dryRun: Bool, at now: Date = Date()) async throws -> [HealthFixOutcome] {
-        let fixes = try await planHealthFixes(at: now)
+    /// proposed or changed: each fix says what the policy would decide. `only` limits the fixes to
+    /// those kinds (the daemon prunes history on its own once a day).
+    public func applyHealthFixes(dryRun: Bool, only kinds: Set<FixKind>? = nil, at now: Date = Date()) async throws -> [HealthFixOutcome] {
+        let fixes = try await planHealthFixes(at: now).filter { kinds?.contains($0.kind) ?? true }
         let gate = makeGate()
         var outcomes: [HealthFixOutcome] = []
         for fix in fixes {
