@@ -29,10 +29,10 @@ public struct RoutineSpan: Sendable, Hashable, CustomStringConvertible {
         guard ends.count == 2, ends.allSatisfy({ $0.contains(":") }) else {
             throw fail("\"\(times)\" is not a time span; write HH:MM-HH:MM, e.g. 09:00-17:00")
         }
-        guard let start = Self.minuteOfDay(ends[0]), start < 1440 else {
+        guard let start = ActiveHours.minuteOfDay(ends[0]), start < 1440 else {
             throw fail("\"\(ends[0])\" is not a time from 00:00 to 23:59")
         }
-        guard let end = Self.minuteOfDay(ends[1]) else {
+        guard let end = ActiveHours.minuteOfDay(ends[1]) else {
             throw fail("\"\(ends[1])\" is not a time from 00:00 to 24:00")
         }
         guard start != end else {
@@ -72,17 +72,6 @@ public struct RoutineSpan: Sendable, Hashable, CustomStringConvertible {
 
     /// The span as written.
     public var description: String { text }
-
-    /// `"HH:MM"` (hours one or two digits) as minutes after midnight, up to `24:00`.
-    private static func minuteOfDay(_ text: Substring) -> Int? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let hour = Int(parts[0]), let minute = Int(parts[1]),
-              minute < 60, hour < 24 || (hour == 24 && minute == 0)
-        else { return nil }
-        return hour * 60 + minute
-    }
 
     private static func weekday(_ text: Substring) -> Int? {
         let lower = text.lowercased()

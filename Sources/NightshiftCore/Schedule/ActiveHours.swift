@@ -52,7 +52,8 @@ public struct ActiveHours: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `"HH:MM"` (hours one or two digits, minutes two) as minutes after midnight, up to `24:00`.
-    private static func minuteOfDay(_ text: String) -> Int? {
+    /// Also the routine spans' parser (`RoutineSpan`).
+    static func minuteOfDay(_ text: some StringProtocol) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
