@@ -93,7 +93,7 @@ extension NightshiftApplication {
         }
     }
 
-    /// A webhook answers a HEAD request with any HTTP status; a command's program exists.
+    /// A webhook answers a HEAD request with any HTTP status; a command's program can be launched.
     private func notifierFindings() async -> [DoctorFinding] {
         let executor = makeExecutor()
         var findings: [DoctorFinding] = []
@@ -113,14 +113,12 @@ extension NightshiftApplication {
                     findings.append(DoctorFinding(check: check, severity: .warning, message: "does not answer: \(result.error ?? "no response")"))
                 }
             case .command(let command):
-                let program: String = switch command.program {
-                case .argv(let argv): argv.first ?? ""
-                case .shell: "/bin/sh"
-                }
-                if Self.findProgram(program, path: ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") {
-                    findings.append(DoctorFinding(check: check, severity: nil, message: "\(program) is executable"))
+                // Resolved exactly as delivery will: the notifier's PATH and working directory.
+                let spec = executor.commandSpec(command, extra: [:], timeout: nil, logPath: "/dev/null")
+                if let problem = executor.commands.launchProblem(spec) {
+                    findings.append(DoctorFinding(check: check, severity: .warning, message: "cannot run: \(problem)"))
                 } else {
-                    findings.append(DoctorFinding(check: check, severity: .warning, message: "\(program) is not an executable program"))
+                    findings.append(DoctorFinding(check: check, severity: nil, message: "its program can be run"))
                 }
             }
         }
@@ -147,11 +145,6 @@ extension NightshiftApplication {
         return findings
     }
 
-    static func findProgram(_ program: String, path: String) -> Bool {
-        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) }
-        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(program)") }
-    }
-
     /// Sends the critical findings to every notifier straight from this process (no daemon
     /// needed), unless the same findings were sent within `quiet`. Returns the delivery errors,
     /// or nil when nothing was sent.
@@ -167,14 +160,10 @@ extension NightshiftApplication {
         {
             return nil
         }
-        let executor = makeExecutor()
-        var errors: [String] = []
-        let message = AlertMessage(job: "doctor", kind: .watchdog, runID: nil, consecutiveFailures: critical.count, error: nil, text: text, at: now)
-        for notifier in makeNotifiers(executor: executor) {
-            if let error = await notifier.deliver(message) { errors.append("\(notifier.name): \(error)") }
-        }
-        if configuration.notifiers.isEmpty { errors.append("no notifier is configured") }
-        try? await store.recordAlert(AlertRecord(job: "doctor", kind: .watchdog, runID: nil, sentAt: now, message: text, deliveryErrors: errors))
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: makeExecutor()), logger: logger)
+        let errors = await alerter.deliver(AlertMessage(
+            job: "doctor", kind: .watchdog, runID: nil, consecutiveFailures: critical.count, error: nil, text: text, at: now
+        ))
         try? FileManager.default.createDirectory(atPath: "\(workspace.root)/cache", withIntermediateDirectories: true)
         try? Data("\(fingerprint) \(Int(now.timeIntervalSince1970))".utf8).write(to: URL(fileURLWithPath: marker))
         return errors

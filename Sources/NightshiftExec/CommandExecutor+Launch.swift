@@ -70,6 +70,15 @@ extension CommandExecutor {
         return .failure(LaunchError(message: "program \"\(program)\" not found in PATH (\(searchPath))"))
     }
 
+    /// Why `spec` could not be launched (no working directory, no such program), or nil if it
+    /// could: the same resolution ``run(_:onSpawn:)`` does, without spawning anything.
+    public func launchProblem(_ spec: CommandSpec) -> String? {
+        switch plan(for: spec) {
+        case .success: nil
+        case .failure(let error): error.message
+        }
+    }
+
     /// Why `path` cannot be executed, or `nil` if it can.
     static func executableProblem(at path: String) -> String? {
         var isDirectory: ObjCBool = false

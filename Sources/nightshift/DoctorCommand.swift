@@ -12,7 +12,7 @@ struct DoctorCommand: AsyncParsableCommand {
             Checks: the daemon's heartbeat is younger than [watchdog] stale_after (60s) and its process \
             exists; no run is running without its process or past its job's timeout; no lease is held \
             by a dead owner; every notifier answers (a webhook answers a HEAD request, a command's \
-            program exists); the store passes its integrity check; no critical health problem is open.
+            program can be launched); the store passes its integrity check; no critical health problem is open.
 
             --alert sends the critical findings to the notifiers from this process, without the \
             daemon, at most once an hour for the same findings: run it from the operating system's \

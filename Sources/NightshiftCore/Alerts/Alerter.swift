@@ -52,8 +52,10 @@ public struct Alerter: Sendable {
     /// Whether any notifier is declared.
     public var hasNotifiers: Bool { !notifiers.isEmpty }
 
-    /// Sends `message` through every notifier and records it with the delivery errors.
-    public func deliver(_ message: AlertMessage) async {
+    /// Sends `message` through every notifier and records it with the delivery errors, which it
+    /// returns ("NAME: why", or that no notifier is configured).
+    @discardableResult
+    public func deliver(_ message: AlertMessage) async -> [String] {
         var errors: [String] = []
         for notifier in notifiers {
             if let error = await notifier.deliver(message) {
@@ -68,5 +70,6 @@ public struct Alerter: Sendable {
             logger.info("could not record alert", metadata: ["nightshift.error": "\(error)"])
         }
         logger.info("alert \(message.kind.rawValue)", metadata: ["nightshift.job": "\(message.job)", "nightshift.alert.text": "\(message.text)"])
+        return errors
     }
 }
