@@ -16,14 +16,15 @@ extension NightshiftApplication {
     /// The store's upkeep, when it has any (SQLite does; memory does not).
     var maintenance: (any StoreMaintenance)? { store as? any StoreMaintenance }
 
-    /// Reads the sensors at `now` and stores the samples. Returns them with the log files counted.
+    /// Reads the sensors at `now` and stores the samples. Returns them with the log files counted
+    /// and the store's statistics (nil for a store without upkeep).
     public func sampleHealth(at now: Date, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
-        -> (samples: [MetricSample], logs: [LogFile])
+        -> (samples: [MetricSample], logs: [LogFile], store: StoreStatistics?)
     {
-        let storeBytes = try? await maintenance?.storeStatistics().bytes
-        let reading = HealthSensor(workspace: workspace, environment: environment).read(at: now, storeBytes: storeBytes)
+        let statistics = try? await maintenance?.storeStatistics()
+        let reading = HealthSensor(workspace: workspace, environment: environment).read(at: now, storeBytes: statistics?.bytes)
         try await store.insertSamples(reading.samples)
-        return reading
+        return (reading.samples, reading.logs, statistics)
     }
 
     /// Samples, evaluates the rules over the new samples and the recent trend history, records the
@@ -39,8 +40,7 @@ extension NightshiftApplication {
             until: now.addingTimeInterval(1), limit: settings.trendSamples
         ))
         let latest = reading.samples.filter { $0.metric != Metric.diskUsedPercent }
-        let freePercent = try? await maintenance?.storeStatistics().freePercent
-        let snapshot = HealthSnapshot(samples: history + latest, logs: reading.logs, storeFreePercent: freePercent)
+        let snapshot = HealthSnapshot(samples: history + latest, logs: reading.logs, storeFreePercent: reading.store?.freePercent)
         let changes = try await store.recordScan(healthRules.evaluate(snapshot, at: now), resolution: resolution, at: now)
         let escalated = try await escalate(changes.open, at: now)
         return HealthScan(samples: reading.samples, changes: changes, escalated: escalated)
@@ -55,7 +55,7 @@ extension NightshiftApplication {
         let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: executor), logger: logger)
         for problem in due {
             let text = "Health \(problem.severity) on \(workspaceName): \(problem.summary)"
-                + (problem.fix.map { " — `nightshift health fix` can \($0.actionType.replacingOccurrences(of: "_", with: " "))" } ?? " — needs the operator")
+                + (problem.fix.map { " — `nightshift health fix` can \($0.phrase)" } ?? " — needs the operator")
             await alerter.deliver(AlertMessage(
                 job: "health", kind: .health, runID: nil, consecutiveFailures: problem.occurrences, error: problem.key, text: text, at: now
             ))

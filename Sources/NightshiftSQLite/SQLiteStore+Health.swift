@@ -39,13 +39,11 @@ extension SQLiteStore {
         try await write { db in
             let open = try Row.fetchAll(db, sql: "SELECT * FROM problems WHERE resolved_at IS NULL").map(HealthRows.problem)
             let changes = ProblemChanges.scan(findings, open: open, resolution: resolution, at: now)
-            for problem in changes.updated + changes.resolved {
-                try db.execute(sql: "DELETE FROM problems WHERE id = ?", arguments: [problem.id])
-            }
+            // Refreshed and resolved problems replace their row (same id); opened ones are new.
             for problem in changes.updated + changes.resolved + changes.opened {
                 try db.execute(
                     sql: """
-                        INSERT INTO problems (id, key, severity, summary, evidence, fix, first_seen, last_seen, occurrences,
+                        INSERT OR REPLACE INTO problems (id, key, severity, summary, evidence, fix, first_seen, last_seen, occurrences,
                             resolved_at, resolution, escalated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,

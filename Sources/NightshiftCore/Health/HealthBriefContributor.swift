@@ -22,7 +22,7 @@ public struct HealthBriefContributor: BriefContributor {
                 lines: open.map { problem in
                     "\(problem.severity == .critical ? "Critical" : "Warning"): \(problem.summary) (\(problem.key), since "
                         + "\(ISO8601.format(problem.firstSeen, in: period.timeZone)))"
-                        + (problem.fix.map { "; nightshift health fix can \($0.actionType.replacingOccurrences(of: "_", with: " "))." } ?? "; needs the operator.")
+                        + (problem.fix.map { "; nightshift health fix can \($0.phrase)." } ?? "; needs the operator.")
                 },
                 items: .array(open.map(Self.item))
             ))

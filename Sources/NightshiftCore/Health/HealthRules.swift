@@ -46,15 +46,15 @@ public struct HealthRules: Sendable {
     public func evaluate(_ snapshot: HealthSnapshot, at now: Date) -> [ProblemFinding] {
         var findings: [ProblemFinding] = []
         if let disk = snapshot.latest(Metric.diskUsedPercent) {
-            findings += threshold(
+            if let finding = threshold(
                 key: "disk.usage", what: "disk", value: disk.value, warning: settings.diskWarning, critical: settings.diskCritical
-            )
+            ) { findings.append(finding) }
         }
         if let trend = diskTrend(snapshot, at: now) { findings.append(trend) }
         if let memory = snapshot.latest(Metric.memoryUsedPercent) {
-            findings += threshold(
+            if let finding = threshold(
                 key: "memory.usage", what: "memory", value: memory.value, warning: settings.memoryWarning, critical: settings.memoryCritical
-            )
+            ) { findings.append(finding) }
         }
         if let logs = snapshot.latest(Metric.logsBytes), logs.value > settings.logsWarningBytes {
             findings.append(ProblemFinding(
@@ -119,15 +119,15 @@ public struct HealthRules: Sendable {
         )
     }
 
-    private func threshold(key: String, what: String, value: Double, warning: Double, critical: Double) -> [ProblemFinding] {
+    private func threshold(key: String, what: String, value: Double, warning: Double, critical: Double) -> ProblemFinding? {
         let severity: Severity? = value > critical ? .critical : value > warning ? .warning : nil
-        guard let severity else { return [] }
+        guard let severity else { return nil }
         let limit = severity == .critical ? critical : warning
-        return [ProblemFinding(
+        return ProblemFinding(
             key: key, severity: severity,
             summary: String(format: "%@ %.1f %% used (%@ above %.0f %%)", what, value, severity.rawValue, limit),
             evidence: ["percent": .number((value * 10).rounded() / 10), "warning": .number(warning), "critical": .number(critical)]
-        )]
+        )
     }
 
     /// "12.3 MB": bytes as the operator reads them.

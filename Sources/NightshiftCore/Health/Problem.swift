@@ -21,6 +21,9 @@ public enum FixKind: String, Sendable, Hashable, Codable, CaseIterable, CustomSt
 
     public var description: String { rawValue }
 
+    /// What the fix does, for sentences: "delete log", "rotate log" …
+    public var phrase: String { actionType.replacingOccurrences(of: "_", with: " ") }
+
     /// The action type proposed to the policy gate for this fix.
     public var actionType: String {
         switch self {
