@@ -206,6 +206,15 @@ public final class ChildProcess: Sendable {
         return nil
     }
 
+    /// Blocks the calling thread until the child has exited, at most `timeout` seconds: for code
+    /// that cannot await (a `defer`, a clock hook). Returns nil if it still runs.
+    @discardableResult
+    public func waitBlocking(timeout: TimeInterval) -> Termination? {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while termination == nil && ContinuousClock.now < deadline { usleep(10_000) }
+        return termination
+    }
+
     /// What the child wrote to its piped stdout and stderr. A grandchild that inherited a pipe can
     /// keep it open after the child exited; after `grace` seconds what arrived so far is taken.
     public func output(grace: TimeInterval = 5) async -> (stdout: String, stderr: String) {

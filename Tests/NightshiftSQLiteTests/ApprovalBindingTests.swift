@@ -6,12 +6,6 @@ import NightshiftTesting
 import Synchronization
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Stand-in executor: keeps the argv of every command the gate let through.
 private final class CommandRecorder: ActionExecutor {
     let commands = Mutex<[[String]]>([])
@@ -63,8 +57,7 @@ private func sqlite(_ path: String, _ sql: String) throws {
         try #require(sqliteShell), ["-cmd", ".timeout 5000", path, sql],
         environment: ProcessInfo.processInfo.environment, stdout: .null, stderr: .null
     )
-    for _ in 0..<3000 where shell.isRunning { usleep(10_000) }
-    #expect(shell.termination.map { !$0.signalled && $0.status == 0 } == true, "sqlite3 \(sql): \(String(describing: shell.termination))")
+    #expect(shell.waitBlocking(timeout: 30).map { !$0.signalled && $0.status == 0 } == true, "sqlite3 \(sql) did not exit 0 within 30 s: \(String(describing: shell.termination))")
 }
 
 /// An approval is bound to the payload the operator saw: its SHA-256 is recorded when it is parked

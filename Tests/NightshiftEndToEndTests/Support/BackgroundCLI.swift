@@ -42,6 +42,6 @@ final class BackgroundCLI: Sendable {
     func kill() {
         guard process.isRunning else { return }
         process.signal(SIGKILL)
-        for _ in 0..<1000 where process.isRunning { usleep(10_000) }
+        process.waitBlocking(timeout: 10)
     }
 }

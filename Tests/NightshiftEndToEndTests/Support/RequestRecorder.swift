@@ -78,7 +78,7 @@ final class RequestRecorder: Sendable {
     func stop() {
         guard process.isRunning else { return }
         process.signal(SIGTERM)
-        for _ in 0..<500 where process.isRunning { usleep(10_000) }
+        process.waitBlocking(timeout: 5)
         process.signal(SIGKILL)
     }
 }
