@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
+        // What several benchmarks' setups share: the scratch folder and the setup error.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport", swiftSettings: swiftSettings),
         .executableTarget(
             name: "CronNextFire",
             dependencies: [
@@ -41,6 +43,7 @@ let package = Package(
             name: "SQLiteRuns",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "NightshiftCore", package: parent),
                 .product(name: "NightshiftSQLite", package: parent),
             ],
@@ -54,6 +57,7 @@ let package = Package(
             name: "CycleCheckpoints",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NightshiftCore", package: parent),
                 .product(name: "NightshiftSQLite", package: parent),
@@ -68,6 +72,7 @@ let package = Package(
             name: "PolicyDecisions",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "NightshiftCore", package: parent),
             ],
             path: "Benchmarks/PolicyDecisions",
@@ -80,6 +85,7 @@ let package = Package(
             name: "QueueClaims",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "NightshiftCore", package: parent),
                 .product(name: "NightshiftSQLite", package: parent),
             ],
@@ -93,6 +99,7 @@ let package = Package(
             name: "SubagentSpawn",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
+                "BenchmarkSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NightshiftCore", package: parent),

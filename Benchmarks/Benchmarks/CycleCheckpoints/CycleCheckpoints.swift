@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Logging
 import NightshiftCore
@@ -84,12 +85,6 @@ struct NoOpExecutor: ActionExecutor {
     }
 }
 
-/// Why a benchmark's setup could not prepare its fixture.
-struct BenchmarkSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
 /// A migrated store in a new file in `directory` (created here), checked to be in WAL mode.
 func openStore(in directory: URL) async throws -> SQLiteStore {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -100,12 +95,6 @@ func openStore(in directory: URL) async throws -> SQLiteStore {
         throw BenchmarkSetupError(message: "expected journal_mode wal, got \(mode)")
     }
     return store
-}
-
-/// A folder under the system temporary directory, unique to one benchmark run.
-func scratchDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory
-        .appending(path: "nightshift-bench-\(label)-\(UUID().uuidString)", directoryHint: .isDirectory)
 }
 
 let benchmarks: @Sendable () -> Void = {

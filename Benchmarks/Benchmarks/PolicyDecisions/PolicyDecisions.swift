@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import NightshiftCore
 import Synchronization
@@ -105,12 +106,6 @@ struct Request: Decodable {
         case type, actor, tenant, attributes, context, expect
         case expectDeciders = "expect_deciders"
     }
-}
-
-/// Why a benchmark's setup could not prepare its fixture.
-struct BenchmarkSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
 }
 
 /// The folder with the generated files: NIGHTSHIFT_POLICY_BENCH_DIR, or a new temporary folder the

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import NightshiftCore
 import NightshiftSQLite
@@ -83,18 +84,6 @@ final class QueueFixture: Sendable {
         precondition(index < pool.count, "the pool holds a task for every warm-up and measured iteration")
         return pool[index]
     }
-}
-
-/// Why a benchmark's setup could not prepare its fixture.
-struct BenchmarkSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// A folder under the system temporary directory, unique to one benchmark run.
-func scratchDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory
-        .appending(path: "nightshift-bench-\(label)-\(UUID().uuidString)", directoryHint: .isDirectory)
 }
 
 /// Claims `id` for `owner` the way the builder's worker does (from queued or scheduled, with a

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import NightshiftCore
 import NightshiftSQLite
@@ -40,17 +41,6 @@ final class Fixture: Sendable {
         let slot = Date(timeIntervalSince1970: 1_767_225_600 + Double(next) * 60)
         return RunRecord(job: Self.job, slot: slot, trigger: .schedule, state: .pending, createdAt: now)
     }
-}
-
-struct BenchmarkSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// A folder under the system temporary directory, unique to one benchmark run.
-func scratchDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory
-        .appending(path: "nightshift-bench-\(label)-\(UUID().uuidString)", directoryHint: .isDirectory)
 }
 
 let benchmarks: @Sendable () -> Void = {

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import Logging
 import NightshiftApp
@@ -92,18 +93,6 @@ struct BuilderFixture: Sendable {
             configuration: configuration, limits: { .unlimited(3) }, resources: { nil }, logger: quietLogger
         )
     }
-}
-
-/// Why a benchmark's setup could not prepare its fixture.
-struct BenchmarkSetupError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// A folder under the system temporary directory, unique to one benchmark run.
-func scratchDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory
-        .appending(path: "nightshift-bench-\(label)-\(UUID().uuidString)", directoryHint: .isDirectory)
 }
 
 let benchmarks: @Sendable () -> Void = {
