@@ -41,59 +41,39 @@ extension SQLiteStore {
     }
 
     public func actions(_ query: ActionQuery) async throws -> [ActionRecord] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if !query.statuses.isEmpty {
-            let names = query.statuses.map(\.rawValue).sorted()
-            conditions.append("status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
-            arguments += StatementArguments(names)
-        }
-        if let runID = query.runID {
-            conditions.append("run_id = ?")
-            arguments += [runID]
-        }
-        if let type = query.type {
-            conditions.append("type = ?")
-            arguments += [type]
-        }
-        if let hash = query.payloadHash {
-            conditions.append("payload_hash = ?")
-            arguments += [hash]
-        }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments += [query.limit]
-        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
-        return try await read { [arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
-        }
+        try await read { db in try SQLiteLedger(db: db).actions(query) }
     }
 
     public func usage(_ query: UsageQuery) async throws -> Usage {
-        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executed', 'failed')"]
-        let since: Int64 = SQLiteTime.millis(query.since)
-        var arguments: StatementArguments = [since]
-        if !query.types.isEmpty {
-            let names = query.types.sorted()
-            conditions.append("type IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
-            arguments += StatementArguments(names)
+        try await read { db in try SQLiteLedger(db: db).usage(query) }
+    }
+
+    public func recordDecision(_ decide: @Sendable (any ActionLedger) throws -> DecidedAction) async throws -> DecidedAction {
+        // BEGIN IMMEDIATE: the write lock is taken before the counts are read, so no other process
+        // can insert a counted action between this decision and its record.
+        try await write { db in
+            let decided = try decide(SQLiteLedger(db: db))
+            if let grant = decided.consumedGrant {
+                try db.execute(
+                    sql: "UPDATE actions SET status = ?, outcome = ? WHERE id = ? AND status = 'approved'",
+                    arguments: [grant.update.status.rawValue, grant.update.outcome, grant.id]
+                )
+                guard db.changesCount == 1 else {
+                    throw StoreError.corrupt("the approval \(grant.id) was used by another proposal meanwhile")
+                }
+            }
+            try db.execute(
+                sql: "INSERT INTO actions (\(ActionRow.columns)) VALUES (\(ActionRow.placeholders))",
+                arguments: ActionRow.arguments(decided.record)
+            )
+            try Self.seal(decided.audit, in: db)
+            if let grant = decided.consumedGrant { try Self.seal(grant.audit, in: db) }
+            return decided
         }
-        if let actor = query.actor {
-            conditions.append("actor = ?")
-            arguments += [actor.description]
-        }
-        if let tenant = query.tenant {
-            conditions.append("tenant = ?")
-            arguments += [tenant]
-        }
-        if let recipient = query.recipient {
-            conditions.append("recipient = ?")
-            arguments += [recipient]
-        }
-        let sql = "SELECT COUNT(*), TOTAL(cost), TOTAL(run_seconds) FROM actions WHERE " + conditions.joined(separator: " AND ")
-        return try await read { [arguments] db in
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return Usage() }
-            return Usage(count: row[0], money: row[1], runSeconds: row[2])
-        }
+    }
+
+    public func readLedger<T: Sendable>(_ body: @Sendable (any ActionLedger) throws -> T) async throws -> T {
+        try await read { db in try body(SQLiteLedger(db: db)) }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws -> AuditRecord {
@@ -217,5 +197,62 @@ enum ActionRow {
         record.recipient = row["recipient"]
         record.runSeconds = row["run_seconds"]
         return record
+    }
+}
+
+/// The actions table as a deciding gate reads it, inside the caller's transaction.
+struct SQLiteLedger: ActionLedger {
+    let db: Database
+
+    func actions(_ query: ActionQuery) throws -> [ActionRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if !query.statuses.isEmpty {
+            let names = query.statuses.map(\.rawValue).sorted()
+            conditions.append("status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let runID = query.runID {
+            conditions.append("run_id = ?")
+            arguments += [runID]
+        }
+        if let type = query.type {
+            conditions.append("type = ?")
+            arguments += [type]
+        }
+        if let hash = query.payloadHash {
+            conditions.append("payload_hash = ?")
+            arguments += [hash]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [query.limit]
+        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
+    }
+
+    func usage(_ query: UsageQuery) throws -> Usage {
+        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executed', 'failed')"]
+        let since: Int64 = SQLiteTime.millis(query.since)
+        var arguments: StatementArguments = [since]
+        if !query.types.isEmpty {
+            let names = query.types.sorted()
+            conditions.append("type IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let actor = query.actor {
+            conditions.append("actor = ?")
+            arguments += [actor.description]
+        }
+        if let tenant = query.tenant {
+            conditions.append("tenant = ?")
+            arguments += [tenant]
+        }
+        if let recipient = query.recipient {
+            conditions.append("recipient = ?")
+            arguments += [recipient]
+        }
+        let sql = "SELECT COUNT(*), TOTAL(cost), TOTAL(run_seconds) FROM actions WHERE " + conditions.joined(separator: " AND ")
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return Usage() }
+        return Usage(count: row[0], money: row[1], runSeconds: row[2])
     }
 }

@@ -85,18 +85,29 @@ struct AuditCommand: AsyncParsableCommand {
             let records = try await app.store.auditRecords(AuditQuery())
             let head = try await app.store.auditHead()
             let broken = AuditChain.verify(records, head: head)
+            // The actions table against the trail: a row edited outside Nightshift shows here.
+            let actions = try await app.store.actions(ActionQuery(limit: Int.max))
+            let mismatches = ActionTrail.mismatches(actions: actions, records: records, approvalExpiry: app.configuration.policy.approvalExpiry)
             if output.json {
                 Output.printJSON(.object([
-                    "ok": .bool(broken == nil), "records": .integer(Int64(records.count)),
+                    "ok": .bool(broken == nil && mismatches.isEmpty), "records": .integer(Int64(records.count)),
                     "head": head.map { .string($0.hash) } ?? .null,
                     "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
+                    "actions_checked": .integer(Int64(actions.count)),
+                    "action_mismatches": .array(mismatches.map { .object(["action_id": .string($0.actionID), "problem": .string($0.problem)]) }),
                 ]))
-            } else if let broken {
-                print("audit trail broken at record \(broken.seq): \(broken.problem)")
             } else {
-                print("audit trail ok: \(records.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? "")")
+                if let broken {
+                    print("audit trail broken at record \(broken.seq): \(broken.problem)")
+                }
+                for mismatch in mismatches {
+                    print("action \(mismatch.actionID) does not match the audit trail: \(mismatch.problem)")
+                }
+                if broken == nil, mismatches.isEmpty {
+                    print("audit trail ok: \(records.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? ""), \(actions.count) actions match it")
+                }
             }
-            if broken != nil { throw ExitCode(1) }
+            if broken != nil || !mismatches.isEmpty { throw ExitCode(1) }
         }
     }
 }
