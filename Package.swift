@@ -87,6 +87,7 @@ let package = Package(
                 "NightshiftApp",
                 "NightshiftBuilder",
                 "NightshiftCore",
+                "NightshiftExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

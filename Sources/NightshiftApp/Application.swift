@@ -23,12 +23,28 @@ public struct NightshiftApplication: Sendable {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
+    /// The `nightshift` executable whose `supervise` command runs each command so that it outlives
+    /// this process: this process's own when it is `nightshift`, else a `nightshift` beside it (the
+    /// test bundles of a build). Nil when there is none: commands then run as direct children, and
+    /// a crash of this process loses what they were doing.
+    public static var supervisorExecutable: String? {
+        let own = currentExecutable
+        if (own as NSString).lastPathComponent == "nightshift" { return own }
+        var folder = (own as NSString).deletingLastPathComponent
+        // A test bundle's executable sits inside `NAME.xctest/…` on some platforms.
+        while folder.hasSuffix(".xctest") || folder.contains(".xctest/") { folder = (folder as NSString).deletingLastPathComponent }
+        let sibling = "\(folder)/nightshift"
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : nil
+    }
+
     /// The jobs as declared.
     public var jobs: [Job] { configuration.jobs }
 
     /// The executor for this workspace's actions.
     public func makeExecutor() -> WorkspaceExecutor {
-        WorkspaceExecutor(workspace: workspace, settings: configuration.settings, environment: environment, logger: logger)
+        WorkspaceExecutor(
+            workspace: workspace, settings: configuration.settings, environment: environment, supervisor: Self.supervisorExecutable, logger: logger
+        )
     }
 
     /// The notifiers declared in `[notifiers]`.

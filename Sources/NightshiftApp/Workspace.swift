@@ -14,6 +14,8 @@ public struct Workspace: Sendable, Hashable {
     public var logsDirectory: String { "\(root)/logs" }
     public var runLogsDirectory: String { "\(root)/logs/runs" }
     public var cycleLogsDirectory: String { "\(root)/logs/cycles" }
+    /// Status and result files of commands run under `nightshift supervise` (by execution key).
+    public var supervisedDirectory: String { "\(root)/logs/supervised" }
     public var journalDirectory: String { "\(root)/journal" }
     public var cycleReportsDirectory: String { "\(root)/reports/cycles" }
     public var reportsDirectory: String { "\(root)/reports" }

@@ -31,7 +31,7 @@ public struct BuilderSettings: ConfigSection, Hashable {
     /// No new spawn, and running agents are asked to stop, above this percentage of disk or memory use.
     public var resourceLimit = 80.0
     /// How long a claim lasts without renewal; a dead worker's task is retried after this.
-    public var leaseTTL: Duration = .seconds(60)
+    public var leaseTTL: Duration = .seconds(15)
     /// Attempts before a task whose worker keeps dying fails for good.
     public var maxAttempts = 3
     /// Categories run when the operator's context is unknown (conservative: low-risk only).

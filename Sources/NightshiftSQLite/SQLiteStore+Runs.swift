@@ -89,6 +89,16 @@ extension SQLiteStore {
         }
     }
 
+    public func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE runs SET owner = ? WHERE id = ? AND state = 'running' AND owner IS ?",
+                arguments: [owner, id, previousOwner]
+            )
+            return db.changesCount == 1
+        }
+    }
+
     public func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool {
         try await write { db in
             try db.execute(

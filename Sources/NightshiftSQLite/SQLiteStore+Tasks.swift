@@ -117,20 +117,26 @@ extension SQLiteStore {
         }
     }
 
-    public func releaseExpiredTasks(at now: Date) async throws -> [QueueTask] {
+    public func releaseTasks(expiredAt now: Date, ownedBy gone: Set<String>) async throws -> [QueueTask] {
         let at: Int64 = SQLiteTime.millis(now)
+        let owners = gone.sorted()
         return try await write { db in
             // Read and write share one BEGIN IMMEDIATE transaction: a renewal cannot slip in between.
             // `+seq`: ordering by the rowid would otherwise tempt SQLite to scan the whole table
             // instead of the few running rows in tasks_expiring.
-            let expired = try Row.fetchAll(
-                db,
-                sql: "SELECT \(TaskRows.columns) FROM tasks WHERE state = 'running' AND lease_expires_at < ? ORDER BY +seq",
-                arguments: [at]
+            var arguments: StatementArguments = [at]
+            var filter = "lease_expires_at < ?"
+            if !owners.isEmpty {
+                filter = "(\(filter) OR lease_owner IN (\(Array(repeating: "?", count: owners.count).joined(separator: ", "))))"
+                arguments += StatementArguments(owners)
+            }
+            let released = try Row.fetchAll(
+                db, sql: "SELECT \(TaskRows.columns) FROM tasks WHERE state = 'running' AND \(filter) ORDER BY +seq", arguments: arguments
             ).map(TaskRows.task)
-            for task in expired {
+            for task in released {
                 guard let expiredAt = task.leaseExpiresAt else { continue }
                 let exhausted = task.attempts >= task.maxAttempts
+                let ownerGone = task.leaseOwner.map(gone.contains) ?? false
                 try db.execute(
                     sql: """
                         UPDATE tasks SET state = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, pid = NULL,
@@ -139,12 +145,27 @@ extension SQLiteStore {
                         """,
                     arguments: [
                         (exhausted ? TaskState.failed : .queued).rawValue,
-                        QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expiredAt, exhausted: exhausted),
+                        ownerGone
+                            ? QueueTask.deadOwnerError(owner: task.leaseOwner, exhausted: exhausted)
+                            : QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expiredAt, exhausted: exhausted),
                         at, exhausted ? at : nil, task.id,
                     ]
                 )
             }
-            return expired
+            return released
+        }
+    }
+
+    public func adoptTask(_ id: String, from previousOwner: String, to owner: String, leaseUntil: Date) async throws -> QueueTask? {
+        try await write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE tasks SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?
+                    RETURNING \(TaskRows.columns)
+                    """,
+                arguments: [owner, SQLiteTime.millis(leaseUntil), id, previousOwner]
+            ).map(TaskRows.task)
         }
     }
 

@@ -26,7 +26,7 @@ struct BuilderSettingsTests {
         #expect(builder.timeoutFactor == 1.5)
         #expect(builder.timeout == nil)
         #expect(builder.resourceLimit == 80)
-        #expect(builder.leaseTTL == .seconds(60))
+        #expect(builder.leaseTTL == .seconds(15))
         #expect(builder.maxAttempts == 3)
         #expect(builder.lowRiskCategories == ["Bug fixes", "Documentation", "Performance optimization"])
         #expect(builder.overnightSchedule == "0 23 * * *")

@@ -108,9 +108,8 @@ struct CycleEngineTests {
         let executor = StepScript()
         let engine = engine(nightly, executor, store: store, clock: clock)
         #expect(try await engine.unfinishedRuns().map(\.id) == [run.id])
-        // The dead holder's lease has not expired: a caller that will not wait is refused with the holder.
-        await #expect(throws: CycleError.self) { try await engine.resume(run.id, waiting: .refuse) }
-        clock.advance(by: 61)
+        // The holder's lease has not expired, but its process is gone on this host: it is taken
+        // over at once, even by a caller that will not wait.
         let outcome = try await engine.resume(run.id, waiting: .refuse)
         #expect(outcome.run.state == .succeeded)
         #expect(executor.steps == ["b", "c"])
@@ -119,6 +118,24 @@ struct CycleEngineTests {
         // The dead holder's token no longer writes.
         #expect(try await store.finishStep(run.id, index: 1, state: .failed, excerpt: nil, output: nil, error: "late", overrunSeconds: nil, fence: lease.fence, at: clock.now()) == false)
         await #expect(throws: CycleError.self) { try await engine.resume(run.id) }
+    }
+
+    @Test("a holder on another host is waited out until its lease expires; a live holder on this host too")
+    func remoteHolderIsWaitedOut() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let nightly = try cycle([step("a")])
+        for holder in ["4242@another-host#remote", ProcessIdentity.current().description] {
+            let key = nightly.leaseKey(tenant: "")
+            guard case .granted(let lease) = try await store.acquireLease(key, owner: holder, ttl: 15, at: clock.now()) else {
+                Issue.record("lease not granted"); return
+            }
+            let engine = engine(nightly, StepScript(), store: store, clock: clock)
+            await #expect(throws: CycleError.self) { try await engine.start(nightly, waiting: .refuse) }
+            clock.advance(by: 16)
+            #expect(try await engine.start(nightly, waiting: .refuse).run.state == .succeeded)
+            let after = try await store.lease(key)
+            #expect(after == nil || after!.token > lease.token)
+        }
     }
 
     @Test("a holder whose lease expired (renewal refused) stops and writes nothing more")

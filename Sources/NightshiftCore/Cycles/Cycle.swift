@@ -26,7 +26,7 @@ public struct Cycle: Sendable, Hashable, Identifiable {
 
     public init(
         name: String, job: Job, budget: Duration? = nil, deadline: TimeOfDay? = nil, tenants: [String] = [],
-        shape: CycleShape? = nil, leaseTTL: Duration = .seconds(60), steps: [CycleStep]
+        shape: CycleShape? = nil, leaseTTL: Duration = .seconds(15), steps: [CycleStep]
     ) {
         self.name = name
         self.job = job

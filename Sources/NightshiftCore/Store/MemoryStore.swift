@@ -130,6 +130,13 @@ public actor MemoryStore: Store {
         return true
     }
 
+    public func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool {
+        guard var run = runsByID[id], run.state == .running, run.owner == previousOwner else { return false }
+        run.owner = owner
+        runsByID[id] = run
+        return true
+    }
+
     public func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool {
         guard var run = runsByID[id], run.state == .running else { return false }
         run.state = .interrupted

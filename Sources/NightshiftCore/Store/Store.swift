@@ -53,6 +53,10 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     /// Ends a running run owned by `owner`. Returns false if the run is not running under that owner
     /// (a fenced-out process cannot overwrite a run someone else recovered).
     func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool
+    /// Moves a running run from `previousOwner` (a process that died) to `owner`, which takes over
+    /// its still recoverable execution. Returns false, changing nothing, when the run is not
+    /// running under `previousOwner` (someone else took it over first).
+    func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool
     /// Marks a running run `interrupted`, whoever owns it. Returns false if it was not running.
     func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool
     func run(_ id: String) async throws -> RunRecord?
