@@ -23,6 +23,17 @@ final class StepScript: ActionExecutor {
     var steps: [String] { contexts.withLock { $0.map { $0.runEnvironment["NIGHTSHIFT_STEP"] ?? "" } } }
 }
 
+/// A step that takes a moment of real time, so that another task can try the lease meanwhile.
+final class SlowStep: ActionExecutor {
+    let calls = Mutex(0)
+
+    func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
+        calls.withLock { $0 += 1 }
+        try? await Task.sleep(for: .milliseconds(300))
+        return ActionResult(succeeded: true)
+    }
+}
+
 @Suite("Cycle engine: checkpoints, failures, budgets, deadlines, catch-up, tenants, work blocks")
 struct CycleEngineTests {
     let start = instant("2026-06-01T02:00:00Z")
@@ -118,6 +129,22 @@ struct CycleEngineTests {
         // The dead holder's token no longer writes.
         #expect(try await store.finishStep(run.id, index: 1, state: .failed, excerpt: nil, output: nil, error: "late", overrunSeconds: nil, fence: lease.fence, at: clock.now()) == false)
         await #expect(throws: CycleError.self) { try await engine.resume(run.id) }
+    }
+
+    @Test("a second task of the lease holder's own process is refused (or waits) instead of fencing the first out")
+    func ownLeaseHoldsAgainstOwnProcess() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let nightly = try cycle([step("slow")])
+        let engine = engine(nightly, StepScript(), store: store, clock: clock)
+        let slow = SlowStep()
+        let slowEngine = CycleEngine(cycles: [nightly], store: store, executor: slow, clock: clock, owner: owner, logger: Logger(label: "test"))
+        let first = Task { try await slowEngine.start(nightly) }
+        while try await store.lease(nightly.leaseKey(tenant: "")) == nil { try await Task.sleep(for: .milliseconds(5)) }
+        // Same owner string, another task: before, this was granted a new token and fenced the first out.
+        await #expect(throws: CycleError.self) { try await engine.start(nightly, waiting: .refuse) }
+        let outcome = try await first.value
+        #expect(outcome.run.state == .succeeded, "the first holder was not fenced out: \(outcome.run)")
+        #expect(slow.calls.withLock { $0 } == 1)
     }
 
     @Test("a holder on another host is waited out until its lease expires; a live holder on this host too")
