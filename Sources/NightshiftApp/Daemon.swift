@@ -1,6 +1,7 @@
 public import Foundation
 import Logging
 public import NightshiftCore
+import NightshiftSQLite
 import ServiceLifecycle
 import UnixSignals
 
@@ -15,6 +16,9 @@ extension NightshiftApplication {
         // so that an early signal cannot terminate the daemon.
         signal(SIGUSR1, SIG_IGN)
         let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
+        // On a full disk the daemon stays up: its writes wait and retry, and the operator hears once.
+        let stalls = WriteStallService(app: self, clock: clock)
+        stalls.start()
         logger.info("serving workspace", metadata: ["nightshift.workspace": "\(workspace.root)", "nightshift.pid": "\(identity.pid)"])
         try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())
 
@@ -55,6 +59,8 @@ extension NightshiftApplication {
                     .init(service: resumer, successTerminationBehavior: .ignore),
                     .init(service: scheduler),
                     .init(service: health),
+                    // Last, so the first to hear of a shutdown: writes waiting for disk space give up.
+                    .init(service: stalls),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -70,6 +76,42 @@ extension NightshiftApplication {
         try? journal.note("daemon stopped (pid \(identity.pid))", at: clock.now())
         logger.info("stopped", metadata: ["nightshift.workspace": "\(workspace.root)"])
         if let failure { throw failure }
+    }
+}
+
+/// Keeps the daemon up on a full disk: the store's writes wait and retry with backoff instead of
+/// failing (so nothing stops, nothing fires meanwhile, and no outcome is lost), and the notifiers
+/// hear once when writes stall and once when they work again. On shutdown, waiting writes give up.
+struct WriteStallService: Service {
+    let app: NightshiftApplication
+    let clock: any WallClock
+
+    func start() {
+        guard let sqlite = app.store as? SQLiteStore else { return }
+        let app = self.app, clock = self.clock
+        sqlite.waitWhenFull { event in
+            Task { await Self.report(event, app: app, at: clock.now()) }
+        }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        (app.store as? SQLiteStore)?.stopWaiting()
+    }
+
+    static func report(_ event: WriteStallEvent, app: NightshiftApplication, at now: Date) async {
+        let text: String
+        switch event {
+        case .stalled(let error):
+            app.logger.error("the store cannot be written; waiting for disk space", metadata: ["nightshift.error": "\(error)"])
+            text = "Nightshift cannot write its store \(app.workspace.storePath) (\(error)): the disk is full or failing. "
+                + "It stopped firing and retries its writes; it resumes by itself once space is freed."
+        case .resumed(let seconds):
+            app.logger.info("the store is writable again", metadata: ["nightshift.stalled.seconds": "\(Int(seconds))"])
+            text = "Nightshift writes its store again after \(Journal.durationString(seconds)); scheduling resumed."
+        }
+        let alerter = Alerter(store: app.store, notifiers: app.makeNotifiers(executor: app.makeExecutor()), logger: app.logger)
+        _ = await alerter.deliver(AlertMessage(job: "nightshift", kind: .store, runID: nil, consecutiveFailures: 0, error: nil, text: text, at: now))
     }
 }
 

@@ -6,6 +6,11 @@ extension SQLiteStore {
     // MARK: Jobs
 
     public func syncJobs(_ names: [String], at now: Date) async throws {
+        // Loading a workspace whose jobs are registered already writes nothing, so that reading
+        // commands (`status`, `runs list`) work on a full disk.
+        let declared = Set(names)
+        let active = try await read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM jobs WHERE retired = 0")) }
+        if active == declared { return }
         try await write { db in
             // Retire everything, then revive (or create) what is declared: one transaction, so no
             // reader ever sees a declared job retired.

@@ -32,6 +32,8 @@ public final class SQLiteStore: Store {
     /// How the pool was set up.
     public let configuration: Configuration
     let pool: DatabasePool
+    /// Whether writes the disk refuses wait (the daemon) or fail (see ``waitWhenFull(report:)``).
+    let writeWaiting = WriteWaiting()
 
     /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
     ///
@@ -106,23 +108,35 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, committed when it returns.
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, committed when it returns. A transaction
+    /// the disk refuses is rolled back whole; with ``waitWhenFull(report:)`` it is tried again.
     func write<T: Sendable>(
         _ operation: String = #function,
         _ body: @Sendable (Database) throws -> T
     ) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+        var delay = Self.stallBackoff.first
+        while true {
+            do {
+                let result = try await pool.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                    // inTransaction returns only after `body` returned and the commit succeeded.
+                    return result!
                 }
-                // inTransaction returns only after `body` returned and the commit succeeded.
-                return result!
+                writeWaiting.succeeded()
+                return result
+            } catch let error as DatabaseError where writeWaiting.shouldWait(for: error) && !Task.isCancelled {
+                writeWaiting.stalled("\(operation): SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
+                do { try await Task.sleep(for: delay) } catch {
+                    throw Self.translate(error, path: path, operation: operation, failure: .io)
+                }
+                delay = min(delay * 2, Self.stallBackoff.limit)
+            } catch {
+                throw Self.translate(error, path: path, operation: operation, failure: .io)
             }
-        } catch {
-            throw Self.translate(error, path: path, operation: operation, failure: .io)
         }
     }
 

@@ -167,6 +167,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
         case watchdog
+        /// The daemon cannot write its store (a full disk) and waits, or writes again.
+        case store
     }
     public var id: String
     public var job: String
