@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftExecTests",
-            dependencies: ["NightshiftExec", "NightshiftCore"],
+            dependencies: ["NightshiftExec", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -74,7 +74,8 @@ public struct SupervisedLauncher: Sendable {
         let launched = Task { () -> Result<Int32, any Error> in
             do {
                 let execution = try await Subprocess.run(
-                    .path(FilePath(supervisor)), arguments: ["supervise"], environment: .custom([:]), platformOptions: options,
+                    .path(FilePath(supervisor)), arguments: Arguments(Self.arguments(key: key, directory: files.directory)),
+                    environment: .custom([:]), platformOptions: options,
                     input: .array(request), output: .sequence, error: .discarded
                 ) { running in
                     let pid = running.processIdentifier.value
@@ -118,12 +119,41 @@ public struct SupervisedLauncher: Sendable {
         }
     }
 
+    /// The supervisor's arguments: the request itself comes on standard input, but the key and the
+    /// folder are on its command line too, so that a process taking over can find a supervisor that
+    /// was killed with its launcher before it wrote its status file.
+    static func arguments(key: String, directory: String) -> [String] {
+        ["supervise", "--execution", key, "--in", directory]
+    }
+
     /// Whether execution `key`, started by an earlier process, can be taken over: it finished (its
     /// result is recorded) or its supervisor still runs it.
     public func recoverable(key: String) -> Bool {
         let files = files(key)
         if files.readResult() != nil { return true }
-        return files.readStatus()?.supervisorAlive ?? false
+        return supervisorAlive(files)
+    }
+
+    /// Whether the supervisor of `files` runs: as its status file says (pid and start time), or,
+    /// before it wrote one, as a live process with its command line.
+    func supervisorAlive(_ files: SupervisedFiles) -> Bool {
+        if let status = files.readStatus() { return status.supervisorAlive }
+        return Self.processRunning(withArguments: Self.arguments(key: files.key, directory: files.directory))
+    }
+
+    /// Whether a live process on this machine was started with `arguments` after its program name.
+    static func processRunning(withArguments arguments: [String]) -> Bool {
+        #if os(Linux)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return false }
+        for entry in entries {
+            guard let pid = Int32(entry), let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { continue }
+            let words = data.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+            if words.count > arguments.count, Array(words[1...arguments.count]) == arguments, ProcessIdentity.isAlive(pid: pid) { return true }
+        }
+        return false
+        #else
+        return false
+        #endif
     }
 
     /// Takes over execution `key`: its result once it is recorded (waiting while its supervisor
@@ -134,7 +164,12 @@ public struct SupervisedLauncher: Sendable {
         let files = files(key)
         while true {
             if let finished = files.readResult() { return finished.command }
-            guard let status = files.readStatus() else { return nil }
+            guard let status = files.readStatus() else {
+                // Started, but killed with its launcher before it wrote its status: wait for it.
+                guard supervisorAlive(files) else { return nil }
+                do { try await Task.sleep(for: pollInterval) } catch { return nil }
+                continue
+            }
             if !status.supervisorAlive {
                 // It may have written the result just before exiting.
                 if let finished = files.readResult() { return finished.command }

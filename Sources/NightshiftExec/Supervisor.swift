@@ -24,7 +24,11 @@ import Darwin
 public enum Supervisor {
     /// Runs the supervisor on this process's standard input; returns the exit status: 0 once the
     /// result is recorded, 1 when it could not be, 2 for a request it cannot read.
-    public static func main(logger: Logger) async -> Int32 {
+    ///
+    /// - Parameters:
+    ///   - key: the execution key given on the command line; the request must carry the same.
+    ///   - directory: the folder given on the command line; the request must name the same.
+    public static func main(expecting key: String? = nil, in directory: String? = nil, logger: Logger) async -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGHUP, SIG_IGN)
         let input = FileHandle.standardInput.readDataToEndOfFile()
@@ -33,6 +37,10 @@ public enum Supervisor {
             request = try JSONDecoder().decode(SupervisorRequest.self, from: input)
         } catch {
             complain("not a supervision request on standard input (\(error))")
+            return 2
+        }
+        guard key.map({ $0 == request.key }) ?? true, directory.map({ $0 == request.directory }) ?? true else {
+            complain("the request is for execution \(request.key) in \(request.directory), not the one on the command line")
             return 2
         }
         let files = request.files

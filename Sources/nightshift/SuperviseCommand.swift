@@ -19,8 +19,13 @@ struct SuperviseCommand: AsyncParsableCommand {
         shouldDisplay: false
     )
 
+    @Option(help: "The execution's key (it is also in the request); lets a process taking over find this supervisor.")
+    var execution: String?
+    @Option(name: .customLong("in"), help: "The folder of its status and result files (also in the request).")
+    var directory: String?
+
     func run() async throws {
-        let status = await Supervisor.main(logger: CLILogging.logger(level: .warning))
+        let status = await Supervisor.main(expecting: execution, in: directory, logger: CLILogging.logger(level: .warning))
         if status != 0 { throw ExitCode(status) }
     }
 }
