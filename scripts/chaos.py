@@ -48,14 +48,14 @@ late_after = "1h"
 [jobs.quick]
 every = "1s"
 overlap = "allow"
-missed = "all"
+missed = "skip"
 command = ["sh", "-c", "$NIGHTSHIFT_WORKSPACE/work.sh $NIGHTSHIFT_IDEMPOTENCY_KEY 0.2"]
 retry = {{ attempts = 5, backoff = "1s" }}
 
 [jobs.slow]
 every = "2s"
 overlap = "allow"
-missed = "all"
+missed = "skip"
 command = ["sh", "-c", "$NIGHTSHIFT_WORKSPACE/work.sh $NIGHTSHIFT_IDEMPOTENCY_KEY 2.5"]
 retry = {{ attempts = 5, backoff = "1s" }}
 
@@ -66,7 +66,7 @@ retry = {{ attempts = 5, backoff = "1s" }}
 
 [cycles.steps]
 every = "3s"
-missed = "all"
+missed = "skip"
 overlap = "allow"
 retry = {{ attempts = 5, backoff = "1s" }}
 {steps}

@@ -71,10 +71,6 @@ public struct WorkspaceExecutor: ActionExecutor {
         return await supervised.recover(key: key).map(Self.actionResult)
     }
 
-    /// Deletes the supervision files of executions that ended more than `age` ago.
-    @discardableResult
-    public func pruneSupervised(olderThan age: TimeInterval) -> Int { supervised?.prune(olderThan: age) ?? 0 }
-
     static func actionResult(_ result: CommandResult) -> ActionResult {
         ActionResult(
             succeeded: result.exitedSuccessfully,

@@ -214,7 +214,7 @@ public actor BuildWorker {
     /// it did.
     private func adopt(_ task: QueueTask, from previous: String, at now: Date) async throws -> Bool {
         guard running[task.id] == nil else { return false }
-        let spawns = try await store.actions(ActionQuery(statuses: [.allowed], type: "spawn_subagent", limit: 500))
+        let spawns = try await store.actions(ActionQuery(statuses: [.allowed, .executed, .failed], type: "spawn_subagent", limit: 500))
         guard let record = spawns.first(where: { $0.attributes["task"] == .string(task.id) }) else { return false }
         let context = ActionContext(
             runID: "\(task.id)#\(task.attempts)", timeout: nil, logPath: taskLogPath(task.id), runEnvironment: [:],

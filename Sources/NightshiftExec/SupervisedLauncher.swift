@@ -192,24 +192,6 @@ public struct SupervisedLauncher: Sendable {
         }
         if CommandExecutor.isProcessGroupAlive(pgid) { CommandExecutor.killProcessGroup(pgid, signal: SIGKILL) }
     }
-
-    /// Deletes the files of executions that ended more than `age` ago (their outcome is in the
-    /// store by then), keeping those whose supervisor still runs. Returns how many were deleted.
-    @discardableResult
-    public func prune(olderThan age: TimeInterval, now: Date = Date()) -> Int {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return 0 }
-        var deleted = 0
-        for name in names where name.hasSuffix(".result.json") {
-            let path = "\(directory)/\(name)"
-            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-                  now.timeIntervalSince(modified) > age else { continue }
-            let base = String(name.dropLast(".result.json".count))
-            try? FileManager.default.removeItem(atPath: "\(directory)/\(base).status.json")
-            try? FileManager.default.removeItem(atPath: path)
-            deleted += 1
-        }
-        return deleted
-    }
 }
 
 /// The pids of the supervisors this process launched and is waiting for, by key, so that a

@@ -223,7 +223,8 @@ extension CycleEngine {
     /// result, waited for while its supervisor still runs it; nil when it was cut off.
     private func recover(_ step: CycleStep, record: StepRecord, of run: CycleRunRecord, log: ProgressLog) async -> ActionResult? {
         guard step.action != nil else { return nil }  // a built-in act proposes many actions; it reruns
-        let actions = (try? await store.actions(ActionQuery(statuses: [.allowed], runID: run.id, limit: 50))) ?? []
+        // Allowed, or recorded executed or failed by a process that died before it recorded the step.
+        let actions = (try? await store.actions(ActionQuery(statuses: [.allowed, .executed, .failed], runID: run.id, limit: 50))) ?? []
         guard let action = actions.first(where: { $0.attributes["step"] == .string(step.name) }) else { return nil }
         let context = ActionContext(
             runID: run.id, timeout: nil, logPath: log.path, runEnvironment: [:],

@@ -233,16 +233,26 @@ public actor PolicyGate {
     /// Whether an allowed or approved action whose execution a process that died started under
     /// `context.executionKey` can be taken over (it finished, or its supervisor still runs it).
     public func recoverable(_ record: ActionRecord, context: ActionContext) async -> Bool {
-        guard [.allowed, .approved].contains(record.status), let executable = JobAction(payload: record.payload), let executor else { return false }
+        guard Self.recoverableStatuses.contains(record.status), let executable = JobAction(payload: record.payload), let executor else { return false }
         return await executor.recoverable(executable, context: context)
     }
 
+    /// An action whose execution may be taken over: allowed or approved and not yet recorded as
+    /// executed, or recorded executed or failed by a process that died before it recorded its run.
+    static let recoverableStatuses: Set<ActionStatus> = [.allowed, .approved, .executed, .failed]
+
     /// Takes over that execution: waits for it while it still runs, then records its result as
-    /// this action's execution (as if this process had run it) and returns it. Nil when it was cut
+    /// this action's execution (as if this process had run it; unless the dead process recorded it
+    /// already) and returns it. Nil when it was cut
     /// off: nothing is recorded, and the caller runs the work again with the same idempotency key.
     public func recover(_ record: ActionRecord, context: ActionContext) async throws -> ActionResult? {
-        guard [.allowed, .approved].contains(record.status), let executable = JobAction(payload: record.payload), let executor,
+        guard Self.recoverableStatuses.contains(record.status), let executable = JobAction(payload: record.payload), let executor,
               var result = await executor.recover(executable, context: context) else { return nil }
+        if record.status == .executed || record.status == .failed {
+            // Its execution is in the trail already; only its run was left unrecorded.
+            if result.error == nil, !result.succeeded { result.error = "failed" }
+            return result
+        }
         let seconds = max(0, clock.now().timeIntervalSince(record.createdAt))
         let countedAt: Date? = record.status == .approved ? clock.now() : nil
         _ = try await recordExecution(of: record, result: result, runID: context.runID, seconds: seconds, from: [record.status], countedAt: countedAt)

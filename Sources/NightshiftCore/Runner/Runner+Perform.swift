@@ -156,8 +156,9 @@ extension Runner {
     /// The action a run was executing: for a run of its own (approved, or proposed from the CLI)
     /// the action it is keyed by, else the job's allowed action.
     private func executingAction(of run: RunRecord) async throws -> ActionRecord? {
-        if let action = try await store.action(run.slotKey), [.allowed, .approved].contains(action.status) { return action }
-        return try await store.actions(ActionQuery(statuses: [.allowed], runID: run.id, limit: 10)).first { JobAction(payload: $0.payload) != nil }
+        let statuses: Set<ActionStatus> = [.allowed, .approved, .executed, .failed]
+        if let action = try await store.action(run.slotKey), statuses.contains(action.status) { return action }
+        return try await store.actions(ActionQuery(statuses: statuses, runID: run.id, limit: 10)).first { JobAction(payload: $0.payload) != nil }
     }
 
     /// Adopts `run` when its execution can be taken over; returns whether it did.
