@@ -91,36 +91,15 @@ struct SupervisorStatus: Codable, Sendable {
 
 /// How a supervised command ended, as its supervisor recorded it.
 public struct SupervisedResult: Codable, Sendable, Hashable {
-    public var exitStatus: Int32?
-    public var signal: Int32?
-    public var timedOut: Bool
-    public var cancelled: Bool
-    public var stdout: String
-    public var excerpt: String
-    public var pid: Int32
-    public var launchError: String?
+    /// The result as the executor reports it.
+    public var command: CommandResult
     public var startedAt: Date
     public var finishedAt: Date
 
-    init(_ result: CommandResult, startedAt: Date, finishedAt: Date) {
-        exitStatus = result.exitStatus
-        signal = result.signal
-        timedOut = result.timedOut
-        cancelled = result.cancelled
-        stdout = result.stdout
-        excerpt = result.excerpt
-        pid = result.pid
-        launchError = result.launchError
+    init(_ command: CommandResult, startedAt: Date, finishedAt: Date) {
+        self.command = command
         self.startedAt = startedAt
         self.finishedAt = finishedAt
-    }
-
-    /// The result as the executor reports it.
-    public var command: CommandResult {
-        CommandResult(
-            exitStatus: exitStatus, signal: signal, timedOut: timedOut, cancelled: cancelled, stdout: stdout, excerpt: excerpt, pid: pid,
-            launchError: launchError
-        )
     }
 }
 
