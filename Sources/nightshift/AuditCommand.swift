@@ -82,19 +82,19 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let records = try await app.store.auditRecords(AuditQuery())
-            let head = try await app.store.auditHead()
-            let broken = AuditChain.verify(records, head: head)
+            let trail = try await app.store.auditTrail()
+            let head = trail.head
+            let broken = AuditChain.verify(trail)
             if output.json {
                 Output.printJSON(.object([
-                    "ok": .bool(broken == nil), "records": .integer(Int64(records.count)),
+                    "ok": .bool(broken == nil), "records": .integer(Int64(trail.count)),
                     "head": head.map { .string($0.hash) } ?? .null,
                     "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
                 ]))
             } else if let broken {
                 print("audit trail broken at record \(broken.seq): \(broken.problem)")
             } else {
-                print("audit trail ok: \(records.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? "")")
+                print("audit trail ok: \(trail.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? "")")
             }
             if broken != nil { throw ExitCode(1) }
         }

@@ -22,4 +22,14 @@ public protocol ActionStore: Sendable {
     func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord]
     /// The newest record's seq and hash as written, kept apart from the records.
     func auditHead() async throws -> AuditHead?
+    /// The whole chain and its head for verification, with the records that cannot be read listed
+    /// instead of failing the read: a wrong-typed value is where the chain breaks.
+    func auditTrail() async throws -> AuditTrail
+}
+
+extension ActionStore {
+    /// A store that holds only values it made (the memory store) has nothing unreadable.
+    public func auditTrail() async throws -> AuditTrail {
+        AuditTrail(records: try await auditRecords(AuditQuery()), head: try await auditHead())
+    }
 }
