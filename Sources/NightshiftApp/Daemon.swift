@@ -14,6 +14,8 @@ extension NightshiftApplication {
         // `jobs run` sends SIGUSR1 to wake the runner; ignore it before anyone can know our pid,
         // so that an early signal cannot terminate the daemon.
         signal(SIGUSR1, SIG_IGN)
+        // From here on a row that cannot be read is moved aside instead of failing every pass.
+        quarantineUnreadableRows(clock: clock)
         let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
         logger.info("serving workspace", metadata: ["nightshift.workspace": "\(workspace.root)", "nightshift.pid": "\(identity.pid)"])
         try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())

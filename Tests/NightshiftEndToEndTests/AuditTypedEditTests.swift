@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// `audit verify` on records whose stored values were given another type in the SQLite file: it
-/// never crashes, exits 1 and names the first broken record.
+/// never crashes, exits 1 and names the first broken record. The audit tables are STRICT, so each
+/// tampering first edits the table's declaration (as a tool that ignores the schema could).
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct AuditTypedEditTests {
     struct Case: Sendable, CustomStringConvertible {
@@ -70,6 +71,17 @@ struct AuditTypedEditTests {
             // A command that does not read the trail carries on.
             let approvals = try await CLI.run(copy.args("approvals", "list"))
             #expect(approvals.status == 0, "\(approvals)")
+        }
+    }
+
+    @Test("the audit tables are STRICT: SQLite itself refuses a real in at or text in the head's seq")
+    func strictTablesRefuseWrongTypes() async throws {
+        try await withWorkspace { workspace in
+            _ = try await AuditCLITests.populated(workspace)
+            await #expect(throws: CLIError.self) { try await workspace.sql("UPDATE audit SET at = at + 0.5 WHERE seq = 4;") }
+            await #expect(throws: CLIError.self) { try await workspace.sql("UPDATE audit_head SET seq = 'eight';") }
+            await #expect(throws: CLIError.self) { try await workspace.sql("UPDATE audit SET hash = CAST(hash AS BLOB) WHERE seq = 3;") }
+            #expect(try await CLI.run(workspace.args("audit", "verify")).status == 0)
         }
     }
 }

@@ -163,6 +163,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
         case watchdog
+        /// The daemon met a stored row it cannot read and moved it to the quarantine table.
+        case store
     }
     public var id: String
     public var job: String
