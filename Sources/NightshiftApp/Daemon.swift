@@ -48,13 +48,13 @@ extension NightshiftApplication {
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
         // drains, and the heartbeat goes last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat), .init(service: nudges), .init(service: runner)]
+        // Only with something to resume: a service that returns at once may return only after a
+        // SIGTERM on a busy machine, and ServiceGroup takes a service ending during shutdown for a failure.
+        if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: heartbeat),
-                    .init(service: nudges),
-                    .init(service: runner),
-                    .init(service: resumer, successTerminationBehavior: .ignore),
+                services: services + [
                     .init(service: scheduler),
                     .init(service: health),
                 ],

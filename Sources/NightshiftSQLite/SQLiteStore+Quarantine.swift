@@ -102,7 +102,22 @@ enum SQLiteQuarantine {
         case .number(let real): return real.databaseValue
         case .string(let text): return text.databaseValue
         case .bool(let flag): return flag.databaseValue
-        case .null, .array, .object: return .null
+        case .object(let members):
+            guard case .string(let hex) = members["blob"], let data = blob(hex) else { return .null }
+            return data.databaseValue
+        case .null, .array: return .null
         }
+    }
+
+    private static func blob(_ hex: String) -> Data? {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) ?? hex.endIndex
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return Data(bytes)
     }
 }

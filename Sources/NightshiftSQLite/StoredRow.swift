@@ -187,14 +187,15 @@ struct StoredRow {
         return "\"" + shown.replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
-    /// A stored key as JSON: text and numbers as they are, a blob as its description.
+    /// A stored key as JSON: text and numbers as they are, a blob as `{"blob": HEX}` (see
+    /// ``StoreRowKey``), so that a row whose key has the wrong type can still be found again.
     static func json(_ value: DatabaseValue) -> JSONValue {
         switch value.storage {
         case .null: return .null
         case .int64(let integer): return .integer(integer)
         case .double(let real): return .number(real)
         case .string(let text): return .string(text)
-        case .blob: return .string(describe(value))
+        case .blob(let data): return .object(["blob": .string(data.map { String(format: "%02X", $0) }.joined())])
         }
     }
 }

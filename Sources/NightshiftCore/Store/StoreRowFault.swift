@@ -19,8 +19,13 @@ public struct StoreRowFault: Error, Sendable, Hashable, CustomStringConvertible 
         self.problem = problem
     }
 
-    /// The row as the operator would name it: `act_1`, `5`, `cyc_1/2`.
-    public var rowName: String { key.map(\.value.text).joined(separator: "/") }
+    /// The row as the operator would name it: `act_1`, `5`, `cyc_1/2`, `X'00'`.
+    public var rowName: String {
+        key.map { key in
+            if case .string(let hex) = key.value["blob"] { return "X'\(hex)'" }
+            return key.value.text
+        }.joined(separator: "/")
+    }
 
     /// `actions row act_1 column created_at: expected an integer (milliseconds), found text "yesterday"`.
     public var description: String { "\(table) row \(rowName) \(detail)" }
@@ -33,7 +38,8 @@ public struct StoreRowFault: Error, Sendable, Hashable, CustomStringConvertible 
     public var isAuditTrail: Bool { table == "audit" || table == "audit_head" }
 }
 
-/// One key column of a stored row and its value.
+/// One key column of a stored row and its value. A key stored as a blob (which no key should be)
+/// is `{"blob": HEX}`, so the row can still be named and found.
 public struct StoreRowKey: Sendable, Hashable {
     public var column: String
     public var value: JSONValue
