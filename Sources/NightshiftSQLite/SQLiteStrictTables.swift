@@ -25,11 +25,11 @@ enum SQLiteStrictTables {
             if table == "audit" || table == "audit_head" {
                 let misfits = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE NOT (\(fits))") ?? 0
                 guard misfits == 0 else {
-                    try note(table, misfit: misfit, fits: fits, at: now, db)
+                    try quarantineMisfits(table, misfit: misfit, fits: fits, removing: false, at: now, db)
                     continue
                 }
             } else {
-                try moveMisfits(table, misfit: misfit, fits: fits, at: now, db)
+                try quarantineMisfits(table, misfit: misfit, fits: fits, removing: true, at: now, db)
             }
             try rebuild(table, columns: columns, db)
         }
@@ -73,23 +73,17 @@ enum SQLiteStrictTables {
         return "'column \(column.name): expected \(expected), found ' || typeof(\(name))"
     }
 
-    private static func moveMisfits(_ table: String, misfit: String, fits: String, at now: Date, _ db: Database) throws {
+    /// Moves each row of `table` that does not fit into `quarantine` with the column to blame, or,
+    /// for the audit trail (`removing: false`), only notes it there.
+    private static func quarantineMisfits(_ table: String, misfit: String, fits: String, removing: Bool, at now: Date, _ db: Database) throws {
+        let consequence = removing
+            ? " (found by the migration to strict tables)"
+            : "; left in place (the audit trail is evidence), so \(table) stays non-strict"
         // One row at a time so each gets its own problem; misfits are rare.
         for rowid in try Int64.fetchAll(db, sql: "SELECT rowid FROM \(table) WHERE NOT (\(fits))") {
             let problem = try String.fetchOne(db, sql: "SELECT \(misfit) FROM \(table) WHERE rowid = ?", arguments: [rowid]) ?? "a value of the wrong type"
             try SQLiteQuarantine.move(
-                from: table, where: "rowid = ?", arguments: [rowid], key: nil, problem: problem + " (found by the migration to strict tables)",
-                at: now, in: db
-            )
-        }
-    }
-
-    private static func note(_ table: String, misfit: String, fits: String, at now: Date, _ db: Database) throws {
-        for rowid in try Int64.fetchAll(db, sql: "SELECT rowid FROM \(table) WHERE NOT (\(fits))") {
-            let problem = try String.fetchOne(db, sql: "SELECT \(misfit) FROM \(table) WHERE rowid = ?", arguments: [rowid]) ?? "a value of the wrong type"
-            try SQLiteQuarantine.move(
-                from: table, where: "rowid = ?", arguments: [rowid], key: nil,
-                problem: problem + "; left in place (the audit trail is evidence), so \(table) stays non-strict", at: now, removing: false, in: db
+                from: table, where: "rowid = ?", arguments: [rowid], key: nil, problem: problem + consequence, at: now, removing: removing, in: db
             )
         }
     }

@@ -17,24 +17,12 @@ import Darwin
 /// table; this is its bounded CI form.
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct StoreCorruptionTests {
-    static let config = """
-        [workspace]
-        time_zone = "UTC"
-
-        [notifiers.file]
-        command = ["sh", "-c", "echo \\"$NIGHTSHIFT_ALERT_TEXT\\" >> alerts.txt"]
-
-        [policy.catalog]
-        tidy_logs = "autonomous"
-        run_command = "autonomous"
-
-        [jobs.tick]
-        schedule = "0 0 1 1 *"
-        command = ["true"]
-
-        [builder]
-        agent = ["true"]
-        """
+    /// The workspace, shared with the long form: `scripts/store-corruption.toml`.
+    static func config() throws -> String {
+        // #filePath is <package>/Tests/NightshiftEndToEndTests/StoreCorruptionTests.swift.
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return try String(contentsOf: root.appendingPathComponent("scripts/store-corruption.toml"), encoding: .utf8)
+    }
 
     /// The commands every corruption is tried against.
     static let commands: [String: [String]] = [
@@ -45,7 +33,7 @@ struct StoreCorruptionTests {
     /// A workspace with rows in most tables: a run, actions (one parked), the audit trail, a goal,
     /// a queued task, health samples and a problem, a learner event.
     static func populated(_ workspace: TestWorkspace) async throws -> (parked: String, run: String, task: String) {
-        try await workspace.initialize(config: config)
+        try await workspace.initialize(config: try config())
         let run = try await CLI.json(RunInfo.self, workspace.args("jobs", "run", "tick"))
         #expect(try await workspace.propose("tidy_logs").status == 0)
         let parked = try await workspace.propose("deploy")
