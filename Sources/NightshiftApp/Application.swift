@@ -149,6 +149,10 @@ public func buildApplication(
         try await store.migrate()
         try await store.syncJobs(configuration.jobs.map(\.name), at: Date())
         try await recordChanges(of: workspace, configuration: configuration, in: store)
+    } catch let error as StoreError where error.fault?.isAuditTrail == true {
+        // The trail's head cannot be read, so no record can be appended: every audited write fails
+        // the same way (nothing runs unrecorded), and `audit verify` must still load to report it.
+        logger.info("config change not recorded", metadata: ["nightshift.error": "\(error)"])
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
@@ -166,7 +170,13 @@ func recordChanges(of workspace: Workspace, configuration: WorkspaceConfiguratio
     for file in files {
         guard let data = FileManager.default.contents(atPath: file.path) else { continue }
         let hash = SHA256Hex.of(data)
-        let last = try await store.auditRecords(AuditQuery(kinds: [file.kind], subject: file.name, limit: 1)).first
+        let last: AuditRecord?
+        do {
+            last = try await store.auditRecords(AuditQuery(kinds: [file.kind], subject: file.name, limit: 1)).first
+        } catch let error as StoreError where error.fault != nil {
+            // The last record of the file cannot be read: record the file again rather than trust it.
+            last = nil
+        }
         guard last?.data["sha256"]?.stringValue != hash else { continue }
         try await store.appendAudit(AuditEntry(
             kind: file.kind, at: Date(), actor: "nightshift", subject: file.name,

@@ -15,6 +15,8 @@ extension NightshiftApplication {
         // `jobs run` sends SIGUSR1 to wake the runner; ignore it before anyone can know our pid,
         // so that an early signal cannot terminate the daemon.
         signal(SIGUSR1, SIG_IGN)
+        // From here on a row that cannot be read is moved aside instead of failing every pass.
+        quarantineUnreadableRows(clock: clock)
         let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
         // On a full disk the daemon stays up: its writes wait and retry, and the operator hears once.
         let stalls = WriteStallService(app: self, clock: clock)
@@ -50,13 +52,13 @@ extension NightshiftApplication {
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
         // drains, and the heartbeat goes last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat), .init(service: nudges), .init(service: runner)]
+        // Only with something to resume: a service that returns at once may return only after a
+        // SIGTERM on a busy machine, and ServiceGroup takes a service ending during shutdown for a failure.
+        if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore)) }
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: heartbeat),
-                    .init(service: nudges),
-                    .init(service: runner),
-                    .init(service: resumer, successTerminationBehavior: .ignore),
+                services: services + [
                     .init(service: scheduler),
                     .init(service: health),
                     // Last, so the first to hear of a shutdown: writes waiting for disk space give up.

@@ -69,7 +69,7 @@ extension SQLiteStore {
 
     public func alerts(job: String?, limit: Int) async throws -> [AlertRecord] {
         try await read { db in
-            let select = "SELECT \(SQLiteRow.alertColumns) FROM alerts"
+            let select = "SELECT seq, \(SQLiteRow.alertColumns) FROM alerts"
             let rows = if let job {
                 try Row.fetchAll(db, sql: "\(select) WHERE job = ? ORDER BY seq DESC LIMIT ?", arguments: [job, limit])
             } else {

@@ -12,7 +12,7 @@ extension SQLiteStore {
             var token: Int64 = 1
             if let row {
                 let current = try SQLiteRow.lease(row)
-                let released: Bool = try row.decode(forColumn: "released")
+                let released = try StoredRow(row, table: "leases", key: ["key"]).bool("released")
                 if !released, SQLiteTime.millis(current.expiresAt) > SQLiteTime.millis(now) {
                     return .held(current)
                 }

@@ -191,6 +191,23 @@ extension StoreConformance {
             try checkEqual(AuditChain.verify(Array(trail.dropLast()), head: head)?.seq, 4, "first missing record after a truncation")
         },
 
+        StoreConformanceCase("auditTrail: every record oldest first, the head, nothing unreadable; it verifies, also with data holding every JSON type") { store in
+            try checkEqual(try await store.auditTrail().count, 0, "records of an empty trail")
+            try await store.appendAudit(auditFixture(.decision, subject: "a_1", at: 1))
+            // Sealed data is stored canonical; read back it must still be byte for byte what was hashed.
+            let data: JSONValue = .object([
+                "text": .string("é \"quoted\"\n\u{1}"), "integer": .integer(-42), "number": .number(0.1), "large": .number(1e300),
+                "flag": .bool(true), "nothing": .null, "list": .array([.integer(1), .string("two")]),
+            ])
+            try await store.appendAudit(AuditEntry(kind: .packEvent, at: Date(timeIntervalSince1970: 2), actor: "pack:test", subject: "s", data: data))
+            let trail = try await store.auditTrail()
+            try checkEqual(trail.records.map(\.seq), [1, 2], "seqs, oldest first")
+            try check(trail.unreadable.isEmpty && trail.headFault == nil, "nothing unreadable in a trail the store wrote")
+            try checkEqual(trail.head, try await store.auditHead(), "head")
+            try checkEqual(trail.records[1].data, data, "data read back")
+            try check(AuditChain.verify(trail) == nil, "the chain does not verify: \(String(describing: AuditChain.verify(trail)))")
+        },
+
         StoreConformanceCase("auditHead: nil before the first record") { store in
             try check(try await store.auditHead() == nil, "auditHead of an empty trail returned a head")
             try checkEqual(try await store.auditRecords(AuditQuery()).count, 0, "records of an empty trail")

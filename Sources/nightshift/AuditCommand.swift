@@ -82,15 +82,15 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let records = try await app.store.auditRecords(AuditQuery())
-            let head = try await app.store.auditHead()
-            let broken = AuditChain.verify(records, head: head)
+            let trail = try await app.store.auditTrail()
+            let head = trail.head
+            let broken = AuditChain.verify(trail)
             // The actions table against the trail: a row edited outside Nightshift shows here.
             let actions = try await app.store.actions(ActionQuery(limit: Int.max))
-            let mismatches = ActionTrail.mismatches(actions: actions, records: records, approvalExpiry: app.configuration.policy.approvalExpiry)
+            let mismatches = ActionTrail.mismatches(actions: actions, records: trail.records, approvalExpiry: app.configuration.policy.approvalExpiry)
             if output.json {
                 Output.printJSON(.object([
-                    "ok": .bool(broken == nil && mismatches.isEmpty), "records": .integer(Int64(records.count)),
+                    "ok": .bool(broken == nil && mismatches.isEmpty), "records": .integer(Int64(trail.count)),
                     "head": head.map { .string($0.hash) } ?? .null,
                     "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
                     "actions_checked": .integer(Int64(actions.count)),
@@ -104,7 +104,7 @@ struct AuditCommand: AsyncParsableCommand {
                     print("action \(mismatch.actionID) does not match the audit trail: \(mismatch.problem)")
                 }
                 if broken == nil, mismatches.isEmpty {
-                    print("audit trail ok: \(records.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? ""), \(actions.count) actions match it")
+                    print("audit trail ok: \(trail.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? ""), \(actions.count) actions match it")
                 }
             }
             if broken != nil || !mismatches.isEmpty { throw ExitCode(1) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NightshiftApp
+import NightshiftCore
 
 /// The `nightshift` command.
 @main
@@ -48,6 +49,10 @@ struct Nightshift: AsyncParsableCommand {
             Foundation.exit(error.exitStatus)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
+        } catch let error as StoreError {
+            // The store could not do what was asked (a row it cannot read, a disk error): exit 1.
+            FileHandle.standardError.write(Data("nightshift: \(error)\n".utf8))
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -22,6 +22,9 @@ public protocol ActionStore: Sendable {
     func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord]
     /// The newest record's seq and hash as written, kept apart from the records.
     func auditHead() async throws -> AuditHead?
+    /// The whole chain and its head for verification, with the records that cannot be read listed
+    /// instead of failing the read: a wrong-typed value is where the chain breaks.
+    func auditTrail() async throws -> AuditTrail
     /// Runs `decide` inside one write transaction that holds the store's write lock against every
     /// other writer (other processes included), and writes what it returns: the counts and grants
     /// it reads through the ledger cannot change between the decision and its record. This is how
@@ -59,5 +62,12 @@ public struct DecidedAction: Sendable {
         self.decision = decision
         self.audit = audit
         self.consumedGrant = consumedGrant
+    }
+}
+
+extension ActionStore {
+    /// A store that holds only values it made (the memory store) has nothing unreadable.
+    public func auditTrail() async throws -> AuditTrail {
+        AuditTrail(records: try await auditRecords(AuditQuery()), head: try await auditHead())
     }
 }

@@ -167,7 +167,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
         case watchdog
-        /// The daemon cannot write its store (a full disk) and waits, or writes again.
+        /// The daemon cannot write its store (a full disk) and waits, or writes again; or it met a
+        /// stored row it cannot read and moved it to the quarantine table.
         case store
     }
     public var id: String
