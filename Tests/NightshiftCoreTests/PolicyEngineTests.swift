@@ -520,8 +520,9 @@ struct PolicyEngineTests {
         .init("stage", "not_in", [], true), .init("count", "in", ["5"], false),
         // contains: an array holding the value, or a substring
         .init("topics", "contains", "pricing", true), .init("topics", "contains", "pric", false), .init("stage", "contains", "gotia", true),
-        .init("stage", "contains", "Nego", false), .init("scores", "contains", 2, true), .init("scores", "contains", 1.0, true),
+        .init("stage", "contains", "Nego", true), .init("email", "contains", "ana", false), .init("scores", "contains", 2, true), .init("scores", "contains", 1.0, true),
         .init("scores", "contains", 3, false), .init("count", "contains", 5, false), .init("stage", "contains", 5, false),
+        // (on type, stage and category every operator ignores case, matches included: PolicyNameTests)
         // matches: unanchored, case-sensitive, only on strings
         .init("email", "matches", #"@acme\.example$"#, true), .init("email", "matches", "^ana", false), .init("email", "matches", "(?i)^ana", true),
         .init("email", "matches", "cme", true), .init("count", "matches", "5", false), .init("topics", "matches", "pricing", false),

@@ -20,9 +20,18 @@ struct PolicyReader {
             }
             policy.approvalExpiry = expiry
         }
-        if let (stages, _) = table.stringArray("stage_gates") { policy.stageGates = Set(stages) }
+        if let (stages, _) = table.stringArray("stage_gates") {
+            policy.stageGates = Set(stages)
+            let items = table.node("stage_gates")?.array ?? []
+            var seen: [String: String] = [:]
+            for (stage, item) in zip(stages, items) {
+                if let first = seen.updateValue(stage, forKey: PolicyName.key(stage)) {
+                    table.error("\(table.name("stage_gates")) lists \"\(stage)\" twice (as \"\(first)\"): names compare without regard to case", at: item.location)
+                }
+            }
+        }
         if let catalog = table.subtable("catalog") {
-            policy.catalog = Policy.builtinCatalog.merging(tiers(catalog, what: "action type")) { _, declared in declared }
+            policy.catalog = Policy.withBuiltins(tiers(catalog, what: "action type"))
         }
         if let categories = table.subtable("categories") { policy.categories = tiers(categories, what: "category") }
         policy.rules = rules()
@@ -36,8 +45,15 @@ struct PolicyReader {
     /// Reads every entry once, in order (a catalog may hold thousands of types: no lookups by key).
     private func tiers(_ table: TableReader, what: String) -> [String: Tier] {
         var tiers: [String: Tier] = [:]
+        var seen: [String: String] = [:]
         for entry in table.table.entries {
             table.markRead(entry.key)
+            if let first = seen.updateValue(entry.key, forKey: PolicyName.key(entry.key)) {
+                table.error(
+                    "\(table.name(entry.key)) is the \(what) \"\(first)\" again: names compare without regard to case; keep one",
+                    at: entry.keyLocation)
+                continue
+            }
             guard let word = entry.node.string, let tier = Tier(rawValue: word) else {
                 let allowed = Tier.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                 let found = entry.node.string.map { "\"\($0)\"" } ?? TableReader.article(entry.node.typeName)

@@ -67,6 +67,9 @@ public struct Comparison: Sendable {
     public var value: JSONValue
     /// The compiled `matches` pattern.
     let pattern: CompiledPattern?
+    /// On a name (`type`, `stage`, `category`) every operator ignores case: values are compared
+    /// by their ``PolicyName/key(_:)``, and this is `value` in that form.
+    let nameKey: JSONValue?
 
     /// Fails with a message when `matches` is given no valid regular expression, or `in`/`not_in`
     /// no array.
@@ -74,11 +77,12 @@ public struct Comparison: Sendable {
         self.field = field
         self.op = op
         self.value = value
+        nameKey = field.isName ? value.nameKey : nil
         switch op {
         case .matches:
             guard case .string(let text) = value else { throw PolicyValueError("matches needs a regular expression string") }
             do {
-                pattern = CompiledPattern(try NSRegularExpression(pattern: text))
+                pattern = CompiledPattern(try NSRegularExpression(pattern: text, options: field.isName ? [.caseInsensitive] : []))
             } catch {
                 throw PolicyValueError("\"\(text)\" is not a valid regular expression")
             }
@@ -91,7 +95,12 @@ public struct Comparison: Sendable {
     }
 
     public func holds(for action: ProposedAction, in context: PolicyContext) -> Bool {
-        guard let actual = field.value(of: action, in: context) else { return false }
+        guard var actual = field.value(of: action, in: context) else { return false }
+        var value = value
+        if let nameKey, op != .matches {
+            actual = actual.nameKey
+            value = nameKey
+        }
         switch op {
         case .equal: return Self.equal(actual, value)
         case .notEqual: return !Self.equal(actual, value)
@@ -181,6 +190,16 @@ public enum PolicyField: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether the field holds a name the policy compares without regard to case: the type, the
+    /// `stage` or the `category` attribute.
+    var isName: Bool {
+        switch self {
+        case .type: true
+        case .attribute(let path): path == ["stage"] || path == ["category"]
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .type: "type"
@@ -223,6 +242,15 @@ public enum PolicyField: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension JSONValue {
+    /// A string as its ``PolicyName/key(_:)``, an array with its strings so; anything else as is.
+    var nameKey: JSONValue {
+        switch self {
+        case .string(let text): .string(PolicyName.key(text))
+        case .array(let items): .array(items.map(\.nameKey))
+        default: self
+        }
+    }
+
     /// An object's member or an array's element by index.
     func child(_ key: String) -> JSONValue? {
         switch self {

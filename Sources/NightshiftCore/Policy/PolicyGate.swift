@@ -83,7 +83,7 @@ public actor PolicyGate {
 
     /// The decision for `action` with its explanation; records nothing, executes nothing.
     public func explain(_ action: ProposedAction) async throws -> Decision {
-        let action = action.redacted(secrets: configuration.secrets)
+        let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         return engine.decide(action, context: try await context(for: action), explain: true)
     }
 
@@ -112,7 +112,8 @@ public actor PolicyGate {
     public func propose(
         _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?
     ) async throws -> Outcome {
-        let action = action.redacted(secrets: configuration.secrets)
+        // Recorded, counted and shown with its names in the policy's spelling (docs/POLICY.md).
+        let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         let now = clock.now()
         var decision = engine.decide(action, context: try await self.context(for: action))
         var grant: ActionRecord?
