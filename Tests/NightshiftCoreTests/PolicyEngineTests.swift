@@ -532,6 +532,9 @@ struct PolicyEngineTests {
         .init("payload.command", "contains", "--now", true), .init("type", "==", "send", true), .init("actor", "==", "job:nurture", true),
         .init("actor.kind", "in", ["job", "cycle"], true), .init("actor.name", "matches", "^nur", true), .init("tenant", "==", "acme", true),
         .init("tenant", "!=", "globex", true), .init("context.operator", "==", "unknown", true),
+        // runs and runs_only: the command the action runs (PolicyCommandTests)
+        .init("command", "runs", "./bin/send.sh:*", true), .init("command", "runs", "ls:*", false),
+        .init("command", "runs_only", ["./bin/send.sh --now"], true), .init("command", "runs_only", ["./bin/send.sh"], false),
     ]
 
     @Test("each operator compares as documented", arguments: operatorCases)
@@ -553,7 +556,10 @@ struct PolicyEngineTests {
         default: "x"
         }
         let bare = ProposedAction(type: "send", attributes: ["deal": ["value": 1], "list": ["a"]], payload: [:], actor: Actor(.cli, "operator"))
-        for field in ["absent", "attributes.absent", "tenant", "deal.owner", "deal.value.deeper", "list.3", "list.x", "payload.command", "payload.a.b"] {
+        let fields = op == .runs || op == .runsOnly
+            ? ["command"] // the only field they read: an action without a command runs nothing
+            : ["absent", "attributes.absent", "tenant", "deal.owner", "deal.value.deeper", "list.3", "list.x", "payload.command", "payload.a.b"]
+        for field in fields {
             let condition = Condition.compare(try Comparison(field: try PolicyField(parsing: field), op: op, value: value))
             #expect(!condition.holds(for: bare, in: utcContext()), "\(field) \(op.rawValue)")
             // `not` around it is the way to treat missing as a match.

@@ -174,7 +174,7 @@ struct PolicyReader {
             do {
                 return .compare(try Comparison(field: field, op: op, value: value))
             } catch {
-                sink.add("\(path): \(error.message)", at: items[2].location)
+                sink.add("\(path): \(error.message)", at: Self.location(of: error.at, in: items))
                 return nil
             }
         }
@@ -197,6 +197,28 @@ struct PolicyReader {
         }
         guard !failed else { return nil }
         return entry.key == "all" ? .all(conditions) : .any(conditions)
+    }
+
+    /// Where a comparison's problem is: its FIELD, or a part of its VALUE (an element, or a key
+    /// of a table).
+    private static func location(of steps: [PolicyValueError.Step], in items: [TOMLNode]) -> SourcePosition {
+        var node = items[2]
+        var location = node.location
+        for step in steps {
+            switch step {
+            case .field:
+                return items[0].location
+            case .index(let index):
+                guard let elements = node.array, elements.indices.contains(index) else { return location }
+                node = elements[index]
+                location = node.location
+            case .key(let key):
+                guard let entry = node.table?.entries.first(where: { $0.key == key }) else { return location }
+                node = entry.node
+                location = entry.keyLocation
+            }
+        }
+        return location
     }
 
     /// A TOML value as JSON; nil for dates and tables of tables that JSON cannot hold.

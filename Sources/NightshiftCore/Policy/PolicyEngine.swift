@@ -71,21 +71,29 @@ public struct PolicyEngine: Sendable {
         var explanation: [String] = []
 
         let rules = policy.rules
+        // The command the action runs is read once, by the first rule that asks.
+        let subject = PolicySubject(action: action, context: context)
         func consider(_ position: Int) {
             let rule = rules[position]
             guard rule.types.isEmpty || rule.types.contains(action.type) else { return }
-            guard rule.when?.holds(for: action, in: context) ?? true else {
-                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) did not match: \(rule.when?.explain(for: action, in: context) ?? "")") }
-                return
-            }
-            if explain {
-                let condition = rule.when.map { ": " + $0.explain(for: action, in: context) } ?? " (no condition)"
-                explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) matched\(condition) — \(rule.reason)")
-            }
-            switch rule.effect {
-            case .forbid: forbids.append((rule.id, rule.reason))
-            case .approve: approvals.append((rule.id, rule.reason))
-            case .allow: allows.append(rule.id)
+            let truth = rule.when?.evaluate(subject) ?? .yes
+            let condition = explain ? rule.when.map { ": " + $0.explain(subject) } ?? " (no condition)" : ""
+            switch truth {
+            case .no:
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) did not match\(condition)") }
+            case .unknown:
+                // A rule that cannot tell whether it applies parks the action: the operator can.
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) could not be decided\(condition) — \(rule.reason)") }
+                if rule.effect != .allow {
+                    approvals.append((rule.id, "cannot tell whether rule \(rule.id) applies, so the operator decides: \(rule.reason)"))
+                }
+            case .yes:
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) matched\(condition) — \(rule.reason)") }
+                switch rule.effect {
+                case .forbid: forbids.append((rule.id, rule.reason))
+                case .approve: approvals.append((rule.id, rule.reason))
+                case .allow: allows.append(rule.id)
+                }
             }
         }
         // The type's rules and the untyped ones, merged back into declared order.

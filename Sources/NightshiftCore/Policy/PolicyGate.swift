@@ -20,6 +20,8 @@ public actor PolicyGate {
         public var runLogDirectory: String = "logs/runs"
         /// Who this process is, as the owner of the runs it executes.
         public var owner: String = ProcessIdentity.current().description
+        /// This process's executable, which pack-shipped steps run; see ``PolicyContext/executable``.
+        public var executable: String?
         public init() {}
     }
 
@@ -64,6 +66,7 @@ public actor PolicyGate {
     /// The context of `action` now: time, the operator's context, counts and budget usage today.
     public func context(for action: ProposedAction) async throws -> PolicyContext {
         var context = PolicyContext(now: clock.now(), timeZone: configuration.timeZone, operatorContext: await operatorContext())
+        context.executable = configuration.executable
         let since = context.dayStart
         let type: Set = [action.type]
         context.countToday = try await store.usage(UsageQuery(since: since, types: type)).count
