@@ -84,6 +84,7 @@ public struct NightshiftApplication: Sendable {
         gateConfiguration.secrets = executor.secretValues
         gateConfiguration.runLogDirectory = workspace.runLogsDirectory
         gateConfiguration.owner = owner.description
+        gateConfiguration.executable = Self.currentExecutable
         return PolicyGate(
             policy: configuration.policy, store: store, executor: executor, notifiers: makeNotifiers(executor: executor), clock: clock,
             configuration: gateConfiguration, operatorContext: { [self] in await self.contextReading(at: clock.now()).context.rawValue },

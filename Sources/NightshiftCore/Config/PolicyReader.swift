@@ -20,9 +20,18 @@ struct PolicyReader {
             }
             policy.approvalExpiry = expiry
         }
-        if let (stages, _) = table.stringArray("stage_gates") { policy.stageGates = Set(stages) }
+        if let (stages, _) = table.stringArray("stage_gates") {
+            policy.stageGates = Set(stages)
+            let items = table.node("stage_gates")?.array ?? []
+            var seen: [String: String] = [:]
+            for (stage, item) in zip(stages, items) {
+                if let first = seen.updateValue(stage, forKey: PolicyName.key(stage)) {
+                    table.error("\(table.name("stage_gates")) lists \"\(stage)\" twice (as \"\(first)\"): names compare without regard to case", at: item.location)
+                }
+            }
+        }
         if let catalog = table.subtable("catalog") {
-            policy.catalog = Policy.builtinCatalog.merging(tiers(catalog, what: "action type")) { _, declared in declared }
+            policy.catalog = Policy.withBuiltins(tiers(catalog, what: "action type"))
         }
         if let categories = table.subtable("categories") { policy.categories = tiers(categories, what: "category") }
         policy.rules = rules()
@@ -36,8 +45,15 @@ struct PolicyReader {
     /// Reads every entry once, in order (a catalog may hold thousands of types: no lookups by key).
     private func tiers(_ table: TableReader, what: String) -> [String: Tier] {
         var tiers: [String: Tier] = [:]
+        var seen: [String: String] = [:]
         for entry in table.table.entries {
             table.markRead(entry.key)
+            if let first = seen.updateValue(entry.key, forKey: PolicyName.key(entry.key)) {
+                table.error(
+                    "\(table.name(entry.key)) is the \(what) \"\(first)\" again: names compare without regard to case; keep one",
+                    at: entry.keyLocation)
+                continue
+            }
             guard let word = entry.node.string, let tier = Tier(rawValue: word) else {
                 let allowed = Tier.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                 let found = entry.node.string.map { "\"\($0)\"" } ?? TableReader.article(entry.node.typeName)
@@ -158,7 +174,7 @@ struct PolicyReader {
             do {
                 return .compare(try Comparison(field: field, op: op, value: value))
             } catch {
-                sink.add("\(path): \(error.message)", at: items[2].location)
+                sink.add("\(path): \(error.message)", at: Self.location(of: error.at, in: items))
                 return nil
             }
         }
@@ -181,6 +197,28 @@ struct PolicyReader {
         }
         guard !failed else { return nil }
         return entry.key == "all" ? .all(conditions) : .any(conditions)
+    }
+
+    /// Where a comparison's problem is: its FIELD, or a part of its VALUE (an element, or a key
+    /// of a table).
+    private static func location(of steps: [PolicyValueError.Step], in items: [TOMLNode]) -> SourcePosition {
+        var node = items[2]
+        var location = node.location
+        for step in steps {
+            switch step {
+            case .field:
+                return items[0].location
+            case .index(let index):
+                guard let elements = node.array, elements.indices.contains(index) else { return location }
+                node = elements[index]
+                location = node.location
+            case .key(let key):
+                guard let entry = node.table?.entries.first(where: { $0.key == key }) else { return location }
+                node = entry.node
+                location = entry.keyLocation
+            }
+        }
+        return location
     }
 
     /// A TOML value as JSON; nil for dates and tables of tables that JSON cannot hold.

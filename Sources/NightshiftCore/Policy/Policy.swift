@@ -46,7 +46,7 @@ public struct Policy: Sendable {
         rules: [PolicyRule] = [], budgets: [Budget] = [], maxDenials: Int = 3, approvalExpiry: Duration = .seconds(72 * 3600),
         source: String? = nil
     ) {
-        self.catalog = Self.builtinCatalog.merging(catalog) { _, declared in declared }
+        self.catalog = Self.withBuiltins(catalog)
         self.categories = categories
         self.stageGates = stageGates
         self.rules = rules
@@ -54,6 +54,12 @@ public struct Policy: Sendable {
         self.maxDenials = maxDenials
         self.approvalExpiry = approvalExpiry
         self.source = source
+    }
+
+    /// `catalog` plus the built-in types it does not declare (in any spelling).
+    static func withBuiltins(_ catalog: [String: Tier]) -> [String: Tier] {
+        let declared = Set(catalog.keys.map(PolicyName.key))
+        return builtinCatalog.filter { !declared.contains($0.key) }.merging(catalog) { _, declared in declared }
     }
 
     /// The policy of a workspace that declares none: only the built-in types are known.

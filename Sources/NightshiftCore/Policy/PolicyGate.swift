@@ -20,6 +20,8 @@ public actor PolicyGate {
         public var runLogDirectory: String = "logs/runs"
         /// Who this process is, as the owner of the runs it executes.
         public var owner: String = ProcessIdentity.current().description
+        /// This process's executable, which pack-shipped steps run; see ``PolicyContext/executable``.
+        public var executable: String?
         public init() {}
     }
 
@@ -63,18 +65,22 @@ public actor PolicyGate {
 
     /// The context of `action` now: time, the operator's context, counts and budget usage today.
     public func context(for action: ProposedAction) async throws -> PolicyContext {
-        let (now, operatorContext, engine, zone) = (clock.now(), await operatorContext(), engine, configuration.timeZone)
+        let (now, operatorContext, engine, zone, executable) = (clock.now(), await operatorContext(), engine, configuration.timeZone, configuration.executable)
         return try await store.readLedger { ledger in
-            try Self.context(for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, ledger: ledger)
+            try Self.context(
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+            )
         }
     }
 
     /// The context of `action` at `now` as `ledger` counts it: what the decision of a proposal
     /// reads inside the transaction that records it.
     static func context(
-        for action: ProposedAction, engine: PolicyEngine, now: Date, timeZone: TimeZone, operatorContext: String?, ledger: any ActionLedger
+        for action: ProposedAction, engine: PolicyEngine, now: Date, timeZone: TimeZone, operatorContext: String?, executable: String?,
+        ledger: any ActionLedger
     ) throws -> PolicyContext {
         var context = PolicyContext(now: now, timeZone: timeZone, operatorContext: operatorContext)
+        context.executable = executable
         let since = context.dayStart
         let type: Set = [action.type]
         context.countToday = try ledger.usage(UsageQuery(since: since, types: type)).count
@@ -94,7 +100,7 @@ public actor PolicyGate {
 
     /// The decision for `action` with its explanation; records nothing, executes nothing.
     public func explain(_ action: ProposedAction) async throws -> Decision {
-        let action = action.redacted(secrets: configuration.secrets)
+        let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         return engine.decide(action, context: try await context(for: action), explain: true)
     }
 
@@ -123,13 +129,18 @@ public actor PolicyGate {
     public func propose(
         _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?
     ) async throws -> Outcome {
-        let action = action.redacted(secrets: configuration.secrets)
+        // Recorded, counted and shown with its names in the policy's spelling (docs/POLICY.md).
+        let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         let now = clock.now()
-        let (operatorContext, engine, zone, expiry) = (await operatorContext(), engine, configuration.timeZone, policy.approvalExpiry)
+        let (operatorContext, engine, zone, expiry, executable) = (
+            await operatorContext(), engine, configuration.timeZone, policy.approvalExpiry, configuration.executable
+        )
         // Counting, deciding and recording are one write transaction: concurrent proposals (from
         // any process) see each other's counts, so a daily budget of 3 executes exactly 3.
         let decided = try await store.recordDecision { ledger in
-            let context = try Self.context(for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, ledger: ledger)
+            let context = try Self.context(
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+            )
             var decision = engine.decide(action, context: context)
             var grant: ActionRecord?
             if decision.verdict == .approve, let approved = try Self.approvedGrant(for: action, at: now, ledger: ledger) {
@@ -373,7 +384,7 @@ public actor PolicyGate {
     /// Decides a parked action again under the policy in force now; a `forbid` refuses it (recorded
     /// with the rule) and throws.
     private func refuseIfForbiddenNow(_ record: ActionRecord, from status: ActionStatus, by: String, note: String?, moment: String) async throws {
-        let action = record.proposed
+        let action = engine.normalized(record.proposed)
         let now = try await engine.decide(action, context: context(for: action))
         guard now.verdict == .forbid else { return }
         let rules = now.decidedBy.joined(separator: ", ")
