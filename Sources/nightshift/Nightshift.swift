@@ -2,8 +2,7 @@ import ArgumentParser
 import Foundation
 import NightshiftApp
 
-/// The `nightshift` command.
-@main
+/// The `nightshift` command (its `@main` is in NightshiftMain.swift).
 struct Nightshift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightshift",

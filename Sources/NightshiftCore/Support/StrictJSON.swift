@@ -216,26 +216,34 @@ extension StrictJSON {
                 depth -= 1
                 return .array(items)
             }
-            while true {
+            repeat {
                 skipWhitespace()
                 items.append(try value())
+            } while try !closes(UInt8(ascii: "]"), container: "array", item: "an array item")
+            return .array(items)
+        }
+
+        /// After an item: `,` and more to read (false), or the closing bracket (true). A comma right
+        /// before the bracket is an error, as is anything else.
+        mutating func closes(_ close: UInt8, container: String, item: String) throws(JSONSyntaxError) -> Bool {
+            let expected = "',' or '\(Character(Unicode.Scalar(close)))'"
+            skipWhitespace()
+            guard index < bytes.count else { throw fail(.unexpectedEnd, "unterminated \(container): expected \(expected)") }
+            let comma = index
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
                 skipWhitespace()
-                guard index < bytes.count else { throw fail(.unexpectedEnd, "unterminated array: expected ',' or ']'") }
-                let comma = index
-                switch bytes[index] {
-                case UInt8(ascii: ","):
-                    index += 1
-                    skipWhitespace()
-                    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                        throw fail(.trailingComma, at: comma, "trailing comma before ']'")
-                    }
-                case UInt8(ascii: "]"):
-                    index += 1
-                    depth -= 1
-                    return .array(items)
-                default:
-                    throw fail(.unexpectedCharacter, "expected ',' or ']' after an array item, found \(shown(index))")
+                if index < bytes.count, bytes[index] == close {
+                    throw fail(.trailingComma, at: comma, "trailing comma before '\(Character(Unicode.Scalar(close)))'")
                 }
+                return false
+            case close:
+                index += 1
+                depth -= 1
+                return true
+            default:
+                throw fail(.unexpectedCharacter, "expected \(expected) after \(item), found \(shown(index))")
             }
         }
 
@@ -249,7 +257,7 @@ extension StrictJSON {
                 depth -= 1
                 return .object(members)
             }
-            while true {
+            repeat {
                 skipWhitespace()
                 guard index < bytes.count else { throw fail(.unexpectedEnd, "unterminated object: expected a key") }
                 guard bytes[index] == UInt8(ascii: "\"") else {
@@ -267,24 +275,8 @@ extension StrictJSON {
                 guard members.updateValue(value, forKey: key) == nil else {
                     throw fail(.duplicateKey, at: keyStart, "duplicate key \(Self.quoted(key))")
                 }
-                skipWhitespace()
-                guard index < bytes.count else { throw fail(.unexpectedEnd, "unterminated object: expected ',' or '}'") }
-                let comma = index
-                switch bytes[index] {
-                case UInt8(ascii: ","):
-                    index += 1
-                    skipWhitespace()
-                    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                        throw fail(.trailingComma, at: comma, "trailing comma before '}'")
-                    }
-                case UInt8(ascii: "}"):
-                    index += 1
-                    depth -= 1
-                    return .object(members)
-                default:
-                    throw fail(.unexpectedCharacter, "expected ',' or '}' after a member, found \(shown(index))")
-                }
-            }
+            } while try !closes(UInt8(ascii: "}"), container: "object", item: "a member")
+            return .object(members)
         }
 
         /// A key as a message shows it: quoted, at most 40 characters.
