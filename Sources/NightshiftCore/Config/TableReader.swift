@@ -81,13 +81,19 @@ public final class TableReader {
     /// An integer or float in `range` (so never `inf` or `nan`, which TOML allows); outside it, an
     /// error that says what is expected.
     public func number(_ key: String, in range: ClosedRange<Double>, expected: String) -> Double? {
+        // The node's value is switched on once, into locals: reading `node.number` twice here
+        // crashes the 6.3 optimizer (CopyPropagation, "Found outside of lifetime use") in release.
         guard let node = node(key) else { return nil }
-        guard let value = node.number, range.contains(value) else {
-            let found = node.number.map { JSONValue.number($0).text } ?? Self.article(node.typeName)
-            error("\(name(key)) must be \(expected), found \(found)", at: node.location)
-            return nil
+        let location = node.location
+        let typeName = node.typeName
+        let value: Double? = switch node.value {
+        case .integer(let whole): Double(whole)
+        case .float(let fraction): fraction
+        default: nil
         }
-        return value
+        if let value, range.contains(value) { return value }
+        error("\(name(key)) must be \(expected), found \(value.map { JSONValue.number($0).text } ?? Self.article(typeName))", at: location)
+        return nil
     }
 
     /// A duration such as "30s", "15m", "2h", "1d".
