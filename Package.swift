@@ -123,6 +123,12 @@ let package = Package(
             dependencies: ["NightshiftApp", "NightshiftBuilder", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
+        // The CLI's argument parsing in-process (the executable's module, @testable): its fuzz suite.
+        .testTarget(
+            name: "NightshiftCLITests",
+            dependencies: ["nightshift", "NightshiftTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "NightshiftEndToEndTests",
             dependencies: ["NightshiftCore", "NightshiftTesting"],

@@ -4,7 +4,7 @@ import NightshiftExec
 
 /// One check of `nightshift doctor`: fine (no severity), a warning or critical.
 public struct DoctorFinding: Sendable, Hashable {
-    /// `daemon`, `runs`, `leases`, `notifier NAME`, `store`, `health`.
+    /// `daemon`, `runs`, `leases`, `notifier NAME`, `calendars`, `store`, `health`.
     public var check: String
     /// nil when the check passed.
     public var severity: Severity?
@@ -25,8 +25,20 @@ extension NightshiftApplication {
         findings += await runFindings(at: now)
         findings += await leaseFindings(at: now)
         findings += await notifierFindings()
+        findings += await calendarFindings()
         findings += await storeFindings()
         return findings
+    }
+
+    /// Each `[context]` calendar that cannot be read or parsed, which the operator's context then
+    /// leaves out.
+    private func calendarFindings() async -> [DoctorFinding] {
+        guard !configuration.context.calendars.isEmpty else { return [] }
+        let load = await calendarLoad()
+        guard !load.problems.isEmpty else {
+            return [DoctorFinding(check: "calendars", severity: nil, message: "\(load.calendars.count) read")]
+        }
+        return load.problems.map { DoctorFinding(check: "calendars", severity: .warning, message: "\($0) (left out of the operator's context)") }
     }
 
     private func daemonFindings(at now: Date) async -> [DoctorFinding] {

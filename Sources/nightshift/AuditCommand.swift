@@ -30,7 +30,7 @@ struct AuditCommand: AsyncParsableCommand {
             "Only records of this kind: \(AuditKind.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.", valueName: "KIND"
         ))
         var kinds: [String] = []
-        @Option(help: "At most this many.")
+        @Option(help: "At most this many.", transform: NumberArgument.integer())
         var limit = 100
 
         func run() async throws {

@@ -3,8 +3,7 @@ import Foundation
 import NightshiftApp
 import NightshiftCore
 
-/// The `nightshift` command.
-@main
+/// The `nightshift` command (its `@main` is in NightshiftMain.swift).
 struct Nightshift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightshift",

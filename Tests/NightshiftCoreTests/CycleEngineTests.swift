@@ -97,7 +97,7 @@ struct CycleEngineTests {
         let nightly = try cycle([step("only")])
         let outcome = try await engine(nightly, executor, store: store, clock: clock).start(nightly)
         #expect(outcome.run.state == .failed)
-        #expect(outcome.steps[0].error == "stdout line 2: NIGHTSHIFT_OUTPUT is not valid JSON: {nope")
+        #expect(outcome.steps[0].error == "stdout line 2: NIGHTSHIFT_OUTPUT is not valid JSON (1:2: expected a key in double quotes, found 'n'): {nope")
     }
 
     @Test("an interrupted run resumes at its first unfinished step; the interrupted step reruns with the same key")

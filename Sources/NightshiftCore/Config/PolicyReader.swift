@@ -4,16 +4,16 @@ public import Foundation
 /// named by `policy = "FILE"`. Every mistake is a diagnostic at its line and column.
 struct PolicyReader {
     static let keys = ["max_denials", "approval_expiry", "stage_gates", "catalog", "categories", "rules", "budgets"]
+    /// Bounds of a budget's `count` and `money` (and of the usage a policy test case gives).
+    static let maximumCount = 1_000_000_000
+    static let maximumMoney = 1e12
 
     let table: TableReader
 
     func read() -> Policy? {
         var policy = Policy()
         let errorsBefore = table.sink.diagnostics.count
-        if let (count, location) = table.int("max_denials") {
-            if count < 0 { table.error("\(table.name("max_denials")) must be 0 or more, found \(count)", at: location) }
-            policy.maxDenials = count
-        }
+        if let count = table.int("max_denials", in: 0...10_000) { policy.maxDenials = count }
         if let expiry = table.duration("approval_expiry") {
             if expiry <= .zero {
                 table.error("\(table.name("approval_expiry")) must be longer than 0", at: table.table["approval_expiry"]?.location ?? table.location)
@@ -127,18 +127,13 @@ struct PolicyReader {
                 if let per = reader.choice("per", Budget.Scope.self) { budget.per = per } else { failed = true }
             }
             budget.types = Set(reader.stringArray("types")?.0 ?? [])
-            if let (count, location) = reader.int("count") {
-                if count < 0 { reader.error("\(reader.name("count")) must be 0 or more, found \(count)", at: location) }
-                budget.count = count
+            if reader.has("count") {
+                budget.count = reader.int("count", in: 0...Self.maximumCount)
+                failed = failed || budget.count == nil
             }
-            if let node = reader.node("money") {
-                let money = node.number
-                if let money, money >= 0 {
-                    budget.money = money
-                } else {
-                    let found = money.map { "\($0)" } ?? TableReader.article(node.typeName)
-                    reader.error("\(reader.name("money")) must be a number of 0 or more, found \(found)", at: node.location)
-                }
+            if reader.has("money") {
+                budget.money = reader.number("money", in: 0...Self.maximumMoney, expected: "a number of 0 or more and at most 1000000000000")
+                failed = failed || budget.money == nil
             }
             budget.runTime = reader.duration("run_time")
             if budget.count == nil, budget.money == nil, budget.runTime == nil, !reader.has("count"), !reader.has("money"), !reader.has("run_time") {
@@ -265,12 +260,7 @@ extension ConfigLoader {
 
     /// Reads a policy file from disk; `file` names it in messages.
     public static func loadPolicy(path: String, file: String) throws(ConfigError) -> Policy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .unreadable(file, reason: (error as NSError).localizedDescription)
-        }
+        let text = try readText(path: path, file: file)
         let (policy, diagnostics) = parsePolicy(text, file: file)
         guard let policy else { throw ConfigError(diagnostics: diagnostics) }
         return policy
