@@ -35,7 +35,7 @@ ENUM_COLUMNS = {
 }
 # The commands that read each table; every corruption also runs a bystander that reads none of it.
 READERS = {
-    "actions": [["status"], ["approvals", "list", "--all"], ["brief", "--no-save"]],
+    "actions": [["status"], ["approvals", "list", "--all"], ["brief", "--no-save"], ["audit", "verify"]],
     "alerts": [["brief", "--no-save"], ["jobs", "show", "broken"]],
     "audit": [["audit", "verify"], ["audit", "list", "--limit", "1000"]],
     "audit_head": [["audit", "verify"], ["propose", "tidy_logs"]],

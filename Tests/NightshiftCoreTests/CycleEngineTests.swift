@@ -137,7 +137,10 @@ struct CycleEngineTests {
         let nightly = try cycle([step("slow")])
         let engine = engine(nightly, StepScript(), store: store, clock: clock)
         let slow = SlowStep()
-        let slowEngine = CycleEngine(cycles: [nightly], store: store, executor: slow, clock: clock, owner: owner, logger: Logger(label: "test"))
+        var scratch = CycleEngine.Configuration()
+        scratch.logDirectory = "\(folder)/logs/cycles"
+        scratch.reportDirectory = "\(folder)/reports/cycles"
+        let slowEngine = CycleEngine(cycles: [nightly], store: store, executor: slow, clock: clock, owner: owner, configuration: scratch, logger: Logger(label: "test"))
         let first = Task { try await slowEngine.start(nightly) }
         while try await store.lease(nightly.leaseKey(tenant: "")) == nil { try await Task.sleep(for: .milliseconds(5)) }
         // Same owner string, another task: before, this was granted a new token and fenced the first out.

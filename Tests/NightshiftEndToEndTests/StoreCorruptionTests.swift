@@ -65,11 +65,11 @@ struct StoreCorruptionTests {
 
     static func corruptions(parked: String, run: String, task: String) -> [Corruption] {
         [
-            Corruption(table: "actions", column: "created_at", kind: "text", value: "'yesterday'", row: parked, failing: ["status", "approvals list"]),
-            Corruption(table: "actions", column: "expires_at", kind: "a real", value: "1.5", row: parked, failing: ["status", "approvals list"]),
-            Corruption(table: "actions", column: "payload", kind: "garbage JSON", value: "'{\"command\": ['", row: parked, failing: ["status", "approvals list"]),
-            Corruption(table: "actions", column: "verdict", kind: "an unknown enum value", value: "'perhaps'", row: parked, failing: ["status", "approvals list"]),
-            Corruption(table: "actions", column: "reason", kind: "a blob", value: "X'00FF'", row: parked, failing: ["status", "approvals list"]),
+            Corruption(table: "actions", column: "created_at", kind: "text", value: "'yesterday'", row: parked, failing: ["status", "approvals list", "audit verify"]),
+            Corruption(table: "actions", column: "expires_at", kind: "a real", value: "1.5", row: parked, failing: ["status", "approvals list", "audit verify"]),
+            Corruption(table: "actions", column: "payload", kind: "garbage JSON", value: "'{\"command\": ['", row: parked, failing: ["status", "approvals list", "audit verify"]),
+            Corruption(table: "actions", column: "verdict", kind: "an unknown enum value", value: "'perhaps'", row: parked, failing: ["status", "approvals list", "audit verify"]),
+            Corruption(table: "actions", column: "reason", kind: "a blob", value: "X'00FF'", row: parked, failing: ["status", "approvals list", "audit verify"]),
             Corruption(table: "runs", column: "created_at", kind: "a real", value: "1.7e12 + 0.5", row: run, failing: ["status", "runs list"]),
             Corruption(table: "runs", column: "attempt", kind: "text", value: "'first'", row: run, failing: ["status", "runs list"]),
             Corruption(table: "runs", column: "job", kind: "a blob", value: "X'74'", row: run, failing: ["runs list"]),
@@ -111,7 +111,7 @@ struct StoreCorruptionTests {
                         continue
                     }
                     #expect(result.status == 1, "\(corruption): \(name) must fail: \(result)")
-                    let named = name == "audit verify"
+                    let named = corruption.table.hasPrefix("audit")
                         ? result.stdout.contains("cannot be read: column \(corruption.column):")
                         : result.stderr.contains("\(corruption.table) row \(corruption.row) column \(corruption.column): ")
                     #expect(named, "\(corruption): \(name) must name the table, row and column: \(result)")
