@@ -105,15 +105,19 @@ public struct NightshiftApplication: Sendable {
 }
 
 /// Loads the workspace at `workspace`: reads and validates `nightshift.toml`, opens and migrates
-/// the store, and registers the declared jobs in it.
+/// the store (only if it is the workspace's own, see ``StoreIdentityCheck``), and registers the
+/// declared jobs in it.
 ///
-/// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`.
+/// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`;
+///   ``AppError/storeRefused(_:)`` when the store is missing, empty or another one.
 ///
 /// - Parameter executable: the `nightshift` binary that pack-shipped cycles run (default: this process's).
+/// - Parameter newStore: accept the store that is there, or a new one, as the workspace's (`--new-store`).
 public func buildApplication(
     workspace: Workspace,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     executable: String = NightshiftApplication.currentExecutable,
+    newStore: Bool = false,
     logger: Logger
 ) async throws -> NightshiftApplication {
     guard workspace.exists else {
@@ -128,9 +132,9 @@ public func buildApplication(
     } catch let error as ConfigError {
         throw AppError.usage(error.description)
     }
-    let store = try StoreFactory.open(workspace)
+    let (store, storeChange) = try await StoreIdentityCheck.open(workspace, newStore: newStore)
     do {
-        try await store.migrate()
+        if let storeChange { _ = try await store.appendAudit(storeChange.auditEntry(at: Date())) }
         try await store.syncJobs(configuration.jobs.map(\.name), at: Date())
         try await recordChanges(of: workspace, configuration: configuration, in: store)
     } catch {

@@ -26,8 +26,20 @@ enum SQLiteSchema {
         migrator.registerMigration("health") { db in
             try db.execute(sql: health)
         }
+        migrator.registerMigration("identity") { db in
+            try db.execute(sql: identity)
+        }
         return migrator
     }
+
+    /// Which store this is (see `StoreIdentity`): one row, written when the store is created.
+    private static let identity = """
+        CREATE TABLE store_identity (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+        """
 
     /// Metric samples, problems (at most one open per key), and the events the learners count.
     private static let health = """

@@ -5,7 +5,7 @@ public import Foundation
 /// Every method is one atomic step: a driver runs it in one transaction. The guarantees the
 /// scheduler relies on are spelled out per method and checked by `StoreConformance` in
 /// `NightshiftTesting` for every driver.
-public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore, StateStore, HealthStore {
+public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore, StateStore, HealthStore, IdentityStore {
     /// Creates or upgrades the schema. Idempotent.
     func migrate() async throws
 
