@@ -15,8 +15,9 @@ public struct NightshiftApplication: Sendable {
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
 
-    /// The tables of `nightshift.toml` that packs read.
-    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self]
+    /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`)
+    /// and `[store]`.
+    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, StoreSettings.self]
 
     /// This process's executable, for the commands of pack-shipped cycles.
     public static var currentExecutable: String {

@@ -163,6 +163,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
         case watchdog
+        /// The daemon's store file or its write-ahead log was removed or replaced under it.
+        case store
     }
     public var id: String
     public var job: String
