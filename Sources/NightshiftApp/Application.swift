@@ -15,9 +15,9 @@ public struct NightshiftApplication: Sendable {
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
 
-    /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`)
-    /// and `[store]`.
-    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, StoreSettings.self]
+    /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`),
+    /// `[audit]` and `[store]`.
+    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, AuditSettings.self, StoreSettings.self]
 
     /// This process's executable, for the commands of pack-shipped cycles.
     public static var currentExecutable: String {
@@ -141,7 +141,14 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
-    return NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    let app = NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    if storeChange?.requested == true {
+        // The anchor log goes on with the new store: its newest line names the store in use.
+        do { _ = try await app.writeAnchor(reason: "new_store", onlyIfMoved: false) } catch {
+            logger.info("the new store is not anchored yet; run nightshift audit anchor", metadata: ["nightshift.error": "\(error)"])
+        }
+    }
+    return app
 }
 
 /// Appends a `config_change` (and `policy_change`) audit record when `nightshift.toml` (or the

@@ -6,7 +6,8 @@ import UnixSignals
 
 extension NightshiftApplication {
     /// Runs the daemon until SIGINT or SIGTERM: claims the workspace, recovers what a previous
-    /// daemon left running, then schedules and runs jobs and watches the store's files. Returns after a graceful shutdown; throws when the store's files were
+    /// daemon left running, then schedules and runs jobs, anchors the audit trail and watches the
+    /// store's files. Returns after a graceful shutdown; throws when the store's files were
     /// removed or replaced under it (after alerting the notifiers) or another process took over.
     ///
     /// - Parameter onReady: called once the workspace is claimed and recovery is done.
@@ -55,6 +56,7 @@ extension NightshiftApplication {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat)]
         if let storeWatch { services.append(.init(service: storeWatch)) }
         services += [
+            .init(service: AnchorService(app: self, clock: clock)),
             .init(service: nudges),
             .init(service: runner),
             .init(service: resumer, successTerminationBehavior: .ignore),
@@ -72,9 +74,10 @@ extension NightshiftApplication {
         }
         try? await store.releaseDaemon(instance.id, at: clock.now())
         if failure == nil {
-            // All of the log is in the database file; in a task of its own, since GRDB refuses work
-            // in a cancelled one (a test cancelling `serve`).
+            // The last records are anchored, and all of the log is in the database file; in a task
+            // of its own, since GRDB refuses work in a cancelled one (a test cancelling `serve`).
             await Task {
+                await anchorQuietly(reason: "shutdown", at: clock.now())
                 await storeWatch?.checkpoint()
             }.value
         }
