@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import NightshiftCore
 import NightshiftExec
 
@@ -18,6 +19,20 @@ public struct DoctorFinding: Sendable, Hashable {
 }
 
 extension NightshiftApplication {
+    /// The workspace's configuration over an empty in-memory store, for `doctor` when the store
+    /// itself was refused (``AppError/storeRefused(_:)``): enough to report it and alert the notifiers.
+    public static func withoutStore(
+        workspace: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+    ) throws -> NightshiftApplication {
+        let configuration: WorkspaceConfiguration
+        do {
+            configuration = try ConfigLoader.load(path: workspace.configPath, displayName: workspace.configPath, environment: environment, sections: packSections)
+        } catch {
+            throw AppError.usage(error.description)
+        }
+        return NightshiftApplication(workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, logger: logger)
+    }
+
     /// Whether the daemon is alive, runs are not stuck, leases are not held by the dead, the
     /// notifiers answer, the store is sound and no critical health problem is open.
     public func doctor(at now: Date = Date()) async -> [DoctorFinding] {

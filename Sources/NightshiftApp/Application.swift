@@ -15,8 +15,9 @@ public struct NightshiftApplication: Sendable {
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
 
-    /// The tables of `nightshift.toml` that packs read.
-    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self]
+    /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`),
+    /// `[audit]` and `[store]`.
+    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, AuditSettings.self, StoreSettings.self]
 
     /// This process's executable, for the commands of pack-shipped cycles.
     public static var currentExecutable: String {
@@ -122,15 +123,19 @@ public struct NightshiftApplication: Sendable {
 }
 
 /// Loads the workspace at `workspace`: reads and validates `nightshift.toml`, opens and migrates
-/// the store, and registers the declared jobs in it.
+/// the store (only if it is the workspace's own, see ``StoreIdentityCheck``), and registers the
+/// declared jobs in it.
 ///
-/// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`.
+/// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`;
+///   ``AppError/storeRefused(_:)`` when the store is missing, empty or another one.
 ///
 /// - Parameter executable: the `nightshift` binary that pack-shipped cycles run (default: this process's).
+/// - Parameter newStore: accept the store that is there, or a new one, as the workspace's (`--new-store`).
 public func buildApplication(
     workspace: Workspace,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     executable: String = NightshiftApplication.currentExecutable,
+    newStore: Bool = false,
     logger: Logger
 ) async throws -> NightshiftApplication {
     guard workspace.exists else {
@@ -145,9 +150,9 @@ public func buildApplication(
     } catch let error as ConfigError {
         throw AppError.usage(error.description)
     }
-    let store = try StoreFactory.open(workspace)
+    let (store, storeChange) = try await StoreIdentityCheck.open(workspace, newStore: newStore)
     do {
-        try await store.migrate()
+        if let storeChange { _ = try await store.appendAudit(storeChange.auditEntry(at: Date())) }
         try await store.syncJobs(configuration.jobs.map(\.name), at: Date())
         try await recordChanges(of: workspace, configuration: configuration, in: store)
     } catch let error as StoreError where error.fault?.isAuditTrail == true {
@@ -157,7 +162,14 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
-    return NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    let app = NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    if storeChange?.requested == true {
+        // The anchor log goes on with the new store: its newest line names the store in use.
+        do { _ = try await app.writeAnchor(reason: "new_store", onlyIfMoved: false) } catch {
+            logger.info("the new store is not anchored yet; run nightshift audit anchor", metadata: ["nightshift.error": "\(error)"])
+        }
+    }
+    return app
 }
 
 /// Appends a `config_change` (and `policy_change`) audit record when `nightshift.toml` (or the

@@ -7,7 +7,9 @@ import UnixSignals
 
 extension NightshiftApplication {
     /// Runs the daemon until SIGINT or SIGTERM: claims the workspace, recovers what a previous
-    /// daemon left running, then schedules and runs jobs. Returns after a graceful shutdown.
+    /// daemon left running, then schedules and runs jobs, anchors the audit trail and watches the
+    /// store's files. Returns after a graceful shutdown; throws when the store's files were
+    /// removed or replaced under it (after alerting the notifiers) or another process took over.
     ///
     /// - Parameter onReady: called once the workspace is claimed and recovery is done.
     public func serve(clock: any WallClock = SystemWallClock(), onReady: @Sendable (DaemonInstance) -> Void = { _ in }) async throws {
@@ -48,25 +50,29 @@ extension NightshiftApplication {
                 self.logger.info("pattern pre-builds failed", metadata: ["nightshift.error": "\(error)"])
             }
         }
+        let storeWatch = (store as? any StoreFiles).map { files in
+            StoreWatchService(files: files, settings: storeSettings, clock: clock, logger: logger) { message in
+                await self.alertStoreLost(message, at: clock.now())
+            }
+        }
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
-        // drains, and the heartbeat goes last.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat), .init(service: nudges), .init(service: runner)]
+        // drains, and the store watch and the heartbeat go last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat)]
+        if let storeWatch { services.append(.init(service: storeWatch)) }
+        services += [.init(service: AnchorService(app: self, clock: clock)), .init(service: nudges), .init(service: runner)]
         // Only with something to resume: a service that returns at once may return only after a
         // SIGTERM on a busy machine, and ServiceGroup takes a service ending during shutdown for a failure.
         if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore)) }
+        services += [
+            .init(service: scheduler),
+            .init(service: health),
+            // Last, so the first to hear of a shutdown: writes waiting for disk space give up.
+            .init(service: stalls),
+        ]
         let group = ServiceGroup(
-            configuration: .init(
-                services: services + [
-                    .init(service: scheduler),
-                    .init(service: health),
-                    // Last, so the first to hear of a shutdown: writes waiting for disk space give up.
-                    .init(service: stalls),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         var failure: (any Error)?
         do {
@@ -75,6 +81,14 @@ extension NightshiftApplication {
             failure = error
         }
         try? await store.releaseDaemon(instance.id, at: clock.now())
+        if failure == nil {
+            // The last records are anchored, and all of the log is in the database file; in a task
+            // of its own, since GRDB refuses work in a cancelled one (a test cancelling `serve`).
+            await Task {
+                await anchorQuietly(reason: "shutdown", at: clock.now())
+                await storeWatch?.checkpoint()
+            }.value
+        }
         try? journal.note("daemon stopped (pid \(identity.pid))", at: clock.now())
         logger.info("stopped", metadata: ["nightshift.workspace": "\(workspace.root)"])
         if let failure { throw failure }

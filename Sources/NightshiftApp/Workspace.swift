@@ -11,6 +11,8 @@ public struct Workspace: Sendable, Hashable {
 
     public var configPath: String { "\(root)/nightshift.toml" }
     public var storePath: String { "\(root)/nightshift.sqlite" }
+    /// The identity of the workspace's store, as written when the store was created.
+    public var storeMarkerPath: String { "\(root)/.nightshift-store-id" }
     public var logsDirectory: String { "\(root)/logs" }
     public var runLogsDirectory: String { "\(root)/logs/runs" }
     public var cycleLogsDirectory: String { "\(root)/logs/cycles" }

@@ -35,6 +35,9 @@ enum SQLiteSchema {
             try db.execute(sql: quarantine)
             try SQLiteStrictTables.convert(db, at: Date())
         }
+        migrator.registerMigration("identity") { db in
+            try db.execute(sql: identity)
+        }
         return migrator
     }
 
@@ -50,6 +53,15 @@ enum SQLiteSchema {
             problem TEXT NOT NULL,
             at INTEGER NOT NULL,
             removed INTEGER NOT NULL
+        ) STRICT;
+        """
+
+    /// Which store this is (see `StoreIdentity`): one row, written when the store is created.
+    private static let identity = """
+        CREATE TABLE store_identity (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
         ) STRICT;
         """
 

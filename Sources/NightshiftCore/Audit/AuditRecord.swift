@@ -17,6 +17,9 @@ public enum AuditKind: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case policyChange = "policy_change"
     /// Something a pack reports (it started, imported, sent …).
     case packEvent = "pack_event"
+    /// The workspace took a store it had not used before: `--new-store`, or a store from before
+    /// store identities (docs/RELIABILITY.md).
+    case storeChange = "store_change"
 
     public var description: String { rawValue }
 }

@@ -27,6 +27,8 @@ public struct Policy: Sendable {
         "run_command": .autonomous, "call_webhook": .autonomous,
         // The health fixes (docs/HEALTH.md): safe housekeeping, autonomous unless the catalog says otherwise.
         "delete_log": .autonomous, "rotate_log": .autonomous, "optimize_store": .autonomous, "prune_history": .autonomous,
+        // Handing an audit anchor to the operator's `[audit.publish]` command (docs/RELIABILITY.md).
+        "publish_anchor": .autonomous,
     ]
 
     public var catalog: [String: Tier]

@@ -5,7 +5,7 @@ public import Foundation
 /// Every method is one atomic step: a driver runs it in one transaction. The guarantees the
 /// scheduler relies on are spelled out per method and checked by `StoreConformance` in
 /// `NightshiftTesting` for every driver.
-public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore, StateStore, HealthStore {
+public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore, StateStore, HealthStore, IdentityStore {
     /// Creates or upgrades the schema. Idempotent.
     func migrate() async throws
 
@@ -167,8 +167,9 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
         case watchdog
-        /// The daemon cannot write its store (a full disk) and waits, or writes again; or it met a
-        /// stored row it cannot read and moved it to the quarantine table.
+        /// The daemon cannot write its store (a full disk) and waits, or writes again; it met a stored
+        /// row it cannot read and moved it to the quarantine table; or its store file or write-ahead
+        /// log was removed or replaced under it.
         case store
     }
     public var id: String
