@@ -19,7 +19,7 @@ struct BadContextConfig: Sendable, CustomTestStringConvertible {
         ),
         BadContextConfig(
             name: "negative limit", toml: "[context.limits]\nwork = -1",
-            at: "-1", fragment: "context.limits.work must be 0 or more"
+            at: "-1", fragment: "context.limits.work must be between 0 and 64"
         ),
         BadContextConfig(
             name: "unknown context in limits", toml: "[context.limits]\nbusy = 2",

@@ -90,7 +90,7 @@ struct CycleTests {
                 try await waitUntil("step \(step) wrote its line (kill \(kills + 1))", timeout: 30, poll: 0.02) {
                     if runID == nil { runID = Self.lines(workspace).first?[1].split(separator: ":").first.map(String.init) }
                     if Self.count(step, in: workspace) > before { return true }
-                    if !process.isRunning { throw CLIError("nightshift exited early: \(process.stderr)") }
+                    if !process.isRunning { throw CLIError("nightshift exited early: \(process.ending)") }
                     return false
                 }
                 process.kill()
@@ -101,7 +101,7 @@ struct CycleTests {
                     // Look before checking the process: after the last step it may finish and exit
                     // between two polls, which is no early exit.
                     if logText().contains("step \(step) succeeded") { return true }
-                    if !process.isRunning { throw CLIError("nightshift exited early: \(process.stderr)\n\(logText())") }
+                    if !process.isRunning { throw CLIError("nightshift exited early: \(process.ending)\n\(logText())") }
                     return false
                 }
                 process.kill()
@@ -136,7 +136,7 @@ struct CycleTests {
             defer { first.kill() }
             try await waitUntil("step s2 wrote its line", timeout: 30, poll: 0.02) { Self.count("s2", in: workspace) == 1 }
             let id = try #require(Self.lines(workspace).first?[1].split(separator: ":").first.map(String.init))
-            let step = try #require(Int32((workspace.read("logs/cycles/\(id).pid") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)))
+            let step = try #require((workspace.read("logs/cycles/\(id).pid") ?? "").split(separator: " ").first.flatMap { Int32($0) }, "the pid file is PID START")
             first.kill()
             try await ProcessTable.killSupervised(step)
             try workspace.write(config: Self.crashConfig(sleep: "0"))

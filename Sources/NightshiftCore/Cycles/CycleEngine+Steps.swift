@@ -232,7 +232,13 @@ extension CycleEngine {
         )
         guard await gate.recoverable(action, context: context) else { return nil }
         log.mark("step \(step.name) attempt \(record.attempt) outlived the process that started it: taking over its result")
-        return try? await gate.recover(action, context: context)
+        guard let result = try? await gate.recover(action, context: context) else { return nil }
+        // Stopped on purpose before its end (Ctrl-C, a shutdown): no outcome; the step runs again.
+        if result.cancelled {
+            log.mark("step \(step.name) attempt \(record.attempt) was stopped before it finished: it runs again")
+            return nil
+        }
+        return result
     }
 
     /// Executes a step's action, or the plan's actions for a work block's built-in `act`.
@@ -262,7 +268,9 @@ extension CycleEngine {
             ],
             executionKey: Self.executionKey(run: run.id, step: record),
             onSpawn: { [pidPath = pidPath(run.id)] pid in
-                try? Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: pidPath), options: .atomic)
+                // With its start time: a leftover is stopped only if that pid is still the same process.
+                let start = ProcessIdentity.startTime(of: pid).map { " \($0)" } ?? ""
+                try? Data("\(pid)\(start)\n".utf8).write(to: URL(fileURLWithPath: pidPath), options: .atomic)
             }
         )
         defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
@@ -323,10 +331,10 @@ extension CycleEngine {
     private func pidPath(_ runID: String) -> String { "\(configuration.logDirectory)/\(runID).pid" }
 
     private func stopLeftover(_ runID: String, log: ProgressLog) {
-        guard let text = try? String(contentsOfFile: pidPath(runID), encoding: .utf8),
-              let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1
-        else { return }
-        if ProcessIdentity.isAlive(pid: pid), ProcessIdentity.signalGroup(pid, SIGKILL) {
+        let fields = ((try? String(contentsOfFile: pidPath(runID), encoding: .utf8)) ?? "").split(whereSeparator: \.isWhitespace)
+        guard let pid = fields.first.flatMap({ Int32($0) }), pid > 1 else { return }
+        let start = fields.dropFirst().first.flatMap { UInt64($0) }
+        if ProcessIdentity.isAlive(pid: pid, startedAt: start), ProcessIdentity.signalGroup(pid, SIGKILL) {
             log.mark("stopped process group \(pid) left running by the interrupted step")
         }
         try? FileManager.default.removeItem(atPath: pidPath(runID))

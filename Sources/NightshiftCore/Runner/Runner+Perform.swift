@@ -190,6 +190,10 @@ extension Runner {
             await interruptOrphan(run, reason: "interrupted: the process running it (\(run.owner ?? "unknown")) died, and so did its command")
             return
         }
+        if result.cancelled {
+            await interruptOrphan(run, reason: "interrupted: its command was stopped before it finished")
+            return
+        }
         if let job = jobs[run.job] {
             _ = await record(result, of: run, job: job, cancelled: false)
         } else {

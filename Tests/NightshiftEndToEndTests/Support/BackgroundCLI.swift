@@ -38,6 +38,11 @@ final class BackgroundCLI: Sendable {
         return exitStatus
     }
 
+    /// How it ended, with what it printed: for a failure message.
+    var ending: String {
+        "\(killedBySignal ? "killed by signal \(exitStatus)" : "exit status \(exitStatus)")\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)"
+    }
+
     /// SIGKILLs the process (if it still runs) and waits, at most 10 s, until it is reaped.
     func kill() {
         guard process.isRunning else { return }
