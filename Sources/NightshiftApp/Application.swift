@@ -11,6 +11,9 @@ public struct NightshiftApplication: Sendable {
     public let configuration: WorkspaceConfiguration
     public let store: any Store
     public let environment: [String: String]
+    /// What the configuration resolves from ``environment`` and does not mark public: redacted from
+    /// every output, record, report, log and alert (docs/CONFIGURATION.md, "Secrets").
+    public let secrets: SecretValues
     public let logger: Logger
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
@@ -28,7 +31,7 @@ public struct NightshiftApplication: Sendable {
 
     /// The executor for this workspace's actions.
     public func makeExecutor() -> WorkspaceExecutor {
-        WorkspaceExecutor(workspace: workspace, settings: configuration.settings, environment: environment, logger: logger)
+        WorkspaceExecutor(workspace: workspace, settings: configuration.settings, environment: environment, secrets: secrets, logger: logger)
     }
 
     /// The notifiers declared in `[notifiers]`.
@@ -65,7 +68,7 @@ public struct NightshiftApplication: Sendable {
         let executor = executor ?? makeExecutor()
         var gateConfiguration = PolicyGate.Configuration()
         gateConfiguration.timeZone = configuration.settings.timeZone
-        gateConfiguration.secrets = executor.secretValues
+        gateConfiguration.secrets = executor.secrets.values
         gateConfiguration.runLogDirectory = workspace.runLogsDirectory
         gateConfiguration.owner = owner.description
         return PolicyGate(
@@ -94,7 +97,7 @@ public struct NightshiftApplication: Sendable {
 
     /// The operator's daily log.
     public var journal: Journal {
-        Journal(directory: workspace.journalDirectory, timeZone: configuration.settings.timeZone)
+        Journal(directory: workspace.journalDirectory, timeZone: configuration.settings.timeZone, secrets: secrets)
     }
 
     /// Whether a daemon serves the workspace now, and which.
@@ -136,7 +139,11 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
-    return NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    let secrets = configuration.secrets(in: environment)
+    return NightshiftApplication(
+        workspace: workspace, configuration: configuration, store: store, environment: environment, secrets: secrets,
+        logger: logger
+    )
 }
 
 /// Appends a `config_change` (and `policy_change`) audit record when `nightshift.toml` (or the

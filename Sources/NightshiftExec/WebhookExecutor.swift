@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import Foundation
 public import Logging
+import NightshiftCore
 import NIOCore
 import NIOHTTP1
 
