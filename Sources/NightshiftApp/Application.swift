@@ -14,6 +14,7 @@ public struct NightshiftApplication: Sendable {
     /// What the configuration resolves from ``environment`` and does not mark public: redacted from
     /// every output, record, report, log and alert (docs/CONFIGURATION.md, "Secrets").
     public let secrets: SecretValues
+    /// Redacts ``secrets`` from everything it logs.
     public let logger: Logger
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
@@ -107,6 +108,13 @@ public struct NightshiftApplication: Sendable {
     }
 }
 
+extension NightshiftApplication: CustomStringConvertible, CustomReflectable {
+    /// Names the workspace only: the application holds the daemon's environment, which no log line
+    /// or `dump` may show.
+    public var description: String { "NightshiftApplication(\(workspace.root))" }
+    public var customMirror: Mirror { Mirror(self, children: ["workspace": workspace.root]) }
+}
+
 /// Loads the workspace at `workspace`: reads and validates `nightshift.toml`, opens and migrates
 /// the store, and registers the declared jobs in it.
 ///
@@ -142,7 +150,7 @@ public func buildApplication(
     let secrets = configuration.secrets(in: environment)
     return NightshiftApplication(
         workspace: workspace, configuration: configuration, store: store, environment: environment, secrets: secrets,
-        logger: logger
+        logger: logger.redacting(secrets)
     )
 }
 

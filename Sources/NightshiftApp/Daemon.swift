@@ -45,16 +45,18 @@ extension NightshiftApplication {
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
-        // drains, and the heartbeat goes last.
+        // drains, and the heartbeat goes last. Each is named: unnamed, swift-service-lifecycle logs
+        // a service at debug level as "\(service)", which prints every field of a struct service,
+        // the daemon's whole environment among them.
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: heartbeat),
-                    .init(service: nudges),
-                    .init(service: runner),
-                    .init(service: resumer, successTerminationBehavior: .ignore),
-                    .init(service: scheduler),
-                    .init(service: health),
+                    .init(service: heartbeat, serviceName: "heartbeat"),
+                    .init(service: nudges, serviceName: "wake-on-signal"),
+                    .init(service: runner, serviceName: "runner"),
+                    .init(service: resumer, successTerminationBehavior: .ignore, serviceName: "cycle-resume"),
+                    .init(service: scheduler, serviceName: "scheduler"),
+                    .init(service: health, serviceName: "health"),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

@@ -102,6 +102,13 @@ public struct WorkspaceExecutor: ActionExecutor {
     }
 }
 
+extension WorkspaceExecutor: CustomStringConvertible, CustomReflectable {
+    /// Names the workspace only: the executor holds the daemon's environment, which no log line or
+    /// `dump` may show (a service printed by swift-service-lifecycle at debug level would).
+    public var description: String { "WorkspaceExecutor(\(workspace.root))" }
+    public var customMirror: Mirror { Mirror(self, children: ["workspace": workspace.root]) }
+}
+
 extension CommandAction.Program {
     var exec: CommandSpec.Program {
         switch self {
