@@ -87,6 +87,7 @@ let package = Package(
                 "NightshiftApp",
                 "NightshiftBuilder",
                 "NightshiftCore",
+                "NightshiftExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftExecTests",
-            dependencies: ["NightshiftExec", "NightshiftCore"],
+            dependencies: ["NightshiftExec", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -120,6 +121,12 @@ let package = Package(
         .testTarget(
             name: "NightshiftAppTests",
             dependencies: ["NightshiftApp", "NightshiftBuilder", "NightshiftCore", "NightshiftTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // The CLI's argument parsing in-process (the executable's module, @testable): its fuzz suite.
+        .testTarget(
+            name: "NightshiftCLITests",
+            dependencies: ["nightshift", "NightshiftTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -40,9 +40,10 @@ extension NightshiftApplication {
 
     /// Sends the brief to every notifier (webhooks get a body Slack and Discord both accept;
     /// commands get it on `NIGHTSHIFT_ALERT_TEXT`) and, when at least one took it, marks it
-    /// delivered, so the next brief starts where this one ended. Returns one line per notifier
-    /// that failed.
-    public func deliverBrief(_ brief: Brief) async throws -> [String] {
+    /// delivered, so the next brief starts where this one ended; then anchors the audit trail
+    /// (docs/RELIABILITY.md). Returns one line per notifier that failed; `anchorProblem` says why
+    /// no anchor was written, if none was.
+    public func deliverBrief(_ brief: Brief, anchorProblem: inout String?) async throws -> [String] {
         let executor = makeExecutor()
         var problems: [String] = []
         for notifier in configuration.notifiers {
@@ -63,6 +64,9 @@ extension NightshiftApplication {
         // a brief nobody received must be covered again by the next one.
         if configuration.notifiers.isEmpty || problems.count < configuration.notifiers.count {
             try await store.setStateValue(Self.lastBriefKey, .string(ISO8601.format(brief.period.until, in: TimeZone(identifier: "UTC")!)), at: brief.generatedAt)
+        }
+        do { _ = try await writeAnchor(reason: "brief", onlyIfMoved: false) } catch {
+            anchorProblem = "\(error)"
         }
         return problems
     }

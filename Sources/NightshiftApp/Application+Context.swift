@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Logging
 import NIOCore
 import NIOHTTP1
 public import Foundation
@@ -39,11 +40,12 @@ extension NightshiftApplication {
             case .file:
                 guard let path = source.path(inWorkspace: workspace.root) else { continue }
                 name = path.hasPrefix(workspace.root + "/") ? String(path.dropFirst(workspace.root.count + 1)) : path
-                guard let contents = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    load.problems.append("\(name): cannot read the calendar file")
-                    continue
+                do {
+                    load.calendars.append(try ICSCalendar.read(path: path, file: name, floatingTimeZone: zone))
+                } catch {
+                    load.problems.append(error.description)
                 }
-                text = contents
+                continue
             case .url(let url):
                 name = url.absoluteString
                 guard let contents = await fetchCalendar(url) else {
@@ -78,8 +80,20 @@ extension NightshiftApplication {
         }
     }
 
+    /// The calendars as this process last read them, read again when older than a minute. A
+    /// calendar that cannot be read is left out, and the log says so whenever the set of such
+    /// problems changes (`status` and `doctor` show them too).
+    public func calendarLoad() async -> CalendarLoad {
+        guard !configuration.context.calendars.isEmpty else { return CalendarLoad(calendars: [], problems: []) }
+        return await calendarCache.calendars(maxAge: 60) { await self.loadCalendars() } report: { [logger] problems in
+            for problem in problems {
+                logger.info("calendar left out of the operator's context", metadata: ["nightshift.calendar.problem": "\(problem)"])
+            }
+        }
+    }
+
     /// The operator's context at `now`: the override, the calendars, the routine. Unreadable
-    /// calendars are skipped (``loadCalendars()`` says which).
+    /// calendars are skipped (``calendarLoad()`` says which).
     ///
     /// The policy gate asks on every proposal and the builder's worker on every pass, so the
     /// calendars are read (and URLs fetched) at most once a minute per process; the override,
@@ -88,7 +102,7 @@ extension NightshiftApplication {
         let detector = ContextDetector(settings: configuration.context, timeZone: configuration.settings.timeZone)
         let override = try? await contextOverride()
         let events = configuration.context.calendars.isEmpty ? [] : ICSCalendar.occurrences(
-            of: await calendarCache.calendars(maxAge: 60) { await self.loadCalendars().calendars },
+            of: await calendarLoad().calendars,
             from: now.addingTimeInterval(-ContextDetector.horizon), to: now.addingTimeInterval(ContextDetector.horizon)
         )
         return detector.detect(at: now, override: override, events: events)
@@ -115,14 +129,22 @@ extension NightshiftApplication {
 
 /// The calendars one process read last, and when.
 actor CalendarCache {
-    private var loaded: (calendars: [ICSCalendar], at: ContinuousClock.Instant)?
+    private var loaded: (load: CalendarLoad, at: ContinuousClock.Instant)?
+    private var reported: [String] = []
 
-    /// The cached calendars if read less than `maxAge` seconds ago, else those `load` reads now.
-    func calendars(maxAge: Double, load: @Sendable () async -> [ICSCalendar]) async -> [ICSCalendar] {
+    /// The cached load if read less than `maxAge` seconds ago, else what `load` reads now; its
+    /// problems go to `report` when they differ from the last ones reported.
+    func calendars(
+        maxAge: Double, load: @Sendable () async -> CalendarLoad, report: @Sendable ([String]) -> Void
+    ) async -> CalendarLoad {
         let now = ContinuousClock.now
-        if let loaded, loaded.at.duration(to: now) < .seconds(maxAge) { return loaded.calendars }
-        let calendars = await load()
-        loaded = (calendars, now)
-        return calendars
+        if let loaded, loaded.at.duration(to: now) < .seconds(maxAge) { return loaded.load }
+        let fresh = await load()
+        loaded = (fresh, now)
+        if fresh.problems != reported {
+            reported = fresh.problems
+            report(fresh.problems)
+        }
+        return fresh
     }
 }

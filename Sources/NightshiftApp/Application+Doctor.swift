@@ -1,10 +1,11 @@
 public import Foundation
+public import Logging
 public import NightshiftCore
 import NightshiftExec
 
 /// One check of `nightshift doctor`: fine (no severity), a warning or critical.
 public struct DoctorFinding: Sendable, Hashable {
-    /// `daemon`, `runs`, `leases`, `notifier NAME`, `store`, `health`.
+    /// `daemon`, `runs`, `leases`, `notifier NAME`, `calendars`, `store`, `health`.
     public var check: String
     /// nil when the check passed.
     public var severity: Severity?
@@ -18,6 +19,20 @@ public struct DoctorFinding: Sendable, Hashable {
 }
 
 extension NightshiftApplication {
+    /// The workspace's configuration over an empty in-memory store, for `doctor` when the store
+    /// itself was refused (``AppError/storeRefused(_:)``): enough to report it and alert the notifiers.
+    public static func withoutStore(
+        workspace: Workspace, environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+    ) throws -> NightshiftApplication {
+        let configuration: WorkspaceConfiguration
+        do {
+            configuration = try ConfigLoader.load(path: workspace.configPath, displayName: workspace.configPath, environment: environment, sections: packSections)
+        } catch {
+            throw AppError.usage(error.description)
+        }
+        return NightshiftApplication(workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, logger: logger)
+    }
+
     /// Whether the daemon is alive, runs are not stuck, leases are not held by the dead, the
     /// notifiers answer, the store is sound and no critical health problem is open.
     public func doctor(at now: Date = Date()) async -> [DoctorFinding] {
@@ -25,8 +40,20 @@ extension NightshiftApplication {
         findings += await runFindings(at: now)
         findings += await leaseFindings(at: now)
         findings += await notifierFindings()
+        findings += await calendarFindings()
         findings += await storeFindings()
         return findings
+    }
+
+    /// Each `[context]` calendar that cannot be read or parsed, which the operator's context then
+    /// leaves out.
+    private func calendarFindings() async -> [DoctorFinding] {
+        guard !configuration.context.calendars.isEmpty else { return [] }
+        let load = await calendarLoad()
+        guard !load.problems.isEmpty else {
+            return [DoctorFinding(check: "calendars", severity: nil, message: "\(load.calendars.count) read")]
+        }
+        return load.problems.map { DoctorFinding(check: "calendars", severity: .warning, message: "\($0) (left out of the operator's context)") }
     }
 
     private func daemonFindings(at now: Date) async -> [DoctorFinding] {

@@ -78,7 +78,9 @@ extension NightshiftApplication {
         let oldEvents = try await store.events(EventQuery(until: cutoff, limit: 1))
         let deleting = Set(old.map(\.path))
         let outputs = logs.filter {
-            $0.path.hasPrefix("logs/runs/") && now.timeIntervalSince($0.modified) > settings.runOutputRetention && !deleting.contains($0.path)
+            // Run logs, and the supervisors' status and result files (read only to take over after a crash).
+            ($0.path.hasPrefix("logs/runs/") || $0.path.hasPrefix("logs/supervised/"))
+                && now.timeIntervalSince($0.modified) > settings.runOutputRetention && !deleting.contains($0.path)
         }
         if !oldSamples.isEmpty || !oldEvents.isEmpty || !outputs.isEmpty {
             fixes.append(HealthFix(

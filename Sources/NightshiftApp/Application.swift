@@ -19,12 +19,27 @@ public struct NightshiftApplication: Sendable {
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
 
-    /// The tables of `nightshift.toml` that packs read.
-    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self]
+    /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`),
+    /// `[audit]` and `[store]`.
+    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, AuditSettings.self, StoreSettings.self]
 
     /// This process's executable, for the commands of pack-shipped cycles.
     public static var currentExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// The `nightshift` executable whose `supervise` command runs each command so that it outlives
+    /// this process: this process's own when it is `nightshift`, else a `nightshift` beside it (the
+    /// test bundles of a build). Nil when there is none: commands then run as direct children, and
+    /// a crash of this process loses what they were doing.
+    public static var supervisorExecutable: String? {
+        let own = currentExecutable
+        if (own as NSString).lastPathComponent == "nightshift" { return own }
+        var folder = (own as NSString).deletingLastPathComponent
+        // A test bundle's executable sits inside `NAME.xctest/…` on some platforms.
+        while folder.hasSuffix(".xctest") || folder.contains(".xctest/") { folder = (folder as NSString).deletingLastPathComponent }
+        let sibling = "\(folder)/nightshift"
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : nil
     }
 
     /// The jobs as declared.
@@ -32,7 +47,10 @@ public struct NightshiftApplication: Sendable {
 
     /// The executor for this workspace's actions.
     public func makeExecutor() -> WorkspaceExecutor {
-        WorkspaceExecutor(workspace: workspace, settings: configuration.settings, environment: environment, secrets: secrets, logger: logger)
+        WorkspaceExecutor(
+            workspace: workspace, settings: configuration.settings, environment: environment, secrets: secrets,
+            supervisor: Self.supervisorExecutable, logger: logger
+        )
     }
 
     /// The notifiers declared in `[notifiers]`.
@@ -72,6 +90,7 @@ public struct NightshiftApplication: Sendable {
         gateConfiguration.secrets = executor.secrets.values
         gateConfiguration.runLogDirectory = workspace.runLogsDirectory
         gateConfiguration.owner = owner.description
+        gateConfiguration.executable = Self.currentExecutable
         return PolicyGate(
             policy: configuration.policy, store: store, executor: executor, notifiers: makeNotifiers(executor: executor), clock: clock,
             configuration: gateConfiguration, operatorContext: { [self] in await self.contextReading(at: clock.now()).context.rawValue },
@@ -116,15 +135,19 @@ extension NightshiftApplication: CustomStringConvertible, CustomReflectable {
 }
 
 /// Loads the workspace at `workspace`: reads and validates `nightshift.toml`, opens and migrates
-/// the store, and registers the declared jobs in it.
+/// the store (only if it is the workspace's own, see ``StoreIdentityCheck``), and registers the
+/// declared jobs in it.
 ///
-/// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`.
+/// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`;
+///   ``AppError/storeRefused(_:)`` when the store is missing, empty or another one.
 ///
 /// - Parameter executable: the `nightshift` binary that pack-shipped cycles run (default: this process's).
+/// - Parameter newStore: accept the store that is there, or a new one, as the workspace's (`--new-store`).
 public func buildApplication(
     workspace: Workspace,
     environment: [String: String] = ProcessInfo.processInfo.environment,
     executable: String = NightshiftApplication.currentExecutable,
+    newStore: Bool = false,
     logger: Logger
 ) async throws -> NightshiftApplication {
     guard workspace.exists else {
@@ -139,19 +162,30 @@ public func buildApplication(
     } catch let error as ConfigError {
         throw AppError.usage(error.description)
     }
-    let store = try StoreFactory.open(workspace)
+    let (store, storeChange) = try await StoreIdentityCheck.open(workspace, newStore: newStore)
     do {
-        try await store.migrate()
+        if let storeChange { _ = try await store.appendAudit(storeChange.auditEntry(at: Date())) }
         try await store.syncJobs(configuration.jobs.map(\.name), at: Date())
         try await recordChanges(of: workspace, configuration: configuration, in: store)
+    } catch let error as StoreError where error.fault?.isAuditTrail == true {
+        // The trail's head cannot be read, so no record can be appended: every audited write fails
+        // the same way (nothing runs unrecorded), and `audit verify` must still load to report it.
+        logger.info("config change not recorded", metadata: ["nightshift.error": "\(error)"])
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
     let secrets = configuration.secrets(in: environment)
-    return NightshiftApplication(
+    let app = NightshiftApplication(
         workspace: workspace, configuration: configuration, store: store, environment: environment, secrets: secrets,
         logger: logger.redacting(secrets)
     )
+    if storeChange?.requested == true {
+        // The anchor log goes on with the new store: its newest line names the store in use.
+        do { _ = try await app.writeAnchor(reason: "new_store", onlyIfMoved: false) } catch {
+            app.logger.info("the new store is not anchored yet; run nightshift audit anchor", metadata: ["nightshift.error": "\(error)"])
+        }
+    }
+    return app
 }
 
 /// Appends a `config_change` (and `policy_change`) audit record when `nightshift.toml` (or the
@@ -165,7 +199,13 @@ func recordChanges(of workspace: Workspace, configuration: WorkspaceConfiguratio
     for file in files {
         guard let data = FileManager.default.contents(atPath: file.path) else { continue }
         let hash = SHA256Hex.of(data)
-        let last = try await store.auditRecords(AuditQuery(kinds: [file.kind], subject: file.name, limit: 1)).first
+        let last: AuditRecord?
+        do {
+            last = try await store.auditRecords(AuditQuery(kinds: [file.kind], subject: file.name, limit: 1)).first
+        } catch let error as StoreError where error.fault != nil {
+            // The last record of the file cannot be read: record the file again rather than trust it.
+            last = nil
+        }
         guard last?.data["sha256"]?.stringValue != hash else { continue }
         try await store.appendAudit(AuditEntry(
             kind: file.kind, at: Date(), actor: "nightshift", subject: file.name,

@@ -1,12 +1,15 @@
 public import Foundation
 import Logging
 public import NightshiftCore
+import NightshiftSQLite
 import ServiceLifecycle
 import UnixSignals
 
 extension NightshiftApplication {
     /// Runs the daemon until SIGINT or SIGTERM: claims the workspace, recovers what a previous
-    /// daemon left running, then schedules and runs jobs. Returns after a graceful shutdown.
+    /// daemon left running, then schedules and runs jobs, anchors the audit trail and watches the
+    /// store's files. Returns after a graceful shutdown; throws when the store's files were
+    /// removed or replaced under it (after alerting the notifiers) or another process took over.
     ///
     /// - Parameter onReady: called once the workspace is claimed and recovery is done.
     public func serve(clock: any WallClock = SystemWallClock(), onReady: @Sendable (DaemonInstance) -> Void = { _ in }) async throws {
@@ -14,7 +17,12 @@ extension NightshiftApplication {
         // `jobs run` sends SIGUSR1 to wake the runner; ignore it before anyone can know our pid,
         // so that an early signal cannot terminate the daemon.
         signal(SIGUSR1, SIG_IGN)
+        // From here on a row that cannot be read is moved aside instead of failing every pass.
+        quarantineUnreadableRows(clock: clock)
         let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
+        // On a full disk the daemon stays up: its writes wait and retry, and the operator hears once.
+        let stalls = WriteStallService(app: self, clock: clock)
+        stalls.start()
         logger.info("serving workspace", metadata: ["nightshift.workspace": "\(workspace.root)", "nightshift.pid": "\(identity.pid)"])
         try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())
 
@@ -42,25 +50,35 @@ extension NightshiftApplication {
                 self.logger.info("pattern pre-builds failed", metadata: ["nightshift.error": "\(error)"])
             }
         }
+        let storeWatch = (store as? any StoreFiles).map { files in
+            StoreWatchService(files: files, settings: storeSettings, clock: clock, logger: logger) { message in
+                await self.alertStoreLost(message, at: clock.now())
+            }
+        }
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
-        // drains, and the heartbeat goes last. Each is named: unnamed, swift-service-lifecycle logs
-        // a service at debug level as "\(service)", which prints every field of a struct service,
-        // the daemon's whole environment among them.
+        // drains, and the store watch and the heartbeat go last. Each is named: unnamed,
+        // swift-service-lifecycle logs a service at debug level as "\(service)", which prints every
+        // field of a struct service, the daemon's whole environment among them.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat, serviceName: "heartbeat")]
+        if let storeWatch { services.append(.init(service: storeWatch, serviceName: "store-watch")) }
+        services += [
+            .init(service: AnchorService(app: self, clock: clock), serviceName: "audit-anchor"),
+            .init(service: nudges, serviceName: "wake-on-signal"),
+            .init(service: runner, serviceName: "runner"),
+        ]
+        // Only with something to resume: a service that returns at once may return only after a
+        // SIGTERM on a busy machine, and ServiceGroup takes a service ending during shutdown for a failure.
+        if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore, serviceName: "cycle-resume")) }
+        services += [
+            .init(service: scheduler, serviceName: "scheduler"),
+            .init(service: health, serviceName: "health"),
+            // Last, so the first to hear of a shutdown: writes waiting for disk space give up.
+            .init(service: stalls, serviceName: "write-stall"),
+        ]
         let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: heartbeat, serviceName: "heartbeat"),
-                    .init(service: nudges, serviceName: "wake-on-signal"),
-                    .init(service: runner, serviceName: "runner"),
-                    .init(service: resumer, successTerminationBehavior: .ignore, serviceName: "cycle-resume"),
-                    .init(service: scheduler, serviceName: "scheduler"),
-                    .init(service: health, serviceName: "health"),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         var failure: (any Error)?
         do {
@@ -69,9 +87,53 @@ extension NightshiftApplication {
             failure = error
         }
         try? await store.releaseDaemon(instance.id, at: clock.now())
+        if failure == nil {
+            // The last records are anchored, and all of the log is in the database file; in a task
+            // of its own, since GRDB refuses work in a cancelled one (a test cancelling `serve`).
+            await Task {
+                await anchorQuietly(reason: "shutdown", at: clock.now())
+                await storeWatch?.checkpoint()
+            }.value
+        }
         try? journal.note("daemon stopped (pid \(identity.pid))", at: clock.now())
         logger.info("stopped", metadata: ["nightshift.workspace": "\(workspace.root)"])
         if let failure { throw failure }
+    }
+}
+
+/// Keeps the daemon up on a full disk: the store's writes wait and retry with backoff instead of
+/// failing (so nothing stops, nothing fires meanwhile, and no outcome is lost), and the notifiers
+/// hear once when writes stall and once when they work again. On shutdown, waiting writes give up.
+struct WriteStallService: Service {
+    let app: NightshiftApplication
+    let clock: any WallClock
+
+    func start() {
+        guard let sqlite = app.store as? SQLiteStore else { return }
+        let app = self.app, clock = self.clock
+        sqlite.waitWhenFull { event in
+            Task { await Self.report(event, app: app, at: clock.now()) }
+        }
+    }
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        (app.store as? SQLiteStore)?.stopWaiting()
+    }
+
+    static func report(_ event: WriteStallEvent, app: NightshiftApplication, at now: Date) async {
+        let text: String
+        switch event {
+        case .stalled(let error):
+            app.logger.error("the store cannot be written; waiting for disk space", metadata: ["nightshift.error": "\(error)"])
+            text = "Nightshift cannot write its store \(app.workspace.storePath) (\(error)): the disk is full or failing. "
+                + "It stopped firing and retries its writes; it resumes by itself once space is freed."
+        case .resumed(let seconds):
+            app.logger.info("the store is writable again", metadata: ["nightshift.stalled.seconds": "\(Int(seconds))"])
+            text = "Nightshift writes its store again after \(Journal.durationString(seconds)); scheduling resumed."
+        }
+        let alerter = Alerter(store: app.store, notifiers: app.makeNotifiers(executor: app.makeExecutor()), logger: app.logger)
+        _ = await alerter.deliver(AlertMessage(job: "nightshift", kind: .store, runID: nil, consecutiveFailures: 0, error: nil, text: text, at: now))
     }
 }
 

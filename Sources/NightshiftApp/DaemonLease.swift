@@ -12,16 +12,18 @@ public struct DaemonLease: Sendable {
     public var store: any Store
     public var staleAfter: TimeInterval
 
-    public init(store: any Store, staleAfter: TimeInterval = 30) {
+    public init(store: any Store, staleAfter: TimeInterval = 15) {
         self.store = store
         self.staleAfter = staleAfter
     }
 
     /// Whether the recorded daemon is serving the workspace now.
-    public static func isServing(_ instance: DaemonInstance, now: Date, staleAfter: TimeInterval = 30) -> Bool {
+    public static func isServing(_ instance: DaemonInstance, now: Date, staleAfter: TimeInterval = 15) -> Bool {
         guard instance.stoppedAt == nil else { return false }
         if instance.host == ProcessInfo.processInfo.hostName {
-            return ProcessIdentity.isAlive(pid: instance.pid) && now.timeIntervalSince(instance.heartbeatAt) < staleAfter * 4
+            // The instance id is the daemon's identity with its start time: a recycled pid is not it.
+            let alive = ProcessIdentity(owner: instance.id)?.isAlive ?? ProcessIdentity.isAlive(pid: instance.pid)
+            return alive && now.timeIntervalSince(instance.heartbeatAt) < staleAfter * 8
         }
         return now.timeIntervalSince(instance.heartbeatAt) < staleAfter
     }
@@ -58,9 +60,16 @@ struct HeartbeatService: Service {
                 } catch {
                     return  // cancelled: the daemon is stopping
                 }
-                guard try await store.heartbeatDaemon(instanceID, at: clock.now()) else {
-                    throw AppError.failure("another process took this workspace over; stopping")
+                let held: Bool
+                do {
+                    held = try await store.heartbeatDaemon(instanceID, at: clock.now())
+                } catch {
+                    // Shutdown cancelled the write, or the store cannot be written right now (a full
+                    // disk): neither is a reason to stop; the next beat tries again.
+                    if Task.isCancelled { return }
+                    continue
                 }
+                guard held else { throw AppError.failure("another process took this workspace over; stopping") }
             }
         }
     }

@@ -11,9 +11,13 @@ public struct Workspace: Sendable, Hashable {
 
     public var configPath: String { "\(root)/nightshift.toml" }
     public var storePath: String { "\(root)/nightshift.sqlite" }
+    /// The identity of the workspace's store, as written when the store was created.
+    public var storeMarkerPath: String { "\(root)/.nightshift-store-id" }
     public var logsDirectory: String { "\(root)/logs" }
     public var runLogsDirectory: String { "\(root)/logs/runs" }
     public var cycleLogsDirectory: String { "\(root)/logs/cycles" }
+    /// Status and result files of commands run under `nightshift supervise` (by execution key).
+    public var supervisedDirectory: String { "\(root)/logs/supervised" }
     public var journalDirectory: String { "\(root)/journal" }
     public var cycleReportsDirectory: String { "\(root)/reports/cycles" }
     public var reportsDirectory: String { "\(root)/reports" }

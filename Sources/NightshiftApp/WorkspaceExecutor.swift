@@ -16,8 +16,17 @@ public struct WorkspaceExecutor: ActionExecutor {
     public let secrets: SecretValues
     let commands: CommandExecutor
     let webhooks: WebhookExecutor
+    /// Runs commands with an execution key under `nightshift supervise`, so they outlive this
+    /// process; nil when no `nightshift` executable is known (commands run as direct children).
+    let supervised: SupervisedLauncher?
 
-    public init(workspace: Workspace, settings: WorkspaceSettings, environment: [String: String], secrets: SecretValues, logger: Logger) {
+    /// - Parameter secrets: redacted from every result, log and excerpt.
+    /// - Parameter supervisor: the `nightshift` executable whose `supervise` command runs each
+    ///   command with an execution key (see ``SupervisedLauncher``); nil runs them directly.
+    public init(
+        workspace: Workspace, settings: WorkspaceSettings, environment: [String: String], secrets: SecretValues,
+        supervisor: String? = nil, logger: Logger
+    ) {
         self.workspace = workspace
         self.environment = environment
         self.settings = settings
@@ -26,23 +35,22 @@ public struct WorkspaceExecutor: ActionExecutor {
         configuration.logCap = settings.runLogLimit
         self.commands = CommandExecutor(configuration: configuration, logger: logger)
         self.webhooks = WebhookExecutor(httpClient: HTTPClient.shared, logger: logger)
+        self.supervised = supervisor.map {
+            SupervisedLauncher(supervisor: $0, directory: workspace.supervisedDirectory, configuration: configuration, logger: logger)
+        }
     }
 
     public func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
         switch action {
         case .command(let command):
-            let result = await commands.run(
-                commandSpec(command, extra: context.runEnvironment, timeout: context.timeout, logPath: context.logPath),
-                onSpawn: context.onSpawn
-            )
-            return ActionResult(
-                succeeded: result.exitedSuccessfully,
-                exitStatus: result.exitStatus.map(Int.init),
-                error: result.exitedSuccessfully ? nil : result.summary,
-                output: result.stdout,
-                excerpt: result.excerpt,
-                cancelled: result.cancelled
-            )
+            let spec = commandSpec(command, extra: context.runEnvironment, timeout: context.timeout, logPath: context.logPath)
+            let result: CommandResult
+            if let supervised, let key = context.executionKey {
+                result = await supervised.run(spec, key: key, onSpawn: context.onSpawn)
+            } else {
+                result = await commands.run(spec, onSpawn: context.onSpawn)
+            }
+            return Self.actionResult(result)
         case .webhook(let webhook):
             let body = webhook.body.map { Data($0.utf8) } ?? defaultBody(context)
             guard let spec = webhookSpec(webhook, body: body, timeout: context.timeout ?? .seconds(30)) else {
@@ -61,6 +69,27 @@ public struct WorkspaceExecutor: ActionExecutor {
         case .cycle(let name):
             return ActionResult(succeeded: false, error: "cycle \(name) runs through the cycle engine, not as a single action")
         }
+    }
+
+    public func recoverable(_ action: JobAction, context: ActionContext) async -> Bool {
+        guard case .command = action, let supervised, let key = context.executionKey else { return false }
+        return supervised.recoverable(key: key)
+    }
+
+    public func recover(_ action: JobAction, context: ActionContext) async -> ActionResult? {
+        guard case .command = action, let supervised, let key = context.executionKey else { return nil }
+        return await supervised.recover(key: key).map(Self.actionResult)
+    }
+
+    static func actionResult(_ result: CommandResult) -> ActionResult {
+        ActionResult(
+            succeeded: result.exitedSuccessfully,
+            exitStatus: result.exitStatus.map(Int.init),
+            error: result.exitedSuccessfully ? nil : result.summary,
+            output: result.stdout,
+            excerpt: result.excerpt,
+            cancelled: result.cancelled
+        )
     }
 
     func commandSpec(_ command: CommandAction, extra: [String: String], timeout: Duration?, logPath: String) -> CommandSpec {

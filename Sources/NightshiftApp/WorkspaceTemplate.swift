@@ -6,12 +6,13 @@ public enum WorkspaceTemplate {
     /// The names of the examples, sorted.
     public static var names: [String] { files.keys.sorted() }
 
-    /// Creates `workspace` from the example `name`: its files, the SQLite store, `logs/`, `journal/`,
-    /// `reports/`. Refuses to touch an existing workspace unless `force`.
+    /// Creates `workspace` from the example `name`: its files, the SQLite store and its identity
+    /// marker, `logs/`, `journal/`, `reports/`. Refuses to touch an existing workspace unless
+    /// `force`; an existing store is kept, and opened as ``StoreIdentityCheck`` allows (`newStore`).
     ///
     /// - Returns: the paths written, relative to the workspace.
     @discardableResult
-    public static func create(_ workspace: Workspace, example name: String, force: Bool) async throws -> [String] {
+    public static func create(_ workspace: Workspace, example name: String, force: Bool, newStore: Bool = false) async throws -> [String] {
         guard let files = files[name] else {
             throw AppError.usage("unknown example \"\(name)\"; choose one of \(names.joined(separator: ", "))")
         }
@@ -21,10 +22,16 @@ public enum WorkspaceTemplate {
         }
         var written: [String] = []
         do {
-            try manager.createDirectory(atPath: workspace.root, withIntermediateDirectories: true)
-            for directory in [workspace.logsDirectory, workspace.runLogsDirectory, workspace.journalDirectory, workspace.reportsDirectory] {
+            for directory in [workspace.root, workspace.logsDirectory, workspace.runLogsDirectory, workspace.journalDirectory, workspace.reportsDirectory] {
                 try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
+        } catch {
+            throw AppError.failure("cannot create the workspace in \(workspace.root): \(error.localizedDescription)")
+        }
+        // The store first: a store refused (not this workspace's) leaves the files as they were.
+        let (store, change) = try await StoreIdentityCheck.open(workspace, newStore: newStore)
+        if let change { _ = try await store.appendAudit(change.auditEntry(at: Date())) }
+        do {
             for file in files {
                 let path = "\(workspace.root)/\(file.path)"
                 try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -34,14 +41,11 @@ public enum WorkspaceTemplate {
                 }
                 written.append(file.path)
             }
-        } catch let error as AppError {
-            throw error
         } catch {
             throw AppError.failure("cannot create the workspace in \(workspace.root): \(error.localizedDescription)")
         }
-        let store = try StoreFactory.open(workspace)
-        try await store.migrate()
         written.append((workspace.storePath as NSString).lastPathComponent)
+        written.append((workspace.storeMarkerPath as NSString).lastPathComponent)
         return written
     }
 }

@@ -5,7 +5,11 @@ import NightshiftCore
 extension BuildWorker {
     /// Runs one claimed, allowed task: the agent (logged to `subagents.jsonl` at start and end),
     /// then its verify command through the gate; ends the claim with the outcome.
-    func execute(_ task: QueueTask, record: ActionRecord) async {
+    ///
+    /// With `adopting`, the agent was started by a worker that died: its result is taken over
+    /// (waiting while its supervisor still runs it) instead of starting it again; an agent that was
+    /// cut off hands the task back to the queue.
+    func execute(_ task: QueueTask, record: ActionRecord, adopting: Bool = false) async {
         let argv = spawn.argv(for: task)
         let logPath = taskLogPath(task.id)
         let runID = "\(task.id)#\(task.attempts)"
@@ -19,6 +23,7 @@ extension BuildWorker {
                 "NIGHTSHIFT_TASK_ATTEMPT": String(task.attempts), "NIGHTSHIFT_WORKSPACE": configuration.workspacePath,
                 "NIGHTSHIFT_ACTION_ID": record.id, "NIGHTSHIFT_IDEMPOTENCY_KEY": "\(task.id):\(task.attempts)",
             ],
+            executionKey: Self.agentExecutionKey(task),
             onSpawn: { pid in
                 _ = try? await store.setTaskPID(task.id, owner: owner, pid: pid)
                 Self.appendLine(spawnLog, [
@@ -28,8 +33,16 @@ extension BuildWorker {
                 ])
             }
         )
-        let command = CommandAction(program: .argv(argv), workingDirectory: spawn.workingDirectory, environment: settings.environment)
-        let agent = await executor.execute(.command(command), context: context)
+        let agent: ActionResult
+        if adopting {
+            guard let taken = await executor.recover(.command(agentCommand(task)), context: context) else {
+                await handBack(task, reason: "its agent was cut off when its worker died; queued again", result: .object([:]))
+                return
+            }
+            agent = taken
+        } else {
+            agent = await executor.execute(.command(agentCommand(task)), context: context)
+        }
         let ended = clock.now()
         let pid = try? await store.task(task.id)?.pid
         _ = try? await gate.recordExecution(of: record, result: agent, runID: runID, seconds: ended.timeIntervalSince(started))
@@ -68,6 +81,14 @@ extension BuildWorker {
             await end(task, .succeeded, error: nil, result: .object(result))
         }
     }
+
+    /// The command of `task`'s agent.
+    func agentCommand(_ task: QueueTask) -> CommandAction {
+        CommandAction(program: .argv(spawn.argv(for: task)), workingDirectory: spawn.workingDirectory, environment: settings.environment)
+    }
+
+    /// The execution key of the agent of `task`'s current attempt.
+    static func agentExecutionKey(_ task: QueueTask) -> String { "\(task.id).\(task.attempts)" }
 
     /// Proposes and runs the task's verify command. Its output goes to the task's log too.
     private func runVerify(_ task: QueueTask, command: String, logPath: String, runID: String) async

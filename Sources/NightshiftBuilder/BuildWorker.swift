@@ -74,6 +74,11 @@ public actor BuildWorker {
         public var handedBack: [String] = []
         /// Tasks of dead workers whose lease expired, queued again (or failed when out of attempts).
         public var reaped: [String] = []
+        /// Tasks of dead workers whose agents outlived them, taken over rather than run again.
+        public var adopted: [String] = []
+        /// Tasks running under another worker that is alive (or on another host, its lease not
+        /// expired) when this one last looked: not this worker's to run.
+        public var heldElsewhere: [String] = []
         /// Why the resource gate held spawns back, when it did.
         public var resourceNote: String?
         /// The most agents this worker had running at once.
@@ -85,6 +90,7 @@ public actor BuildWorker {
             return .object([
                 "started": ids(started), "succeeded": ids(succeeded), "failed": ids(failed), "parked": ids(parked),
                 "forbidden": ids(forbidden), "handed_back": ids(handedBack), "reaped": ids(reaped),
+                "adopted": ids(adopted), "held_elsewhere": ids(heldElsewhere),
                 "resource_gate": resourceNote.map { .string($0) } ?? .null, "peak_concurrent": .integer(Int64(peakConcurrent)),
             ])
         }
@@ -177,7 +183,21 @@ public actor BuildWorker {
                 stop(id, because: "the task was cancelled or its claim was lost")
             }
         }
-        for task in try await store.releaseExpiredTasks(at: now) where task.queue == QueueTask.builderQueue {
+        // A worker whose process is gone on this host loses its tasks at once, not at lease expiry;
+        // an agent of one that still runs under its supervisor (or finished) is adopted.
+        var gone: Set<String> = []
+        var elsewhere: [String] = []
+        for task in try await store.tasks(TaskQuery(queue: QueueTask.builderQueue, states: [.running])) {
+            guard let previous = task.leaseOwner, previous != owner else { continue }
+            guard ProcessIdentity(owner: previous)?.isGone == true else {
+                if (task.leaseExpiresAt ?? .distantPast) > now { elsewhere.append(task.id) }
+                continue
+            }
+            if try await adopt(task, from: previous, at: now) { continue }
+            gone.insert(previous)
+        }
+        summary.heldElsewhere = elsewhere
+        for task in try await store.releaseTasks(expiredAt: now, ownedBy: gone) where task.queue == QueueTask.builderQueue {
             summary.reaped.append(task.id)
             if let pid = task.pid, ProcessIdentity.isAlive(pid: pid) {
                 // The agent of a dead worker may still run; it must not race the retry.
@@ -187,6 +207,26 @@ public actor BuildWorker {
         }
         try await followApprovals(at: now)
         return try await queue.refreshBlocked(at: now)
+    }
+
+    /// Takes over a task whose worker died while its agent still runs under its supervisor (or
+    /// finished): the agent's result is awaited and handled as this worker's own. Returns whether
+    /// it did.
+    private func adopt(_ task: QueueTask, from previous: String, at now: Date) async throws -> Bool {
+        guard running[task.id] == nil else { return false }
+        let spawns = try await store.actions(ActionQuery(statuses: [.allowed, .executed, .failed], type: "spawn_subagent", limit: 500))
+        guard let record = spawns.first(where: { $0.attributes["task"] == .string(task.id) }) else { return false }
+        let context = ActionContext(
+            runID: "\(task.id)#\(task.attempts)", timeout: nil, logPath: taskLogPath(task.id), runEnvironment: [:],
+            executionKey: Self.agentExecutionKey(task)
+        )
+        guard await executor.recoverable(.command(agentCommand(task)), context: context),
+              let adopted = try await store.adoptTask(task.id, from: previous, to: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds))
+        else { return false }
+        logger.info("builder: adopted \(task.id), whose worker died while its agent ran", metadata: ["nightshift.task.id": "\(task.id)"])
+        summary.adopted.append(task.id)
+        start(adopted, record: record, adopting: true)
+        return true
     }
 
     /// Moves tasks parked for approval on when the operator decided: approved → queued (the next
@@ -271,10 +311,10 @@ public actor BuildWorker {
         return false
     }
 
-    private func start(_ task: QueueTask, record: ActionRecord) {
-        summary.started.append(task.id)
+    private func start(_ task: QueueTask, record: ActionRecord, adopting: Bool = false) {
+        if !adopting { summary.started.append(task.id) }
         running[task.id] = Task { [self] in
-            await self.execute(task, record: record)
+            await self.execute(task, record: record, adopting: adopting)
             await self.finished(task.id)
         }
         summary.peakConcurrent = max(summary.peakConcurrent, running.count)

@@ -27,7 +27,7 @@ public enum BuilderPack {
                 condensed: name == "report" || name == "schedule" || name == "builds", onFailure: name == "builds" || name == "report" ? .stop : .continue
             )
         }
-        return Cycle(name: "overnight", job: job, budget: night, leaseTTL: .seconds(60), steps: steps)
+        return Cycle(name: "overnight", job: job, budget: night, leaseTTL: .seconds(15), steps: steps)
     }
 
     /// The morning brief at `[builder.overnight] brief` (07:00): `nightshift brief --deliver`.

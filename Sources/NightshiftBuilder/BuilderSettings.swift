@@ -31,7 +31,7 @@ public struct BuilderSettings: ConfigSection, Hashable {
     /// No new spawn, and running agents are asked to stop, above this percentage of disk or memory use.
     public var resourceLimit = 80.0
     /// How long a claim lasts without renewal; a dead worker's task is retried after this.
-    public var leaseTTL: Duration = .seconds(60)
+    public var leaseTTL: Duration = .seconds(15)
     /// Attempts before a task whose worker keeps dying fails for good.
     public var maxAttempts = 3
     /// Categories run when the operator's context is unknown (conservative: low-risk only).
@@ -77,7 +77,10 @@ public struct BuilderSettings: ConfigSection, Hashable {
             if count < 1 || count > 64 { fail("builder.max_concurrent must be between 1 and 64, found \(count)", location) } else { maxConcurrent = count }
         }
         if let node = table.node("timeout_factor") {
-            if let factor = node.number, factor > 0 { timeoutFactor = factor } else { fail("builder.timeout_factor must be a number above 0", node.location) }
+            // Bounded: an estimate (at most 168 h) times the factor must stay a time limit.
+            if let factor = node.number, factor > 0, factor <= 100 { timeoutFactor = factor } else {
+                fail("builder.timeout_factor must be a number above 0 and at most 100", node.location)
+            }
         }
         if table.has("timeout") { timeout = table.duration("timeout") }
         if let node = table.node("resource_limit") {
@@ -93,13 +96,14 @@ public struct BuilderSettings: ConfigSection, Hashable {
         }
         if let (names, _) = table.stringArray("low_risk_categories") { lowRiskCategories = names }
         if let overnight = table.subtable("overnight") {
-            if let (cron, location) = overnight.string("schedule") {
-                if (try? CronExpression(parsing: cron)) == nil { fail("builder.overnight.schedule is not a cron expression: \"\(cron)\"", location) }
-                overnightSchedule = cron
-            }
-            if let (cron, location) = overnight.string("brief") {
-                if (try? CronExpression(parsing: cron)) == nil { fail("builder.overnight.brief is not a cron expression: \"\(cron)\"", location) }
-                briefSchedule = cron
+            for key in ["schedule", "brief"] {
+                guard let (cron, location) = overnight.string(key) else { continue }
+                if let expression = try? CronExpression(parsing: cron) {
+                    if let reason = expression.neverFiresReason { fail("builder.overnight.\(key) \"\(cron)\" never fires: \(reason)", location) }
+                } else {
+                    fail("builder.overnight.\(key) is not a cron expression: \"\(cron)\"", location)
+                }
+                if key == "schedule" { overnightSchedule = cron } else { briefSchedule = cron }
             }
             if let (text, location) = overnight.string("monitor_until") {
                 if let time = TimeOfDay(parsing: text) { monitorUntil = time } else { fail("builder.overnight.monitor_until must be HH:MM, found \"\(text)\"", location) }
@@ -128,6 +132,7 @@ public struct BuilderSettings: ConfigSection, Hashable {
             table.error("builder.windows.\(name) needs start = \"HH:MM\" and end = \"HH:MM\"", at: table.location)
             ok = false
         }
+        var timeLocation: SourcePosition?
         for key in ["start", "end"] {
             guard let (text, location) = table.string(key) else { continue }
             guard let time = TimeOfDay(parsing: text) else {
@@ -135,7 +140,12 @@ public struct BuilderSettings: ConfigSection, Hashable {
                 ok = false
                 continue
             }
+            timeLocation = location
             if key == "start" { window.start = time } else { window.end = time }
+        }
+        if ok, let timeLocation, window.start == window.end {
+            table.error("builder.windows.\(name): start and end are both \(window.start), so the window never opens; give it a length", at: timeLocation)
+            ok = false
         }
         if let (text, location) = table.string("days") {
             if let days = Weekdays.parse(text) { window.days = days } else {

@@ -2,7 +2,7 @@
 ///
 /// A program that could not be started is reported in ``launchError`` rather than thrown,
 /// with ``exitStatus`` and ``signal`` both `nil`.
-public struct CommandResult: Sendable, Hashable {
+public struct CommandResult: Sendable, Hashable, Codable {
     /// The exit status, or `nil` if the child was killed by a signal or never started.
     public var exitStatus: Int32?
     /// The signal that killed the child, if one did.

@@ -22,28 +22,24 @@ enum SQLiteRow {
     }
 
     static func run(_ row: Row) throws -> RunRecord {
-        let stateName: String = try row.decode(forColumn: "state")
-        let triggerName: String = try row.decode(forColumn: "run_trigger")
-        guard let state = RunState(rawValue: stateName), let trigger = RunTrigger(rawValue: triggerName) else {
-            throw SQLiteDecodingFailure(message: "a run has a state or trigger this version does not know; was the file written by a newer Nightshift?")
-        }
+        let row = StoredRow(row, table: "runs", key: ["id"])
         return RunRecord(
-            id: try row.decode(forColumn: "id"),
-            job: try row.decode(forColumn: "job"),
-            slot: try date(row, "slot"),
-            slotKey: try row.decode(String.self, forColumn: "slot_key"),
-            trigger: trigger,
-            state: state,
-            attempt: try row.decode(forColumn: "attempt"),
-            createdAt: try date(row, "created_at"),
-            notBefore: try date(row, "not_before"),
-            startedAt: try optionalDate(row, "started_at"),
-            finishedAt: try optionalDate(row, "finished_at"),
-            exitStatus: try row.decode(forColumn: "exit_status"),
-            error: try row.decode(forColumn: "error"),
-            excerpt: try row.decode(forColumn: "excerpt"),
-            owner: try row.decode(forColumn: "owner"),
-            childPID: try row.decode(forColumn: "child_pid")
+            id: try row.text("id"),
+            job: try row.text("job"),
+            slot: try row.date("slot"),
+            slotKey: try row.text("slot_key"),
+            trigger: try row.known("run_trigger"),
+            state: try row.known("state"),
+            attempt: try row.int("attempt"),
+            createdAt: try row.date("created_at"),
+            notBefore: try row.date("not_before"),
+            startedAt: try row.optionalDate("started_at"),
+            finishedAt: try row.optionalDate("finished_at"),
+            exitStatus: try row.optionalInt("exit_status"),
+            error: try row.optionalText("error"),
+            excerpt: try row.optionalText("excerpt"),
+            owner: try row.optionalText("owner"),
+            childPID: try row.optionalInt("child_pid", as: Int32.self)
         )
     }
 
@@ -59,28 +55,30 @@ enum SQLiteRow {
     }
 
     static func daemon(_ row: Row) throws -> DaemonInstance {
-        DaemonInstance(
-            id: try row.decode(forColumn: "instance_id"),
-            pid: try row.decode(forColumn: "pid"),
-            host: try row.decode(forColumn: "host"),
-            startedAt: try date(row, "started_at"),
-            heartbeatAt: try date(row, "heartbeat_at"),
-            stoppedAt: try optionalDate(row, "stopped_at")
+        let row = StoredRow(row, table: "daemon", key: ["instance_id"])
+        return DaemonInstance(
+            id: try row.text("instance_id"),
+            pid: try row.int("pid", as: Int32.self),
+            host: try row.text("host"),
+            startedAt: try row.date("started_at"),
+            heartbeatAt: try row.date("heartbeat_at"),
+            stoppedAt: try row.optionalDate("stopped_at")
         )
     }
 
     static let jobColumns = "name, paused, cursor, retired, consecutive_failures, last_alert_at, alerting"
 
     static func job(_ row: Row) throws -> JobState {
-        JobState(
-            name: try row.decode(forColumn: "name"),
-            paused: try row.decode(forColumn: "paused"),
-            cursor: try date(row, "cursor"),
-            retired: try row.decode(forColumn: "retired"),
+        let row = StoredRow(row, table: "jobs", key: ["name"])
+        return JobState(
+            name: try row.text("name"),
+            paused: try row.bool("paused"),
+            cursor: try row.date("cursor"),
+            retired: try row.bool("retired"),
             alert: AlertState(
-                consecutiveFailures: try row.decode(forColumn: "consecutive_failures"),
-                lastAlertAt: try optionalDate(row, "last_alert_at"),
-                alerting: try row.decode(forColumn: "alerting")
+                consecutiveFailures: try row.int("consecutive_failures"),
+                lastAlertAt: try row.optionalDate("last_alert_at"),
+                alerting: try row.bool("alerting")
             )
         )
     }
@@ -93,22 +91,15 @@ enum SQLiteRow {
     }
 
     static func alert(_ row: Row) throws -> AlertRecord {
-        let kindName: String = try row.decode(forColumn: "kind")
-        guard let kind = AlertRecord.Kind(rawValue: kindName) else {
-            throw SQLiteDecodingFailure(message: "an alert has a kind this version does not know; was the file written by a newer Nightshift?")
-        }
-        let errors: String = try row.decode(forColumn: "delivery_errors")
-        guard let deliveryErrors = try? JSONDecoder().decode([String].self, from: Data(errors.utf8)) else {
-            throw SQLiteDecodingFailure(message: "an alert's delivery errors are not a JSON list of strings")
-        }
+        let row = StoredRow(row, table: "alerts", key: ["seq"])
         return AlertRecord(
-            id: try row.decode(forColumn: "id"),
-            job: try row.decode(forColumn: "job"),
-            kind: kind,
-            runID: try row.decode(forColumn: "run_id"),
-            sentAt: try date(row, "sent_at"),
-            message: try row.decode(forColumn: "message"),
-            deliveryErrors: deliveryErrors
+            id: try row.text("id"),
+            job: try row.text("job"),
+            kind: try row.known("kind"),
+            runID: try row.optionalText("run_id"),
+            sentAt: try row.date("sent_at"),
+            message: try row.text("message"),
+            deliveryErrors: try row.stringList("delivery_errors")
         )
     }
 
@@ -117,13 +108,14 @@ enum SQLiteRow {
     static let leaseColumns = "key, owner, token, acquired_at, renewed_at, expires_at"
 
     static func lease(_ row: Row) throws -> Lease {
-        Lease(
-            key: try row.decode(forColumn: "key"),
-            owner: try row.decode(forColumn: "owner"),
-            token: try row.decode(forColumn: "token"),
-            acquiredAt: try date(row, "acquired_at"),
-            renewedAt: try date(row, "renewed_at"),
-            expiresAt: try date(row, "expires_at")
+        let row = StoredRow(row, table: "leases", key: ["key"])
+        return Lease(
+            key: try row.text("key"),
+            owner: try row.text("owner"),
+            token: try row.integer("token"),
+            acquiredAt: try row.date("acquired_at"),
+            renewedAt: try row.date("renewed_at"),
+            expiresAt: try row.date("expires_at")
         )
     }
 
@@ -142,28 +134,22 @@ enum SQLiteRow {
     }
 
     static func cycleRun(_ row: Row) throws -> CycleRunRecord {
-        let stateName: String = try row.decode(forColumn: "state")
-        let triggerName: String = try row.decode(forColumn: "run_trigger")
-        let variantName: String = try row.decode(forColumn: "variant")
-        guard let state = RunState(rawValue: stateName), let trigger = RunTrigger(rawValue: triggerName),
-              let variant = CycleVariant(rawValue: variantName) else {
-            throw SQLiteDecodingFailure(message: "a cycle run has a state, trigger or variant this version does not know; was the file written by a newer Nightshift?")
-        }
+        let row = StoredRow(row, table: "cycle_runs", key: ["id"])
         return CycleRunRecord(
-            id: try row.decode(forColumn: "id"),
-            cycle: try row.decode(forColumn: "cycle"),
-            tenant: try row.decode(forColumn: "tenant"),
-            slot: try date(row, "slot"),
-            slotKey: try row.decode(String.self, forColumn: "slot_key"),
-            trigger: trigger,
-            variant: variant,
-            state: state,
-            createdAt: try date(row, "created_at"),
-            startedAt: try optionalDate(row, "started_at"),
-            finishedAt: try optionalDate(row, "finished_at"),
-            error: try row.decode(forColumn: "error"),
-            owner: try row.decode(forColumn: "owner"),
-            leaseToken: try row.decode(forColumn: "lease_token")
+            id: try row.text("id"),
+            cycle: try row.text("cycle"),
+            tenant: try row.text("tenant"),
+            slot: try row.date("slot"),
+            slotKey: try row.text("slot_key"),
+            trigger: try row.known("run_trigger"),
+            variant: try row.known("variant"),
+            state: try row.known("state"),
+            createdAt: try row.date("created_at"),
+            startedAt: try row.optionalDate("started_at"),
+            finishedAt: try row.optionalDate("finished_at"),
+            error: try row.optionalText("error"),
+            owner: try row.optionalText("owner"),
+            leaseToken: try row.optionalInteger("lease_token")
         )
     }
 
@@ -182,34 +168,21 @@ enum SQLiteRow {
     }
 
     static func step(_ row: Row) throws -> StepRecord {
-        let stateName: String = try row.decode(forColumn: "state")
-        guard let state = StepState(rawValue: stateName) else {
-            throw SQLiteDecodingFailure(message: "a cycle step has a state this version does not know; was the file written by a newer Nightshift?")
-        }
+        let row = StoredRow(row, table: "cycle_steps", key: ["cycle_run_id", "step_index"])
         return StepRecord(
-            cycleRunID: try row.decode(forColumn: "cycle_run_id"),
-            index: try row.decode(forColumn: "step_index"),
-            name: try row.decode(forColumn: "name"),
-            state: state,
-            attempt: try row.decode(forColumn: "attempt"),
-            startedAt: try optionalDate(row, "started_at"),
-            finishedAt: try optionalDate(row, "finished_at"),
-            excerpt: try row.decode(forColumn: "excerpt"),
-            output: try row.decode(forColumn: "output"),
-            error: try row.decode(forColumn: "error"),
-            budgetSeconds: try row.decode(forColumn: "budget_seconds"),
-            overrunSeconds: try row.decode(forColumn: "overrun_seconds"),
-            idempotencyKey: try row.decode(String.self, forColumn: "idempotency_key")
+            cycleRunID: try row.text("cycle_run_id"),
+            index: try row.int("step_index"),
+            name: try row.text("name"),
+            state: try row.known("state"),
+            attempt: try row.int("attempt"),
+            startedAt: try row.optionalDate("started_at"),
+            finishedAt: try row.optionalDate("finished_at"),
+            excerpt: try row.optionalText("excerpt"),
+            output: try row.optionalText("output"),
+            error: try row.optionalText("error"),
+            budgetSeconds: try row.optionalReal("budget_seconds"),
+            overrunSeconds: try row.optionalReal("overrun_seconds"),
+            idempotencyKey: try row.text("idempotency_key")
         )
-    }
-
-    // MARK: Dates
-
-    private static func date(_ row: Row, _ column: String) throws -> Date {
-        SQLiteTime.date(try row.decode(Int64.self, forColumn: column))
-    }
-
-    private static func optionalDate(_ row: Row, _ column: String) throws -> Date? {
-        try row.decode(Int64?.self, forColumn: column).map { SQLiteTime.date($0) }
     }
 }

@@ -1,7 +1,10 @@
+import Foundation
 import GRDB
 
 /// The database schema, one named migration per version. Applied migrations never change; a new
-/// version of the schema is a new migration ("v2", …) appended below.
+/// version of the schema is a new migration ("v2", …) appended below. Since the migration
+/// "strict", every table is `STRICT` (SQLite refuses a value of the wrong type), and a new table
+/// is created `STRICT`.
 ///
 /// Dates are INTEGER milliseconds since 1970-01-01 UTC; booleans are INTEGER 0/1; enums are their
 /// raw strings; lists are JSON arrays of strings.
@@ -26,8 +29,41 @@ enum SQLiteSchema {
         migrator.registerMigration("health") { db in
             try db.execute(sql: health)
         }
+        // Foreign keys are off while a migration runs and checked when it ends (GRDB's default),
+        // so tables can be rebuilt without their references cascading.
+        migrator.registerMigration("strict") { db in
+            try db.execute(sql: quarantine)
+            try SQLiteStrictTables.convert(db, at: Date())
+        }
+        migrator.registerMigration("identity") { db in
+            try db.execute(sql: identity)
+        }
         return migrator
     }
+
+    /// Rows that could not be read, moved aside with their values (as SQL literals, in a JSON object),
+    /// the table and key they came from, and why. `removed = 0` notes a row left where it is (an
+    /// audit record: removing it would break the chain).
+    private static let quarantine = """
+        CREATE TABLE quarantine (
+            seq INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            row_values TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            removed INTEGER NOT NULL
+        ) STRICT;
+        """
+
+    /// Which store this is (see `StoreIdentity`): one row, written when the store is created.
+    private static let identity = """
+        CREATE TABLE store_identity (
+            singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+            id TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+        """
 
     /// Metric samples, problems (at most one open per key), and the events the learners count.
     private static let health = """

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import GRDB
 public import NightshiftCore
 
@@ -41,59 +41,39 @@ extension SQLiteStore {
     }
 
     public func actions(_ query: ActionQuery) async throws -> [ActionRecord] {
-        var conditions: [String] = []
-        var arguments = StatementArguments()
-        if !query.statuses.isEmpty {
-            let names = query.statuses.map(\.rawValue).sorted()
-            conditions.append("status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
-            arguments += StatementArguments(names)
-        }
-        if let runID = query.runID {
-            conditions.append("run_id = ?")
-            arguments += [runID]
-        }
-        if let type = query.type {
-            conditions.append("type = ?")
-            arguments += [type]
-        }
-        if let hash = query.payloadHash {
-            conditions.append("payload_hash = ?")
-            arguments += [hash]
-        }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments += [query.limit]
-        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
-        return try await read { [arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
-        }
+        try await read { db in try SQLiteLedger(db: db).actions(query) }
     }
 
     public func usage(_ query: UsageQuery) async throws -> Usage {
-        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executed', 'failed')"]
-        let since: Int64 = SQLiteTime.millis(query.since)
-        var arguments: StatementArguments = [since]
-        if !query.types.isEmpty {
-            let names = query.types.sorted()
-            conditions.append("type IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
-            arguments += StatementArguments(names)
+        try await read { db in try SQLiteLedger(db: db).usage(query) }
+    }
+
+    public func recordDecision(_ decide: @Sendable (any ActionLedger) throws -> DecidedAction) async throws -> DecidedAction {
+        // BEGIN IMMEDIATE: the write lock is taken before the counts are read, so no other process
+        // can insert a counted action between this decision and its record.
+        try await write { db in
+            let decided = try decide(SQLiteLedger(db: db))
+            if let grant = decided.consumedGrant {
+                try db.execute(
+                    sql: "UPDATE actions SET status = ?, outcome = ? WHERE id = ? AND status = 'approved'",
+                    arguments: [grant.update.status.rawValue, grant.update.outcome, grant.id]
+                )
+                guard db.changesCount == 1 else {
+                    throw StoreError.corrupt("the approval \(grant.id) was used by another proposal meanwhile")
+                }
+            }
+            try db.execute(
+                sql: "INSERT INTO actions (\(ActionRow.columns)) VALUES (\(ActionRow.placeholders))",
+                arguments: ActionRow.arguments(decided.record)
+            )
+            try Self.seal(decided.audit, in: db)
+            if let grant = decided.consumedGrant { try Self.seal(grant.audit, in: db) }
+            return decided
         }
-        if let actor = query.actor {
-            conditions.append("actor = ?")
-            arguments += [actor.description]
-        }
-        if let tenant = query.tenant {
-            conditions.append("tenant = ?")
-            arguments += [tenant]
-        }
-        if let recipient = query.recipient {
-            conditions.append("recipient = ?")
-            arguments += [recipient]
-        }
-        let sql = "SELECT COUNT(*), TOTAL(cost), TOTAL(run_seconds) FROM actions WHERE " + conditions.joined(separator: " AND ")
-        return try await read { [arguments] db in
-            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return Usage() }
-            return Usage(count: row[0], money: row[1], runSeconds: row[2])
-        }
+    }
+
+    public func readLedger<T: Sendable>(_ body: @Sendable (any ActionLedger) throws -> T) async throws -> T {
+        try await read { db in try body(SQLiteLedger(db: db)) }
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws -> AuditRecord {
@@ -117,7 +97,7 @@ extension SQLiteStore {
             arguments += [subject]
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        var sql = "SELECT seq, at, kind, actor, subject, data, prev_hash, hash FROM audit \(filter)"
+        var sql = "SELECT \(Self.auditColumns) FROM audit \(filter)"
         if let limit = query.limit {
             sql += " ORDER BY seq DESC LIMIT ?"
             arguments += [limit]
@@ -130,8 +110,20 @@ extension SQLiteStore {
     }
 
     public func auditHead() async throws -> AuditHead? {
+        try await read { db in try Self.auditHead(db) }
+    }
+
+    public func auditTrail() async throws -> AuditTrail {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head").map { AuditHead(seq: $0[0], hash: $0[1]) }
+            var trail = AuditTrail()
+            // Row by row: a record that cannot be read is where the chain breaks, not a reason to stop.
+            for row in try Row.fetchAll(db, sql: "SELECT \(Self.auditColumns) FROM audit ORDER BY seq") {
+                do { trail.records.append(try Self.auditRecord(row)) } catch let fault as StoreRowFault {
+                    trail.unreadable.append(fault)
+                }
+            }
+            do { trail.head = try Self.auditHead(db) } catch let fault as StoreRowFault { trail.headFault = fault }
+            return trail
         }
     }
 
@@ -140,8 +132,9 @@ extension SQLiteStore {
     static func seal(_ entry: AuditEntry, in db: Database) throws -> AuditRecord {
         // Chained to the head as last written, not to the newest row: a removed newest record then
         // stays a gap that verification finds, instead of being papered over by the next one.
-        let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_head WHERE singleton = 1")
-        let record = AuditRecord(sealing: entry, seq: (head?[0] as Int64? ?? 0) + 1, previousHash: head?[1] ?? AuditChain.genesis)
+        // A head that cannot be read fails the write: nothing is recorded, so nothing proceeds unaudited.
+        let head = try auditHead(db)
+        let record = AuditRecord(sealing: entry, seq: (head?.seq ?? 0) + 1, previousHash: head?.hash ?? AuditChain.genesis)
         try db.execute(
             sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash, record.hash]
@@ -153,17 +146,26 @@ extension SQLiteStore {
         return record
     }
 
-    private static func auditRecord(_ row: Row) throws -> AuditRecord {
-        let kindName: String = row[2]
-        guard let kind = AuditKind(rawValue: kindName) else {
-            throw SQLiteDecodingFailure(message: "an audit record has a kind this version does not know; was the file written by a newer Nightshift?")
+    static let auditColumns = "seq, at, kind, actor, subject, data, prev_hash, hash"
+
+    static func auditHead(_ db: Database) throws -> AuditHead? {
+        try Row.fetchOne(db, sql: "SELECT singleton, seq, hash FROM audit_head WHERE singleton = 1").map { row in
+            let row = StoredRow(row, table: "audit_head", key: ["singleton"])
+            return AuditHead(seq: try row.integer("seq"), hash: try row.text("hash"))
         }
-        let text: String = row[5]
-        // A record whose data no longer parses is still returned, so that verification names it.
-        let data = (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+    }
+
+    static func auditRecord(_ row: Row) throws -> AuditRecord {
+        let row = StoredRow(row, table: "audit", key: ["seq"])
+        // Sealed data is stored as its canonical JSON. Text that does not parse, or parses but is not
+        // its own canonical form, was edited: it is kept as the string it is, so it no longer hashes
+        // as sealed and verification names the record (a reformatting must not pass for the original).
+        let text = try row.text("data")
+        let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        let data = parsed.flatMap { $0.canonical.utf8.elementsEqual(text.utf8) ? $0 : nil } ?? .string(text)
         return AuditRecord(
-            seq: row[0], kind: kind, at: Date(timeIntervalSince1970: Double(row[1] as Int64) / 1000), actor: row[3], subject: row[4],
-            data: data, previousHash: row[6], hash: row[7]
+            seq: try row.integer("seq"), kind: try row.known("kind"), at: Date(timeIntervalSince1970: Double(try row.integer("at", "an integer (milliseconds)")) / 1000),
+            actor: try row.text("actor"), subject: try row.text("subject"), data: data, previousHash: try row.text("prev_hash"), hash: try row.text("hash")
         )
     }
 }
@@ -187,35 +189,84 @@ enum ActionRow {
     }
 
     static func record(_ row: Row) throws -> ActionRecord {
-        guard let actor = Actor(parsing: row["actor"]), let verdict = Verdict(rawValue: row["verdict"]),
-              let status = ActionStatus(rawValue: row["status"]) else {
-            throw SQLiteDecodingFailure(message: "an action has an actor, verdict or status this version does not know; was the file written by a newer Nightshift?")
-        }
-        func json(_ column: String) -> JSONValue {
-            let text: String = row[column]
-            return (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
-        }
-        var deciders: [String] = []
-        if case .array(let items) = json("decided_by") { deciders = items.compactMap(\.stringValue) }
-        var attributes: [String: JSONValue] = [:]
-        if case .object(let members) = json("attributes") { attributes = members }
-        let proposed = ProposedAction(type: row["type"], attributes: attributes, payload: json("payload"), actor: actor, tenant: row["tenant"])
-        let decision = Decision(verdict: verdict, tier: nil, decidedBy: deciders, reason: row["reason"])
+        let row = StoredRow(row, table: "actions", key: ["id"])
+        let proposed = ProposedAction(
+            type: try row.text("type"), attributes: try row.jsonObject("attributes"), payload: try row.json("payload"),
+            actor: try row.parsed("actor", Actor.init(parsing:)), tenant: try row.optionalText("tenant")
+        )
+        let decision = Decision(verdict: try row.known("verdict"), tier: nil, decidedBy: try row.stringList("decided_by"), reason: try row.text("reason"))
         var record = ActionRecord(
-            id: row["id"], action: proposed, decision: decision, status: status, runID: row["run_id"],
-            createdAt: SQLiteTime.date(row["created_at"]), expiresAt: (row["expires_at"] as Int64?).map(SQLiteTime.date)
+            id: try row.text("id"), action: proposed, decision: decision, status: try row.known("status"), runID: try row.optionalText("run_id"),
+            createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at")
         )
         // The stored hash, not a recomputed one: a payload edited in the file must not match it.
-        record.payloadHash = row["payload_hash"]
-        record.resolvedBy = row["resolved_by"]
-        record.resolvedAt = (row["resolved_at"] as Int64?).map(SQLiteTime.date)
-        record.note = row["note"]
-        record.executionRunID = row["execution_run_id"]
-        record.outcome = row["outcome"]
-        record.countedAt = (row["counted_at"] as Int64?).map(SQLiteTime.date)
-        record.cost = row["cost"]
-        record.recipient = row["recipient"]
-        record.runSeconds = row["run_seconds"]
+        record.payloadHash = try row.text("payload_hash")
+        record.resolvedBy = try row.optionalText("resolved_by")
+        record.resolvedAt = try row.optionalDate("resolved_at")
+        record.note = try row.optionalText("note")
+        record.executionRunID = try row.optionalText("execution_run_id")
+        record.outcome = try row.optionalText("outcome")
+        record.countedAt = try row.optionalDate("counted_at")
+        record.cost = try row.real("cost")
+        record.recipient = try row.optionalText("recipient")
+        record.runSeconds = try row.real("run_seconds")
         return record
+    }
+}
+
+/// The actions table as a deciding gate reads it, inside the caller's transaction.
+struct SQLiteLedger: ActionLedger {
+    let db: Database
+
+    func actions(_ query: ActionQuery) throws -> [ActionRecord] {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if !query.statuses.isEmpty {
+            let names = query.statuses.map(\.rawValue).sorted()
+            conditions.append("status IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let runID = query.runID {
+            conditions.append("run_id = ?")
+            arguments += [runID]
+        }
+        if let type = query.type {
+            conditions.append("type = ?")
+            arguments += [type]
+        }
+        if let hash = query.payloadHash {
+            conditions.append("payload_hash = ?")
+            arguments += [hash]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [query.limit]
+        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
+    }
+
+    func usage(_ query: UsageQuery) throws -> Usage {
+        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executed', 'failed')"]
+        let since: Int64 = SQLiteTime.millis(query.since)
+        var arguments: StatementArguments = [since]
+        if !query.types.isEmpty {
+            let names = query.types.sorted()
+            conditions.append("type IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")
+            arguments += StatementArguments(names)
+        }
+        if let actor = query.actor {
+            conditions.append("actor = ?")
+            arguments += [actor.description]
+        }
+        if let tenant = query.tenant {
+            conditions.append("tenant = ?")
+            arguments += [tenant]
+        }
+        if let recipient = query.recipient {
+            conditions.append("recipient = ?")
+            arguments += [recipient]
+        }
+        let sql = "SELECT COUNT(*), TOTAL(cost), TOTAL(run_seconds) FROM actions WHERE " + conditions.joined(separator: " AND ")
+        guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return Usage() }
+        return Usage(count: row[0], money: row[1], runSeconds: row[2])
     }
 }

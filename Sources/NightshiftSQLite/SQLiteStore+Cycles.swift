@@ -153,7 +153,7 @@ extension SQLiteStore {
 
     public func interruptCycleRuns(ownedBy owner: String, reason: String, at now: Date) async throws -> [String] {
         try await write { db in
-            try String.fetchAll(
+            try Row.fetchAll(
                 db,
                 sql: """
                     UPDATE cycle_runs SET state = 'interrupted', finished_at = ?, error = ?
@@ -161,7 +161,7 @@ extension SQLiteStore {
                     RETURNING id
                     """,
                 arguments: [SQLiteTime.millis(now), reason, owner]
-            ).sorted()
+            ).map { try StoredRow($0, table: "cycle_runs", key: ["id"]).text("id") }.sorted()
         }
     }
 }

@@ -2,12 +2,6 @@ import Foundation
 import GRDB
 import NightshiftCore
 
-/// A stored row that this version cannot turn back into a value (unknown state, bad JSON).
-struct SQLiteDecodingFailure: Error {
-    /// What was wrong, without the row's values.
-    let message: String
-}
-
 extension SQLiteStore {
     /// The kind of `StoreError` a failure becomes when SQLite does not say something more precise.
     enum Failure { case unavailable, migration, io }
@@ -20,12 +14,13 @@ extension SQLiteStore {
         switch error {
         case is StoreError, is CancellationError:
             return error
-        case let error as SQLiteDecodingFailure:
-            return StoreError.corrupt("\(operation): \(error.message)", location: path)
+        case let fault as StoreRowFault:
+            return StoreError.unreadableRow(fault, location: path)
         case let error as DatabaseError:
             return translate(error, path: path, operation: operation, failure: failure)
         default:
-            // RowDecodingError and friends: their descriptions include the row, so keep the type only.
+            // Nothing reads stored values through GRDB's decoding any more (see StoredRow); should a
+            // RowDecodingError still come, its description includes the row, so keep the type only.
             return StoreError.corrupt("\(operation): a stored row could not be read (\(type(of: error)))", location: path)
         }
     }

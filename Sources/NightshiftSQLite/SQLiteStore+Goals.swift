@@ -55,15 +55,11 @@ extension SQLiteStore {
         try await read { db in
             try Row.fetchAll(
                 db,
-                sql: "SELECT goal, value, at, note FROM goal_progress WHERE goal = ? ORDER BY at DESC, seq DESC LIMIT ?",
+                sql: "SELECT seq, goal, value, at, note FROM goal_progress WHERE goal = ? ORDER BY at DESC, seq DESC LIMIT ?",
                 arguments: [name, max(0, limit)]
             ).map { row in
-                GoalProgress(
-                    goal: try row.decode(forColumn: "goal"),
-                    value: try row.decode(forColumn: "value"),
-                    at: SQLiteTime.date(try row.decode(Int64.self, forColumn: "at")),
-                    note: try row.decode(forColumn: "note")
-                )
+                let row = StoredRow(row, table: "goal_progress", key: ["seq"])
+                return GoalProgress(goal: try row.text("goal"), value: try row.real("value"), at: try row.date("at"), note: try row.optionalText("note"))
             }
         }
     }
@@ -90,31 +86,20 @@ private enum GoalRows {
     }
 
     static func goal(_ row: Row) throws -> Goal {
-        let kindName: String = try row.decode(forColumn: "kind")
-        let statusName: String = try row.decode(forColumn: "status")
-        guard let kind = GoalKind(rawValue: kindName), let status = GoalStatus(rawValue: statusName) else {
-            throw SQLiteDecodingFailure(message: "a goal has a kind or status this version does not know; was the file written by a newer Nightshift?")
-        }
-        guard let start = CalendarDay(try row.decode(String.self, forColumn: "start_day")),
-              let end = CalendarDay(try row.decode(String.self, forColumn: "end_day")) else {
-            throw SQLiteDecodingFailure(message: "a goal's start or end day is not written YYYY-MM-DD")
-        }
-        guard let zone = TimeZone(identifier: try row.decode(String.self, forColumn: "time_zone")) else {
-            throw SQLiteDecodingFailure(message: "a goal's time zone is not known to this system")
-        }
+        let row = StoredRow(row, table: "goals", key: ["name"])
         return Goal(
-            name: try row.decode(forColumn: "name"),
-            metric: try row.decode(forColumn: "metric"),
-            kind: kind,
-            target: try row.decode(forColumn: "target"),
-            current: try row.decode(forColumn: "current"),
-            start: start,
-            end: end,
-            timeZone: zone,
-            status: status,
-            createdAt: SQLiteTime.date(try row.decode(Int64.self, forColumn: "created_at")),
-            updatedAt: SQLiteTime.date(try row.decode(Int64.self, forColumn: "updated_at")),
-            completedAt: try row.decode(Int64?.self, forColumn: "completed_at").map { SQLiteTime.date($0) }
+            name: try row.text("name"),
+            metric: try row.text("metric"),
+            kind: try row.known("kind"),
+            target: try row.real("target"),
+            current: try row.real("current"),
+            start: try row.parsed("start_day") { CalendarDay($0) },
+            end: try row.parsed("end_day") { CalendarDay($0) },
+            timeZone: try row.parsed("time_zone", TimeZone.init(identifier:)),
+            status: try row.known("status"),
+            createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at"),
+            completedAt: try row.optionalDate("completed_at")
         )
     }
 }

@@ -20,11 +20,9 @@ extension SQLiteStore {
             arguments += StatementArguments(query.metrics.sorted())
         }
         arguments += [max(0, query.limit)]
-        let sql = "SELECT metric, at, value FROM samples \(HealthRows.whereClause(filter)) ORDER BY at DESC, rowid DESC LIMIT ?"
+        let sql = "SELECT rowid, metric, at, value FROM samples \(HealthRows.whereClause(filter)) ORDER BY at DESC, rowid DESC LIMIT ?"
         return try await read { [arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).reversed().map { row in
-                MetricSample(metric: row["metric"], value: row["value"], at: SQLiteTime.date(row["at"]))
-            }
+            try Row.fetchAll(db, sql: sql, arguments: arguments).reversed().map(HealthRows.sample)
         }
     }
 
@@ -137,30 +135,27 @@ private enum HealthRows {
         ]
     }
 
+    /// Samples have no key of their own: the rowid names them.
+    static func sample(_ row: Row) throws -> MetricSample {
+        let row = StoredRow(row, table: "samples", key: ["rowid"])
+        return MetricSample(metric: try row.text("metric"), value: try row.real("value"), at: try row.date("at"))
+    }
+
     static func problem(_ row: Row) throws -> Problem {
-        let severityText: String = row["severity"]
-        guard let severity = Severity(rawValue: severityText) else {
-            throw SQLiteDecodingFailure(message: "a problem's severity \"\(severityText)\" is unknown")
-        }
-        let evidence = try JSONDecoder().decode(JSONValue.self, from: Data((row["evidence"] as String).utf8))
-        guard case .object(let members) = evidence else { throw SQLiteDecodingFailure(message: "a problem's evidence is not an object") }
+        let row = StoredRow(row, table: "problems", key: ["id"])
         return Problem(
-            id: row["id"], key: row["key"], severity: severity, summary: row["summary"], evidence: members,
-            fix: (row["fix"] as String?).flatMap(FixKind.init(rawValue:)), firstSeen: SQLiteTime.date(row["first_seen"]),
-            lastSeen: SQLiteTime.date(row["last_seen"]), occurrences: row["occurrences"],
-            resolvedAt: (row["resolved_at"] as Int64?).map(SQLiteTime.date), resolution: row["resolution"],
-            escalatedAt: (row["escalated_at"] as Int64?).map(SQLiteTime.date)
+            id: try row.text("id"), key: try row.text("key"), severity: try row.known("severity"), summary: try row.text("summary"),
+            evidence: try row.jsonObject("evidence"), fix: try row.optionalKnown("fix"), firstSeen: try row.date("first_seen"),
+            lastSeen: try row.date("last_seen"), occurrences: try row.int("occurrences"), resolvedAt: try row.optionalDate("resolved_at"),
+            resolution: try row.optionalText("resolution"), escalatedAt: try row.optionalDate("escalated_at")
         )
     }
 
     static func event(_ row: Row) throws -> ObservedEvent {
-        let kindText: String = row["kind"]
-        guard let kind = ObservedEvent.Kind(rawValue: kindText) else {
-            throw SQLiteDecodingFailure(message: "an event's kind \"\(kindText)\" is unknown")
-        }
-        let data = try (row["data"] as String?).map { try JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+        let row = StoredRow(row, table: "events", key: ["seq"])
         return ObservedEvent(
-            kind: kind, name: row["name"], at: SQLiteTime.date(row["at"]), value: row["value"], data: data, runID: row["run_id"]
+            kind: try row.known("kind"), name: try row.text("name"), at: try row.date("at"), value: try row.optionalReal("value"),
+            data: try row.optionalJSON("data"), runID: try row.optionalText("run_id")
         )
     }
 }

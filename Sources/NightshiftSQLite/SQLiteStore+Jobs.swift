@@ -6,6 +6,11 @@ extension SQLiteStore {
     // MARK: Jobs
 
     public func syncJobs(_ names: [String], at now: Date) async throws {
+        // Loading a workspace whose jobs are registered already writes nothing, so that reading
+        // commands (`status`, `runs list`) work on a full disk.
+        let declared = Set(names)
+        let active = try await read { db in Set(try String.fetchAll(db, sql: "SELECT name FROM jobs WHERE retired = 0")) }
+        if active == declared { return }
         try await write { db in
             // Retire everything, then revive (or create) what is declared: one transaction, so no
             // reader ever sees a declared job retired.
@@ -64,7 +69,7 @@ extension SQLiteStore {
 
     public func alerts(job: String?, limit: Int) async throws -> [AlertRecord] {
         try await read { db in
-            let select = "SELECT \(SQLiteRow.alertColumns) FROM alerts"
+            let select = "SELECT seq, \(SQLiteRow.alertColumns) FROM alerts"
             let rows = if let job {
                 try Row.fetchAll(db, sql: "\(select) WHERE job = ? ORDER BY seq DESC LIMIT ?", arguments: [job, limit])
             } else {

@@ -12,8 +12,8 @@ extension SQLiteStore {
             var token: Int64 = 1
             if let row {
                 let current = try SQLiteRow.lease(row)
-                let released: Bool = try row.decode(forColumn: "released")
-                if !released, SQLiteTime.millis(current.expiresAt) > SQLiteTime.millis(now), current.owner != owner {
+                let released = try StoredRow(row, table: "leases", key: ["key"]).bool("released")
+                if !released, SQLiteTime.millis(current.expiresAt) > SQLiteTime.millis(now) {
                     return .held(current)
                 }
                 token = current.token + 1
@@ -34,6 +34,20 @@ extension SQLiteStore {
                 ]
             )
             return .granted(lease)
+        }
+    }
+
+    public func takeOverLease(_ key: String, from token: Int64, owner: String, ttl: TimeInterval, at now: Date) async throws -> Lease? {
+        try await write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE leases SET owner = ?, token = token + 1, acquired_at = ?, renewed_at = ?, expires_at = ?
+                    WHERE key = ? AND token = ? AND released = 0
+                    RETURNING \(SQLiteRow.leaseColumns)
+                    """,
+                arguments: [owner, SQLiteTime.millis(now), SQLiteTime.millis(now), SQLiteTime.millis(now.addingTimeInterval(ttl)), key, token]
+            ).map(SQLiteRow.lease)
         }
     }
 

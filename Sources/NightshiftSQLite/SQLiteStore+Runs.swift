@@ -47,8 +47,10 @@ extension SQLiteStore {
 
     public func nextPendingRunTime() async throws -> Date? {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(not_before) FROM runs WHERE state = 'pending'")
-                .map { SQLiteTime.date($0) }
+            // The earliest row rather than MIN(): a value of the wrong type then names its run.
+            try Row.fetchOne(db, sql: "SELECT id, not_before FROM runs WHERE state = 'pending' ORDER BY not_before LIMIT 1").map { row in
+                try StoredRow(row, table: "runs", key: ["id"]).date("not_before")
+            }
         }
     }
 
@@ -84,6 +86,16 @@ extension SQLiteStore {
                     outcome.state.rawValue, SQLiteTime.millis(outcome.finishedAt), outcome.exitStatus, outcome.error,
                     outcome.excerpt, id, owner,
                 ]
+            )
+            return db.changesCount == 1
+        }
+    }
+
+    public func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE runs SET owner = ? WHERE id = ? AND state = 'running' AND owner IS ?",
+                arguments: [owner, id, previousOwner]
             )
             return db.changesCount == 1
         }

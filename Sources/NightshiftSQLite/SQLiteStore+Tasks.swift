@@ -117,20 +117,26 @@ extension SQLiteStore {
         }
     }
 
-    public func releaseExpiredTasks(at now: Date) async throws -> [QueueTask] {
+    public func releaseTasks(expiredAt now: Date, ownedBy gone: Set<String>) async throws -> [QueueTask] {
         let at: Int64 = SQLiteTime.millis(now)
+        let owners = gone.sorted()
         return try await write { db in
             // Read and write share one BEGIN IMMEDIATE transaction: a renewal cannot slip in between.
             // `+seq`: ordering by the rowid would otherwise tempt SQLite to scan the whole table
             // instead of the few running rows in tasks_expiring.
-            let expired = try Row.fetchAll(
-                db,
-                sql: "SELECT \(TaskRows.columns) FROM tasks WHERE state = 'running' AND lease_expires_at < ? ORDER BY +seq",
-                arguments: [at]
+            var arguments: StatementArguments = [at]
+            var filter = "lease_expires_at < ?"
+            if !owners.isEmpty {
+                filter = "(\(filter) OR lease_owner IN (\(Array(repeating: "?", count: owners.count).joined(separator: ", "))))"
+                arguments += StatementArguments(owners)
+            }
+            let released = try Row.fetchAll(
+                db, sql: "SELECT \(TaskRows.columns) FROM tasks WHERE state = 'running' AND \(filter) ORDER BY +seq", arguments: arguments
             ).map(TaskRows.task)
-            for task in expired {
+            for task in released {
                 guard let expiredAt = task.leaseExpiresAt else { continue }
                 let exhausted = task.attempts >= task.maxAttempts
+                let ownerGone = task.leaseOwner.map(gone.contains) ?? false
                 try db.execute(
                     sql: """
                         UPDATE tasks SET state = ?, last_error = ?, lease_owner = NULL, lease_expires_at = NULL, pid = NULL,
@@ -139,21 +145,35 @@ extension SQLiteStore {
                         """,
                     arguments: [
                         (exhausted ? TaskState.failed : .queued).rawValue,
-                        QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expiredAt, exhausted: exhausted),
+                        ownerGone
+                            ? QueueTask.deadOwnerError(owner: task.leaseOwner, exhausted: exhausted)
+                            : QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expiredAt, exhausted: exhausted),
                         at, exhausted ? at : nil, task.id,
                     ]
                 )
             }
-            return expired
+            return released
+        }
+    }
+
+    public func adoptTask(_ id: String, from previousOwner: String, to owner: String, leaseUntil: Date) async throws -> QueueTask? {
+        try await write { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE tasks SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?
+                    RETURNING \(TaskRows.columns)
+                    """,
+                arguments: [owner, SQLiteTime.millis(leaseUntil), id, previousOwner]
+            ).map(TaskRows.task)
         }
     }
 
     public func stateValue(_ key: String) async throws -> JSONValue? {
         try await read { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT value FROM state_values WHERE key = ?", arguments: [key]) else {
-                return nil
+            try Row.fetchOne(db, sql: "SELECT key, value FROM state_values WHERE key = ?", arguments: [key]).map { row in
+                try StoredRow(row, table: "state_values", key: ["key"]).json("value")
             }
-            return try TaskRows.json(text, "a state value")
         }
     }
 
@@ -216,7 +236,9 @@ private enum TaskRows {
 
     /// The next free `task_N`, recording N as handed out. Call it inside the inserting transaction.
     static func nextID(_ db: Database) throws -> String {
-        var number = try Int64.fetchOne(db, sql: "SELECT last FROM task_numbers WHERE singleton = 1") ?? 0
+        var number = try Row.fetchOne(db, sql: "SELECT singleton, last FROM task_numbers WHERE singleton = 1").map { row in
+            try StoredRow(row, table: "task_numbers", key: ["singleton"]).integer("last")
+        } ?? 0
         var id: String
         // An operator may have chosen `task_7` already; that number is skipped, not shared.
         repeat {
@@ -231,60 +253,33 @@ private enum TaskRows {
     }
 
     static func task(_ row: Row) throws -> QueueTask {
-        let stateName: String = try row.decode(forColumn: "state")
-        guard let state = TaskState(rawValue: stateName) else {
-            throw SQLiteDecodingFailure(message: "a task has a state this version does not know; was the file written by a newer Nightshift?")
-        }
-        let dependencies: String = try row.decode(forColumn: "depends_on")
-        guard let dependsOn = try? JSONDecoder().decode([String].self, from: Data(dependencies.utf8)) else {
-            throw SQLiteDecodingFailure(message: "a task's dependencies are not a JSON list of strings")
-        }
-        let members: String = try row.decode(forColumn: "attributes")
-        guard let attributes = try? JSONDecoder().decode([String: JSONValue].self, from: Data(members.utf8)) else {
-            throw SQLiteDecodingFailure(message: "a task's attributes are not a JSON object")
-        }
+        let row = StoredRow(row, table: "tasks", key: ["id"])
         var task = QueueTask(
-            id: try row.decode(forColumn: "id"),
-            queue: try row.decode(forColumn: "queue"),
-            title: try row.decode(forColumn: "title"),
-            description: try row.decode(forColumn: "description"),
-            category: try row.decode(forColumn: "category"),
-            hours: try row.decode(forColumn: "hours"),
-            score: try row.decode(forColumn: "score"),
-            dependsOn: dependsOn,
-            attributes: attributes,
-            state: state,
-            maxAttempts: try row.decode(forColumn: "max_attempts"),
-            createdAt: try date(row, "created_at")
+            id: try row.text("id"),
+            queue: try row.text("queue"),
+            title: try row.text("title"),
+            description: try row.text("description"),
+            category: try row.text("category"),
+            hours: try row.real("hours"),
+            score: try row.real("score"),
+            dependsOn: try row.stringList("depends_on"),
+            attributes: try row.jsonObject("attributes"),
+            state: try row.known("state"),
+            maxAttempts: try row.int("max_attempts"),
+            createdAt: try row.date("created_at")
         )
-        task.window = try row.decode(forColumn: "time_window")
-        task.scheduledFor = try optionalDate(row, "scheduled_for")
-        task.attempts = try row.decode(forColumn: "attempts")
-        task.leaseOwner = try row.decode(forColumn: "lease_owner")
-        task.leaseExpiresAt = try optionalDate(row, "lease_expires_at")
-        task.pid = try row.decode(forColumn: "pid")
-        task.actionID = try row.decode(forColumn: "action_id")
-        task.updatedAt = try date(row, "updated_at")
-        task.startedAt = try optionalDate(row, "started_at")
-        task.finishedAt = try optionalDate(row, "finished_at")
-        task.lastError = try row.decode(forColumn: "last_error")
-        task.result = try row.decode(String?.self, forColumn: "result").map { try json($0, "a task's result") }
+        task.window = try row.optionalText("time_window")
+        task.scheduledFor = try row.optionalDate("scheduled_for")
+        task.attempts = try row.int("attempts")
+        task.leaseOwner = try row.optionalText("lease_owner")
+        task.leaseExpiresAt = try row.optionalDate("lease_expires_at")
+        task.pid = try row.optionalInt("pid", as: Int32.self)
+        task.actionID = try row.optionalText("action_id")
+        task.updatedAt = try row.date("updated_at")
+        task.startedAt = try row.optionalDate("started_at")
+        task.finishedAt = try row.optionalDate("finished_at")
+        task.lastError = try row.optionalText("last_error")
+        task.result = try row.optionalJSON("result")
         return task
-    }
-
-    /// Parses stored JSON text; `what` names the value in the error when it does not parse.
-    static func json(_ text: String, _ what: String) throws -> JSONValue {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
-            throw SQLiteDecodingFailure(message: "\(what) is not valid JSON")
-        }
-        return value
-    }
-
-    private static func date(_ row: Row, _ column: String) throws -> Date {
-        SQLiteTime.date(try row.decode(Int64.self, forColumn: column))
-    }
-
-    private static func optionalDate(_ row: Row, _ column: String) throws -> Date? {
-        try row.decode(Int64?.self, forColumn: column).map { SQLiteTime.date($0) }
     }
 }

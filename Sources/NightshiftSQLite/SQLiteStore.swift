@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import NightshiftCore
+import Synchronization
 
 /// A ``Store`` in one SQLite file, shared safely by the daemon and any number of CLI processes.
 ///
@@ -32,6 +33,11 @@ public final class SQLiteStore: Store {
     /// How the pool was set up.
     public let configuration: Configuration
     let pool: DatabasePool
+    /// Whether writes the disk refuses wait (the daemon) or fail (see ``waitWhenFull(report:)``).
+    let writeWaiting = WriteWaiting()
+    /// Set by ``quarantineUnreadableRows(report:)``: whom to tell of an unreadable row that a read or
+    /// write met; nil while unreadable rows are only reported as errors.
+    let quarantineReport = Mutex<(@Sendable (StoreRowFault, Bool) async -> Void)?>(nil)
 
     /// Opens (creating if needed) the database at `path`. Call ``migrate()`` before use.
     ///
@@ -99,30 +105,59 @@ public final class SQLiteStore: Store {
         _ operation: String = #function,
         _ body: @Sendable (Database) throws -> T
     ) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch {
-            throw Self.translate(error, path: path, operation: operation, failure: .io)
-        }
+        try await quarantining(operation) { try await self.pool.read(body) }
     }
 
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, committed when it returns.
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction, committed when it returns. A transaction
+    /// the disk refuses is rolled back whole; with ``waitWhenFull(report:)`` it is tried again.
     func write<T: Sendable>(
         _ operation: String = #function,
         _ body: @Sendable (Database) throws -> T
     ) async throws -> T {
-        do {
-            return try await pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
+        try await quarantining(operation) {
+            var delay = Self.stallBackoff.first
+            while true {
+                do {
+                    let result = try await self.pool.writeWithoutTransaction { db in
+                        var result: T?
+                        try db.inTransaction(.immediate) {
+                            result = try body(db)
+                            return .commit
+                        }
+                        // inTransaction returns only after `body` returned and the commit succeeded.
+                        return result!
+                    }
+                    self.writeWaiting.succeeded()
+                    return result
+                } catch let error as DatabaseError where self.writeWaiting.shouldWait(for: error) && !Task.isCancelled {
+                    self.writeWaiting.stalled("\(operation): SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")")
+                    try await Task.sleep(for: delay)
+                    delay = min(delay * 2, Self.stallBackoff.limit)
                 }
-                // inTransaction returns only after `body` returned and the commit succeeded.
-                return result!
             }
-        } catch {
-            throw Self.translate(error, path: path, operation: operation, failure: .io)
+        }
+    }
+
+    /// Runs `attempt`, translating its errors. Once quarantining is on, a row it cannot read is
+    /// moved aside and `attempt` runs again (its transaction rolled back, so nothing was half done);
+    /// a row that cannot be moved (the audit trail's) fails it.
+    private func quarantining<T>(_ operation: String, _ attempt: () async throws -> T) async throws -> T {
+        // Enough for a listing that meets several bad rows; a bounded number of passes in any case.
+        var moves = 0
+        while true {
+            do {
+                return try await attempt()
+            } catch let fault as StoreRowFault {
+                guard let report = quarantineReport.withLock({ $0 }), moves < 100 else {
+                    throw Self.translate(fault, path: path, operation: operation, failure: .io)
+                }
+                let moved = (try? await quarantine(fault, at: Date())) ?? false
+                await report(fault, moved)
+                guard moved else { throw Self.translate(fault, path: path, operation: operation, failure: .io) }
+                moves += 1
+            } catch {
+                throw Self.translate(error, path: path, operation: operation, failure: .io)
+            }
         }
     }
 

@@ -191,6 +191,23 @@ extension StoreConformance {
             try checkEqual(AuditChain.verify(Array(trail.dropLast()), head: head)?.seq, 4, "first missing record after a truncation")
         },
 
+        StoreConformanceCase("auditTrail: every record oldest first, the head, nothing unreadable; it verifies, also with data holding every JSON type") { store in
+            try checkEqual(try await store.auditTrail().count, 0, "records of an empty trail")
+            try await store.appendAudit(auditFixture(.decision, subject: "a_1", at: 1))
+            // Sealed data is stored canonical; read back it must still be byte for byte what was hashed.
+            let data: JSONValue = .object([
+                "text": .string("é \"quoted\"\n\u{1}"), "integer": .integer(-42), "number": .number(0.1), "large": .number(1e300),
+                "flag": .bool(true), "nothing": .null, "list": .array([.integer(1), .string("two")]),
+            ])
+            try await store.appendAudit(AuditEntry(kind: .packEvent, at: Date(timeIntervalSince1970: 2), actor: "pack:test", subject: "s", data: data))
+            let trail = try await store.auditTrail()
+            try checkEqual(trail.records.map(\.seq), [1, 2], "seqs, oldest first")
+            try check(trail.unreadable.isEmpty && trail.headFault == nil, "nothing unreadable in a trail the store wrote")
+            try checkEqual(trail.head, try await store.auditHead(), "head")
+            try checkEqual(trail.records[1].data, data, "data read back")
+            try check(AuditChain.verify(trail) == nil, "the chain does not verify: \(String(describing: AuditChain.verify(trail)))")
+        },
+
         StoreConformanceCase("auditHead: nil before the first record") { store in
             try check(try await store.auditHead() == nil, "auditHead of an empty trail returned a head")
             try checkEqual(try await store.auditRecords(AuditQuery()).count, 0, "records of an empty trail")
@@ -232,6 +249,52 @@ extension StoreConformance {
             try checkEqual(Set(trail.map(\.subject)).count, 24, "one record per write")
             let head = try await store.auditHead()
             try check(AuditChain.verify(trail, head: head) == nil, "the chain does not verify: \(String(describing: AuditChain.verify(trail, head: head)))")
+        },
+
+        StoreConformanceCase("recordDecision: concurrent deciders see each other's records, so a count of 3 admits exactly 3") { store in
+            let outcomes = try await withThrowingTaskGroup(of: ActionStatus.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        try await store.recordDecision { ledger in
+                            let used = try ledger.usage(UsageQuery(since: Fixture.at(0), types: ["send_email"])).count
+                            let status: ActionStatus = used < 3 ? .allowed : .awaitingApproval
+                            let record = actionFixture("a_\(index)", status: status, created: Double(index + 1))
+                            let decision = Decision(verdict: record.verdict, tier: nil, decidedBy: record.decidedBy, reason: record.reason)
+                            return DecidedAction(record: record, decision: decision, audit: auditFixture(.decision, subject: record.id, at: Double(index + 1)))
+                        }.record.status
+                    }
+                }
+                return try await group.reduce(into: [ActionStatus]()) { $0.append($1) }
+            }
+            try checkEqual(outcomes.filter { $0 == .allowed }.count, 3, "allowed decisions")
+            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(0), types: ["send_email"])).count, 3, "usage after the race")
+            let trail = try await store.auditRecords(AuditQuery())
+            try checkEqual(trail.count, 20, "one decision record each")
+            try check(AuditChain.verify(trail, head: try await store.auditHead()) == nil, "the chain does not verify")
+        },
+
+        StoreConformanceCase("recordDecision: an approval grant is consumed once; a second decision using it writes nothing") { store in
+            try await store.insertAction(actionFixture("a_grant", status: .approved, created: 1), audit: auditFixture(.decision, subject: "a_grant", at: 1))
+            // Both decisions believe the grant is theirs (as two deciders that read it before either wrote
+            // would); the store must let only one consume it.
+            let grant = try unwrap(try await store.action("a_grant"), "the grant")
+            func decide(_ id: String, at: Double) -> @Sendable (any ActionLedger) throws -> DecidedAction {
+                { _ in
+                    let record = actionFixture(id, created: at)
+                    let decision = Decision(verdict: .allow, tier: nil, decidedBy: ["approval.\(grant.id)"], reason: "approved")
+                    return DecidedAction(
+                        record: record, decision: decision, audit: auditFixture(.decision, subject: id, at: at),
+                        consumedGrant: (grant.id, ActionUpdate(status: .consumed, outcome: "used by \(id)"), auditFixture(.execution, subject: grant.id, at: at))
+                    )
+                }
+            }
+            _ = try await store.recordDecision(decide("a_1", at: 2))
+            try checkEqual(try await store.action("a_grant")?.status, .consumed, "the grant after its use")
+            var threw = false
+            do { _ = try await store.recordDecision(decide("a_2", at: 3)) } catch { threw = true }
+            try check(threw, "a decision without an approved grant to consume did not throw")
+            try check(try await store.action("a_2") == nil, "the refused decision was written")
+            try checkEqual(try await store.auditRecords(AuditQuery()).count, 3, "audit records: grant, decision, its use")
         },
 
         StoreConformanceCase("audit data reads back exactly as hashed: nested values, numbers, unicode") { store in

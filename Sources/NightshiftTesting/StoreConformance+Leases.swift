@@ -33,13 +33,27 @@ extension StoreConformance {
             try checkEqual(try granted(other, "a different key").token, 1, "token of another key's first grant")
         },
 
-        StoreConformanceCase("acquireLease: re-acquiring one's own unexpired lease bumps the token") { store in
-            _ = try granted(try await store.acquireLease("k", owner: "owner-a", ttl: 60, at: Fixture.at(0)), "first grant")
-            let again = try granted(try await store.acquireLease("k", owner: "owner-a", ttl: 60, at: Fixture.at(10)), "second grant")
-            try checkEqual(again.token, 2, "token of the re-acquired lease")
-            try checkDate(again.expiresAt, Fixture.at(70), "expiresAt")
+        StoreConformanceCase("acquireLease: an unexpired lease is held even against its own owner string (a holder is one task, not one process)") { store in
+            let first = try granted(try await store.acquireLease("k", owner: "owner-a", ttl: 60, at: Fixture.at(0)), "first grant")
+            let again = try await store.acquireLease("k", owner: "owner-a", ttl: 60, at: Fixture.at(10))
+            guard case .held(let holder) = again else { throw ConformanceFailure("a second task of the same process took the lease: \(again)") }
+            try checkLease(holder, first)
             let renewed = try await store.renewLease("k", token: 1, ttl: 60, at: Fixture.at(20))
-            try check(renewed == nil, "the token replaced by the re-acquire still renewed")
+            try check(renewed != nil, "the first holder was fenced out by the refused acquire")
+        },
+
+        StoreConformanceCase("takeOverLease: the current token is replaced at once by a new owner; a stale token takes nothing") { store in
+            let dead = try granted(try await store.acquireLease("k", owner: "dead", ttl: 60, at: Fixture.at(0)), "first grant")
+            let taken = try unwrap(try await store.takeOverLease("k", from: dead.token, owner: "owner-b", ttl: 15, at: Fixture.at(5)), "takeover")
+            try checkEqual(taken.token, 2, "token after the takeover")
+            try checkEqual(taken.owner, "owner-b", "owner after the takeover")
+            try checkDate(taken.expiresAt, Fixture.at(20), "expiresAt")
+            try checkLease(try await store.lease("k"), taken)
+            let stale = try await store.takeOverLease("k", from: dead.token, owner: "owner-c", ttl: 15, at: Fixture.at(6))
+            try check(stale == nil, "a takeover from a replaced token succeeded")
+            try check(try await store.renewLease("k", token: dead.token, ttl: 60, at: Fixture.at(7)) == nil, "the dead owner could still renew")
+            _ = try await store.releaseLease("k", token: taken.token)
+            try check(try await store.takeOverLease("k", from: taken.token, owner: "owner-c", ttl: 15, at: Fixture.at(8)) == nil, "a released lease was taken over")
         },
 
         StoreConformanceCase("renewLease: the current token extends the lease; an old token gets nil and changes nothing") { store in

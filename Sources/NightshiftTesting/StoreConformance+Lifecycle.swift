@@ -79,6 +79,26 @@ extension StoreConformance {
             try checkRun(try await store.run("r_a"), run)
         },
 
+        StoreConformanceCase("adoptRun: a new owner takes over a running run from the one named; then only it may finish it") { store in
+            var run = try await Fixture.insertRunning(Fixture.run("r_a", slot: 10), owner: "dead-owner", into: store)
+            let wrong = try await store.adoptRun("r_a", from: "someone-else", to: "owner-b")
+            try check(!wrong, "adoptRun from an owner that does not hold the run returned true")
+            try checkRun(try await store.run("r_a"), run)
+            let adopted = try await store.adoptRun("r_a", from: "dead-owner", to: "owner-b")
+            try check(adopted, "adoptRun from the recorded owner returned false")
+            run.owner = "owner-b"
+            try checkRun(try await store.run("r_a"), run)
+            let twice = try await store.adoptRun("r_a", from: "dead-owner", to: "owner-c")
+            try check(!twice, "a second adopter took the run over as well")
+            let outcome = RunOutcome(state: .succeeded, finishedAt: Fixture.at(20), exitStatus: 0)
+            let byDead = try await store.finishRun("r_a", owner: "dead-owner", outcome: outcome)
+            try check(!byDead, "the previous owner could still finish an adopted run")
+            let byNew = try await store.finishRun("r_a", owner: "owner-b", outcome: outcome)
+            try check(byNew, "the adopter could not finish the run")
+            let done = try await store.adoptRun("r_a", from: "owner-b", to: "owner-c")
+            try check(!done, "a finished run was adopted")
+        },
+
         StoreConformanceCase("interruptRun: a run that is not running is left alone") { store in
             let unknown = try await store.interruptRun("r_ghost", reason: "gone", at: Fixture.at(1))
             try check(!unknown, "interruptRun of an unknown id returned true")

@@ -326,6 +326,36 @@ extension StoreConformance {
             try checkEqual(finished.attempts, 2, "attempts after two claims")
         },
 
+        StoreConformanceCase("releaseTasks: a dead owner's tasks are released at once, before their lease expires; others stay") { store in
+            try await insert(taskFixture("a"), into: store)
+            try await insert(taskFixture("b", maxAttempts: 1), into: store)
+            try await insert(taskFixture("c"), into: store)
+            _ = try unwrap(try await claim("a", by: "dead", until: 500, at: 1, in: store), "claim a")
+            _ = try unwrap(try await claim("b", by: "dead", until: 500, at: 1, in: store), "claim b")
+            let alive = try unwrap(try await claim("c", by: "alive", until: 500, at: 1, in: store), "claim c")
+            let released = try await store.releaseTasks(expiredAt: Fixture.at(10), ownedBy: ["dead", "nobody"])
+            try checkEqual(released.map(\.id), ["a", "b"], "released ids")
+            let a = try unwrap(try await store.task("a"), "a")
+            try checkEqual(a.state, .queued, "a's state")
+            try checkEqual(a.lastError, QueueTask.deadOwnerError(owner: "dead", exhausted: false), "a's error")
+            try check(a.leaseOwner == nil && a.leaseExpiresAt == nil, "a's lease is cleared")
+            try checkEqual(try await store.task("b")?.state, .failed, "b's state without attempts left")
+            try checkTask(try await store.task("c"), alive)
+        },
+
+        StoreConformanceCase("adoptTask: a new owner takes over a dead owner's running task without counting an attempt") { store in
+            try await insert(taskFixture("t"), into: store)
+            var running = try unwrap(try await claim("t", by: "dead", until: 100, at: 1, in: store), "claim")
+            try check(try await store.adoptTask("t", from: "someone", to: "w2", leaseUntil: Fixture.at(200)) == nil, "adopted from a non-owner")
+            let adopted = try unwrap(try await store.adoptTask("t", from: "dead", to: "w2", leaseUntil: Fixture.at(200)), "adoptTask")
+            running.leaseOwner = "w2"
+            running.leaseExpiresAt = Fixture.at(200)
+            try checkTask(adopted, running)
+            try checkEqual(adopted.attempts, 1, "attempts after the adoption")
+            try check(!(try await store.renewTask("t", owner: "dead", leaseUntil: Fixture.at(300))), "the dead owner could still renew")
+            try check(try await finish("t", by: "w2", .succeeded, at: 50, in: store) != nil, "the adopter could not finish the task")
+        },
+
         StoreConformanceCase("stateValue: set, read, overwrite and delete nested JSON values") { store in
             try check(try await store.stateValue("weekend.plan") == nil, "stateValue of an unset key is not nil")
             let plan = JSONValue.object([

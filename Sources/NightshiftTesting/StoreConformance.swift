@@ -21,6 +21,7 @@ public enum StoreConformance {
         + actionCases
         + taskCases
         + healthCases
+        + identityCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

@@ -41,18 +41,10 @@ struct ActionArguments: ParsableArguments {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw AppError.usage("--attr \"\(pair)\" is not KEY=VALUE")
             }
-            proposed.attributes[String(pair[..<equals])] = Self.value(String(pair[pair.index(after: equals)...]))
+            proposed.attributes[String(pair[..<equals])] = try Self.value(String(pair[pair.index(after: equals)...]), flag: "--attr \(pair[..<equals])")
         }
         if let stage { proposed.attributes["stage"] = .string(stage) }
-        if let payload {
-            do {
-                // JSONSerialization first: it says where the JSON breaks.
-                _ = try JSONSerialization.jsonObject(with: Data(payload.utf8), options: [.fragmentsAllowed])
-                proposed.payload = try JSONDecoder().decode(JSONValue.self, from: Data(payload.utf8))
-            } catch {
-                throw AppError.usage("--payload is not valid JSON: \(Self.jsonProblem(error))")
-            }
-        }
+        if let payload { proposed.payload = try Self.json(payload, flag: "--payload") }
         if let actor {
             guard let parsed = Actor(parsing: actor) else {
                 throw AppError.usage("--actor \"\(actor)\" must be KIND:NAME with KIND one of \(Actor.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -62,25 +54,40 @@ struct ActionArguments: ParsableArguments {
         return proposed
     }
 
-    static func value(_ text: String) -> JSONValue {
+    /// An attribute's value: `true`, `false`, a JSON number (`12`, `-0.5`, `1e3`, never `0x10`,
+    /// `+5`, ` 5` or `1_000`, which stay strings), a JSON array or object (which must be valid
+    /// strict JSON), or else the text as a string.
+    static func value(_ text: String, flag: String) throws -> JSONValue {
         if text == "true" { return .bool(true) }
         if text == "false" { return .bool(false) }
-        if let integer = Int64(text) { return .integer(integer) }
-        if let number = Double(text), number.isFinite, text.contains(where: \.isNumber) { return .number(number) }
-        if let first = text.first, first == "[" || first == "{",
-           let json = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) {
-            return json
-        }
+        guard let first = text.first, let last = text.last else { return .string(text) }
+        if first == "[" || first == "{" { return try json(text, flag: flag) }
+        // A JSON number starts with '-' or a digit and ends with a digit; the strict parser decides
+        // the rest, so "2026-03-01" and "0x10" are strings, not numbers.
+        guard first == "-" || first.isASCIIDigit, last.isASCIIDigit else { return .string(text) }
+        do throws(JSONSyntaxError) {
+            let value = try StrictJSON.parse(text)
+            if case .integer = value { return value }
+            if case .number = value { return value }
+        } catch where error.code == .numberOutOfRange {
+            throw AppError.usage("\(flag): \(error.message)")
+        } catch {}
         return .string(text)
     }
 
-    static func jsonProblem(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
+    /// JSON text given with `flag`, parsed strictly: a trailing comma or a duplicate key is a usage
+    /// error naming the flag, the line and column, and the problem.
+    static func json(_ text: String, flag: String) throws -> JSONValue {
+        do {
+            return try StrictJSON.parse(text)
+        } catch {
+            throw AppError.usage("\(flag) is not valid JSON: \(error)")
         }
-        let nsError = error as NSError
-        return nsError.userInfo[NSDebugDescriptionErrorKey] as? String ?? nsError.localizedDescription
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 /// The operator as the CLI names them in the audit trail.

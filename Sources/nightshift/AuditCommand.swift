@@ -16,8 +16,14 @@ struct AuditCommand: AsyncParsableCommand {
               nightshift audit list --since 24h
               nightshift audit list --type decision --type approval --json
               nightshift audit verify
+              nightshift audit anchor
+
+            The daemon also writes the newest record's seq and hash every minute (when it moved) and at \
+            every brief to an anchor log outside the store ([audit] anchor_file, default audit-anchors.log), \
+            signed when [audit] anchor_key is set; audit verify holds the chain against every anchor, so \
+            records cut from the end, or a chain rewritten with new hashes, are found.
             """,
-        subcommands: [List.self, Verify.self]
+        subcommands: [List.self, Verify.self, Anchor.self]
     )
 
     struct List: AsyncParsableCommand {
@@ -30,7 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
             "Only records of this kind: \(AuditKind.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.", valueName: "KIND"
         ))
         var kinds: [String] = []
-        @Option(help: "At most this many.")
+        @Option(help: "At most this many.", transform: NumberArgument.integer())
         var limit = 100
 
         func run() async throws {
@@ -82,21 +88,81 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let records = try await app.store.auditRecords(AuditQuery())
-            let head = try await app.store.auditHead()
-            let broken = AuditChain.verify(records, head: head)
+            let trail = try await app.store.auditTrail()
+            let head = trail.head
+            let broken = AuditChain.verify(trail)
+            let anchors = try await app.checkAnchors(trail.records)
+            // The actions table against the trail: a row edited outside Nightshift shows here.
+            let actions = try await app.store.actions(ActionQuery(limit: Int.max))
+            let mismatches = ActionTrail.mismatches(actions: actions, records: trail.records, approvalExpiry: app.configuration.policy.approvalExpiry)
+            let ok = broken == nil && mismatches.isEmpty && anchors.ok
             if output.json {
                 Output.printJSON(.object([
-                    "ok": .bool(broken == nil), "records": .integer(Int64(records.count)),
+                    "ok": .bool(ok), "records": .integer(Int64(trail.count)),
                     "head": head.map { .string($0.hash) } ?? .null,
                     "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
+                    "actions_checked": .integer(Int64(actions.count)),
+                    "action_mismatches": .array(mismatches.map { .object(["action_id": .string($0.actionID), "problem": .string($0.problem)]) }),
+                    "anchors": Self.json(anchors),
                 ]))
-            } else if let broken {
-                print("audit trail broken at record \(broken.seq): \(broken.problem)")
             } else {
-                print("audit trail ok: \(records.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? "")")
+                if let broken {
+                    print("audit trail broken at record \(broken.seq): \(broken.problem)")
+                }
+                for mismatch in mismatches {
+                    print("action \(mismatch.actionID) does not match the audit trail: \(mismatch.problem)")
+                }
+                for problem in anchors.problems { print("audit trail does not match its anchors: \(problem)") }
+                if ok {
+                    let anchored = anchors.newest.map { "; \(anchors.checked) anchors agree, the newest of \($0.at) at seq \($0.seq)" } ?? ""
+                    print("audit trail ok: \(trail.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? ""), \(actions.count) actions match it\(anchored)")
+                }
+                for note in anchors.notes { FileHandle.standardError.write(Data("nightshift: \(note)\n".utf8)) }
             }
-            if broken != nil { throw ExitCode(1) }
+            if !ok { throw ExitCode(1) }
+        }
+
+        static func json(_ report: AuditAnchorCheck.Report) -> JSONValue {
+            .object([
+                "ok": .bool(report.ok), "checked": .integer(Int64(report.checked)), "signatures_checked": .bool(report.signaturesChecked),
+                "newest": report.newest.map(json) ?? .null,
+                "problems": .array(report.problems.map { .string($0) }), "notes": .array(report.notes.map { .string($0) }),
+            ])
+        }
+
+        /// An anchor as `--json` shows it.
+        static func json(_ anchor: AuditAnchor) -> JSONValue {
+            .object(["seq": .integer(anchor.seq), "hash": .string(anchor.hash), "at": .string(anchor.at), "signed": .bool(anchor.hmac != nil)])
+        }
+    }
+
+    struct Anchor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the audit trail's head (seq, hash, time) to the anchor log now, if it moved since the last anchor.",
+            discussion: """
+                The daemon does this every [audit] anchor_interval and at every brief; this is for workspaces \
+                without a daemon, or a cron job. The line is signed with [audit] anchor_key when set, and handed \
+                to [audit.publish] (proposed as publish_anchor). Exit 1 when the key is configured but unset here.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let outcome = try await app.writeAnchor(reason: "manual", onlyIfMoved: true)
+            if output.json {
+                return Output.printJSON(.object([
+                    "written": .bool(outcome.written), "file": .string(app.anchorLogPath),
+                    "anchor": outcome.anchor.map(Verify.json) ?? .null,
+                    "published": outcome.published.map { .string($0) } ?? .null,
+                ]))
+            }
+            guard let anchor = outcome.anchor else { return print("the audit trail is empty: nothing to anchor") }
+            print(outcome.written
+                ? "anchored seq \(anchor.seq) (\(anchor.hash.prefix(16))…) in \(app.anchorLogPath)\(anchor.hmac == nil ? ", unsigned" : ", signed")"
+                : "the last anchor (seq \(anchor.seq), \(anchor.at)) is current: nothing written")
+            if let published = outcome.published { print(published) }
         }
     }
 }

@@ -49,9 +49,11 @@ struct BriefCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("brief written to \(path)\n".utf8))
         }
         if deliver {
-            let problems = try await app.deliverBrief(brief)
+            var anchorProblem: String?
+            let problems = try await app.deliverBrief(brief, anchorProblem: &anchorProblem)
             for problem in problems { FileHandle.standardError.write(Data("nightshift: brief not delivered to \(problem)\n".utf8)) }
-            if !problems.isEmpty { throw ExitCode(1) }
+            if let anchorProblem { FileHandle.standardError.write(Data("nightshift: the audit trail was not anchored: \(anchorProblem)\n".utf8)) }
+            if !problems.isEmpty || anchorProblem != nil { throw ExitCode(1) }
         }
     }
 }

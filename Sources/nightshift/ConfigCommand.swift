@@ -37,13 +37,20 @@ struct ConfigCommand: AsyncParsableCommand {
         func run() async throws {
             let target = workspace.resolved
             let file = "nightshift.toml"
-            guard let text = try? String(contentsOfFile: target.configPath, encoding: .utf8) else {
+            guard FileManager.default.isReadableFile(atPath: target.configPath) else {
                 throw AppError.usage("\(target.configPath): cannot read the file (create a workspace with nightshift init)")
             }
-            let (configuration, diagnostics) = ConfigLoader.parse(
-                text, file: file, environment: ProcessInfo.processInfo.environment, directory: target.root,
-                sections: NightshiftApplication.packSections
-            )
+            let configuration: WorkspaceConfiguration?
+            let diagnostics: [ConfigDiagnostic]
+            do throws(ConfigError) {
+                let text = try ConfigLoader.readText(path: target.configPath, file: file)
+                (configuration, diagnostics) = ConfigLoader.parse(
+                    text, file: file, environment: ProcessInfo.processInfo.environment, directory: target.root,
+                    sections: NightshiftApplication.packSections, readCalendars: true
+                )
+            } catch {
+                (configuration, diagnostics) = (nil, error.diagnostics)
+            }
             if output.json {
                 try Output.json(Report(
                     file: target.configPath,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import NightshiftApp
 import NightshiftCore
 
@@ -26,8 +27,16 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let app = try await workspace.load()
-        let findings = await app.doctor()
+        let app: NightshiftApplication
+        let findings: [DoctorFinding]
+        do {
+            app = try await workspace.load()
+            findings = await app.doctor()
+        } catch let error as AppError where error.isStoreRefusal {
+            // The store is not this workspace's: that is the finding, and the notifiers still hear of it.
+            app = try NightshiftApplication.withoutStore(workspace: workspace.resolved, logger: CLILogging.logger(level: .warning))
+            findings = [DoctorFinding(check: "store", severity: .critical, message: error.message)]
+        }
         let errors = alert ? await app.alertDoctorFindings(findings) : nil
         if output.json {
             Output.printJSON(.object([

@@ -30,7 +30,7 @@ struct GoalsCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The goal's name, unique in the workspace.") var name: String
         @Option(help: "What is counted, e.g. meetings_booked, pipeline_value.") var metric: String
-        @Option(help: "The value to reach; greater than 0.") var target: Double
+        @Option(help: "The value to reach; greater than 0.", transform: NumberArgument.decimal()) var target: Double
         @Option(help: ArgumentHelp("The first day, in the workspace's time zone.", valueName: "YYYY-MM-DD")) var start: String
         @Option(help: ArgumentHelp("The last day (included); after --start.", valueName: "YYYY-MM-DD")) var end: String
         @Option(help: ArgumentHelp("pipeline, activity, quality, revenue or other. Default: inferred from --metric.", valueName: "KIND")) var kind: String?
@@ -71,7 +71,7 @@ struct GoalsCommand: AsyncParsableCommand {
         )
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The goal's name.") var name: String
-        @Argument(help: "The metric's value now.") var value: Double
+        @Argument(help: "The metric's value now.", transform: NumberArgument.decimal()) var value: Double
         @Option(help: "A note kept in the goal's history.") var note: String?
         @OptionGroup var output: OutputOptions
 
@@ -139,7 +139,7 @@ struct GoalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one goal: status, pace, expected pace, days left, history, and a suggested action when it is behind.")
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The goal's name.") var name: String
-        @Option(help: "Most history rows to show.") var limit = 20
+        @Option(help: "Most history rows to show.", transform: NumberArgument.integer()) var limit = 20
         @OptionGroup var output: OutputOptions
 
         struct Detail: Encodable {

@@ -39,7 +39,8 @@ struct ImproveCommand: AsyncParsableCommand {
 
         func run() async throws {
             try PatternsCommand.validate(name: operation, label: "OP")
-            guard milliseconds.count == 1, let value = Double(milliseconds[0]), value.isFinite, value >= 0 else {
+            guard milliseconds.count == 1, NumberArgument.isDecimal(milliseconds[0], fraction: true), let value = Double(milliseconds[0]),
+                  value.isFinite, value >= 0 else {
                 let got = milliseconds.isEmpty ? "nothing" : "\"\(milliseconds.joined(separator: " "))\""
                 throw AppError.usage("MS must be a number of milliseconds, 0 or more (got \(got))")
             }

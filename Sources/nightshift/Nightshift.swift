@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import NightshiftApp
+import NightshiftCore
 
-/// The `nightshift` command.
-@main
+/// The `nightshift` command (its `@main` is in NightshiftMain.swift).
 struct Nightshift: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nightshift",
@@ -25,7 +25,7 @@ struct Nightshift: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, StatusCommand.self, ConfigCommand.self, JobsCommand.self,
             RunsCommand.self, CyclesCommand.self, ProposeCommand.self, ApprovalsCommand.self, PolicyCommand.self, AuditCommand.self,
             GoalsCommand.self, ScheduleCommand.self, QueueCommand.self, OvernightCommand.self, WeekendCommand.self, ContextCommand.self, BriefCommand.self,
-            HealthCommand.self, DoctorCommand.self, PatternsCommand.self, ImproveCommand.self,
+            HealthCommand.self, DoctorCommand.self, PatternsCommand.self, ImproveCommand.self, SuperviseCommand.self,
         ]
     )
 
@@ -48,6 +48,10 @@ struct Nightshift: AsyncParsableCommand {
             Foundation.exit(error.exitStatus)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
+        } catch let error as StoreError {
+            // The store could not do what was asked (a row it cannot read, a disk error): exit 1.
+            FileHandle.standardError.write(Data("nightshift: \(error)\n".utf8))
+            Foundation.exit(1)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

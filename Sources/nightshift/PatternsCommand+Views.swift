@@ -19,14 +19,7 @@ extension PatternsCommand {
     /// `--meta`: a JSON object whose `command`, if any, is a command; nil without the flag.
     static func meta(_ text: String?) throws -> JSONValue? {
         guard let text else { return nil }
-        let value: JSONValue
-        do {
-            // JSONSerialization first: it says where the JSON breaks.
-            _ = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        } catch {
-            throw AppError.usage("--meta is not valid JSON: \(ActionArguments.jsonProblem(error))")
-        }
+        let value = try ActionArguments.json(text, flag: "--meta")
         guard case .object = value else {
             throw AppError.usage("--meta must be a JSON object, like '{\"command\": [\"./bin/prepare.sh\"]}' (got \(value.canonical))")
         }

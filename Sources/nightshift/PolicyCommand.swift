@@ -90,8 +90,10 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let path = FileManager.default.fileExists(atPath: cases) ? cases : app.workspace.resolvePath(cases)
-            guard let data = FileManager.default.contents(atPath: path) else { throw AppError.usage("cannot read the cases file \(cases)") }
-            let (parsed, diagnostics) = ConfigLoader.parsePolicyCases(String(decoding: data, as: UTF8.self), file: cases)
+            guard FileManager.default.isReadableFile(atPath: path) else { throw AppError.usage("cannot read the cases file \(cases)") }
+            let text: String
+            do { text = try ConfigLoader.readText(path: path, file: cases) } catch { throw AppError.usage(error.description) }
+            let (parsed, diagnostics) = ConfigLoader.parsePolicyCases(text, file: cases)
             guard let parsed else {
                 throw AppError.usage(diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
             }

@@ -45,13 +45,15 @@ extension QueueCommand {
         if json {
             Output.printJSON(summary.json)
         } else {
-            if summary.started.isEmpty, summary.parked.isEmpty, summary.forbidden.isEmpty, summary.reaped.isEmpty {
-                print(summary.resourceNote.map { "Nothing started: the resource gate is closed (\($0))." } ?? "Nothing to run: no ready task.")
+            if summary.started.isEmpty, summary.parked.isEmpty, summary.forbidden.isEmpty, summary.reaped.isEmpty, summary.adopted.isEmpty {
+                let held = summary.heldElsewhere.isEmpty ? "" : " (\(summary.heldElsewhere.count) running under another worker)"
+                print(summary.resourceNote.map { "Nothing started: the resource gate is closed (\($0))." } ?? "Nothing to run: no ready task\(held).")
             }
             for (label, ids) in [
                 ("started", summary.started), ("succeeded", summary.succeeded), ("failed", summary.failed),
                 ("awaiting approval", summary.parked), ("forbidden", summary.forbidden), ("queued again", summary.handedBack),
-                ("taken back from a dead worker", summary.reaped),
+                ("taken back from a dead worker", summary.reaped), ("adopted from a dead worker (its agent outlived it)", summary.adopted),
+                ("running under another worker", summary.heldElsewhere),
             ] where !ids.isEmpty {
                 print("\(label): \(ids.joined(separator: ", "))")
             }

@@ -32,7 +32,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "Start after this instant (ISO 8601 with offset; default now).")
         var after: String?
 
-        @Option(help: "How many fire times to print.")
+        @Option(help: "How many fire times to print (1–10000).", transform: NumberArgument.integer())
         var count = 5
 
         @OptionGroup var output: OutputOptions
@@ -66,6 +66,7 @@ struct ScheduleCommand: AsyncParsableCommand {
 
         private func parse(_ text: String) throws -> Schedule {
             let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let cron: CronExpression
             do {
                 if trimmed.lowercased().hasPrefix("every ") {
                     return try Schedule.interval(parsing: String(trimmed.dropFirst(6)).trimmingCharacters(in: .whitespaces))
@@ -76,10 +77,12 @@ struct ScheduleCommand: AsyncParsableCommand {
                 if !trimmed.contains(" "), !trimmed.hasPrefix("@"), (try? DurationParser.parse(trimmed)) != nil {
                     return try Schedule.interval(parsing: trimmed)
                 }
-                return try Schedule.cron(parsing: trimmed)
+                cron = try CronExpression(parsing: trimmed)
             } catch {
                 throw AppError.usage("invalid schedule \"\(text)\": \(error.description)")
             }
+            if let reason = cron.neverFiresReason { throw AppError.usage("schedule \"\(text)\" never fires: \(reason)") }
+            return .cron(cron)
         }
     }
 }

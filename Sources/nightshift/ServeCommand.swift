@@ -32,10 +32,10 @@ struct ServeCommand: AsyncParsableCommand {
             guard contents.isEmpty else {
                 throw AppError.usage("\(target.root) has files but no nightshift.toml; run nightshift init --workspace \(target.root) first")
             }
-            try await WorkspaceTemplate.create(target, example: "minimal", force: false)
+            try await WorkspaceTemplate.create(target, example: "minimal", force: false, newStore: workspace.newStore)
             FileHandle.standardError.write(Data("created workspace \(target.root) from the minimal example\n".utf8))
         }
-        let app = try await buildApplication(workspace: target, logger: CLILogging.logger(level: level))
+        let app = try await buildApplication(workspace: target, newStore: workspace.newStore, logger: CLILogging.logger(level: level))
         for warning in app.configuration.warnings {
             FileHandle.standardError.write(Data("\(warning)\n".utf8))
         }

@@ -36,6 +36,8 @@ struct StatusCommand: AsyncParsableCommand {
         var approvalsWaiting: Int
         /// The operator's context now.
         var context: String
+        /// Calendars left out of the context because they cannot be read or parsed (`FILE:LINE: problem`).
+        var calendarProblems: [String]
         /// Builder tasks per state, when the workspace has `[builder]`.
         var queue: [String: Int]?
     }
@@ -52,6 +54,7 @@ struct StatusCommand: AsyncParsableCommand {
         let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], limit: 10_000))
             .filter { ($0.expiresAt ?? .distantFuture) > now }.count
         let reading = await app.contextReading(at: now)
+        let calendarProblems = await app.calendarLoad().problems
         let queue = app.builderSettings == nil ? nil : QueueStats(try await app.store.tasks(TaskQuery(queue: QueueTask.builderQueue))).byState
         let view = StatusView(
             workspace: app.workspace.root,
@@ -66,6 +69,7 @@ struct StatusCommand: AsyncParsableCommand {
             goals: goals,
             approvalsWaiting: waiting,
             context: reading.context.rawValue,
+            calendarProblems: calendarProblems,
             queue: queue
         )
         if output.json { return try Output.json(view) }
@@ -83,6 +87,7 @@ struct StatusCommand: AsyncParsableCommand {
         print(view.failing.isEmpty ? "failing    none" : "failing    \(view.failing.joined(separator: ", "))")
         print(waiting == 0 ? "approvals  none waiting" : "approvals  \(waiting) waiting (nightshift approvals list)")
         print("context    \(reading.context.rawValue) (\(reading.source)); builds at once: \(reading.profile.maxConcurrentBuilds)")
+        for problem in calendarProblems { print("calendar   left out: \(problem)") }
         if let queue {
             let parts = TaskState.allCases.compactMap { state in (queue[state.rawValue] ?? 0) == 0 ? nil : "\(queue[state.rawValue]!) \(state.rawValue)" }
             print("queue      \(parts.isEmpty ? "empty" : parts.joined(separator: ", ")) (nightshift queue list)")

@@ -26,7 +26,7 @@ struct BuilderSettingsTests {
         #expect(builder.timeoutFactor == 1.5)
         #expect(builder.timeout == nil)
         #expect(builder.resourceLimit == 80)
-        #expect(builder.leaseTTL == .seconds(60))
+        #expect(builder.leaseTTL == .seconds(15))
         #expect(builder.maxAttempts == 3)
         #expect(builder.lowRiskCategories == ["Bug fixes", "Documentation", "Performance optimization"])
         #expect(builder.overnightSchedule == "0 23 * * *")
@@ -126,8 +126,8 @@ struct BuilderSettingsTests {
         Mistake(agent + "max_concurrent = 65\n", "3:18", "builder.max_concurrent must be between 1 and 64, found 65"),
         Mistake(agent + "resource_limit = 150\n", "3:18", "builder.resource_limit must be a percentage above 0 and at most 100, e.g. 80"),
         Mistake(agent + "resource_limit = 0\n", "3:18", "builder.resource_limit must be a percentage above 0 and at most 100, e.g. 80"),
-        Mistake(agent + "timeout_factor = -1\n", "3:18", "builder.timeout_factor must be a number above 0"),
-        Mistake(agent + "timeout_factor = \"2\"\n", "3:18", "builder.timeout_factor must be a number above 0"),
+        Mistake(agent + "timeout_factor = -1\n", "3:18", "builder.timeout_factor must be a number above 0 and at most 100"),
+        Mistake(agent + "timeout_factor = \"2\"\n", "3:18", "builder.timeout_factor must be a number above 0 and at most 100"),
         Mistake(agent + "lease_ttl = \"1s\"\n", "3:13", "builder.lease_ttl must be at least 2s"),
         Mistake(agent + "max_attempts = 0\n", "3:16", "builder.max_attempts must be between 1 and 100, found 0"),
         Mistake(agent + "max_concurent = 2\n", "3:1", #"unknown key "builder.max_concurent" (did you mean "max_concurrent"?)"#),

@@ -78,7 +78,7 @@ struct ContextReaderTests {
         ("[context.map]\n\"\" = \"work\"\n",
          #"nightshift.toml:2:1: context.map."" is an empty pattern, which would match every event; write part of a title, e.g. "Gym" = "gym""#),
         ("[context.limits]\nsleeping = -1\n",
-         "nightshift.toml:2:12: context.limits.sleeping must be 0 or more (0 stops builds in that context), found -1"),
+         "nightshift.toml:2:12: context.limits.sleeping must be between 0 and 64 (0 stops builds in that context), found -1"),
         ("[context.limits]\nwork = \"2\"\n", "nightshift.toml:2:8: context.limits.work must be an integer, found a string"),
         ("[context.limits]\nsleping = 3\n", #"nightshift.toml:2:1: unknown context "sleping" in context.limits (did you mean "sleeping"?); "# + contexts),
     ]

@@ -89,6 +89,14 @@ struct CronExpressionParsingTests {
         #expect(throws: Never.self) { try CronExpression(parsing: text) }
     }
 
+    /// A step as large as Int.max used to overflow while the field's values were listed.
+    @Test(arguments: ["1-2/9223372036854775807 * * * *", "*/9223372036854775807 * * * *", "0 5/9223372036854775807 * * *", "0 0 * * 6/9223372036854775807"])
+    func hugeStepsDoNotOverflow(_ text: String) throws {
+        let cron = try CronExpression(parsing: text)
+        let after = try #require(ISO8601.parse("2026-01-01T00:00:00Z"))
+        #expect(cron.nextFire(after: after, in: .gmt) != nil)
+    }
+
     @Test func equivalentSpellingsFireAlike() throws {
         let after = try #require(ISO8601.parse("2026-01-01T00:00:00Z"))
         let groups = [

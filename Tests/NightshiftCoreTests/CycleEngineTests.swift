@@ -23,6 +23,17 @@ final class StepScript: ActionExecutor {
     var steps: [String] { contexts.withLock { $0.map { $0.runEnvironment["NIGHTSHIFT_STEP"] ?? "" } } }
 }
 
+/// A step that takes a moment of real time, so that another task can try the lease meanwhile.
+final class SlowStep: ActionExecutor {
+    let calls = Mutex(0)
+
+    func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
+        calls.withLock { $0 += 1 }
+        try? await Task.sleep(for: .milliseconds(300))
+        return ActionResult(succeeded: true)
+    }
+}
+
 @Suite("Cycle engine: checkpoints, failures, budgets, deadlines, catch-up, tenants, work blocks")
 struct CycleEngineTests {
     let start = instant("2026-06-01T02:00:00Z")
@@ -86,7 +97,7 @@ struct CycleEngineTests {
         let nightly = try cycle([step("only")])
         let outcome = try await engine(nightly, executor, store: store, clock: clock).start(nightly)
         #expect(outcome.run.state == .failed)
-        #expect(outcome.steps[0].error == "stdout line 2: NIGHTSHIFT_OUTPUT is not valid JSON: {nope")
+        #expect(outcome.steps[0].error == "stdout line 2: NIGHTSHIFT_OUTPUT is not valid JSON (1:2: expected a key in double quotes, found 'n'): {nope")
     }
 
     @Test("an interrupted run resumes at its first unfinished step; the interrupted step reruns with the same key")
@@ -108,9 +119,8 @@ struct CycleEngineTests {
         let executor = StepScript()
         let engine = engine(nightly, executor, store: store, clock: clock)
         #expect(try await engine.unfinishedRuns().map(\.id) == [run.id])
-        // The dead holder's lease has not expired: a caller that will not wait is refused with the holder.
-        await #expect(throws: CycleError.self) { try await engine.resume(run.id, waiting: .refuse) }
-        clock.advance(by: 61)
+        // The holder's lease has not expired, but its process is gone on this host: it is taken
+        // over at once, even by a caller that will not wait.
         let outcome = try await engine.resume(run.id, waiting: .refuse)
         #expect(outcome.run.state == .succeeded)
         #expect(executor.steps == ["b", "c"])
@@ -119,6 +129,43 @@ struct CycleEngineTests {
         // The dead holder's token no longer writes.
         #expect(try await store.finishStep(run.id, index: 1, state: .failed, excerpt: nil, output: nil, error: "late", overrunSeconds: nil, fence: lease.fence, at: clock.now()) == false)
         await #expect(throws: CycleError.self) { try await engine.resume(run.id) }
+    }
+
+    @Test("a second task of the lease holder's own process is refused (or waits) instead of fencing the first out")
+    func ownLeaseHoldsAgainstOwnProcess() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let nightly = try cycle([step("slow")])
+        let engine = engine(nightly, StepScript(), store: store, clock: clock)
+        let slow = SlowStep()
+        var scratch = CycleEngine.Configuration()
+        scratch.logDirectory = "\(folder)/logs/cycles"
+        scratch.reportDirectory = "\(folder)/reports/cycles"
+        let slowEngine = CycleEngine(cycles: [nightly], store: store, executor: slow, clock: clock, owner: owner, configuration: scratch, logger: Logger(label: "test"))
+        let first = Task { try await slowEngine.start(nightly) }
+        while try await store.lease(nightly.leaseKey(tenant: "")) == nil { try await Task.sleep(for: .milliseconds(5)) }
+        // Same owner string, another task: before, this was granted a new token and fenced the first out.
+        await #expect(throws: CycleError.self) { try await engine.start(nightly, waiting: .refuse) }
+        let outcome = try await first.value
+        #expect(outcome.run.state == .succeeded, "the first holder was not fenced out: \(outcome.run)")
+        #expect(slow.calls.withLock { $0 } == 1)
+    }
+
+    @Test("a holder on another host is waited out until its lease expires; a live holder on this host too")
+    func remoteHolderIsWaitedOut() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let nightly = try cycle([step("a")])
+        for holder in ["4242@another-host#remote", ProcessIdentity.current().description] {
+            let key = nightly.leaseKey(tenant: "")
+            guard case .granted(let lease) = try await store.acquireLease(key, owner: holder, ttl: 15, at: clock.now()) else {
+                Issue.record("lease not granted"); return
+            }
+            let engine = engine(nightly, StepScript(), store: store, clock: clock)
+            await #expect(throws: CycleError.self) { try await engine.start(nightly, waiting: .refuse) }
+            clock.advance(by: 16)
+            #expect(try await engine.start(nightly, waiting: .refuse).run.state == .succeeded)
+            let after = try await store.lease(key)
+            #expect(after == nil || after!.token > lease.token)
+        }
     }
 
     @Test("a holder whose lease expired (renewal refused) stops and writes nothing more")

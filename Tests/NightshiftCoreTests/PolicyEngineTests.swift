@@ -520,8 +520,9 @@ struct PolicyEngineTests {
         .init("stage", "not_in", [], true), .init("count", "in", ["5"], false),
         // contains: an array holding the value, or a substring
         .init("topics", "contains", "pricing", true), .init("topics", "contains", "pric", false), .init("stage", "contains", "gotia", true),
-        .init("stage", "contains", "Nego", false), .init("scores", "contains", 2, true), .init("scores", "contains", 1.0, true),
+        .init("stage", "contains", "Nego", true), .init("email", "contains", "ana", false), .init("scores", "contains", 2, true), .init("scores", "contains", 1.0, true),
         .init("scores", "contains", 3, false), .init("count", "contains", 5, false), .init("stage", "contains", 5, false),
+        // (on type, stage and category every operator ignores case, matches included: PolicyNameTests)
         // matches: unanchored, case-sensitive, only on strings
         .init("email", "matches", #"@acme\.example$"#, true), .init("email", "matches", "^ana", false), .init("email", "matches", "(?i)^ana", true),
         .init("email", "matches", "cme", true), .init("count", "matches", "5", false), .init("topics", "matches", "pricing", false),
@@ -531,6 +532,9 @@ struct PolicyEngineTests {
         .init("payload.command", "contains", "--now", true), .init("type", "==", "send", true), .init("actor", "==", "job:nurture", true),
         .init("actor.kind", "in", ["job", "cycle"], true), .init("actor.name", "matches", "^nur", true), .init("tenant", "==", "acme", true),
         .init("tenant", "!=", "globex", true), .init("context.operator", "==", "unknown", true),
+        // runs and runs_only: the command the action runs (PolicyCommandTests)
+        .init("command", "runs", "./bin/send.sh:*", true), .init("command", "runs", "ls:*", false),
+        .init("command", "runs_only", ["./bin/send.sh --now"], true), .init("command", "runs_only", ["./bin/send.sh"], false),
     ]
 
     @Test("each operator compares as documented", arguments: operatorCases)
@@ -552,7 +556,10 @@ struct PolicyEngineTests {
         default: "x"
         }
         let bare = ProposedAction(type: "send", attributes: ["deal": ["value": 1], "list": ["a"]], payload: [:], actor: Actor(.cli, "operator"))
-        for field in ["absent", "attributes.absent", "tenant", "deal.owner", "deal.value.deeper", "list.3", "list.x", "payload.command", "payload.a.b"] {
+        let fields = op == .runs || op == .runsOnly
+            ? ["command"] // the only field they read: an action without a command runs nothing
+            : ["absent", "attributes.absent", "tenant", "deal.owner", "deal.value.deeper", "list.3", "list.x", "payload.command", "payload.a.b"]
+        for field in fields {
             let condition = Condition.compare(try Comparison(field: try PolicyField(parsing: field), op: op, value: value))
             #expect(!condition.holds(for: bare, in: utcContext()), "\(field) \(op.rawValue)")
             // `not` around it is the way to treat missing as a match.

@@ -21,6 +21,23 @@ final class ScriptedExecutor: ActionExecutor {
     }
 }
 
+/// Stand-in for commands kept by their supervisors: results by execution key, as a process taking
+/// over would find them; it never executes anything itself.
+final class KeptResults: ActionExecutor {
+    let kept: [String: ActionResult]
+    let executed = Mutex(0)
+
+    init(_ kept: [String: ActionResult]) { self.kept = kept }
+
+    func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
+        executed.withLock { $0 += 1 }
+        return ActionResult(succeeded: true)
+    }
+
+    func recoverable(_ action: JobAction, context: ActionContext) async -> Bool { context.executionKey.map { kept[$0] != nil } ?? false }
+    func recover(_ action: JobAction, context: ActionContext) async -> ActionResult? { context.executionKey.flatMap { kept[$0] } }
+}
+
 /// Stand-in notifier that keeps what it was asked to deliver.
 final class RecordingNotifier: Notifier {
     let name = "recorder"
@@ -117,6 +134,45 @@ struct RunnerTests {
         #expect(messages.map(\.at) == [10, 70, 80].map { start.addingTimeInterval(Double($0) * 60) })
         #expect(try await store.alerts(job: job.name, limit: 10).count == 3)
         #expect(try await store.jobState(job.name)?.alert == AlertState())
+    }
+
+    @Test("a run of a dead process whose command finished is adopted with its real outcome, whether or not the dead process recorded the execution; nothing runs again")
+    func adoptsFinishedWork() async throws {
+        let job = try Job.simulated("kept", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 3, backoff: .seconds(1)) }
+        let dead = ProcessIdentity(pid: Int32.max - 7, host: ProcessInfo.processInfo.hostName, instance: "dead")
+        for recorded in [ActionStatus.allowed, .executed] {
+            let clock = TestClock(now: start), store = MemoryStore()
+            try await store.syncJobs([job.name], at: start)
+            let run = RunRecord(job: job.name, slot: start, trigger: .schedule, state: .pending, createdAt: start)
+            _ = try await store.insertRun(run)
+            _ = try await store.claimRun(run.id, owner: dead.description, at: start, exclusive: true)
+            let decision = Decision(verdict: .allow, tier: .autonomous, decidedBy: ["catalog.run_command"], reason: "autonomous")
+            let action = ActionRecord(action: ProposedAction(job: job), decision: decision, status: recorded, runID: run.id, createdAt: start)
+            try await store.insertAction(action, audit: AuditEntry(kind: .decision, at: start, actor: "job:kept", subject: action.id))
+            let executor = KeptResults([run.id: ActionResult(succeeded: true, exitStatus: 0, output: "done\n", excerpt: "done")])
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let runner = Runner(jobs: [job], store: store, executor: executor, journal: nil, clock: clock, owner: owner, logger: logger)
+            try await runner.reapOrphans()
+            let finished = try await waitForState(run.id, in: store)
+            #expect(finished.state == .succeeded, "\(recorded): \(finished)")
+            #expect(finished.excerpt == "done")
+            #expect(finished.owner == owner.description, "the adopter finished it")
+            #expect(try await store.runs(RunQuery(job: job.name, limit: 10)).count == 1, "no retry")
+            #expect(executor.executed.withLock { $0 } == 0, "nothing ran again")
+            #expect(try await store.action(action.id)?.status == .executed)
+            let executions = try await store.auditRecords(AuditQuery(kinds: [.execution], subject: action.id))
+            #expect(executions.count == (recorded == .allowed ? 1 : 0), "the execution is recorded once, by whoever saw it first")
+        }
+    }
+
+    /// Polls until `id` leaves `running` (an adopted run is finished by a task of the runner).
+    func waitForState(_ id: String, in store: MemoryStore) async throws -> RunRecord {
+        for _ in 0..<200 {
+            if let run = try await store.run(id), run.state != .running { return run }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return try #require(try await store.run(id))
     }
 
     @Test("a run whose owner process is gone is interrupted and retried")

@@ -7,9 +7,10 @@ import Glibc
 import Darwin
 #endif
 
-/// `queue work` and its agents killed with SIGKILL: a dead worker's claim expires and the task is
-/// retried by the next worker, attempt 1 never completes, and an agent killed from outside fails
-/// its task without taking the worker down.
+/// `queue work` and its agents killed with SIGKILL: a dead worker's agent still running under its
+/// supervisor is adopted by the next worker (it runs once); one cut off with its supervisor is
+/// retried at once (attempt 1 never completes); an agent killed from outside fails its task without
+/// taking the worker down.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct BuilderCrashTests {
     /// Attempt 1 writes its pid and sleeps until killed; attempt 2 records how the task looked to
@@ -42,18 +43,12 @@ struct BuilderCrashTests {
         }
     }
 
-    /// Waits until the lease the dead worker held has expired, as the store records it.
-    static func waitForLeaseExpiry(_ workspace: TestWorkspace) async throws {
-        let task = try await workspace.task("task_1")
-        let expires = try parseISO8601(try #require(task.leaseExpiresAt, "\(task)"))
-        // The printed time has whole seconds; the store compares milliseconds.
-        try await waitUntil("the lease of task_1 (until \(expires)) has expired", timeout: 20) { Date() > expires.addingTimeInterval(1.1) }
-    }
-
-    @Test("SIGKILL the worker and its agent: after lease_ttl the next queue work takes the task back and attempt 2 succeeds")
+    @Test("SIGKILL the worker, its agent and the agent's supervisor (a crash): the next queue work takes the task back at once and attempt 2 succeeds")
     func deadWorkerAndAgentAreRetried() async throws {
         try await withWorkspace { workspace in
-            try await workspace.initializeBuilder(agent: try Self.retryingAgent(), builder: #"lease_ttl = "2s""#)
+            // A lease far longer than the test: the dead worker's claim must be taken over because its
+            // process is gone, not because the lease ran out.
+            try await workspace.initializeBuilder(agent: try Self.retryingAgent(), builder: #"lease_ttl = "10m""#)
             _ = try await workspace.addTask("Long")
             let (worker, agent) = try await Self.startWorker(workspace)
             defer { worker.kill() }
@@ -63,15 +58,14 @@ struct BuilderCrashTests {
 
             worker.kill()
             #expect(worker.killedBySignal && worker.exitStatus == SIGKILL)
-            ProcessTable.signal(-agent, SIGKILL)
-            try await waitUntil("the agent's process group \(agent) is gone", timeout: 10) { !ProcessTable.isGroupAlive(agent) }
+            try await ProcessTable.killSupervised(agent)
+            #expect(!ProcessTable.isGroupAlive(agent))
             let orphan = try await workspace.task("task_1")
             #expect(orphan.state == "running" && orphan.attempts == 1, "nothing recorded the end of attempt 1: \(orphan)")
-            try await Self.waitForLeaseExpiry(workspace)
 
             let (summary, run) = try await workspace.work()
             #expect(run.status == 0, "\(run)")
-            #expect(summary.reaped == ["task_1"] && summary.succeeded == ["task_1"], "\(run)")
+            #expect(summary.reaped == ["task_1"] && summary.adopted.isEmpty && summary.succeeded == ["task_1"], "\(run)")
             let text = try await CLI.run(workspace.args("queue", "list", "--all"))
             #expect(text.status == 0 && text.stdout.contains("succeeded"), "\(text)")
 
@@ -80,7 +74,7 @@ struct BuilderCrashTests {
             #expect(done.result?["attempt"] == .number(2), "\(done)")
             let seen = try CLI.decode(TaskInfo.self, try #require(workspace.read("seen-by-attempt-2.json"), "attempt 2 looked at its task"))
             #expect(seen.state == "running" && seen.attempts == 2, "\(seen)")
-            #expect(seen.error?.contains("lost its claim (lease expired at") == true, "the lost claim's note: \(seen)")
+            #expect(seen.error?.contains("died (its process is gone)") == true, "the lost claim's note: \(seen)")
             #expect(seen.error?.contains("queued for another attempt") == true, "\(seen)")
             #expect(workspace.read("finished.txt") == "finished attempt 2\n", "attempt 1 never completed, attempt 2 once")
 
@@ -92,26 +86,35 @@ struct BuilderCrashTests {
         }
     }
 
-    @Test("SIGKILL only the worker: the next queue work kills the orphaned agent before it retries the task")
-    func orphanedAgentIsKilledBeforeTheRetry() async throws {
+    @Test("SIGKILL only the worker: its agent goes on under its supervisor; the next queue work adopts it and its result, and nothing runs twice")
+    func orphanedAgentIsAdopted() async throws {
         try await withWorkspace { workspace in
-            try await workspace.initializeBuilder(agent: try Self.retryingAgent(), builder: #"lease_ttl = "2s""#)
+            // Attempt 1 waits for `release`, then finishes: it outlives its worker.
+            try await workspace.initializeBuilder(agent: """
+                echo "attempt $NIGHTSHIFT_TASK_ATTEMPT pid $$"
+                until [ -f release ]; do sleep 0.1; done
+                echo "finished attempt $NIGHTSHIFT_TASK_ATTEMPT" | tee -a finished.txt
+                """, builder: #"lease_ttl = "10m""#)
             _ = try await workspace.addTask("Long")
             let (worker, agent) = try await Self.startWorker(workspace)
             defer { worker.kill() }
             defer { ProcessTable.signal(-agent, SIGKILL) }
 
             worker.kill()
-            try await Self.waitForLeaseExpiry(workspace)
             #expect(ProcessTable.isGroupAlive(agent), "the agent outlived its worker")
-
-            let (summary, run) = try await workspace.work()
-            #expect(run.status == 0 && summary.reaped == ["task_1"] && summary.succeeded == ["task_1"], "\(run)")
-            #expect(run.stderr.contains("task_1 lost its worker; queued for another attempt"), "\(run)")
-            try await waitUntil("the orphaned agent (process group \(agent)) is gone", timeout: 10) { !ProcessTable.isGroupAlive(agent) }
+            let next = try BackgroundCLI(workspace.args("queue", "work", "--json"), in: workspace)
+            defer { next.kill() }
+            try await waitUntil("the next worker adopted task_1", timeout: 20) { next.stderr.contains("adopted task_1") }
+            #expect(ProcessTable.isGroupAlive(agent), "adopting does not stop the agent")
+            try workspace.write("release", "")
+            #expect(try await next.wait(timeout: 30) == 0, "\(next.stderr)")
+            let summary = try CLI.decode(WorkSummaryInfo.self, next.stdout)
+            #expect(summary.adopted == ["task_1"] && summary.succeeded == ["task_1"] && summary.started.isEmpty, "\(next.stdout)")
             let done = try await workspace.task("task_1")
-            #expect(done.state == "succeeded" && done.attempts == 2, "\(done)")
-            #expect(workspace.read("finished.txt") == "finished attempt 2\n", "attempt 1 never completed")
+            #expect(done.state == "succeeded" && done.attempts == 1, "\(done)")
+            #expect(workspace.read("finished.txt") == "finished attempt 1\n", "the agent ran once")
+            let lines = try workspace.spawnLog()
+            #expect(lines.filter { $0.event == "start" }.count == 1, "\(lines)")
             try await SQLiteTool.expectIntegrity(workspace.storePath)
         }
     }

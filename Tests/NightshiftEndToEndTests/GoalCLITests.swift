@@ -219,7 +219,7 @@ struct GoalCLITests {
             }
             let usage: [([String: String], String)] = [
                 (["--target": "0"], "--target: must be a number greater than 0 (got 0)"),
-                (["--target": "nan"], "--target:"),
+                (["--target": "nan"], "'nan' is invalid for '--target"),
                 (["--end": "2026-01-01"], "--end: must be after the start 2026-01-01 (got 2026-01-01)"),
                 (["--end": "2025-12-31"], "--end: must be after the start"),
                 (["--start": "2026-02-30"], "--start: \"2026-02-30\" is not a day; write YYYY-MM-DD"),
@@ -250,7 +250,7 @@ struct GoalCLITests {
             let notANumber = try await CLI.run(workspace.args("goals", "progress", "g", "three"))
             #expect(notANumber.status == 2, "\(notANumber)")
             let infinite = try await CLI.run(workspace.args("goals", "progress", "g", "inf"))
-            #expect(infinite.status == 2 && infinite.stderr.contains("VALUE: must be a finite number"), "\(infinite)")
+            #expect(infinite.status == 2 && infinite.stderr.contains("\"inf\" is not a number written in decimal digits"), "\(infinite)")
             let history = try await CLI.json(GoalDetailInfo.self, workspace.args("goals", "show", "g")).history
             #expect(history.isEmpty, "rejected values are not recorded: \(history)")
         }

@@ -82,7 +82,7 @@ struct LifecycleTests {
             #expect(byHand.status == 0, "\(byHand)")
             #expect(byHand.stdout.contains("succeeded"), "\(byHand)")
             let manual = try await workspace.runs(job: "by-hand")
-            #expect(manual.count == 1 && manual.first?.trigger == "manual" && manual.first?.owner?.hasPrefix("\(serve.pid)@") == true, "\(manual)")
+            #expect(manual.count == 1 && manual.first?.trigger == "manual" && manual.first?.owner?.hasPrefix("\(serve.pid).") == true, "\(manual)")
 
             let jobs = try await workspace.jobs()
             #expect(jobs.map(\.name) == ["tick", "by-hand"])

@@ -7,8 +7,8 @@
 #         "hooks": [{"type": "command", "command": "/path/to/claude-pretooluse.sh"}]}]}}
 #
 # Claude Code writes the tool call as JSON on stdin. This script proposes it as the action type
-# claude_bash with the attributes `tool` and `command`, and maps the decision to Claude Code's
-# contract:
+# claude_bash with the attributes `tool`, `command` and `cwd` (the folder Claude Code runs it in),
+# and maps the decision to Claude Code's contract:
 #     allowed (nightshift exit 0)              -> exit 0: no objection, the call goes on
 #     parked for approval (3) or forbidden (4) -> the reason on stderr, exit 2: Claude Code blocks
 #                                                 the call and shows the reason to Claude
@@ -38,7 +38,14 @@ tool=$(printf '%s' "$input" | jq -r '.tool_name // empty') || block "the hook in
 cmd=$(printf '%s' "$input" | jq -r '.tool_input.command // empty') || block "the hook input is not JSON"
 [ -n "$cmd" ] || block "the Bash call has no command"
 
-out=$("$nightshift" propose claude_bash --attr tool="$tool" --attr command="$cmd" -w "$workspace" 2>&1)
+# The folder the command runs in, so the policy reads `cd ..` and `rm -rf .` from the right place.
+cwd=$(printf '%s' "$input" | jq -r '.cwd // empty') || block "the hook input is not JSON"
+
+if [ -n "$cwd" ]; then
+    out=$("$nightshift" propose claude_bash --attr tool="$tool" --attr command="$cmd" --attr cwd="$cwd" -w "$workspace" 2>&1)
+else
+    out=$("$nightshift" propose claude_bash --attr tool="$tool" --attr command="$cmd" -w "$workspace" 2>&1)
+fi
 status=$?
 case $status in
     0) exit 0 ;;

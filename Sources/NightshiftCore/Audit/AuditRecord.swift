@@ -17,6 +17,9 @@ public enum AuditKind: String, Sendable, Hashable, Codable, CaseIterable, Custom
     case policyChange = "policy_change"
     /// Something a pack reports (it started, imported, sent …).
     case packEvent = "pack_event"
+    /// The workspace took a store it had not used before: `--new-store`, or a store from before
+    /// store identities (docs/RELIABILITY.md).
+    case storeChange = "store_change"
 
     public var description: String { rawValue }
 }
@@ -115,15 +118,32 @@ public enum AuditChain {
 
     /// The first break in `records` (ordered by seq), or nil when the chain is whole.
     public static func verify(_ records: [AuditRecord], head: AuditHead?) -> AuditBreak? {
+        verify(AuditTrail(records: records, head: head))
+    }
+
+    /// The first break in `trail`, or nil when the chain is whole. A record that could not be read
+    /// (a real in `at`, a blob hash, a kind this version does not know) breaks it at its seq.
+    public static func verify(_ trail: AuditTrail) -> AuditBreak? {
         var previous = genesis
         var expectedSeq: Int64 = 1
-        for record in records {
-            if record.seq > expectedSeq {
-                let missing = record.seq - 1 == expectedSeq ? "record \(expectedSeq) is missing" : "records \(expectedSeq)…\(record.seq - 1) are missing"
-                return AuditBreak(seq: expectedSeq, problem: "\(missing): the chain jumps from record \(expectedSeq - 1) to record \(record.seq)")
+        // Records in the order given; records that could not be read join them at their seq.
+        var entries: [(seq: Int64, read: Result<AuditRecord, StoreRowFault>)] = trail.records.map { ($0.seq, .success($0)) }
+        if !trail.unreadable.isEmpty {
+            entries += trail.unreadable.compactMap { fault in fault.seq.map { ($0, .failure(fault)) } }
+            entries.sort { $0.seq < $1.seq }
+        }
+        for (seq, read) in entries {
+            if seq > expectedSeq {
+                let missing = seq - 1 == expectedSeq ? "record \(expectedSeq) is missing" : "records \(expectedSeq)…\(seq - 1) are missing"
+                return AuditBreak(seq: expectedSeq, problem: "\(missing): the chain jumps from record \(expectedSeq - 1) to record \(seq)")
             }
-            if record.seq < expectedSeq {
-                return AuditBreak(seq: record.seq, problem: "record \(record.seq) is out of order after record \(expectedSeq - 1)")
+            if seq < expectedSeq {
+                return AuditBreak(seq: seq, problem: "record \(seq) is out of order after record \(expectedSeq - 1)")
+            }
+            let record: AuditRecord
+            switch read {
+            case .success(let readable): record = readable
+            case .failure(let fault): return AuditBreak(seq: seq, problem: "record \(seq) cannot be read: \(fault.detail)")
             }
             if record.previousHash != previous {
                 return AuditBreak(seq: record.seq, problem: "record \(record.seq) does not follow record \(record.seq - 1): its previous hash is \(record.previousHash.prefix(12))…, record \(record.seq - 1) hashes to \(previous.prefix(12))…")
@@ -134,17 +154,49 @@ public enum AuditChain {
             previous = record.hash
             expectedSeq += 1
         }
-        if let head {
+        if let fault = trail.headFault {
+            return AuditBreak(seq: expectedSeq - 1, problem: "the chain's head (audit_head) cannot be read: \(fault.detail)")
+        }
+        if let head = trail.head {
             if head.seq != expectedSeq - 1 {
                 return AuditBreak(seq: expectedSeq, problem: "the chain ends at record \(expectedSeq - 1) but \(head.seq) records were written: the newest ones were removed")
             }
             if head.hash != previous {
                 return AuditBreak(seq: head.seq, problem: "record \(head.seq) is not the record last written")
             }
-        } else if !records.isEmpty {
+        } else if !trail.records.isEmpty {
             return AuditBreak(seq: expectedSeq - 1, problem: "the chain's head record is missing")
         }
         return nil
+    }
+}
+
+/// The whole chain as a store read it for verification, with what it could not read.
+public struct AuditTrail: Sendable {
+    /// The records that could be read, ordered by seq.
+    public var records: [AuditRecord]
+    /// The records that could not be read (each fault's key is the record's seq).
+    public var unreadable: [StoreRowFault]
+    public var head: AuditHead?
+    /// Why the head could not be read, when it could not.
+    public var headFault: StoreRowFault?
+
+    public init(records: [AuditRecord] = [], unreadable: [StoreRowFault] = [], head: AuditHead? = nil, headFault: StoreRowFault? = nil) {
+        self.records = records
+        self.unreadable = unreadable
+        self.head = head
+        self.headFault = headFault
+    }
+
+    /// Records stored, readable or not.
+    public var count: Int { records.count + unreadable.count }
+}
+
+extension StoreRowFault {
+    /// The seq of an audit record's fault.
+    var seq: Int64? {
+        guard case .integer(let seq) = key.first?.value else { return nil }
+        return seq
     }
 }
 

@@ -61,8 +61,10 @@ enum ActionReader {
         }
         action?.headers = headers(inner)
         if let (body, location) = inner.string("body") {
-            if (try? JSONSerialization.jsonObject(with: Data(body.utf8), options: [.fragmentsAllowed])) == nil {
-                inner.error("\(inner.name("body")) must be JSON text", at: location)
+            do {
+                _ = try StrictJSON.parse(body)
+            } catch {
+                inner.error("\(inner.name("body")) must be JSON text: \(error)", at: location)
             }
             action?.body = body
         }
@@ -97,7 +99,22 @@ enum ActionReader {
         }
         if parsed.user != nil || parsed.password != nil || (parsed.query ?? "").lowercased().contains("token=") {
             table.error("the URL carries credentials: put the whole URL in an environment variable and write \"env:NAME\"", at: location)
+        } else if let service = chatWebhookService(parsed) {
+            table.error(
+                "this is a \(service) webhook URL, and the URL is the secret (anyone who has it can post): put the whole URL in an environment variable and write \"env:NAME\"",
+                at: location)
         }
+    }
+
+    /// Slack's and Discord's incoming-webhook URLs carry their token in the path, so written out in
+    /// the file they are a secret in plain text; returns the service's name for such a URL.
+    static func chatWebhookService(_ url: URL) -> String? {
+        let host = url.host?.lowercased() ?? ""
+        let path = url.path.lowercased()
+        if host == "hooks.slack.com", ["/services/", "/workflows/", "/triggers/"].contains(where: path.hasPrefix) { return "Slack" }
+        let discordHosts = ["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com", "ptb.discordapp.com", "canary.discordapp.com"]
+        if discordHosts.contains(host), path.hasPrefix("/api/"), path.contains("/webhooks/") { return "Discord" }
+        return nil
     }
 
     static func isValidVariableName(_ name: String) -> Bool {

@@ -12,12 +12,7 @@ public enum ConfigLoader {
         sections: [any ConfigSection.Type] = []
     ) throws(ConfigError) -> WorkspaceConfiguration {
         let file = displayName ?? (path as NSString).lastPathComponent
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .unreadable(file, reason: (error as NSError).localizedDescription)
-        }
+        let text = try readText(path: path, file: file)
         let directory = (path as NSString).deletingLastPathComponent
         let (configuration, diagnostics) = parse(
             text, file: file, environment: environment, directory: directory.isEmpty ? "." : directory, sections: sections
@@ -30,9 +25,12 @@ public enum ConfigLoader {
     /// diagnostic (errors and warnings) in file order.
     /// With `directory`, a `policy = "FILE"` is read from there (its diagnostics name that file);
     /// without, the file is only recorded in ``WorkspaceConfiguration/policyFile``.
+    /// With `readCalendars` too (`config check`), each `[context] calendars` file is read and
+    /// parsed, and a missing or broken one is an error; loading a workspace does not, since a
+    /// calendar is data that changes while the daemon runs (it reports a broken one itself).
     public static func parse(
         _ text: String, file: String, environment: [String: String] = [:], directory: String? = nil,
-        sections: [any ConfigSection.Type] = []
+        sections: [any ConfigSection.Type] = [], readCalendars: Bool = false
     ) -> (WorkspaceConfiguration?, [ConfigDiagnostic]) {
         let sink = DiagnosticSink(file: file)
         let root: TOMLTable
@@ -80,7 +78,9 @@ public enum ConfigLoader {
         }
         configuration.health = HealthReader.read(health: reader.subtable("health"), watchdog: reader.subtable("watchdog"))
         if let context = reader.subtable("context") {
-            configuration.context = ContextReader(table: context).read()
+            configuration.context = ContextReader(
+                table: context, calendarFolder: readCalendars ? directory : nil, timeZone: configuration.settings.timeZone
+            ).read()
         }
         var policyDiagnostics: [ConfigDiagnostic] = []
         if let node = reader.node("policy") {
@@ -117,20 +117,33 @@ public enum ConfigLoader {
         return (sink.hasErrors ? nil : configuration, sorted)
     }
 
+    /// The text of a configuration or policy file, which must be UTF-8: the first byte that is
+    /// not is an error at its line and column; `file` names the file in errors.
+    public static func readText(path: String, file: String) throws(ConfigError) -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable(file, reason: (error as NSError).localizedDescription)
+        }
+        switch UTF8Text.decode(data) {
+        case .success(let text):
+            return text
+        case .failure(let invalid):
+            throw ConfigError(diagnostics: [ConfigDiagnostic(file: file, location: invalid.position, message: invalid.message)])
+        }
+    }
+
     private static func readSettings(_ table: TableReader) -> WorkspaceSettings {
         var settings = WorkspaceSettings()
         settings.name = table.string("name")?.0
         if let (zone, location) = table.string("time_zone") {
             do { settings.timeZone = try TimeZones.named(zone) } catch { table.error("workspace.time_zone: \(error.message)", at: location) }
         }
-        if let (count, location) = table.int("max_concurrent") {
-            if count < 1 { table.error("workspace.max_concurrent must be at least 1, found \(count)", at: location) } else { settings.maxConcurrent = count }
-        }
+        if let count = table.int("max_concurrent", in: 1...1024) { settings.maxConcurrent = count }
         if let grace = table.duration("shutdown_grace") { settings.shutdownGrace = grace }
         if let late = table.duration("late_after") { settings.lateAfter = late }
-        if let (bytes, location) = table.int("run_log_limit") {
-            if bytes < 1024 { table.error("workspace.run_log_limit must be at least 1024 bytes, found \(bytes)", at: location) } else { settings.runLogLimit = bytes }
-        }
+        if let bytes = table.int("run_log_limit", in: 1024...1_073_741_824) { settings.runLogLimit = bytes }
         if table.stringArray("public_env") != nil {
             for (name, location) in EnvironmentReferences.publicNames(in: table.table) {
                 if ActionReader.isValidVariableName(name) {

@@ -6,6 +6,11 @@ struct ContextReader {
     static let keys = ["calendars", "routine", "map", "limits"]
 
     let table: TableReader
+    /// With a folder, each calendar file is read from there and parsed (`config check`): a missing
+    /// file or an ICS mistake is an error at the file's entry, with the ICS line.
+    var calendarFolder: String?
+    /// The zone of floating times in the calendars (the workspace's).
+    var timeZone: TimeZone = .gmt
 
     func read() -> ContextSettings {
         var settings = ContextSettings()
@@ -26,6 +31,13 @@ struct ContextReader {
                     "\(table.name("calendars"))[\(index)] \"\(item.text)\" is not a file path or an http(s) URL; write e.g. \"calendars/work.ics\" or \"https://example.com/cal.ics\"",
                     at: item.location)
                 continue
+            }
+            if let calendarFolder, let path = source.path(inWorkspace: calendarFolder) {
+                do {
+                    _ = try ICSCalendar.read(path: path, file: item.text, floatingTimeZone: timeZone)
+                } catch {
+                    table.error("\(table.name("calendars"))[\(index)]: \(error.description)", at: item.location)
+                }
             }
             sources.append(source)
         }
@@ -86,8 +98,9 @@ struct ContextReader {
                 reader.error("\(reader.name(entry.key)) must be an integer, found \(TableReader.article(node.typeName))", at: node.location)
                 continue
             }
-            guard value >= 0, let limit = Int(exactly: value) else {
-                reader.error("\(reader.name(entry.key)) must be 0 or more (0 stops builds in that context), found \(value)", at: node.location)
+            // The builder allows at most 64 at once, whatever the context.
+            guard (0...64).contains(value), let limit = Int(exactly: value) else {
+                reader.error("\(reader.name(entry.key)) must be between 0 and 64 (0 stops builds in that context), found \(value)", at: node.location)
                 continue
             }
             limits[context] = limit

@@ -19,7 +19,7 @@ struct CycleReader {
         }
         let tenants = readTenants()
         let shape = table.choice("shape", CycleShape.self)
-        var leaseTTL = Duration.seconds(60)
+        var leaseTTL = Duration.seconds(15)
         if let ttl = table.duration("lease_ttl") {
             if ttl < .seconds(1) { table.error("\(table.name("lease_ttl")) must be at least 1s", at: table.node("lease_ttl")!.location) } else { leaseTTL = ttl }
         }

@@ -54,9 +54,7 @@ struct JobReader {
         if let overlap = table.choice("overlap", OverlapPolicy.self) { job?.overlap = overlap }
         if let missed = table.choice("missed", MissedRunPolicy.self) { job?.missed = missed }
         if let grace = table.duration("grace") { job?.grace = grace }
-        if let (count, location) = table.int("alert_after") {
-            if count < 1 { table.error("\(table.name("alert_after")) must be at least 1, found \(count)", at: location) } else { job?.alertAfter = count }
-        }
+        if let count = table.int("alert_after", in: 1...10_000) { job?.alertAfter = count }
         if let cooldown = table.duration("alert_cooldown") { job?.alertCooldown = cooldown }
         if cycle == nil { job?.policyLabel = table.policyLabel() }
         let actionKeys: Set = ["command", "cwd", "env", "webhook", "action_type", "attributes"]
@@ -89,7 +87,16 @@ struct JobReader {
             return flag ? .onStart : nil
         case "schedule":
             guard let (text, location) = table.string("schedule") else { return nil }
-            do { return try Schedule.cron(parsing: text) } catch { table.error("\(table.name("schedule")): \(error.message)", at: location) }
+            do {
+                let expression = try CronExpression(parsing: text)
+                if let reason = expression.neverFiresReason {
+                    table.error("\(table.name("schedule")): \"\(expression.source)\" never fires: \(reason)", at: location)
+                    return nil
+                }
+                return .cron(expression)
+            } catch {
+                table.error("\(table.name("schedule")): \(error.message)", at: location)
+            }
         case "every":
             guard let (text, location) = table.string("every") else { return nil }
             do { return try Schedule.interval(parsing: text) } catch { table.error("\(table.name("every")): \(error.message)", at: location) }

@@ -106,6 +106,15 @@ extension ConfigLoader {
                     table.error("\(table.name(entry.key)) must be a plain value", at: entry.node.location)
                     continue
                 }
+                // Counts become Ints: only a whole number in range converts without a trap.
+                if entry.key.hasPrefix("count_"), !(value.double.map { (0...Double(PolicyReader.maximumCount)).contains($0) } ?? false) {
+                    table.error("\(table.name(entry.key)) must be a count between 0 and \(PolicyReader.maximumCount)", at: entry.node.location)
+                    continue
+                }
+                if entry.key == ContextField.spentToday.rawValue, !(value.double?.isFinite ?? false) {
+                    table.error("\(table.name(entry.key)) must be a finite number", at: entry.node.location)
+                    continue
+                }
                 context[field] = value
                 _ = table.node(entry.key)
             }
@@ -115,10 +124,9 @@ extension ConfigLoader {
             for entry in table.table.entries {
                 guard let budget = table.subtable(entry.key) else { continue }
                 var used = Usage()
-                if let (count, _) = budget.int("count") { used.count = count }
-                if let node = budget.node("money") {
-                    let money = node.number
-                    if let money { used.money = money } else { budget.error("\(budget.name("money")) must be a number", at: node.location) }
+                if let count = budget.int("count", in: 0...PolicyReader.maximumCount) { used.count = count }
+                if let money = budget.number("money", in: 0...PolicyReader.maximumMoney, expected: "a number of 0 or more and at most 1000000000000") {
+                    used.money = money
                 }
                 if let runTime = budget.duration("run_time") { used.runSeconds = runTime.inSeconds }
                 budget.finish(known: ["count", "money", "run_time"])

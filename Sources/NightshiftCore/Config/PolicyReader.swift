@@ -4,25 +4,34 @@ public import Foundation
 /// named by `policy = "FILE"`. Every mistake is a diagnostic at its line and column.
 struct PolicyReader {
     static let keys = ["max_denials", "approval_expiry", "stage_gates", "catalog", "categories", "rules", "budgets"]
+    /// Bounds of a budget's `count` and `money` (and of the usage a policy test case gives).
+    static let maximumCount = 1_000_000_000
+    static let maximumMoney = 1e12
 
     let table: TableReader
 
     func read() -> Policy? {
         var policy = Policy()
         let errorsBefore = table.sink.diagnostics.count
-        if let (count, location) = table.int("max_denials") {
-            if count < 0 { table.error("\(table.name("max_denials")) must be 0 or more, found \(count)", at: location) }
-            policy.maxDenials = count
-        }
+        if let count = table.int("max_denials", in: 0...10_000) { policy.maxDenials = count }
         if let expiry = table.duration("approval_expiry") {
             if expiry <= .zero {
                 table.error("\(table.name("approval_expiry")) must be longer than 0", at: table.table["approval_expiry"]?.location ?? table.location)
             }
             policy.approvalExpiry = expiry
         }
-        if let (stages, _) = table.stringArray("stage_gates") { policy.stageGates = Set(stages) }
+        if let (stages, _) = table.stringArray("stage_gates") {
+            policy.stageGates = Set(stages)
+            let items = table.node("stage_gates")?.array ?? []
+            var seen: [String: String] = [:]
+            for (stage, item) in zip(stages, items) {
+                if let first = seen.updateValue(stage, forKey: PolicyName.key(stage)) {
+                    table.error("\(table.name("stage_gates")) lists \"\(stage)\" twice (as \"\(first)\"): names compare without regard to case", at: item.location)
+                }
+            }
+        }
         if let catalog = table.subtable("catalog") {
-            policy.catalog = Policy.builtinCatalog.merging(tiers(catalog, what: "action type")) { _, declared in declared }
+            policy.catalog = Policy.withBuiltins(tiers(catalog, what: "action type"))
         }
         if let categories = table.subtable("categories") { policy.categories = tiers(categories, what: "category") }
         policy.rules = rules()
@@ -36,8 +45,15 @@ struct PolicyReader {
     /// Reads every entry once, in order (a catalog may hold thousands of types: no lookups by key).
     private func tiers(_ table: TableReader, what: String) -> [String: Tier] {
         var tiers: [String: Tier] = [:]
+        var seen: [String: String] = [:]
         for entry in table.table.entries {
             table.markRead(entry.key)
+            if let first = seen.updateValue(entry.key, forKey: PolicyName.key(entry.key)) {
+                table.error(
+                    "\(table.name(entry.key)) is the \(what) \"\(first)\" again: names compare without regard to case; keep one",
+                    at: entry.keyLocation)
+                continue
+            }
             guard let word = entry.node.string, let tier = Tier(rawValue: word) else {
                 let allowed = Tier.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
                 let found = entry.node.string.map { "\"\($0)\"" } ?? TableReader.article(entry.node.typeName)
@@ -111,18 +127,13 @@ struct PolicyReader {
                 if let per = reader.choice("per", Budget.Scope.self) { budget.per = per } else { failed = true }
             }
             budget.types = Set(reader.stringArray("types")?.0 ?? [])
-            if let (count, location) = reader.int("count") {
-                if count < 0 { reader.error("\(reader.name("count")) must be 0 or more, found \(count)", at: location) }
-                budget.count = count
+            if reader.has("count") {
+                budget.count = reader.int("count", in: 0...Self.maximumCount)
+                failed = failed || budget.count == nil
             }
-            if let node = reader.node("money") {
-                let money = node.number
-                if let money, money >= 0 {
-                    budget.money = money
-                } else {
-                    let found = money.map { "\($0)" } ?? TableReader.article(node.typeName)
-                    reader.error("\(reader.name("money")) must be a number of 0 or more, found \(found)", at: node.location)
-                }
+            if reader.has("money") {
+                budget.money = reader.number("money", in: 0...Self.maximumMoney, expected: "a number of 0 or more and at most 1000000000000")
+                failed = failed || budget.money == nil
             }
             budget.runTime = reader.duration("run_time")
             if budget.count == nil, budget.money == nil, budget.runTime == nil, !reader.has("count"), !reader.has("money"), !reader.has("run_time") {
@@ -158,7 +169,7 @@ struct PolicyReader {
             do {
                 return .compare(try Comparison(field: field, op: op, value: value))
             } catch {
-                sink.add("\(path): \(error.message)", at: items[2].location)
+                sink.add("\(path): \(error.message)", at: Self.location(of: error.at, in: items))
                 return nil
             }
         }
@@ -181,6 +192,28 @@ struct PolicyReader {
         }
         guard !failed else { return nil }
         return entry.key == "all" ? .all(conditions) : .any(conditions)
+    }
+
+    /// Where a comparison's problem is: its FIELD, or a part of its VALUE (an element, or a key
+    /// of a table).
+    private static func location(of steps: [PolicyValueError.Step], in items: [TOMLNode]) -> SourcePosition {
+        var node = items[2]
+        var location = node.location
+        for step in steps {
+            switch step {
+            case .field:
+                return items[0].location
+            case .index(let index):
+                guard let elements = node.array, elements.indices.contains(index) else { return location }
+                node = elements[index]
+                location = node.location
+            case .key(let key):
+                guard let entry = node.table?.entries.first(where: { $0.key == key }) else { return location }
+                node = entry.node
+                location = entry.keyLocation
+            }
+        }
+        return location
     }
 
     /// A TOML value as JSON; nil for dates and tables of tables that JSON cannot hold.
@@ -227,12 +260,7 @@ extension ConfigLoader {
 
     /// Reads a policy file from disk; `file` names it in messages.
     public static func loadPolicy(path: String, file: String) throws(ConfigError) -> Policy {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw .unreadable(file, reason: (error as NSError).localizedDescription)
-        }
+        let text = try readText(path: path, file: file)
         let (policy, diagnostics) = parsePolicy(text, file: file)
         guard let policy else { throw ConfigError(diagnostics: diagnostics) }
         return policy

@@ -67,6 +67,35 @@ public final class TableReader {
         return (strings, location)
     }
 
+    /// An integer in `range`; outside it, an error naming the bounds. Every count the file gives is
+    /// read this way, so no later arithmetic on it can overflow.
+    public func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let (value, location) = int(key) else { return nil }
+        guard range.contains(value) else {
+            error("\(name(key)) must be between \(range.lowerBound) and \(range.upperBound), found \(value)", at: location)
+            return nil
+        }
+        return value
+    }
+
+    /// An integer or float in `range` (so never `inf` or `nan`, which TOML allows); outside it, an
+    /// error that says what is expected.
+    public func number(_ key: String, in range: ClosedRange<Double>, expected: String) -> Double? {
+        // The node's value is switched on once, into locals: reading `node.number` twice here
+        // crashes the 6.3 optimizer (CopyPropagation, "Found outside of lifetime use") in release.
+        guard let node = node(key) else { return nil }
+        let location = node.location
+        let typeName = node.typeName
+        let value: Double? = switch node.value {
+        case .integer(let whole): Double(whole)
+        case .float(let fraction): fraction
+        default: nil
+        }
+        if let value, range.contains(value) { return value }
+        error("\(name(key)) must be \(expected), found \(value.map { JSONValue.number($0).text } ?? Self.article(typeName))", at: location)
+        return nil
+    }
+
     /// A duration such as "30s", "15m", "2h", "1d".
     public func duration(_ key: String) -> Duration? {
         guard let (text, location) = string(key) else { return nil }
@@ -84,10 +113,7 @@ public final class TableReader {
         guard let retry = subtable(key) else { return nil }
         defer { retry.finish(known: ["attempts", "backoff", "max_backoff"]) }
         var policy = defaults
-        if let (attempts, location) = retry.int("attempts") {
-            if attempts < 1 || attempts > 100 { retry.error("\(retry.name("attempts")) must be between 1 and 100, found \(attempts)", at: location) }
-            policy.attempts = attempts
-        }
+        if let attempts = retry.int("attempts", in: 1...100) { policy.attempts = attempts }
         if let backoff = retry.duration("backoff") { policy.backoff = backoff }
         if let maxBackoff = retry.duration("max_backoff") { policy.maxBackoff = maxBackoff }
         return policy

@@ -106,3 +106,23 @@ public struct ICSCalendar: Sendable, Hashable {
         }
     }
 }
+
+extension ICSCalendar {
+    /// Reads and parses the calendar file at `path`, named `file` in errors: a missing or unreadable
+    /// file and a byte that is not UTF-8 (with its line) are ``ICSError/Code/unreadable``.
+    public static func read(path: String, file: String, floatingTimeZone: TimeZone) throws(ICSError) -> ICSCalendar {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let reason = FileManager.default.fileExists(atPath: path) ? (error as NSError).localizedDescription : "it does not exist"
+            throw ICSError(code: .unreadable, file: file, line: 0, message: "cannot read the calendar file: \(reason)")
+        }
+        switch UTF8Text.decode(data) {
+        case .success(let text):
+            return try parse(text, file: file, floatingTimeZone: floatingTimeZone)
+        case .failure(let invalid):
+            throw ICSError(code: .unreadable, file: file, line: invalid.position.line, message: invalid.message)
+        }
+    }
+}

@@ -18,6 +18,7 @@ public struct ICSError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidRule
             case unsupportedRule
             case invalidPeriod
+            case unreadable
         }
 
         private let base: Base
@@ -43,6 +44,8 @@ public struct ICSError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unsupportedRule = Code(.unsupportedRule)
         /// An event that ends before it starts, or whose end does not fit its start.
         public static let invalidPeriod = Code(.invalidPeriod)
+        /// The file is missing, cannot be read, or is not UTF-8.
+        public static let unreadable = Code(.unreadable)
 
         /// The code's name, such as `invalidRule`.
         public var description: String { base.rawValue }
@@ -52,7 +55,8 @@ public struct ICSError: Error, Sendable, Hashable, CustomStringConvertible {
     public var code: Code
     /// The file's name as the operator knows it (a path relative to the workspace, or a URL).
     public var file: String
-    /// The 1-based physical line on which the offending content line starts.
+    /// The 1-based physical line on which the offending content line starts; 0 when the file as a
+    /// whole is at fault (it does not exist).
     public var line: Int
     /// What is wrong and what to do about it, without the place.
     public var message: String
@@ -65,6 +69,6 @@ public struct ICSError: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `FILE:LINE: message`.
-    public var description: String { "\(file):\(line): \(message)" }
+    /// `FILE:LINE: message`, or `FILE: message` for the whole file.
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }

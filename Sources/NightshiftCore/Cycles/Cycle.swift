@@ -26,7 +26,7 @@ public struct Cycle: Sendable, Hashable, Identifiable {
 
     public init(
         name: String, job: Job, budget: Duration? = nil, deadline: TimeOfDay? = nil, tenants: [String] = [],
-        shape: CycleShape? = nil, leaseTTL: Duration = .seconds(60), steps: [CycleStep]
+        shape: CycleShape? = nil, leaseTTL: Duration = .seconds(15), steps: [CycleStep]
     ) {
         self.name = name
         self.job = job
@@ -93,7 +93,7 @@ public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
     /// Parses `HH:MM` (24-hour clock); nil for anything else.
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+        guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
               let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
         else { return nil }
         self.init(hour: hour, minute: minute)

@@ -17,7 +17,6 @@ extension CycleEngine {
         log.mark(run.startedAt == nil
             ? "cycle \(label) started: \(run.variant) run, trigger \(run.trigger), slot \(ISO8601.format(run.slot, in: cycle.timeZone))"
             : "cycle \(label) resumed: \(run.variant) run, trigger \(run.trigger), owner \(owner)")
-        if run.startedAt != nil { stopLeftover(run.id, log: log) }
         let steps = try await store.steps(of: run.id)
         var outputs = try await siblingOutputs(run)
         // The condensed catch-up runs at once whatever the hour: it is the part that must not wait.
@@ -146,12 +145,28 @@ extension CycleEngine {
         outputs: [String: JSONValue], watch: LeaseWatch, log: ProgressLog
     ) async throws -> StepEnd {
         let fence = watch.fence
+        // A step left `running` by a process that died: its command may have finished, or still
+        // run under its supervisor. Then its result is taken over instead of running it again.
+        var recovered: ActionResult?
+        if record.state == .running {
+            recovered = await recover(step, record: record, of: run, log: log)
+            if recovered == nil { stopLeftover(run.id, log: log) }
+        }
         while true {
-            guard let begun = try await store.beginStep(run.id, index: record.index, fence: fence, at: clock.now()) else {
-                throw CycleError.fencedOut(fence.key)
+            let begun: StepRecord
+            let result: ActionResult
+            if let taken = recovered {
+                recovered = nil
+                begun = record
+                result = taken
+            } else {
+                guard let started = try await store.beginStep(run.id, index: record.index, fence: fence, at: clock.now()) else {
+                    throw CycleError.fencedOut(fence.key)
+                }
+                begun = started
+                log.mark("step \(step.name) started: attempt \(begun.attempt), idempotency key \(begun.idempotencyKey)")
+                result = await execute(step, record: begun, of: run, cycle: cycle, outputs: outputs, log: log)
             }
-            log.mark("step \(step.name) started: attempt \(begun.attempt), idempotency key \(begun.idempotencyKey)")
-            let result = await execute(step, record: begun, of: run, cycle: cycle, outputs: outputs, log: log)
             if result.cancelled || Task.isCancelled {
                 if watch.lost { throw CycleError.fencedOut(fence.key) }
                 return .interrupted("interrupted: the process stopped during step \(step.name)")
@@ -201,6 +216,25 @@ extension CycleEngine {
         }
     }
 
+    /// The execution key of one attempt of a step: what its supervisor keeps the result under.
+    static func executionKey(run: String, step record: StepRecord) -> String { "\(run).\(record.index).\(record.attempt)" }
+
+    /// Takes over the attempt of `step` that a dead process left running, through the gate: its
+    /// result, waited for while its supervisor still runs it; nil when it was cut off.
+    private func recover(_ step: CycleStep, record: StepRecord, of run: CycleRunRecord, log: ProgressLog) async -> ActionResult? {
+        guard step.action != nil else { return nil }  // a built-in act proposes many actions; it reruns
+        // Allowed, or recorded executed or failed by a process that died before it recorded the step.
+        let actions = (try? await store.actions(ActionQuery(statuses: [.allowed, .executed, .failed], runID: run.id, limit: 50))) ?? []
+        guard let action = actions.first(where: { $0.attributes["step"] == .string(step.name) }) else { return nil }
+        let context = ActionContext(
+            runID: run.id, timeout: nil, logPath: log.path, runEnvironment: [:],
+            executionKey: Self.executionKey(run: run.id, step: record)
+        )
+        guard await gate.recoverable(action, context: context) else { return nil }
+        log.mark("step \(step.name) attempt \(record.attempt) outlived the process that started it: taking over its result")
+        return try? await gate.recover(action, context: context)
+    }
+
     /// Executes a step's action, or the plan's actions for a work block's built-in `act`.
     private func execute(
         _ step: CycleStep, record: StepRecord, of run: CycleRunRecord, cycle: Cycle, outputs: [String: JSONValue], log: ProgressLog
@@ -226,6 +260,7 @@ extension CycleEngine {
                 "cycle": cycle.name, "cycle_run_id": run.id, "step": step.name, "tenant": run.tenant,
                 "idempotency_key": record.idempotencyKey, "attempt": String(record.attempt), "trigger": run.trigger.rawValue,
             ],
+            executionKey: Self.executionKey(run: run.id, step: record),
             onSpawn: { [pidPath = pidPath(run.id)] pid in
                 try? Data("\(pid)\n".utf8).write(to: URL(fileURLWithPath: pidPath), options: .atomic)
             }

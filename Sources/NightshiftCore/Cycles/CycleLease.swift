@@ -95,6 +95,18 @@ extension CycleEngine {
             case .granted(let lease):
                 return lease
             case .held(let holder):
+                // A holder that is a dead process on this host is taken over at once, not waited out.
+                if ProcessIdentity(owner: holder.owner)?.isGone == true {
+                    do {
+                        if let lease = try await store.takeOverLease(key, from: holder.token, owner: owner.description, ttl: ttl, at: clock.now()) {
+                            logger.info("took over a dead process's cycle lease", metadata: ["nightshift.lease": "\(key)", "nightshift.lease.owner": "\(holder.owner)"])
+                            return lease
+                        }
+                    } catch {
+                        throw .store("\(error)")
+                    }
+                    continue
+                }
                 guard waiting == .wait, !Task.isCancelled else { throw .leaseHeld(holder) }
                 if !announced {
                     logger.info("waiting for a cycle lease", metadata: ["nightshift.lease": "\(key)", "nightshift.lease.owner": "\(holder.owner)"])

@@ -14,8 +14,11 @@ public enum StepOutput {
         for (number, line) in output.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard line.hasPrefix(marker) else { continue }
             let text = line.dropFirst(marker.count)
-            guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
-                return .failure(StepOutputError(line: number + 1, text: String(text.prefix(80))))
+            let value: JSONValue
+            do {
+                value = try StrictJSON.parse(String(text))
+            } catch {
+                return .failure(StepOutputError(line: number + 1, text: String(text.prefix(80)), problem: error.description))
             }
             if case .object(let earlier)? = result, case .object(let later) = value {
                 result = .object(earlier.merging(later) { _, new in new })
@@ -27,10 +30,19 @@ public enum StepOutput {
     }
 }
 
-/// A `NIGHTSHIFT_OUTPUT ` line that is not JSON.
+/// A `NIGHTSHIFT_OUTPUT ` line that is not JSON (as ``StrictJSON`` reads it).
 public struct StepOutputError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The line of the step's standard output, from 1.
     public var line: Int
     public var text: String
-    public var description: String { "stdout line \(line): NIGHTSHIFT_OUTPUT is not valid JSON: \(text)" }
+    /// Where in the JSON and what is wrong, e.g. `1:9: duplicate key "a"`.
+    public var problem: String
+
+    public init(line: Int, text: String, problem: String) {
+        self.line = line
+        self.text = text
+        self.problem = problem
+    }
+
+    public var description: String { "stdout line \(line): NIGHTSHIFT_OUTPUT is not valid JSON (\(problem)): \(text)" }
 }

@@ -123,6 +123,10 @@ struct HealthReader {
             table.error("\(table.name(key)) must be a size such as \"10MB\", \"512KB\", \"1GB\" or a number of bytes", at: node.location)
             return
         }
+        guard size <= Self.maximumBytes else {
+            table.error("\(table.name(key)) must be at most 1TB (1099511627776 bytes)", at: node.location)
+            return
+        }
         value = size
     }
 
@@ -131,13 +135,21 @@ struct HealthReader {
         table.error("\(table.name(lowKey)) (\(low)) must be below \(table.name(highKey)) (\(high))", at: location)
     }
 
-    /// An integer of bytes, or a string "N[KB|MB|GB]" (powers of 1024).
+    /// The largest size accepted: 1 TiB.
+    static let maximumBytes: Double = 1_099_511_627_776
+
+    /// An integer of bytes, or a string "N[KB|MB|GB]" (powers of 1024) whose N is decimal digits
+    /// with an optional fraction (`1.5GB`): not `0x10`, `1e3`, `inf` or `nan`, which `Double(_:)` reads.
     static func byteSize(_ node: TOMLNode) -> Double? {
         if case .integer(let bytes) = node.value { return bytes > 0 ? Double(bytes) : nil }
         guard let text = node.string?.uppercased().replacingOccurrences(of: " ", with: "") else { return nil }
         let units: [(String, Double)] = [("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024), ("B", 1)]
         for (suffix, factor) in units where text.hasSuffix(suffix) {
-            guard let number = Double(text.dropLast(suffix.count)), number > 0 else { return nil }
+            let digits = text.dropLast(suffix.count)
+            let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.allSatisfy({ !$0.isEmpty && $0.count <= 20 && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+                  let number = Double(digits), number > 0
+            else { return nil }
             return number * factor
         }
         return nil

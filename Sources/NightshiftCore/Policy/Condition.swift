@@ -7,19 +7,27 @@ public indirect enum Condition: Sendable {
     case not(Condition)
     case compare(Comparison)
 
-    /// Whether the condition holds.
+    /// Whether the condition holds (an unknown is not a yes).
     public func holds(for action: ProposedAction, in context: PolicyContext) -> Bool {
+        evaluate(for: action, in: context) == .yes
+    }
+
+    /// Whether the condition holds: `.unknown` when a `runs` or `runs_only` comparison cannot
+    /// tell (docs/POLICY.md, "The commands an action runs"), combined by Kleene's logic (`not` unknown is unknown).
+    public func evaluate(for action: ProposedAction, in context: PolicyContext) -> Truth {
+        evaluate(PolicySubject(action: action, context: context))
+    }
+
+    func evaluate(_ subject: PolicySubject) -> Truth {
         switch self {
         case .all(let conditions):
-            for condition in conditions where !condition.holds(for: action, in: context) { return false }
-            return true
+            return Truth.all(conditions.lazy.map { $0.evaluate(subject) })
         case .any(let conditions):
-            for condition in conditions where condition.holds(for: action, in: context) { return true }
-            return false
+            return Truth.any(conditions.lazy.map { $0.evaluate(subject) })
         case .not(let condition):
-            return !condition.holds(for: action, in: context)
+            return condition.evaluate(subject).negated
         case .compare(let comparison):
-            return comparison.holds(for: action, in: context)
+            return comparison.evaluate(subject)
         }
     }
 
@@ -44,20 +52,40 @@ public indirect enum Condition: Sendable {
 
     /// The condition as written, with the values the action had, for `policy explain`.
     public func explain(for action: ProposedAction, in context: PolicyContext) -> String {
+        explain(PolicySubject(action: action, context: context))
+    }
+
+    func explain(_ subject: PolicySubject) -> String {
         switch self {
-        case .all(let conditions): "all(" + conditions.map { $0.explain(for: action, in: context) }.joined(separator: ", ") + ")"
-        case .any(let conditions): "any(" + conditions.map { $0.explain(for: action, in: context) }.joined(separator: ", ") + ")"
-        case .not(let condition): "not(" + condition.explain(for: action, in: context) + ")"
+        case .all(let conditions): "all(" + conditions.map { $0.explain(subject) }.joined(separator: ", ") + ")"
+        case .any(let conditions): "any(" + conditions.map { $0.explain(subject) }.joined(separator: ", ") + ")"
+        case .not(let condition): "not(" + condition.explain(subject) + ")"
         case .compare(let comparison):
-            "\(comparison.field) \(comparison.op.rawValue) \(comparison.value.canonical) [\(comparison.field) = \(comparison.field.value(of: action, in: context)?.canonical ?? "missing")"
-                + (comparison.holds(for: action, in: context) ? ": true]" : ": false]")
+            "\(comparison.fieldName) \(comparison.op.rawValue) \(comparison.value.canonical) [" + comparison.explain(subject) + "]"
         }
+    }
+}
+
+/// One action and its context while a decision is made: the command it runs is read once, the
+/// first time a rule asks, however many rules ask.
+final class PolicySubject {
+    let action: ProposedAction
+    let context: PolicyContext
+    private(set) lazy var command: CommandAnalysis? = CommandAnalysis(action)
+
+    init(action: ProposedAction, context: PolicyContext) {
+        self.action = action
+        self.context = context
     }
 }
 
 public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case `in`, notIn = "not_in", contains, matches
+    /// Some command the action runs is one of the patterns (docs/POLICY.md, "The commands an action runs").
+    case runs
+    /// Every command the action runs is allowed by one of the patterns.
+    case runsOnly = "runs_only"
 }
 
 /// `[FIELD, OP, VALUE]`.
@@ -67,6 +95,11 @@ public struct Comparison: Sendable {
     public var value: JSONValue
     /// The compiled `matches` pattern.
     let pattern: CompiledPattern?
+    /// On a name (`type`, `stage`, `category`) every operator ignores case: values are compared
+    /// by their ``PolicyName/key(_:)``, and this is `value` in that form.
+    let nameKey: JSONValue?
+    /// The patterns of `runs` and `runs_only`.
+    let commands: [CommandPattern]
 
     /// Fails with a message when `matches` is given no valid regular expression, or `in`/`not_in`
     /// no array.
@@ -74,24 +107,71 @@ public struct Comparison: Sendable {
         self.field = field
         self.op = op
         self.value = value
+        nameKey = field.isName ? value.nameKey : nil
+        var commands: [CommandPattern] = []
         switch op {
         case .matches:
             guard case .string(let text) = value else { throw PolicyValueError("matches needs a regular expression string") }
             do {
-                pattern = CompiledPattern(try NSRegularExpression(pattern: text))
+                pattern = CompiledPattern(try NSRegularExpression(pattern: text, options: field.isName ? [.caseInsensitive] : []))
             } catch {
                 throw PolicyValueError("\"\(text)\" is not a valid regular expression")
             }
         case .in, .notIn:
             guard case .array = value else { throw PolicyValueError("\(op.rawValue) needs an array value") }
             pattern = nil
+        case .runs, .runsOnly:
+            guard field == .attribute(["command"]) else {
+                throw PolicyValueError(
+                    "\(op.rawValue) reads the command the action runs, whichever shape it comes in (the command attribute, payload.shell, payload.command): write [\"command\", \"\(op.rawValue)\", …]"
+                ).inside(.field)
+            }
+            pattern = nil
+            commands = try CommandPattern.list(value, for: op)
         default:
             pattern = nil
         }
+        self.commands = commands
     }
 
     public func holds(for action: ProposedAction, in context: PolicyContext) -> Bool {
-        guard let actual = field.value(of: action, in: context) else { return false }
+        evaluate(PolicySubject(action: action, context: context)) == .yes
+    }
+
+    func evaluate(_ subject: PolicySubject) -> Truth {
+        switch op {
+        case .runs, .runsOnly:
+            guard let command = subject.command else { return .no }
+            return (op == .runs ? command.runs(commands) : command.runsOnly(commands, executable: subject.context.executable)).0
+        default:
+            return Truth(compare(subject.action, subject.context))
+        }
+    }
+
+    /// The field as the policy names it: `command` for `runs` and `runs_only`.
+    var fieldName: String { op == .runs || op == .runsOnly ? "command" : field.description }
+
+    /// The field's value and the outcome, for `policy explain`.
+    func explain(_ subject: PolicySubject) -> String {
+        switch op {
+        case .runs, .runsOnly:
+            guard let command = subject.command else { return "the action runs no command: false" }
+            let (truth, why) = op == .runs
+                ? command.runs(commands, explain: true) : command.runsOnly(commands, executable: subject.context.executable, explain: true)
+            return "\(why ?? ""): \(truth)"
+        default:
+            let actual = field.value(of: subject.action, in: subject.context)?.canonical ?? "missing"
+            return "\(field) = \(actual): \(evaluate(subject))"
+        }
+    }
+
+    private func compare(_ action: ProposedAction, _ context: PolicyContext) -> Bool {
+        guard var actual = field.value(of: action, in: context) else { return false }
+        var value = value
+        if let nameKey, op != .matches {
+            actual = actual.nameKey
+            value = nameKey
+        }
         switch op {
         case .equal: return Self.equal(actual, value)
         case .notEqual: return !Self.equal(actual, value)
@@ -114,6 +194,8 @@ public struct Comparison: Sendable {
         case .matches:
             guard case .string(let text) = actual, let pattern else { return false }
             return pattern.matches(text)
+        case .runs, .runsOnly:
+            return false // evaluated on the command, not on a value
         }
     }
 
@@ -143,7 +225,16 @@ struct CompiledPattern: @unchecked Sendable {
 
 /// Why a comparison's value is unusable.
 public struct PolicyValueError: Error, Sendable {
+    /// A step from a comparison to the part of it that is wrong.
+    public enum Step: Sendable, Hashable {
+        /// The FIELD of `[FIELD, OP, VALUE]` (by default the error is in VALUE).
+        case field
+        case index(Int)
+        case key(String)
+    }
     public var message: String
+    /// Where in VALUE (or at FIELD) the problem is; empty: VALUE itself.
+    public var at: [Step] = []
     public init(_ message: String) { self.message = message }
 }
 
@@ -178,6 +269,16 @@ public enum PolicyField: Sendable, Hashable, CustomStringConvertible {
             self = .context(field)
         default:
             self = .attribute(parts)
+        }
+    }
+
+    /// Whether the field holds a name the policy compares without regard to case: the type, the
+    /// `stage` or the `category` attribute.
+    var isName: Bool {
+        switch self {
+        case .type: true
+        case .attribute(let path): path == ["stage"] || path == ["category"]
+        default: false
         }
     }
 
@@ -223,6 +324,15 @@ public enum PolicyField: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension JSONValue {
+    /// A string as its ``PolicyName/key(_:)``, an array with its strings so; anything else as is.
+    var nameKey: JSONValue {
+        switch self {
+        case .string(let text): .string(PolicyName.key(text))
+        case .array(let items): .array(items.map(\.nameKey))
+        default: self
+        }
+    }
+
     /// An object's member or an array's element by index.
     func child(_ key: String) -> JSONValue? {
         switch self {

@@ -27,6 +27,8 @@ public struct Policy: Sendable {
         "run_command": .autonomous, "call_webhook": .autonomous,
         // The health fixes (docs/HEALTH.md): safe housekeeping, autonomous unless the catalog says otherwise.
         "delete_log": .autonomous, "rotate_log": .autonomous, "optimize_store": .autonomous, "prune_history": .autonomous,
+        // Handing an audit anchor to the operator's `[audit.publish]` command (docs/RELIABILITY.md).
+        "publish_anchor": .autonomous,
     ]
 
     public var catalog: [String: Tier]
@@ -46,7 +48,7 @@ public struct Policy: Sendable {
         rules: [PolicyRule] = [], budgets: [Budget] = [], maxDenials: Int = 3, approvalExpiry: Duration = .seconds(72 * 3600),
         source: String? = nil
     ) {
-        self.catalog = Self.builtinCatalog.merging(catalog) { _, declared in declared }
+        self.catalog = Self.withBuiltins(catalog)
         self.categories = categories
         self.stageGates = stageGates
         self.rules = rules
@@ -54,6 +56,12 @@ public struct Policy: Sendable {
         self.maxDenials = maxDenials
         self.approvalExpiry = approvalExpiry
         self.source = source
+    }
+
+    /// `catalog` plus the built-in types it does not declare (in any spelling).
+    static func withBuiltins(_ catalog: [String: Tier]) -> [String: Tier] {
+        let declared = Set(catalog.keys.map(PolicyName.key))
+        return builtinCatalog.filter { !declared.contains($0.key) }.merging(catalog) { _, declared in declared }
     }
 
     /// The policy of a workspace that declares none: only the built-in types are known.

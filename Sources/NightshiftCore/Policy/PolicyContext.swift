@@ -29,6 +29,10 @@ public struct PolicyContext: Sendable {
     public var spentToday: Double
     /// Usage today of each budget's counter that the action falls into, by budget id.
     public var budgetUsage: [String: Usage]
+    /// The path of the Nightshift executable that decides, which runs the steps packs ship
+    /// (`nightshift overnight step …`): the program `nightshift` in a `runs_only` pattern is it
+    /// as well as the word `nightshift` looked up in PATH.
+    public var executable: String?
     private var values: [ContextField: JSONValue]
 
     public init(

@@ -10,19 +10,27 @@ public import Foundation
 /// Combination is deny-overrides: a matching `forbid` rule or a `hard_stop` tier forbids; else a
 /// matching `approve` rule, a stage gate, an exhausted budget, an `approval` tier, an unknown type
 /// or an unknown category asks for approval; else the action is allowed.
+///
+/// Types, categories and stages compare without regard to case (``PolicyName``): the engine keeps
+/// the policy with each name in its declared spelling, and rewrites an action's names to it
+/// (``normalized(_:)``) before deciding.
 public struct PolicyEngine: Sendable {
+    /// The policy, each name in its declared spelling (rule and budget types in the catalog's).
     public let policy: Policy
+    private let spellings: PolicySpellings
     /// Positions in `policy.rules` of each type's rules and of the untyped ones, ascending, so
     /// that matches are reported in declared order without copying rules around.
     private let rulesByType: [String: [Int]]
     private let untypedRules: [Int]
 
     public init(policy: Policy) {
-        self.policy = policy
+        let (canonical, spellings) = policy.canonical()
+        self.policy = canonical
+        self.spellings = spellings
         var byType: [String: [Int]] = [:]
         var untyped: [Int] = []
-        for (position, rule) in policy.rules.enumerated() {
-            let types = rule.types.isEmpty ? rule.when?.requiredTypes : rule.types
+        for (position, rule) in canonical.rules.enumerated() {
+            let types = rule.types.isEmpty ? rule.when?.requiredTypes.map { Set($0.map(spellings.type)) } : rule.types
             if let types {
                 for type in types { byType[type, default: []].append(position) }
             } else {
@@ -33,34 +41,59 @@ public struct PolicyEngine: Sendable {
         untypedRules = untyped
     }
 
-    /// The budgets whose counters `action` would use.
-    public func budgets(for action: ProposedAction) -> [Budget] {
-        policy.budgets.filter { $0.applies(to: action) }
+    /// `action` with its type, and its `stage` and `category` attributes, in the policy's spelling
+    /// (an undeclared type lower-cased). What the gate records, counts and shows.
+    public func normalized(_ action: ProposedAction) -> ProposedAction {
+        var action = action
+        action.type = spellings.type(action.type)
+        if case .string(let stage)? = action.attributes["stage"] {
+            action.attributes["stage"] = .string(PolicySpellings.declared(stage, in: spellings.stages))
+        }
+        if case .string(let category)? = action.attributes["category"] {
+            action.attributes["category"] = .string(PolicySpellings.declared(category, in: spellings.categories))
+        }
+        return action
     }
 
-    /// Decides `action`. With `explain`, the decision also lists every source that applied.
+    /// The budgets whose counters `action` would use.
+    public func budgets(for action: ProposedAction) -> [Budget] {
+        let action = normalized(action)
+        return policy.budgets.filter { $0.applies(to: action) }
+    }
+
+    /// Decides `action` (after ``normalized(_:)``). With `explain`, the decision also lists every
+    /// source that applied.
     public func decide(_ action: ProposedAction, context: PolicyContext, explain: Bool = false) -> Decision {
+        let action = normalized(action)
         var forbids: [(id: String, reason: String)] = []
         var approvals: [(id: String, reason: String)] = []
         var allows: [String] = []
         var explanation: [String] = []
 
         let rules = policy.rules
+        // The command the action runs is read once, by the first rule that asks.
+        let subject = PolicySubject(action: action, context: context)
         func consider(_ position: Int) {
             let rule = rules[position]
             guard rule.types.isEmpty || rule.types.contains(action.type) else { return }
-            guard rule.when?.holds(for: action, in: context) ?? true else {
-                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) did not match: \(rule.when?.explain(for: action, in: context) ?? "")") }
-                return
-            }
-            if explain {
-                let condition = rule.when.map { ": " + $0.explain(for: action, in: context) } ?? " (no condition)"
-                explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) matched\(condition) — \(rule.reason)")
-            }
-            switch rule.effect {
-            case .forbid: forbids.append((rule.id, rule.reason))
-            case .approve: approvals.append((rule.id, rule.reason))
-            case .allow: allows.append(rule.id)
+            let truth = rule.when?.evaluate(subject) ?? .yes
+            let condition = explain ? rule.when.map { ": " + $0.explain(subject) } ?? " (no condition)" : ""
+            switch truth {
+            case .no:
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) did not match\(condition)") }
+            case .unknown:
+                // A rule that cannot tell whether it applies parks the action: the operator can.
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) could not be decided\(condition) — \(rule.reason)") }
+                if rule.effect != .allow {
+                    approvals.append((rule.id, "cannot tell whether rule \(rule.id) applies, so the operator decides: \(rule.reason)"))
+                }
+            case .yes:
+                if explain { explanation.append("rule \(rule.id) (\(rule.effect.rawValue)) matched\(condition) — \(rule.reason)") }
+                switch rule.effect {
+                case .forbid: forbids.append((rule.id, rule.reason))
+                case .approve: approvals.append((rule.id, rule.reason))
+                case .allow: allows.append(rule.id)
+                }
             }
         }
         // The type's rules and the untyped ones, merged back into declared order.
@@ -135,8 +168,7 @@ public struct PolicyEngine: Sendable {
         guard let a else { return nil }
         guard hasCategory else { return a }
         guard let b else { return nil }
-        let rank: [Tier: Int] = [.autonomous: 0, .approval: 1, .hardStop: 2]
-        return rank[a]! >= rank[b]! ? a : b
+        return Tier.stricter(a, b)
     }
 
     /// Why executing one more action would exceed `budget`, or nil.

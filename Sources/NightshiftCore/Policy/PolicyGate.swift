@@ -20,6 +20,8 @@ public actor PolicyGate {
         public var runLogDirectory: String = "logs/runs"
         /// Who this process is, as the owner of the runs it executes.
         public var owner: String = ProcessIdentity.current().description
+        /// This process's executable, which pack-shipped steps run; see ``PolicyContext/executable``.
+        public var executable: String?
         public init() {}
     }
 
@@ -63,27 +65,42 @@ public actor PolicyGate {
 
     /// The context of `action` now: time, the operator's context, counts and budget usage today.
     public func context(for action: ProposedAction) async throws -> PolicyContext {
-        var context = PolicyContext(now: clock.now(), timeZone: configuration.timeZone, operatorContext: await operatorContext())
+        let (now, operatorContext, engine, zone, executable) = (clock.now(), await operatorContext(), engine, configuration.timeZone, configuration.executable)
+        return try await store.readLedger { ledger in
+            try Self.context(
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+            )
+        }
+    }
+
+    /// The context of `action` at `now` as `ledger` counts it: what the decision of a proposal
+    /// reads inside the transaction that records it.
+    static func context(
+        for action: ProposedAction, engine: PolicyEngine, now: Date, timeZone: TimeZone, operatorContext: String?, executable: String?,
+        ledger: any ActionLedger
+    ) throws -> PolicyContext {
+        var context = PolicyContext(now: now, timeZone: timeZone, operatorContext: operatorContext)
+        context.executable = executable
         let since = context.dayStart
         let type: Set = [action.type]
-        context.countToday = try await store.usage(UsageQuery(since: since, types: type)).count
-        context.countTodayActor = try await store.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
+        context.countToday = try ledger.usage(UsageQuery(since: since, types: type)).count
+        context.countTodayActor = try ledger.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
         if let tenant = action.tenant {
-            context.countTodayTenant = try await store.usage(UsageQuery(since: since, types: type, tenant: tenant)).count
+            context.countTodayTenant = try ledger.usage(UsageQuery(since: since, types: type, tenant: tenant)).count
         }
         if let recipient = action.recipient {
-            context.countTodayRecipient = try await store.usage(UsageQuery(since: since, types: type, recipient: recipient)).count
+            context.countTodayRecipient = try ledger.usage(UsageQuery(since: since, types: type, recipient: recipient)).count
         }
-        context.spentToday = try await store.usage(UsageQuery(since: since)).money
+        context.spentToday = try ledger.usage(UsageQuery(since: since)).money
         for budget in engine.budgets(for: action) {
-            context.budgetUsage[budget.id] = try await store.usage(budget.usageQuery(for: action, since: since))
+            context.budgetUsage[budget.id] = try ledger.usage(budget.usageQuery(for: action, since: since))
         }
         return context
     }
 
     /// The decision for `action` with its explanation; records nothing, executes nothing.
     public func explain(_ action: ProposedAction) async throws -> Decision {
-        let action = action.redacted(secrets: configuration.secrets)
+        let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         return engine.decide(action, context: try await context(for: action), explain: true)
     }
 
@@ -112,39 +129,46 @@ public actor PolicyGate {
     public func propose(
         _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?
     ) async throws -> Outcome {
-        let action = action.redacted(secrets: configuration.secrets)
+        // Recorded, counted and shown with its names in the policy's spelling (docs/POLICY.md).
+        let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         let now = clock.now()
-        var decision = engine.decide(action, context: try await self.context(for: action))
-        var grant: ActionRecord?
-        if decision.verdict == .approve, let approved = try await approvedGrant(for: action, at: now) {
-            grant = approved
-            decision = Decision(
-                verdict: .allow, tier: decision.tier, decidedBy: ["approval.\(approved.id)"],
-                reason: "the operator approved this exact payload (\(approved.id))"
+        let (operatorContext, engine, zone, expiry, executable) = (
+            await operatorContext(), engine, configuration.timeZone, policy.approvalExpiry, configuration.executable
+        )
+        // Counting, deciding and recording are one write transaction: concurrent proposals (from
+        // any process) see each other's counts, so a daily budget of 3 executes exactly 3.
+        let decided = try await store.recordDecision { ledger in
+            let context = try Self.context(
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+            )
+            var decision = engine.decide(action, context: context)
+            var grant: ActionRecord?
+            if decision.verdict == .approve, let approved = try Self.approvedGrant(for: action, at: now, ledger: ledger) {
+                grant = approved
+                decision = Decision(
+                    verdict: .allow, tier: decision.tier, decidedBy: ["approval.\(approved.id)"],
+                    reason: "the operator approved this exact payload (\(approved.id))"
+                )
+            }
+            let status: ActionStatus = switch decision.verdict {
+            case .allow: .allowed
+            case .approve: .awaitingApproval
+            case .forbid: .forbidden
+            }
+            let expires = decision.verdict == .approve ? now.addingTimeInterval(expiry.inSeconds) : nil
+            let record = ActionRecord(action: action, decision: decision, status: status, runID: runID, createdAt: now, expiresAt: expires)
+            return DecidedAction(
+                record: record, decision: decision, audit: Self.decisionAudit(record, action: action, decision: decision, runID: runID, at: now),
+                consumedGrant: grant.map { grant in
+                    (grant.id, ActionUpdate(status: .consumed, outcome: "used by \(record.id)"), AuditEntry(
+                        kind: .execution, at: now, actor: action.actor.description, subject: grant.id,
+                        data: .object(["used_by": .string(record.id), "outcome": .string("the approved payload was proposed again and allowed")])
+                    ))
+                }
             )
         }
-        let status: ActionStatus = switch decision.verdict {
-        case .allow: .allowed
-        case .approve: .awaitingApproval
-        case .forbid: .forbidden
-        }
-        let expires = decision.verdict == .approve ? now.addingTimeInterval(policy.approvalExpiry.inSeconds) : nil
-        let record = ActionRecord(action: action, decision: decision, status: status, runID: runID, createdAt: now, expiresAt: expires)
-        try await store.insertAction(record, audit: AuditEntry(
-            kind: .decision, at: now, actor: action.actor.description, subject: record.id,
-            data: .object([
-                "type": .string(action.type), "verdict": .string(decision.verdict.rawValue),
-                "decided_by": .array(decision.decidedBy.map { .string($0) }), "reason": .string(decision.reason),
-                "attributes": .object(action.attributes), "payload": action.payload, "payload_hash": .string(record.payloadHash),
-                "tenant": action.tenant.map { .string($0) } ?? .null, "run_id": runID.map { .string($0) } ?? .null,
-            ])
-        ))
-        if let grant {
-            _ = try await store.updateAction(grant.id, expecting: [.approved], ActionUpdate(status: .consumed, outcome: "used by \(record.id)"), audit: AuditEntry(
-                kind: .execution, at: now, actor: action.actor.description, subject: grant.id,
-                data: .object(["used_by": .string(record.id), "outcome": .string("the approved payload was proposed again and allowed")])
-            ))
-        }
+        let record = decided.record
+        let decision = decided.decision
         logger.info("action \(decision.verdict)", metadata: [
             "nightshift.action.id": "\(record.id)", "nightshift.action.type": "\(action.type)",
             "nightshift.action.decided_by": "\(decision.decidedBy.joined(separator: ","))",
@@ -167,6 +191,20 @@ public actor PolicyGate {
         }
     }
 
+    /// The `decision` audit record of a proposal: everything approval later checks the row against.
+    static func decisionAudit(_ record: ActionRecord, action: ProposedAction, decision: Decision, runID: String?, at now: Date) -> AuditEntry {
+        AuditEntry(
+            kind: .decision, at: now, actor: action.actor.description, subject: record.id,
+            data: .object([
+                "type": .string(action.type), "verdict": .string(decision.verdict.rawValue),
+                "decided_by": .array(decision.decidedBy.map { .string($0) }), "reason": .string(decision.reason),
+                "attributes": .object(action.attributes), "payload": action.payload, "payload_hash": .string(record.payloadHash),
+                "tenant": action.tenant.map { .string($0) } ?? .null, "run_id": runID.map { .string($0) } ?? .null,
+                "expires_at": record.expiresAt.map { .integer(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? .null,
+            ])
+        )
+    }
+
     private func blocked(_ record: ActionRecord, _ decision: Decision, stop: Bool) -> ActionResult {
         let note = GateNote(verdict: decision.verdict, actionID: record.id, reason: decision.reason, stopRun: stop)
         return ActionResult(succeeded: false, error: note.summary, excerpt: note.summary, gate: note)
@@ -181,8 +219,8 @@ public actor PolicyGate {
 
     /// An approved, unexpired, unused approval of the same proposal: type, payload, attributes,
     /// actor and tenant.
-    private func approvedGrant(for action: ProposedAction, at now: Date) async throws -> ActionRecord? {
-        try await store.actions(ActionQuery(statuses: [.approved], type: action.type, payloadHash: action.payloadHash, limit: 100))
+    static func approvedGrant(for action: ProposedAction, at now: Date, ledger: any ActionLedger) throws -> ActionRecord? {
+        try ledger.actions(ActionQuery(statuses: [.approved], type: action.type, payloadHash: action.payloadHash, limit: 100))
             .first { grant in
                 (grant.expiresAt ?? .distantFuture) > now && grant.payload.canonicalHash == grant.payloadHash
                     && grant.actor == action.actor && grant.tenant == action.tenant && grant.attributes.canonical == JSONValue.object(action.attributes).canonical
@@ -201,6 +239,39 @@ public actor PolicyGate {
         )
         if result.error == nil, !result.succeeded { result.error = "failed" }
         return (result, finished)
+    }
+
+    /// Whether an allowed or approved action whose execution a process that died started under
+    /// `context.executionKey` can be taken over (it finished, or its supervisor still runs it).
+    public func recoverable(_ record: ActionRecord, context: ActionContext) async -> Bool {
+        guard Self.recoverableStatuses.contains(record.status), let executable = JobAction(payload: record.payload), let executor else { return false }
+        return await executor.recoverable(executable, context: context)
+    }
+
+    /// An action whose execution may be taken over: allowed or approved and not yet recorded as
+    /// executed, or recorded executed or failed by a process that died before it recorded its run.
+    static let recoverableStatuses: Set<ActionStatus> = [.allowed, .approved, .executed, .failed]
+
+    /// Takes over that execution: waits for it while it still runs, then records its result as
+    /// this action's execution (as if this process had run it; unless the dead process recorded it
+    /// already) and returns it. Nil when it was cut
+    /// off: nothing is recorded, and the caller runs the work again with the same idempotency key.
+    public func recover(_ record: ActionRecord, context: ActionContext) async throws -> ActionResult? {
+        guard Self.recoverableStatuses.contains(record.status), let executable = JobAction(payload: record.payload), let executor,
+              var result = await executor.recover(executable, context: context) else { return nil }
+        if record.status == .executed || record.status == .failed {
+            // Its execution is in the trail already; only its run was left unrecorded.
+            if result.error == nil, !result.succeeded { result.error = "failed" }
+            return result
+        }
+        let seconds = max(0, clock.now().timeIntervalSince(record.createdAt))
+        let countedAt: Date? = record.status == .approved ? clock.now() : nil
+        _ = try await recordExecution(of: record, result: result, runID: context.runID, seconds: seconds, from: [record.status], countedAt: countedAt)
+        if result.error == nil, !result.succeeded { result.error = "failed" }
+        logger.info("took over an execution a dead process started", metadata: [
+            "nightshift.action.id": "\(record.id)", "nightshift.run.id": "\(context.runID)",
+        ])
+        return result
     }
 
     /// Records how an allowed action went that its proposer carried out itself (a pack executing
@@ -256,9 +327,15 @@ public actor PolicyGate {
     }
 
     /// Approves a parked action: executes it (as a run with trigger `approval`) when its payload
-    /// is a command or a webhook, only if the payload still hashes to what was parked and the
-    /// approval has not expired. An action without executor stays `approved` until an identical
-    /// proposal uses it.
+    /// is a command or a webhook. It executes only if
+    /// - the approval has not expired;
+    /// - the row is the action its `decision` audit record recorded (type, actor, tenant,
+    ///   attributes, payload hash, verdict, expiry) and nothing in the trail resolved it already;
+    /// - its payload still hashes to what was parked;
+    /// - the policy in force now, at approval and again at execution, does not forbid it (an
+    ///   `approve` verdict is the one the operator is answering; an `allow` is weaker still).
+    /// Anything else is recorded `refused` and nothing executes. An action without executor stays
+    /// `approved` until an identical proposal uses it.
     public func approve(_ id: String, by: String, note: String?) async throws -> Outcome {
         let record = try await parked(id)
         let now = clock.now()
@@ -266,16 +343,21 @@ public actor PolicyGate {
             let expired = try await expire(record, at: now)
             throw InboxError("\(id) expired at \(ISO8601.format(expires, in: configuration.timeZone)) before it was approved: nothing was executed", record: expired)
         }
-        let decision = Decision(verdict: .approve, tier: nil, decidedBy: record.decidedBy, reason: record.reason)
         guard record.payload.canonicalHash == record.payloadHash else {
-            let refused = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
-                status: .refused, resolvedBy: by, resolvedAt: now, note: note, outcome: "not executed: the payload changed after it was parked"
-            ), audit: AuditEntry(kind: .refusal, at: now, actor: by, subject: id, data: .object([
+            let refused = try await refuse(record, from: .awaitingApproval, by: by, note: note, at: now, outcome: "not executed: the payload changed after it was parked", data: [
                 "reason": .string("payload hash mismatch"), "parked_hash": .string(record.payloadHash),
                 "payload_hash": .string(record.payload.canonicalHash),
-            ])))
+            ])
             throw InboxError("\(id) was not executed: its payload no longer matches the SHA-256 it was parked with (\(record.payloadHash.prefix(12))…); propose it again", record: refused)
         }
+        let trail = ActionTrail(records: try await store.auditRecords(AuditQuery(subject: id)))
+        if let mismatch = trail.mismatch(with: record, approvalExpiry: policy.approvalExpiry) {
+            let refused = try await refuse(record, from: .awaitingApproval, by: by, note: note, at: now, outcome: "the row does not match the audit trail: \(mismatch)", data: [
+                "reason": .string("the action row does not match its audit trail"), "mismatch": .string(mismatch),
+            ])
+            throw InboxError("\(id) was not executed: \(mismatch). The actions table was changed outside Nightshift; run nightshift audit verify", record: refused)
+        }
+        try await refuseIfForbiddenNow(record, from: .awaitingApproval, by: by, note: note, moment: "approval")
         guard let approved = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
             status: .approved, resolvedBy: by, resolvedAt: now, note: note
         ), audit: AuditEntry(kind: .approval, at: now, actor: by, subject: id, data: .object([
@@ -283,6 +365,7 @@ public actor PolicyGate {
         ]))) else {
             throw InboxError("\(id) is no longer awaiting approval")
         }
+        let decision = Decision(verdict: .approve, tier: nil, decidedBy: record.decidedBy, reason: record.reason)
         // The payload whose hash was just checked, not the row as re-read: an edit in between
         // must not reach the executor.
         guard let executable = JobAction(payload: record.payload), let executor else {
@@ -290,6 +373,7 @@ public actor PolicyGate {
                 succeeded: true, excerpt: "approved: the next identical \(approved.type) proposal is allowed once"
             ))
         }
+        try await refuseIfForbiddenNow(approved, from: .approved, by: by, note: nil, moment: "execution")
         let context = try await startRun(for: approved, trigger: .approval)
         _ = try await store.updateAction(id, expecting: [.approved], ActionUpdate(status: .approved, executionRunID: context.runID), audit: AuditEntry(
             kind: .execution, at: now, actor: by, subject: id, data: .object(["run_id": .string(context.runID), "outcome": .string("started")])
@@ -297,6 +381,28 @@ public actor PolicyGate {
         let (result, finished) = try await execute(approved, executable, executor: executor, context: context, from: [.approved], countedAt: now)
         try await finishRun(context.runID, with: result)
         return Outcome(record: finished ?? approved, decision: decision, result: result)
+    }
+
+    /// Decides a parked action again under the policy in force now; a `forbid` refuses it (recorded
+    /// with the rule) and throws.
+    private func refuseIfForbiddenNow(_ record: ActionRecord, from status: ActionStatus, by: String, note: String?, moment: String) async throws {
+        let action = engine.normalized(record.proposed)
+        let now = try await engine.decide(action, context: context(for: action))
+        guard now.verdict == .forbid else { return }
+        let rules = now.decidedBy.joined(separator: ", ")
+        let refused = try await refuse(record, from: status, by: by, note: note, at: clock.now(), outcome: "not executed: the policy now forbids it (\(rules)): \(now.reason)", data: [
+            "reason": .string("forbidden by the policy in force at \(moment)"), "decided_by": .array(now.decidedBy.map { .string($0) }),
+            "rule_reason": .string(now.reason),
+        ])
+        throw InboxError("\(record.id) was not executed: the policy now forbids it (\(rules)): \(now.reason)", record: refused)
+    }
+
+    private func refuse(
+        _ record: ActionRecord, from status: ActionStatus, by: String, note: String?, at now: Date, outcome: String, data: [String: JSONValue]
+    ) async throws -> ActionRecord? {
+        try await store.updateAction(record.id, expecting: [status], ActionUpdate(
+            status: .refused, resolvedBy: by, resolvedAt: now, note: note, outcome: outcome
+        ), audit: AuditEntry(kind: .refusal, at: now, actor: by, subject: record.id, data: .object(data)))
     }
 
     /// Proposes `action` from outside any job run (the CLI): when it is allowed and executable it
@@ -324,6 +430,7 @@ public actor PolicyGate {
                 "NIGHTSHIFT_IDEMPOTENCY_KEY": record.id,
             ],
             defaultBody: ["action_id": record.id, "type": record.type, "run_id": run.id, "trigger": trigger.rawValue],
+            executionKey: run.id,
             onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
         )
     }

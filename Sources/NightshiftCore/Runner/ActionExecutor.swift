@@ -6,6 +6,20 @@ public protocol ActionExecutor: Sendable {
     /// Executes the action to completion. Never throws: every failure is described in the result.
     /// When the calling task is cancelled the action is stopped and `cancelled` is set.
     func execute(_ action: JobAction, context: ActionContext) async -> ActionResult
+    /// Whether the execution an earlier process started with the same ``ActionContext/executionKey``
+    /// can be taken over: it finished and its result is kept, or it still runs (under a supervisor
+    /// that outlived that process).
+    func recoverable(_ action: JobAction, context: ActionContext) async -> Bool
+    /// The result of that execution, waiting for it while it still runs; nil when it was cut off
+    /// (never started, or lost with its process): the caller runs it again with the same
+    /// idempotency key.
+    func recover(_ action: JobAction, context: ActionContext) async -> ActionResult?
+}
+
+extension ActionExecutor {
+    /// Executors that keep nothing beyond their process have nothing to take over.
+    public func recoverable(_ action: JobAction, context: ActionContext) async -> Bool { false }
+    public func recover(_ action: JobAction, context: ActionContext) async -> ActionResult? { nil }
 }
 
 /// What an executor knows about the work it executes: a job's run or a cycle's step.
@@ -22,6 +36,10 @@ public struct ActionContext: Sendable {
     public var defaultBody: [String: String]
     /// Called with the child's pid once a process runs, so it can be recorded durably.
     public var onSpawn: @Sendable (Int32) async -> Void
+    /// Names this one execution (a job run's id, one attempt of a cycle step): an executor that
+    /// supervises its children keeps their results under it, so that a process taking over after a
+    /// crash finds what finished instead of running it again. Nil: nothing to take over.
+    public var executionKey: String?
 
     public init(
         runID: String,
@@ -29,6 +47,7 @@ public struct ActionContext: Sendable {
         logPath: String,
         runEnvironment: [String: String],
         defaultBody: [String: String] = [:],
+        executionKey: String? = nil,
         onSpawn: @escaping @Sendable (Int32) async -> Void = { _ in }
     ) {
         self.runID = runID
@@ -36,6 +55,7 @@ public struct ActionContext: Sendable {
         self.logPath = logPath
         self.runEnvironment = runEnvironment
         self.defaultBody = defaultBody
+        self.executionKey = executionKey
         self.onSpawn = onSpawn
     }
 }

@@ -19,6 +19,7 @@ extension Runner {
                 "job": run.job, "run_id": run.id, "slot": ISO8601.format(run.slot, in: job.timeZone),
                 "trigger": run.trigger.rawValue, "attempt": String(run.attempt),
             ],
+            executionKey: run.id,
             onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
         )
         let result: ActionResult
@@ -37,7 +38,7 @@ extension Runner {
         return await Task { await self.record(result, of: run, job: job, cancelled: cancelled) }.value
     }
 
-    private func record(_ result: ActionResult, of run: RunRecord, job: Job, cancelled: Bool) async -> RunRecord? {
+    func record(_ result: ActionResult, of run: RunRecord, job: Job, cancelled: Bool) async -> RunRecord? {
         if cancelled {
             let reason = "interrupted: the daemon stopped before the run finished"
             _ = try? await store.interruptRun(run.id, reason: reason, at: clock.now())
@@ -60,7 +61,7 @@ extension Runner {
         return await finish(run, job: job, state: state, error: error, exitStatus: result.exitStatus, excerpt: result.excerpt)
     }
 
-    private func finish(
+    func finish(
         _ run: RunRecord, job: Job?, state: RunState, error: String?, exitStatus: Int? = nil, excerpt: String? = nil
     ) async -> RunRecord? {
         let outcome = RunOutcome(state: state, finishedAt: clock.now(), exitStatus: exitStatus, error: error, excerpt: excerpt)
@@ -126,22 +127,76 @@ extension Runner {
         ]
     }
 
-    /// Finds runs left `running` by a process that no longer exists, stops their children, records
-    /// them `interrupted` and applies their retry policy. The daemon calls it at start and then
-    /// on every pass, so a killed CLI's manual run does not stay `running` forever.
+    /// Finds runs left `running` by a process that no longer exists. A run whose command is still
+    /// running under its supervisor, or finished after its owner died, is adopted: this runner
+    /// waits for it and records its real outcome, so finished work is never run again. Any other
+    /// is cut off: its leftover process group is stopped, it is recorded `interrupted`, and its
+    /// retry policy runs it again (same idempotency key). The daemon calls this at start and then
+    /// on every pass, so a killed CLI's manual run does not stay `running`.
     public func reapOrphans() async throws {
         for run in try await store.runs(RunQuery(states: [.running], limit: 1000)) {
             guard run.owner != owner.description else { continue }
             let owner = run.owner.flatMap(ProcessIdentity.init(owner:))
             // A previous daemon of this workspace on another host is gone too: we hold the workspace now.
             if let owner, owner.isAlive, owner.host == self.owner.host { continue }
+            if try await adoptIfRecoverable(run) { continue }
             if let pid = run.childPID, ProcessIdentity.isAlive(pid: pid) {
                 ProcessIdentity.signalGroup(pid, SIGKILL)
             }
-            let reason = "interrupted: the process running it (\(run.owner ?? "unknown")) died"
-            guard try await store.interruptRun(run.id, reason: reason, at: clock.now()) else { continue }
-            logger.info("orphaned run interrupted", metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"])
-            _ = await afterEnd(run, job: jobs[run.job], state: .interrupted, error: reason, exitStatus: nil, excerpt: run.excerpt)
+            await interruptOrphan(run, reason: "interrupted: the process running it (\(run.owner ?? "unknown")) died")
         }
+    }
+
+    private func interruptOrphan(_ run: RunRecord, reason: String) async {
+        guard (try? await store.interruptRun(run.id, reason: reason, at: clock.now())) == true else { return }
+        logger.info("orphaned run interrupted", metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"])
+        _ = await afterEnd(run, job: jobs[run.job], state: .interrupted, error: reason, exitStatus: nil, excerpt: run.excerpt)
+    }
+
+    /// The action a run was executing: for a run of its own (approved, or proposed from the CLI)
+    /// the action it is keyed by, else the job's allowed action.
+    private func executingAction(of run: RunRecord) async throws -> ActionRecord? {
+        let statuses: Set<ActionStatus> = [.allowed, .approved, .executed, .failed]
+        if let action = try await store.action(run.slotKey), statuses.contains(action.status) { return action }
+        return try await store.actions(ActionQuery(statuses: statuses, runID: run.id, limit: 10)).first { JobAction(payload: $0.payload) != nil }
+    }
+
+    /// Adopts `run` when its execution can be taken over; returns whether it did.
+    private func adoptIfRecoverable(_ run: RunRecord) async throws -> Bool {
+        guard let action = try await executingAction(of: run) else { return false }
+        let context = ActionContext(
+            runID: run.id, timeout: nil, logPath: "\(configuration.runLogDirectory)/\(run.id).log", runEnvironment: [:], executionKey: run.id
+        )
+        guard await gate.recoverable(action, context: context),
+              try await store.adoptRun(run.id, from: run.owner, to: owner.description) else { return false }
+        logger.info("adopted a run whose process died", metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"])
+        adopted += 1
+        Task {
+            await self.finishAdopted(run, action: action, context: context)
+        }
+        return true
+    }
+
+    private func finishAdopted(_ run: RunRecord, action: ActionRecord, context: ActionContext) async {
+        defer { adopted -= 1 }
+        let result: ActionResult?
+        do {
+            result = try await gate.recover(action, context: context)
+        } catch {
+            logger.info("could not record an adopted run's action", metadata: ["nightshift.run.id": "\(run.id)", "nightshift.error": "\(error)"])
+            result = nil
+        }
+        guard let result else {
+            await interruptOrphan(run, reason: "interrupted: the process running it (\(run.owner ?? "unknown")) died, and so did its command")
+            return
+        }
+        if let job = jobs[run.job] {
+            _ = await record(result, of: run, job: job, cancelled: false)
+        } else {
+            _ = await finish(
+                run, job: nil, state: result.succeeded ? .succeeded : .failed, error: result.error, exitStatus: result.exitStatus, excerpt: result.excerpt
+            )
+        }
+        await wakeup.signal()
     }
 }

@@ -14,9 +14,10 @@ public actor Runner: Service {
         public var maxConcurrent: Int = 4
         /// How long in-flight runs may take to finish after SIGTERM/SIGINT.
         public var shutdownGrace: TimeInterval = 30
-        /// How often to look for runs queued by other processes and reap orphans of dead ones.
-        /// `jobs run` also wakes the daemon's runner directly (SIGUSR1), so this is only a backstop.
-        public var pollInterval: TimeInterval = 30
+        /// How often to look for runs queued by other processes and reap orphans of dead ones (a
+        /// killed CLI's run is taken over within this). `jobs run` also wakes the daemon's runner
+        /// directly (SIGUSR1), so for new runs this is only a backstop.
+        public var pollInterval: TimeInterval = 5
         /// Where run logs go: `DIR/RUN_ID.log`.
         public var runLogDirectory: String = "logs/runs"
         /// The workspace folder, given to commands as `NIGHTSHIFT_WORKSPACE`.
@@ -40,6 +41,10 @@ public actor Runner: Service {
     public nonisolated let wakeup: Wakeup
     private let drained = Wakeup()
     private var active = 0
+    /// Runs of dead processes this runner waits for (their commands outlived their owners).
+    var adopted = 0
+    /// Cycle runs of dead processes this runner is resuming.
+    private var resuming: Set<String> = []
     private var draining = false
 
     public init(
@@ -75,6 +80,7 @@ public actor Runner: Service {
                 while !self.draining, !Task.isCancelled {
                     do {
                         try await self.reapOrphans()
+                        try await self.resumeOrphanedCycles()
                         try await self.gate.expireDue()
                         for run in try await self.claimDue() {
                             group.addTask { await self.execute(run) }
@@ -116,6 +122,25 @@ public actor Runner: Service {
         guard let pending = try? await store.nextPendingRunTime() else { return poll }
         return min(pending, poll)
     }
+
+    /// Resumes cycle runs left `running` by a process that died while this daemon serves (a killed
+    /// `nightshift cycles run`): their lease is taken over at once and their steps go on, the one
+    /// that was running adopted or run again. Runs left by a previous daemon are resumed at start.
+    func resumeOrphanedCycles() async throws {
+        guard let cycles else { return }
+        for run in try await store.cycleRuns(cycle: nil, tenant: nil, states: [.running], limit: 1000) {
+            guard !resuming.contains(run.id), cycles.cycle(named: run.cycle) != nil,
+                  let owner = run.owner.flatMap(ProcessIdentity.init(owner:)), owner.isGone else { continue }
+            resuming.insert(run.id)
+            logger.info("resuming a cycle run whose process died", metadata: ["nightshift.cycle.run": "\(run.id)", "nightshift.cycle": "\(run.cycle)"])
+            Task {
+                await cycles.resumeUnfinished([run])
+                await self.resumed(run.id)
+            }
+        }
+    }
+
+    private func resumed(_ id: String) { resuming.remove(id) }
 
     /// Claims as many due runs as there is room for.
     func claimDue() async throws -> [RunRecord] {

@@ -1,12 +1,14 @@
 public import Foundation
 
 extension CronExpression {
-    /// How far ahead ``nextFire(after:in:)`` looks before giving up, in calendar years. Eight years
-    /// always contain a February 29 (even across 2100, which is not a leap year).
-    static let searchHorizonYears = 8
+    /// How far ahead ``nextFire(after:in:)`` looks before giving up, in calendar years: the longest
+    /// gap between two fires of any expression. That is a date on one weekday (`0 0 29 2 */7`,
+    /// February 29 on a Sunday), 28 years apart in a century and 40 across 2100, which is not a
+    /// leap year.
+    static let searchHorizonYears = 40
 
     /// The first fire instant strictly after `date`, in `timeZone`; `nil` if none within the search
-    /// horizon of about eight years (e.g. `0 0 30 2 *`).
+    /// horizon (about forty years), which means never (e.g. `0 0 30 2 *`, see ``neverFiresReason``).
     ///
     /// Daylight saving follows cronie. A fixed-time job (see ``isFixedTime``) whose local time is
     /// skipped by a spring-forward fires once at the first instant after the gap, and one whose

@@ -160,6 +160,9 @@ extension CronField {
         var value = low
         while value <= high {
             bits |= 1 << UInt64(value)
+            // A step may be any size the operator writes (`1-2/9223372036854775807`); past the
+            // field's end there is nothing more to set.
+            guard step <= high - value else { break }
             value += step
         }
         return bits

@@ -2,7 +2,9 @@
 ///
 /// A duration is one or more `<digits><unit>` parts with units `d`, `h`, `m`, `s` and `ms`, written
 /// from the largest unit to the smallest, each at most once. Empty text, signs, fractions, spaces
-/// inside, a missing unit or an unknown unit are errors with `field` `"duration"`.
+/// inside, a missing unit or an unknown unit are errors with `field` `"duration"`, and so is a
+/// duration longer than ``maximum`` (3650 days): every instant Nightshift computes from one (a
+/// lease's expiry, a retry's time, a slot) then stays far inside what a date and the store hold.
 ///
 /// ```swift
 /// let timeout = try DurationParser.parse("1h30m")   // .seconds(5400)
@@ -11,6 +13,9 @@ public enum DurationParser {
     private static let units: [(name: String, milliseconds: Int64)] = [
         ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1),
     ]
+
+    /// The longest duration accepted: 3650 days, about ten years.
+    public static let maximum = Duration.seconds(3650 * 86_400)
 
     /// Parses `text` into a whole number of milliseconds.
     public static func parse(_ text: String) throws(ScheduleError) -> Duration {
@@ -21,6 +26,7 @@ public enum DurationParser {
         guard !trimmed.isEmpty else {
             throw fail("is empty; write a number and a unit, such as \"30s\", \"5m\" or \"1h30m\"")
         }
+        let tooLarge = "is too large; a duration may be at most 3650d (about 10 years)"
         if trimmed.hasPrefix("-") {
             throw fail("is negative; a duration must be zero or more")
         }
@@ -47,12 +53,13 @@ public enum DurationParser {
                 throw fail("repeats or reorders units; write the largest unit first, as in \"1h30m\"")
             }
             smallestUnitSoFar = unitIndex
-            guard let count = Int64(digits) else { throw fail("is too large") }
+            guard let count = Int64(digits) else { throw fail(tooLarge) }
             let (part, overflow1) = count.multipliedReportingOverflow(by: units[unitIndex].milliseconds)
             let (sum, overflow2) = total.addingReportingOverflow(part)
-            guard !overflow1, !overflow2 else { throw fail("is too large") }
+            guard !overflow1, !overflow2 else { throw fail(tooLarge) }
             total = sum
         }
+        guard Duration.milliseconds(total) <= maximum else { throw fail(tooLarge) }
         return .milliseconds(total)
     }
 

@@ -12,12 +12,17 @@ public import Foundation
 /// let fence = Fence(key: lease.key, token: lease.token)
 /// ```
 public protocol LeaseStore: Sendable {
-    /// Grants `key` to `owner` for `ttl` seconds when it is free, released, expired
-    /// (`expiresAt <= now`) or already held by `owner`; each grant carries a new token (the key's
-    /// previous token + 1; the first grant is 1). Re-acquiring one's own unexpired lease also bumps
-    /// the token, so callers acquire once per cycle run and renew after that.
-    /// Returns `.held` naming the current holder when someone else holds an unexpired lease.
+    /// Grants `key` to `owner` for `ttl` seconds when it is free, released or expired
+    /// (`expiresAt <= now`); each grant carries a new token (the key's previous token + 1; the
+    /// first grant is 1). Returns `.held` naming the holder of an unexpired lease, whoever it is:
+    /// a holder is one task, not one process, so a second task of the holder's own process waits
+    /// like anyone else instead of fencing the first out.
     func acquireLease(_ key: String, owner: String, ttl: TimeInterval, at now: Date) async throws -> LeaseGrant
+    /// Grants `key` to `owner` at once if its current, unreleased grant carries `token`, expired
+    /// or not: for a caller that knows that grant's holder is dead (a process gone on this host).
+    /// The new grant has the next token, so the dead holder is fenced out. Returns nil, changing
+    /// nothing, when the lease moved on meanwhile or was released.
+    func takeOverLease(_ key: String, from token: Int64, owner: String, ttl: TimeInterval, at now: Date) async throws -> Lease?
     /// Extends the lease to `now + ttl`. Returns nil, changing nothing, when `token` is not the
     /// key's current token, the lease was released, or it expired at or before `now` (fenced out).
     func renewLease(_ key: String, token: Int64, ttl: TimeInterval, at now: Date) async throws -> Lease?

@@ -32,26 +32,32 @@ extension MemoryStore {
     public func action(_ id: String) async throws -> ActionRecord? { actionTable.actions[id] }
 
     public func actions(_ query: ActionQuery) async throws -> [ActionRecord] {
-        Array(
-            actionTable.actions.values.filter(query.matches)
-                .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
-                .prefix(query.limit)
-        )
+        MemoryLedger(actions: actionTable.actions).actions(query)
     }
 
     public func usage(_ query: UsageQuery) async throws -> Usage {
-        var usage = Usage()
-        for record in actionTable.actions.values where record.status.counts {
-            guard let counted = record.countedAt, counted >= query.since else { continue }
-            guard query.types.isEmpty || query.types.contains(record.type) else { continue }
-            if let actor = query.actor, record.actor != actor { continue }
-            if let tenant = query.tenant, record.tenant != tenant { continue }
-            if let recipient = query.recipient, record.recipient != recipient { continue }
-            usage.count += 1
-            usage.money += record.cost
-            usage.runSeconds += record.runSeconds
+        MemoryLedger(actions: actionTable.actions).usage(query)
+    }
+
+    public func recordDecision(_ decide: @Sendable (any ActionLedger) throws -> DecidedAction) async throws -> DecidedAction {
+        // The actor runs this without suspending: nothing else reads or writes in between.
+        let decided = try decide(MemoryLedger(actions: actionTable.actions))
+        guard actionTable.actions[decided.record.id] == nil else { throw StoreError.corrupt("action \(decided.record.id) exists already") }
+        if let grant = decided.consumedGrant {
+            guard var record = actionTable.actions[grant.id], record.status == .approved else {
+                throw StoreError.corrupt("the approval \(grant.id) was used by another proposal meanwhile")
+            }
+            grant.update.apply(to: &record)
+            actionTable.actions[grant.id] = record
         }
-        return usage
+        actionTable.actions[decided.record.id] = decided.record
+        _ = actionTable.seal(decided.audit)
+        if let grant = decided.consumedGrant { _ = actionTable.seal(grant.audit) }
+        return decided
+    }
+
+    public func readLedger<T: Sendable>(_ body: @Sendable (any ActionLedger) throws -> T) async throws -> T {
+        try body(MemoryLedger(actions: actionTable.actions))
     }
 
     public func appendAudit(_ entry: AuditEntry) async throws -> AuditRecord { actionTable.seal(entry) }
@@ -66,4 +72,28 @@ extension MemoryStore {
     }
 
     public func auditHead() async throws -> AuditHead? { actionTable.head }
+}
+
+/// The memory store's actions as a deciding gate reads them.
+struct MemoryLedger: ActionLedger {
+    let actions: [String: ActionRecord]
+
+    func actions(_ query: ActionQuery) -> [ActionRecord] {
+        Array(actions.values.filter(query.matches).sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }.prefix(query.limit))
+    }
+
+    func usage(_ query: UsageQuery) -> Usage {
+        var usage = Usage()
+        for record in actions.values where record.status.counts {
+            guard let counted = record.countedAt, counted >= query.since else { continue }
+            guard query.types.isEmpty || query.types.contains(record.type) else { continue }
+            if let actor = query.actor, record.actor != actor { continue }
+            if let tenant = query.tenant, record.tenant != tenant { continue }
+            if let recipient = query.recipient, record.recipient != recipient { continue }
+            usage.count += 1
+            usage.money += record.cost
+            usage.runSeconds += record.runSeconds
+        }
+        return usage
+    }
 }

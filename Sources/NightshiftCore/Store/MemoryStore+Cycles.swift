@@ -11,7 +11,7 @@ struct MemoryLeaseRow: Sendable {
 extension MemoryStore {
     public func acquireLease(_ key: String, owner: String, ttl: TimeInterval, at now: Date) async throws -> LeaseGrant {
         let row = leaseRows[key]
-        if let row, !row.released, row.lease.expiresAt > now, row.lease.owner != owner {
+        if let row, !row.released, row.lease.expiresAt > now {
             return .held(row.lease)
         }
         let lease = Lease(
@@ -20,6 +20,13 @@ extension MemoryStore {
         )
         leaseRows[key] = MemoryLeaseRow(lease: lease, released: false)
         return .granted(lease)
+    }
+
+    public func takeOverLease(_ key: String, from token: Int64, owner: String, ttl: TimeInterval, at now: Date) async throws -> Lease? {
+        guard let row = leaseRows[key], !row.released, row.lease.token == token else { return nil }
+        let lease = Lease(key: key, owner: owner, token: token + 1, acquiredAt: now, renewedAt: now, expiresAt: now.addingTimeInterval(ttl))
+        leaseRows[key] = MemoryLeaseRow(lease: lease, released: false)
+        return lease
     }
 
     public func renewLease(_ key: String, token: Int64, ttl: TimeInterval, at now: Date) async throws -> Lease? {

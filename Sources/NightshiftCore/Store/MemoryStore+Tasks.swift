@@ -85,14 +85,18 @@ extension MemoryStore {
         return task
     }
 
-    public func releaseExpiredTasks(at now: Date) async throws -> [QueueTask] {
+    public func releaseTasks(expiredAt now: Date, ownedBy gone: Set<String>) async throws -> [QueueTask] {
         var released: [QueueTask] = []
         for id in taskTable.order {
-            guard var task = taskTable.tasks[id], task.state == .running, let expires = task.leaseExpiresAt, expires < now else { continue }
+            guard var task = taskTable.tasks[id], task.state == .running, let expires = task.leaseExpiresAt else { continue }
+            let ownerGone = task.leaseOwner.map(gone.contains) ?? false
+            guard expires < now || ownerGone else { continue }
             released.append(task)
             let exhausted = task.attempts >= task.maxAttempts
             task.state = exhausted ? .failed : .queued
-            task.lastError = QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expires, exhausted: exhausted)
+            task.lastError = ownerGone
+                ? QueueTask.deadOwnerError(owner: task.leaseOwner, exhausted: exhausted)
+                : QueueTask.lostClaimError(owner: task.leaseOwner, expiredAt: expires, exhausted: exhausted)
             task.leaseOwner = nil
             task.leaseExpiresAt = nil
             task.pid = nil
@@ -101,6 +105,14 @@ extension MemoryStore {
             taskTable.tasks[id] = task
         }
         return released
+    }
+
+    public func adoptTask(_ id: String, from previousOwner: String, to owner: String, leaseUntil: Date) async throws -> QueueTask? {
+        guard var task = taskTable.tasks[id], task.state == .running, task.leaseOwner == previousOwner else { return nil }
+        task.leaseOwner = owner
+        task.leaseExpiresAt = leaseUntil
+        taskTable.tasks[id] = task
+        return task
     }
 
     public func stateValue(_ key: String) async throws -> JSONValue? { taskTable.values[key] }
@@ -115,6 +127,12 @@ extension QueueTask {
     /// this text.
     public static func lostClaimError(owner: String?, expiredAt: Date, exhausted: Bool) -> String {
         let base = "worker \(owner ?? "?") lost its claim (lease expired at \(ISO8601.format(expiredAt, in: TimeZone(identifier: "UTC")!)))"
+        return exhausted ? "\(base); no attempts left" : "\(base); queued for another attempt"
+    }
+
+    /// The error a task handed back because its worker's process died carries.
+    public static func deadOwnerError(owner: String?, exhausted: Bool) -> String {
+        let base = "worker \(owner ?? "?") died (its process is gone)"
         return exhausted ? "\(base); no attempts left" : "\(base); queued for another attempt"
     }
 }

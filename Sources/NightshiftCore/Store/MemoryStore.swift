@@ -19,10 +19,20 @@ public actor MemoryStore: Store {
     /// Queued tasks and named values (MemoryStore+Tasks.swift).
     var taskTable = MemoryTaskTable()
     var healthTable = MemoryHealthTable()
+    private var identity: StoreIdentity?
 
     public init() {}
 
     public func migrate() async throws {}
+
+    public func storeIdentity() async throws -> StoreIdentityReading {
+        identity.map { .identified($0) } ?? .empty
+    }
+
+    public func setStoreIdentity(_ identity: StoreIdentity, replacing expected: String?) async throws -> StoreIdentity {
+        if self.identity?.id == expected { self.identity = identity }
+        return self.identity ?? identity
+    }
 
     public func daemonInstance() async throws -> DaemonInstance? { daemon }
 
@@ -126,6 +136,13 @@ public actor MemoryStore: Store {
         run.error = outcome.error
         run.excerpt = outcome.excerpt
         run.childPID = nil
+        runsByID[id] = run
+        return true
+    }
+
+    public func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool {
+        guard var run = runsByID[id], run.state == .running, run.owner == previousOwner else { return false }
+        run.owner = owner
         runsByID[id] = run
         return true
     }

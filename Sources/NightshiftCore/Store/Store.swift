@@ -5,7 +5,7 @@ public import Foundation
 /// Every method is one atomic step: a driver runs it in one transaction. The guarantees the
 /// scheduler relies on are spelled out per method and checked by `StoreConformance` in
 /// `NightshiftTesting` for every driver.
-public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore, StateStore, HealthStore {
+public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore, StateStore, HealthStore, IdentityStore {
     /// Creates or upgrades the schema. Idempotent.
     func migrate() async throws
 
@@ -53,6 +53,10 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     /// Ends a running run owned by `owner`. Returns false if the run is not running under that owner
     /// (a fenced-out process cannot overwrite a run someone else recovered).
     func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool
+    /// Moves a running run from `previousOwner` (a process that died) to `owner`, which takes over
+    /// its still recoverable execution. Returns false, changing nothing, when the run is not
+    /// running under `previousOwner` (someone else took it over first).
+    func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool
     /// Marks a running run `interrupted`, whoever owns it. Returns false if it was not running.
     func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool
     func run(_ id: String) async throws -> RunRecord?
@@ -163,6 +167,10 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
         case watchdog
+        /// The daemon cannot write its store (a full disk) and waits, or writes again; it met a stored
+        /// row it cannot read and moved it to the quarantine table; or its store file or write-ahead
+        /// log was removed or replaced under it.
+        case store
     }
     public var id: String
     public var job: String

@@ -4,7 +4,7 @@ public import Foundation
 ///
 /// A claim is one atomic compare-and-set (`UPDATE … WHERE state IN (…) RETURNING`): two workers
 /// asking for the same task get it once. A claim is a lease; a worker renews it while it works, and
-/// ``releaseExpiredTasks(at:)`` hands the task of a worker that died back to the queue.
+/// ``releaseTasks(expiredAt:ownedBy:)`` hands the task of a worker that died back to the queue.
 public protocol TaskStore: Sendable {
     /// Stores a new task. An empty id gets the next `task_N` (N counts up per store and is never
     /// reused). Returns the task as stored, or nil, writing nothing, when the id exists.
@@ -29,10 +29,23 @@ public protocol TaskStore: Sendable {
     /// clears the lease and pid, and sets `finishedAt` for a final state. Returns the task as
     /// stored, or nil when `owner` no longer holds it (a fenced-out worker cannot overwrite).
     func finishTask(_ id: String, owner: String, outcome: TaskOutcome) async throws -> QueueTask?
-    /// Hands back every running task whose lease expired before `now`: to `queued`, or to `failed`
-    /// when it has used `maxAttempts`, with an error naming the lost owner. Returns the tasks as they
-    /// were before (with owner and pid, so the caller can stop a leftover process).
-    func releaseExpiredTasks(at now: Date) async throws -> [QueueTask]
+    /// Hands back every running task whose lease expired before `now`, or whose owner is one of
+    /// `gone` (processes known to be dead: their tasks are released at once, not at expiry): to
+    /// `queued`, or to `failed` when it has used `maxAttempts`, with an error naming the lost owner.
+    /// Returns the tasks as they were before (with owner and pid, so the caller can stop a
+    /// leftover process).
+    func releaseTasks(expiredAt now: Date, ownedBy gone: Set<String>) async throws -> [QueueTask]
+    /// Moves a task running under `previousOwner` (a process that died) to `owner` until
+    /// `leaseUntil`, without counting an attempt: the new owner takes over the execution the dead
+    /// one started. Returns the task, or nil when `previousOwner` no longer holds it.
+    func adoptTask(_ id: String, from previousOwner: String, to owner: String, leaseUntil: Date) async throws -> QueueTask?
+}
+
+extension TaskStore {
+    /// Hands back every running task whose lease expired before `now` (see ``releaseTasks(expiredAt:ownedBy:)``).
+    public func releaseExpiredTasks(at now: Date) async throws -> [QueueTask] {
+        try await releaseTasks(expiredAt: now, ownedBy: [])
+    }
 }
 
 /// Small named values a pack or the core keeps between commands: the context override, the time

@@ -99,8 +99,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// Strictly (``StrictJSON``): an object with a duplicate key has no one meaning, so it is none.
     private static func parseObject(_ text: String) -> JSONValue? {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = value else {
+        guard let value = try? StrictJSON.parse(text), case .object = value else {
             return nil
         }
         return value

@@ -185,6 +185,9 @@ struct PolicyFuzzer {
             return compare(field, op, .string(pick(Self.patterns)))
         case .contains:
             return compare(field, op, chance(0.5) ? .string(pick(Self.tags)) : value(for: field))
+        case .runs, .runsOnly:
+            // They read the command the action runs: the payload's argv `act MARK`, always readable.
+            return compare(.attribute(["command"]), op, .string(pick(["act:*", "act", "rm:*"])))
         default:
             return compare(field, op, value(for: field))
         }

@@ -42,8 +42,23 @@ enum ProcessTable {
         #endif
     }
 
+    /// The parent of `pid` (for a command Nightshift runs: its supervisor), or nil.
+    static func parent(of pid: Int32) -> Int32? {
+        stat(pid)?.parent
+    }
+
+    /// Cuts a supervised command off as a machine crash would: SIGKILLs its supervisor (the
+    /// command's parent) and then the command's whole process group, and waits until both are gone.
+    static func killSupervised(_ pgid: Int32) async throws {
+        if let supervisor = parent(of: pgid), supervisor > 1 { kill(supervisor, SIGKILL) }
+        kill(-pgid, SIGKILL)
+        let deadline = Date().addingTimeInterval(10)
+        while isGroupAlive(pgid), Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
     private struct Stat {
         var state: Character
+        var parent: Int32
         var group: Int32
         var isDead: Bool { state == "Z" || state == "X" || state == "x" }
     }
@@ -54,7 +69,7 @@ enum ProcessTable {
               let close = text.lastIndex(of: ")")
         else { return nil }
         let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count >= 3, let state = fields[0].first, let group = Int32(fields[2]) else { return nil }
-        return Stat(state: state, group: group)
+        guard fields.count >= 3, let state = fields[0].first, let parent = Int32(fields[1]), let group = Int32(fields[2]) else { return nil }
+        return Stat(state: state, parent: parent, group: group)
     }
 }

@@ -72,6 +72,8 @@ struct WorkSummaryInfo: Decodable, Sendable {
     var forbidden: [String]
     var handedBack: [String]
     var reaped: [String]
+    var adopted: [String]
+    var heldElsewhere: [String]
     var resourceGate: String?
     var peakConcurrent: Int
 }
