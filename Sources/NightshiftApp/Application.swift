@@ -11,6 +11,10 @@ public struct NightshiftApplication: Sendable {
     public let configuration: WorkspaceConfiguration
     public let store: any Store
     public let environment: [String: String]
+    /// What the configuration resolves from ``environment`` and does not mark public: redacted from
+    /// every output, record, report, log and alert (docs/CONFIGURATION.md, "Secrets").
+    public let secrets: SecretValues
+    /// Redacts ``secrets`` from everything it logs.
     public let logger: Logger
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
@@ -44,7 +48,8 @@ public struct NightshiftApplication: Sendable {
     /// The executor for this workspace's actions.
     public func makeExecutor() -> WorkspaceExecutor {
         WorkspaceExecutor(
-            workspace: workspace, settings: configuration.settings, environment: environment, supervisor: Self.supervisorExecutable, logger: logger
+            workspace: workspace, settings: configuration.settings, environment: environment, secrets: secrets,
+            supervisor: Self.supervisorExecutable, logger: logger
         )
     }
 
@@ -82,7 +87,7 @@ public struct NightshiftApplication: Sendable {
         let executor = executor ?? makeExecutor()
         var gateConfiguration = PolicyGate.Configuration()
         gateConfiguration.timeZone = configuration.settings.timeZone
-        gateConfiguration.secrets = executor.secretValues
+        gateConfiguration.secrets = executor.secrets.values
         gateConfiguration.runLogDirectory = workspace.runLogsDirectory
         gateConfiguration.owner = owner.description
         gateConfiguration.executable = Self.currentExecutable
@@ -112,7 +117,7 @@ public struct NightshiftApplication: Sendable {
 
     /// The operator's daily log.
     public var journal: Journal {
-        Journal(directory: workspace.journalDirectory, timeZone: configuration.settings.timeZone)
+        Journal(directory: workspace.journalDirectory, timeZone: configuration.settings.timeZone, secrets: secrets)
     }
 
     /// Whether a daemon serves the workspace now, and which.
@@ -120,6 +125,13 @@ public struct NightshiftApplication: Sendable {
         guard let instance = try await store.daemonInstance() else { return nil }
         return DaemonLease.isServing(instance, now: now) ? instance : nil
     }
+}
+
+extension NightshiftApplication: CustomStringConvertible, CustomReflectable {
+    /// Names the workspace only: the application holds the daemon's environment, which no log line
+    /// or `dump` may show.
+    public var description: String { "NightshiftApplication(\(workspace.root))" }
+    public var customMirror: Mirror { Mirror(self, children: ["workspace": workspace.root]) }
 }
 
 /// Loads the workspace at `workspace`: reads and validates `nightshift.toml`, opens and migrates
@@ -162,11 +174,15 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
-    let app = NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    let secrets = configuration.secrets(in: environment)
+    let app = NightshiftApplication(
+        workspace: workspace, configuration: configuration, store: store, environment: environment, secrets: secrets,
+        logger: logger.redacting(secrets)
+    )
     if storeChange?.requested == true {
         // The anchor log goes on with the new store: its newest line names the store in use.
         do { _ = try await app.writeAnchor(reason: "new_store", onlyIfMoved: false) } catch {
-            logger.info("the new store is not anchored yet; run nightshift audit anchor", metadata: ["nightshift.error": "\(error)"])
+            app.logger.info("the new store is not anchored yet; run nightshift audit anchor", metadata: ["nightshift.error": "\(error)"])
         }
     }
     return app

@@ -58,18 +58,24 @@ extension NightshiftApplication {
         onReady(instance)
 
         // Services shut down in reverse order: the scheduler stops firing first, then the runner
-        // drains, and the store watch and the heartbeat go last.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat)]
-        if let storeWatch { services.append(.init(service: storeWatch)) }
-        services += [.init(service: AnchorService(app: self, clock: clock)), .init(service: nudges), .init(service: runner)]
+        // drains, and the store watch and the heartbeat go last. Each is named: unnamed,
+        // swift-service-lifecycle logs a service at debug level as "\(service)", which prints every
+        // field of a struct service, the daemon's whole environment among them.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat, serviceName: "heartbeat")]
+        if let storeWatch { services.append(.init(service: storeWatch, serviceName: "store-watch")) }
+        services += [
+            .init(service: AnchorService(app: self, clock: clock), serviceName: "audit-anchor"),
+            .init(service: nudges, serviceName: "wake-on-signal"),
+            .init(service: runner, serviceName: "runner"),
+        ]
         // Only with something to resume: a service that returns at once may return only after a
         // SIGTERM on a busy machine, and ServiceGroup takes a service ending during shutdown for a failure.
-        if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore)) }
+        if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore, serviceName: "cycle-resume")) }
         services += [
-            .init(service: scheduler),
-            .init(service: health),
+            .init(service: scheduler, serviceName: "scheduler"),
+            .init(service: health, serviceName: "health"),
             // Last, so the first to hear of a shutdown: writes waiting for disk space give up.
-            .init(service: stalls),
+            .init(service: stalls, serviceName: "write-stall"),
         ]
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

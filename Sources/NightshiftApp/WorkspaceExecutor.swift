@@ -5,22 +5,32 @@ public import NightshiftCore
 import NightshiftExec
 
 /// Executes job actions for one workspace: commands through ``CommandExecutor``, webhooks through
-/// ``WebhookExecutor``. It builds each child's environment from the allow-list and resolves
-/// `env:NAME` secrets, which it also hands over for redaction.
+/// ``WebhookExecutor``. It builds each child's environment from the allow-list, resolves `env:NAME`
+/// secrets, and redacts every secret from what comes back: output, excerpts, errors and logs.
 public struct WorkspaceExecutor: ActionExecutor {
     let workspace: Workspace
     let environment: [String: String]
+    let settings: WorkspaceSettings
+    /// Redacted from every result, log and excerpt: the workspace's secrets
+    /// (``WorkspaceConfiguration/secrets(in:)``).
+    public let secrets: SecretValues
     let commands: CommandExecutor
     let webhooks: WebhookExecutor
     /// Runs commands with an execution key under `nightshift supervise`, so they outlive this
     /// process; nil when no `nightshift` executable is known (commands run as direct children).
     let supervised: SupervisedLauncher?
 
+    /// - Parameter secrets: redacted from every result, log and excerpt.
     /// - Parameter supervisor: the `nightshift` executable whose `supervise` command runs each
     ///   command with an execution key (see ``SupervisedLauncher``); nil runs them directly.
-    public init(workspace: Workspace, settings: WorkspaceSettings, environment: [String: String], supervisor: String? = nil, logger: Logger) {
+    public init(
+        workspace: Workspace, settings: WorkspaceSettings, environment: [String: String], secrets: SecretValues,
+        supervisor: String? = nil, logger: Logger
+    ) {
         self.workspace = workspace
         self.environment = environment
+        self.settings = settings
+        self.secrets = secrets
         var configuration = CommandExecutor.Configuration()
         configuration.logCap = settings.runLogLimit
         self.commands = CommandExecutor(configuration: configuration, logger: logger)
@@ -91,43 +101,41 @@ public struct WorkspaceExecutor: ActionExecutor {
         }
         env.merge(extra) { _, new in new }
         let cwd = command.workingDirectory.map(workspace.resolvePath) ?? workspace.root
-        let passed = command.environment.compactMap { environment[$0] }
         return CommandSpec(
             program: command.program.exec, workingDirectory: cwd, environment: env, timeout: timeout,
-            logPath: logPath, redactions: redactions(excluding: passed)
+            logPath: logPath, redactions: redactions(passing: command.environment)
         )
     }
 
-    /// Values of the daemon's environment that look like credentials: redacted from payloads and
-    /// the audit trail.
-    public var secretValues: [String] { redactions(excluding: []) }
-
-    /// Values of the daemon's environment that look like credentials, minus those the job may see
-    /// anyway (a child that prints its own allow-listed variable shows it in its own log).
-    private func redactions(excluding allowed: [String]) -> [String] {
-        let words = ["TOKEN", "SECRET", "KEY", "PASSWORD", "PASS", "CREDENTIAL", "AUTH", "PRIVATE"]
-        return environment
-            .filter { name, value in value.count >= 6 && words.contains { name.uppercased().contains($0) } }
-            .map(\.value)
-            .filter { !allowed.contains($0) }
+    /// The workspace's secrets and the values of `names` (a proposed payload may pass variables the
+    /// configuration does not name), except public ones.
+    private func redactions(passing names: [String]) -> [String] {
+        secrets.union(settings.secrets(named: names, in: environment)).values
     }
 
     func webhookSpec(_ webhook: WebhookAction, body: Data, timeout: Duration) -> WebhookSpec? {
         guard let url = webhook.url.resolve(in: environment) else { return nil }
         var headers: [String: String] = ["Content-Type": "application/json"]
-        var secrets: [String] = []
+        var names: [String] = []
         for (name, value) in webhook.headers {
             guard let resolved = value.resolve(in: environment) else { return nil }
             headers[name] = resolved
-            if case .environment = value { secrets.append(resolved) }
+            if case .environment(let variable) = value { names.append(variable) }
         }
-        if case .environment = webhook.url { secrets.append(url) }
-        return WebhookSpec(url: url, method: webhook.method, headers: headers, body: body, timeout: timeout, redactions: secrets + redactions(excluding: []))
+        if case .environment(let variable) = webhook.url { names.append(variable) }
+        return WebhookSpec(url: url, method: webhook.method, headers: headers, body: body, timeout: timeout, redactions: redactions(passing: names))
     }
 
     private func defaultBody(_ context: ActionContext) -> Data {
         (try? JSONSerialization.data(withJSONObject: context.defaultBody, options: [.sortedKeys])) ?? Data()
     }
+}
+
+extension WorkspaceExecutor: CustomStringConvertible, CustomReflectable {
+    /// Names the workspace only: the executor holds the daemon's environment, which no log line or
+    /// `dump` may show (a service printed by swift-service-lifecycle at debug level would).
+    public var description: String { "WorkspaceExecutor(\(workspace.root))" }
+    public var customMirror: Mirror { Mirror(self, children: ["workspace": workspace.root]) }
 }
 
 extension CommandAction.Program {

@@ -1,4 +1,5 @@
 public import Logging
+import NightshiftCore
 import Subprocess
 
 #if canImport(System)

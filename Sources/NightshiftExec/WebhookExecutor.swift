@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import Foundation
 public import Logging
+import NightshiftCore
 import NIOCore
 import NIOHTTP1
 
@@ -87,11 +88,9 @@ public struct WebhookExecutor: Sendable {
         let (seconds, attoseconds) = spec.timeout.components
         let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
         do {
-            let response = try await httpClient.execute(
-                request,
-                timeout: .nanoseconds(max(1, nanoseconds)),
-                logger: logger
-            )
+            // Not given our logger: at trace level AsyncHTTPClient logs every response part, headers
+            // and body included, and the body may echo a secret.
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(max(1, nanoseconds)))
             var bytes: [UInt8] = []
             for try await chunk in response.body {
                 bytes += chunk.readableBytesView.prefix(configuration.bodyCap - bytes.count)

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 @testable import NightshiftExec
 import Testing
 

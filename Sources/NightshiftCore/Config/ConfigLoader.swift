@@ -105,7 +105,12 @@ public enum ConfigLoader {
             if let value = section.init(reading: table) { configuration.sections[section.key] = value }
         }
         reader.finish(known: ["workspace", "jobs", "notifiers", "cycles", "policy", "context", "health", "watchdog"] + sections.map { $0.key })
-        checkEnvironmentReferences(root, sink: sink, environment: environment)
+        let references = EnvironmentReferences(root)
+        configuration.environmentNames = references.names
+        let publicNames = (root["workspace"]?.table).map(EnvironmentReferences.publicNames) ?? []
+        references.check(
+            publicNames: publicNames.filter { configuration.settings.publicEnvironment.contains($0.name) }, environment: environment, sink: sink
+        )
         let sorted = sink.diagnostics.sorted { $0.location < $1.location } + policyDiagnostics
         if policyDiagnostics.contains(where: { $0.severity == .error }) { return (nil, sorted) }
         configuration.warnings = sorted.filter { $0.severity == .warning }
@@ -139,7 +144,16 @@ public enum ConfigLoader {
         if let grace = table.duration("shutdown_grace") { settings.shutdownGrace = grace }
         if let late = table.duration("late_after") { settings.lateAfter = late }
         if let bytes = table.int("run_log_limit", in: 1024...1_073_741_824) { settings.runLogLimit = bytes }
-        table.finish(known: ["name", "time_zone", "max_concurrent", "shutdown_grace", "late_after", "run_log_limit"])
+        if table.stringArray("public_env") != nil {
+            for (name, location) in EnvironmentReferences.publicNames(in: table.table) {
+                if ActionReader.isValidVariableName(name) {
+                    settings.publicEnvironment.insert(name)
+                } else {
+                    table.error("\(table.name("public_env")): \"\(name)\" is not an environment variable name", at: location)
+                }
+            }
+        }
+        table.finish(known: ["name", "time_zone", "max_concurrent", "shutdown_grace", "late_after", "run_log_limit", "public_env"])
         return settings
     }
 
@@ -158,23 +172,5 @@ public enum ConfigLoader {
         }
         table.finish(known: ["webhook", "headers", "command", "cwd", "env"])
         return result
-    }
-
-    /// Warns about `env:NAME` references whose variable is unset in this environment.
-    private static func checkEnvironmentReferences(_ table: TOMLTable, sink: DiagnosticSink, environment: [String: String]) {
-        guard !environment.isEmpty else { return }
-        func visit(_ node: TOMLNode) {
-            switch node.value {
-            case .string(let text) where text.hasPrefix("env:"):
-                let name = String(text.dropFirst(4))
-                if environment[name] == nil {
-                    sink.add("environment variable \(name) is not set here; the daemon must have it", at: node.location, severity: .warning)
-                }
-            case .array(let items): items.forEach(visit)
-            case .table(let table): table.entries.forEach { visit($0.node) }
-            default: break
-            }
-        }
-        table.entries.forEach { visit($0.node) }
     }
 }

@@ -20,6 +20,8 @@ public struct WorkspaceConfiguration: Sendable {
     public var warnings: [ConfigDiagnostic]
     /// The pack tables the loader was asked to read (see ``ConfigSection``), by key.
     public var sections: [String: any ConfigSection] = [:]
+    /// Every variable the file reads from the environment: `env:NAME` values and `env = [...]` names.
+    public var environmentNames: Set<String> = []
 
     public init(settings: WorkspaceSettings = .init(), jobs: [Job] = [], notifiers: [NotifierDeclaration] = [], warnings: [ConfigDiagnostic] = []) {
         self.settings = settings
@@ -33,6 +35,13 @@ public struct WorkspaceConfiguration: Sendable {
 
     /// The cycle with this name.
     public func cycle(named name: String) -> Cycle? { cycles.first { $0.name == name } }
+
+    /// The values Nightshift redacts everywhere: those of every variable this configuration reads
+    /// from `environment` (``environmentNames``) and of every variable there named like a credential
+    /// (`*TOKEN*`, `*SECRET*`, `*KEY*`, `*PASS*`, `*AUTH*` …), except the ones `public_env` names.
+    public func secrets(in environment: [String: String]) -> SecretValues {
+        settings.secrets(named: environmentNames, in: environment)
+    }
 }
 
 /// The `[workspace]` table.
@@ -49,8 +58,21 @@ public struct WorkspaceSettings: Sendable, Hashable {
     public var runLogLimit: Int = 1 << 20
     /// A slot found later than this counts as missed.
     public var lateAfter: Duration = .seconds(60)
+    /// Variables whose values are not secrets (`public_env`): shown in output as they are.
+    public var publicEnvironment: Set<String> = []
 
     public init() {}
+
+    /// The values of `names` in `environment`, and of the variables there named like a credential,
+    /// except the public ones: what Nightshift redacts.
+    public func secrets(named names: some Sequence<String>, in environment: [String: String]) -> SecretValues {
+        let credentialWords = ["TOKEN", "SECRET", "KEY", "PASSWORD", "PASS", "CREDENTIAL", "AUTH", "PRIVATE"]
+        var secret = Set(names)
+        for name in environment.keys where credentialWords.contains(where: name.uppercased().contains) {
+            secret.insert(name)
+        }
+        return SecretValues(secret.subtracting(publicEnvironment).compactMap { environment[$0] })
+    }
 }
 
 /// A `[notifiers.NAME]` table: where alerts go.

@@ -7,10 +7,13 @@ public import Foundation
 public struct Journal: Sendable {
     public var directory: String
     public var timeZone: TimeZone
+    /// Redacted from every line, whatever it quotes (a run's error, a step's excerpt).
+    public var secrets: SecretValues
 
-    public init(directory: String, timeZone: TimeZone) {
+    public init(directory: String, timeZone: TimeZone, secrets: SecretValues = .none) {
         self.directory = directory
         self.timeZone = timeZone
+        self.secrets = secrets
     }
 
     /// The journal file for the day `date` falls on in the workspace's zone.
@@ -26,7 +29,7 @@ public struct Journal: Sendable {
         line += " (\(run.trigger)"
         if run.attempt > 1 { line += ", attempt \(run.attempt)" }
         line += ", run \(run.id))"
-        if let summary = Self.summary(of: run) { line += " — \(summary)" }
+        if let summary = summary(of: run) { line += " — \(summary)" }
         try append(line, at: at)
     }
 
@@ -39,12 +42,13 @@ public struct Journal: Sendable {
         let file = path(for: date)
         var text = ""
         if !FileManager.default.fileExists(atPath: file) { text += "# Journal \(Self.dayString(date, timeZone))\n\n" }
-        text += line.replacingOccurrences(of: "\n", with: " ") + "\n"
+        text += secrets.redact(line).replacingOccurrences(of: "\n", with: " ") + "\n"
         do { try AppendOnlyFile.append(text, to: file) } catch { throw JournalError(path: file, errno: error.errno) }
     }
 
-    private static func summary(of run: RunRecord) -> String? {
-        let text = run.error ?? run.excerpt?.split(whereSeparator: \.isNewline).last.map(String.init)
+    /// Redacted before it is shortened, so that no secret is cut where redaction cannot see it.
+    private func summary(of run: RunRecord) -> String? {
+        let text = secrets.redact(run.error ?? run.excerpt?.split(whereSeparator: \.isNewline).last.map(String.init))
         guard let text, !text.isEmpty else { return nil }
         return text.count > 160 ? String(text.prefix(157)) + "…" : text
     }

@@ -285,7 +285,9 @@ public actor PolicyGate {
     private func recordExecution(
         of record: ActionRecord, result: ActionResult, runID: String, seconds: Double, from: Set<ActionStatus>, countedAt: Date?
     ) async throws -> ActionRecord? {
-        let outcome = result.succeeded ? "succeeded" : (result.error ?? "failed")
+        // Executors redact their results; an executor of a pack might not, and the trail is forever.
+        let error = SecretValues(configuration.secrets).redact(result.error)
+        let outcome = result.succeeded ? "succeeded" : (error ?? "failed")
         // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
         let update = ActionUpdate(
             status: result.succeeded ? .executed : .failed, executionRunID: runID, outcome: outcome, countedAt: countedAt,
@@ -295,7 +297,7 @@ public actor PolicyGate {
             kind: .execution, at: clock.now(), actor: record.actor.description, subject: record.id,
             data: .object([
                 "type": .string(record.type), "outcome": .string(result.succeeded ? "succeeded" : "failed"),
-                "exit_status": result.exitStatus.map { .integer(Int64($0)) } ?? .null, "error": result.error.map { .string($0) } ?? .null,
+                "exit_status": result.exitStatus.map { .integer(Int64($0)) } ?? .null, "error": error.map { .string($0) } ?? .null,
                 "seconds": .number((seconds * 1000).rounded() / 1000), "run_id": .string(runID),
             ])
         )

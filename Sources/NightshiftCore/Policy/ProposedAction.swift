@@ -57,9 +57,10 @@ public struct ProposedAction: Sendable, Hashable {
     /// The action with secrets replaced: values of keys named like a token, password, secret or
     /// key, and any of `secrets` wherever they appear in a string.
     public func redacted(secrets: [String] = []) -> ProposedAction {
+        let secrets = SecretValues(secrets)
         var copy = self
-        if case .object(let members) = JSONValue.object(attributes).redacted(secrets: secrets) { copy.attributes = members }
-        copy.payload = payload.redacted(secrets: secrets)
+        if case .object(let members) = JSONValue.object(attributes).redacted(secrets) { copy.attributes = members }
+        copy.payload = payload.redacted(secrets)
         return copy
     }
 }
@@ -82,8 +83,14 @@ extension JSONValue {
     }
 
     /// The value with the values of secret-named keys replaced by "[redacted]", and every
-    /// occurrence of one of `secrets` (at least 4 characters) inside strings too.
+    /// occurrence of one of `secrets` (see ``SecretValues``) inside strings too.
     public func redacted(secrets: [String] = []) -> JSONValue {
+        redacted(SecretValues(secrets))
+    }
+
+    /// The value with the values of secret-named keys replaced by "[redacted]", and `secrets`
+    /// redacted inside strings.
+    public func redacted(_ secrets: SecretValues) -> JSONValue {
         switch self {
         case .object(let members):
             var out: [String: JSONValue] = [:]
@@ -91,17 +98,14 @@ extension JSONValue {
                 if Self.isSecretKey(key), value != .null, !(value.text.hasPrefix("env:")) {
                     out[key] = .string("[redacted]")
                 } else {
-                    out[key] = value.redacted(secrets: secrets)
+                    out[key] = value.redacted(secrets)
                 }
             }
             return .object(out)
         case .array(let items):
-            return .array(items.map { $0.redacted(secrets: secrets) })
-        case .string(var text):
-            for secret in secrets where secret.count >= 4 && text.contains(secret) {
-                text = text.replacingOccurrences(of: secret, with: "[redacted]")
-            }
-            return .string(text)
+            return .array(items.map { $0.redacted(secrets) })
+        case .string(let text):
+            return .string(secrets.redact(text))
         default:
             return self
         }

@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// A real HTTP server on 127.0.0.1 (python3's http.server, a child process) that answers every
-/// POST with 200 (500 on the path `/fail`) and records it as one JSON line in a file, for webhook
+/// POST with 200 (500 on the path `/fail`; under `/echo/`, a body that repeats the path and the
+/// `X-Api` header, as a chatty server does) and records it as one JSON line in a file, for webhook
 /// jobs and notifiers to reach.
 /// Call ``stop()`` in a `defer`.
 final class RequestRecorder: Sendable {
@@ -30,6 +31,8 @@ final class RequestRecorder: Sendable {
                 with open(log, "a") as f:
                     f.write(json.dumps({"path": self.path, "headers": dict(self.headers), "body": body}) + "\n")
                 reply = b"ok"
+                if self.path.startswith("/echo/"):
+                    reply = ("received at %s with X-Api %s" % (self.path, self.headers.get("X-Api", ""))).encode()
                 self.send_response(500 if self.path == "/fail" else 200)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()

@@ -2,9 +2,19 @@
 ///
 /// A secret can be split across two reads from a pipe, so the redactor holds back the
 /// tail of each chunk that could still grow into a secret and emits it with the next
-/// chunk (or at ``finish()``).
-struct Redactor: Sendable {
-    static let replacement: [UInt8] = Array("[redacted]".utf8)
+/// chunk (or at ``finish()``). Used for child output as it streams in (a secret split across two
+/// writes of the child is still found) and, through ``SecretValues``, for every text Nightshift
+/// stores or shows.
+///
+/// ```swift
+/// var redactor = Redactor(secrets: ["hunter2-secret"])
+/// var out = redactor.feed(Array("token=hunter".utf8))   // "token=" — "hunter" is held back
+/// out += redactor.feed(Array("2-secret\n".utf8))          // "[redacted]\n"
+/// out += redactor.finish()
+/// ```
+public struct Redactor: Sendable {
+    /// What a secret is replaced with, always whole.
+    public static let replacement: [UInt8] = Array("[redacted]".utf8)
 
     /// Secrets as UTF-8, longest first, so that a secret containing a shorter one is
     /// replaced whole.
@@ -14,7 +24,8 @@ struct Redactor: Sendable {
     private let startsSecret: [Bool]
     private var pending: [UInt8] = []
 
-    init(secrets: [String]) {
+    /// A redactor for `secrets` (empty strings are ignored).
+    public init(secrets: [String]) {
         let encoded = Set(secrets.filter { !$0.isEmpty }.map { Array($0.utf8) })
         self.secrets = encoded.sorted { $0.count > $1.count }
         var table = [Bool](repeating: false, count: 256)
@@ -25,23 +36,23 @@ struct Redactor: Sendable {
     }
 
     /// True when there is nothing to redact, so callers can skip the redactor.
-    var isEmpty: Bool { secrets.isEmpty }
+    public var isEmpty: Bool { secrets.isEmpty }
 
     /// Feeds a chunk and returns the bytes that are now safe to emit.
-    mutating func feed(_ chunk: [UInt8]) -> [UInt8] {
+    public mutating func feed(_ chunk: [UInt8]) -> [UInt8] {
         guard !secrets.isEmpty else { return chunk }
         pending.append(contentsOf: chunk)
         return drain(final: false)
     }
 
     /// Returns everything still held back, redacted.
-    mutating func finish() -> [UInt8] {
+    public mutating func finish() -> [UInt8] {
         guard !secrets.isEmpty else { return [] }
         return drain(final: true)
     }
 
     /// Redacts a complete string in one go.
-    static func redact(_ text: String, secrets: [String]) -> String {
+    public static func redact(_ text: String, secrets: [String]) -> String {
         var redactor = Redactor(secrets: secrets)
         guard !redactor.isEmpty else { return text }
         var bytes = redactor.feed(Array(text.utf8))
