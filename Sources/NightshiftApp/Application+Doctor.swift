@@ -30,7 +30,11 @@ extension NightshiftApplication {
         } catch {
             throw AppError.usage(error.description)
         }
-        return NightshiftApplication(workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, logger: logger)
+        let secrets = configuration.secrets(in: environment)
+        return NightshiftApplication(
+            workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, secrets: secrets,
+            logger: logger.redacting(secrets)
+        )
     }
 
     /// Whether the daemon is alive, runs are not stuck, leases are not held by the dead, the
