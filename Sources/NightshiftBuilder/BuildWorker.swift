@@ -199,7 +199,7 @@ public actor BuildWorker {
         summary.heldElsewhere = elsewhere
         for task in try await store.releaseTasks(expiredAt: now, ownedBy: gone) where task.queue == QueueTask.builderQueue {
             summary.reaped.append(task.id)
-            if let pid = task.pid, ProcessIdentity.isAlive(pid: pid) {
+            if let pid = task.pid, ProcessIdentity.isAlive(pid: pid), ProcessIdentity.hasEnvironment(pid: pid, "NIGHTSHIFT_TASK_ID", task.id) {
                 // The agent of a dead worker may still run; it must not race the retry.
                 ProcessIdentity.signalGroup(pid, SIGKILL)
             }

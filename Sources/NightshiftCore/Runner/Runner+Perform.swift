@@ -140,7 +140,7 @@ extension Runner {
             // A previous daemon of this workspace on another host is gone too: we hold the workspace now.
             if let owner, owner.isAlive, owner.host == self.owner.host { continue }
             if try await adoptIfRecoverable(run) { continue }
-            if let pid = run.childPID, ProcessIdentity.isAlive(pid: pid) {
+            if let pid = run.childPID, ProcessIdentity.isAlive(pid: pid), ProcessIdentity.hasEnvironment(pid: pid, "NIGHTSHIFT_RUN_ID", run.id) {
                 ProcessIdentity.signalGroup(pid, SIGKILL)
             }
             await interruptOrphan(run, reason: "interrupted: the process running it (\(run.owner ?? "unknown")) died")

@@ -108,6 +108,19 @@ public struct ProcessIdentity: Sendable, Hashable, CustomStringConvertible {
         #endif
     }
 
+    /// Whether the local process `pid` has `name=value` in its environment. A recorded child pid is
+    /// signalled only while it still names the work it was started for: pids are reused, and soon
+    /// where `pid_max` is 32768. False when the environment cannot be read (another user's process).
+    public static func hasEnvironment(pid: Int32, _ name: String, _ value: String) -> Bool {
+        #if os(Linux)
+        guard pid > 0, let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+        let entry = Array("\(name)=\(value)".utf8)
+        return data.split(separator: 0).contains { $0.elementsEqual(entry) }
+        #else
+        return true
+        #endif
+    }
+
     /// Sends `signal` to every process of the group `pgid` (commands run as group leaders, so a
     /// recorded child pid is also its group). Refuses group ids that are not positive or that are
     /// the caller's own group.
