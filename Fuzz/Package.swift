@@ -25,10 +25,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // cron, toml, policy, ics, json: one binary, the parser chosen by NIGHTSHIFT_FUZZ_TARGET.
+        // The entry point both harnesses hand to libFuzzer's driver.
+        .target(
+            name: "FuzzEntry",
+            path: "FuzzEntry",
+            swiftSettings: swiftSettings + [.enableExperimentalFeature("Extern")]
+        ),
+        // cron, toml, policy, ics, json, shell: one binary, the parser chosen by NIGHTSHIFT_FUZZ_TARGET.
         .executableTarget(
             name: "FuzzParsers",
             dependencies: [
+                "FuzzEntry",
                 .product(name: "NightshiftTesting", package: parent),
                 .product(name: "NightshiftCore", package: parent),
             ],
@@ -40,6 +47,7 @@ let package = Package(
         .executableTarget(
             name: "FuzzCLI",
             dependencies: [
+                "FuzzEntry",
                 .product(name: "NightshiftApp", package: parent),
                 .product(name: "NightshiftTesting", package: parent),
                 .product(name: "NightshiftBuilder", package: parent),

@@ -8,6 +8,7 @@ extension FuzzTarget {
         case .policy: [Self.policySeed, Self.casesSeed]
         case .ics: [Self.calendarSeed]
         case .json: Self.jsonSeeds
+        case .shell: Self.shellSeeds
         }
     }
 
@@ -36,8 +37,21 @@ extension FuzzTarget {
             ]
         case .json:
             ["{", "}", "[", "]", ",", ":", "\"", "\\u", "\\uD800", "\\uDC00", "true", "false", "null", "-", ".", "e", "E", "+", " ", "\n"]
+        case .shell:
+            [
+                "&&", "||", ";", "|", "&", "(", ")", "{ ", "; }", "$(", "`", "$((", "))", "${", "}", "'", "\"", "\\", ">", ">>", "<", "2>&1",
+                "<<", "<(", "\n", " ", "#", "~", "=", "if ", "then ", "fi", "for ", "do ", "done", "sh -c ", "bash -c ", "env ", "sudo ",
+                "xargs ", "find . -exec ", "nice ", "timeout 5 ", "command ", "exec ", "eval ", "rm ", "-rf ", "/", "..", "git -C / ",
+                "echo ", "ls ", "cat ", "mkdir ", "true", "\u{0}",
+            ]
         }
     }
+
+    static let shellSeeds = [
+        "echo hello", "ls -la && git status", "cat a.txt | grep x > out.txt", "cd sub && ls; echo done", "(cd /tmp && ls) || true",
+        "echo $(ls) `cat f`", "mkdir -p build/out", "FOO=1 echo \"$FOO\" 'single' \\x", "{ echo a; echo b; } 2>&1 >> log",
+        "sh -c 'echo nested'", "env A=1 nice -n 5 echo x", "echo $((1 + 2)) ${HOME:-~}", "rm -rf /", "echo ok\u{0}rm\u{0}-rf",
+    ]
 
     static let cronSeeds = [
         "* * * * *", "0 2 * * *", "*/15 9-17 * * MON-FRI", "30 2 * * *", "0 0 29 2 *", "0 0 1 JAN,JUL ?", "0 0 * * 7", "0 0 * * FRI-SUN",

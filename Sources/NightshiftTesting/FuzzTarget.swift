@@ -21,6 +21,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case ics
     /// `StrictJSON`, which must also agree with Foundation and round-trip through the canonical form.
     case json
+    /// The policy's reading of the commands an action runs (`runs`, `runs_only`): the line as a
+    /// shell string and as argv, under an allow-list; a forbidden command placed before the line
+    /// must never be allowed, whatever the line holds.
+    case shell
 
     /// A fixed instant (no test depends on the day it runs).
     static let now = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
@@ -30,7 +34,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     public func check(_ data: Data) -> String? {
         switch self {
         case .json: return Self.checkJSON(data)
-        case .cron, .toml, .policy, .ics: break
+        case .cron, .toml, .policy, .ics, .shell: break
         }
         let text: String
         switch UTF8Text.decode(data) {
@@ -47,6 +51,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .toml: return Self.checkTOML(text)
         case .policy: return Self.checkPolicy(text)
         case .ics: return Self.checkICS(text)
+        case .shell: return Self.checkShell(text)
         case .json: return nil
         }
     }
@@ -99,6 +104,59 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         for item in cases ?? [] {
             let (decision, _) = item.check(engine, now: now, timeZone: newYork)
             if decision.decidedBy.isEmpty { return "a case's decision names no decider: \(decision)" }
+        }
+        return nil
+    }
+
+    /// An allow-list in the style of the builder example's: anything else needs approval.
+    static let shellEngine: PolicyEngine = {
+        let text = """
+            [catalog]
+            run_command = "autonomous"
+            [[rules]]
+            id = "allow-list"
+            effect = "approve"
+            types = ["run_command"]
+            reason = "a command outside the allow-list needs the operator"
+            when = { not = ["command", "runs_only", ["echo:*", "ls:*", "cat:*", "git status:*", "true", { program = ["mkdir"], within = ["."] }]] }
+            """
+        let (parsed, diagnostics) = ConfigLoader.parsePolicy(text, file: "shell.toml")
+        guard let policy = parsed else { fatalError("the shell fuzz policy does not parse: \(diagnostics)") }
+        return PolicyEngine(policy: policy)
+    }()
+
+    static func decideShell(_ payload: JSONValue) -> Decision {
+        let context = PolicyContext(now: now, timeZone: .gmt, countToday: 0, spentToday: 0)
+        return shellEngine.decide(ProposedAction(type: "run_command", payload: payload, actor: Actor(.cli, "fuzz")), context: context, explain: true)
+    }
+
+    /// The allow-list allows what it lists and nothing else, or the property below says nothing.
+    static let shellControl: String? = {
+        let listed = decideShell(.object(["shell": .string("echo hello && ls -la | cat")]))
+        let unlisted = decideShell(.object(["shell": .string("echo hello && rm -rf /")]))
+        guard listed.verdict == .allow, unlisted.verdict == .approve else {
+            return "the fuzz allow-list does not work: \(listed.verdict) for echo and ls, \(unlisted.verdict) for rm"
+        }
+        return nil
+    }()
+
+    static func checkShell(_ text: String) -> String? {
+        if let broken = shellControl { return broken }
+        func decide(_ payload: JSONValue) -> Decision { decideShell(payload) }
+        let alone = decide(.object(["shell": .string(text), "cwd": .string("/work")]))
+        if alone.decidedBy.isEmpty { return "a decision names no decider: \(alone)" }
+        let argv = text.split(separator: "\u{0}", omittingEmptySubsequences: false).map { JSONValue.string(String($0)) }
+        let asArgv = decide(.object(["command": .array(argv)]))
+        if asArgv.decidedBy.isEmpty { return "a decision names no decider: \(asArgv)" }
+        // rm is on no allow-list: a line that runs it first is never allowed, whatever follows.
+        for forbidden in [
+            JSONValue.object(["shell": .string("rm -rf /; " + text)]),
+            .object(["shell": .string("rm -rf / && " + text)]),
+            .object(["command": .array([.string("sh"), .string("-c"), .string("rm -rf /; " + text)])]),
+            .object(["command": .array([.string("rm"), .string("-rf"), .string("/")] + argv)]),
+        ] {
+            let decision = decide(forbidden)
+            if decision.verdict == .allow { return "allowed although it runs rm first: \(forbidden.canonical)" }
         }
         return nil
     }

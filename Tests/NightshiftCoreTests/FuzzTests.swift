@@ -13,7 +13,7 @@ struct FuzzTests {
     static let perInput = Duration.seconds(2)
 
     @Test(arguments: [
-        (FuzzTarget.cron, 4000, UInt64(15)), (.toml, 2000, 16), (.policy, 2000, 17), (.ics, 2000, 18), (.json, 4000, 19),
+        (FuzzTarget.cron, 4000, UInt64(15)), (.toml, 2000, 16), (.policy, 2000, 17), (.ics, 2000, 18), (.json, 4000, 19), (.shell, 3000, 20),
     ])
     func parserSurvives(_ target: FuzzTarget, count: Int, seed: UInt64) {
         Self.fuzz(target, count: count, seed: seed)
