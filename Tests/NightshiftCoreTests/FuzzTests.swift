@@ -15,27 +15,30 @@ struct FuzzTests {
     @Test(arguments: [
         (FuzzTarget.cron, 4000, UInt64(15)), (.toml, 2000, 16), (.policy, 2000, 17), (.ics, 2000, 18), (.json, 4000, 19), (.shell, 3000, 20),
     ])
-    func parserSurvives(_ target: FuzzTarget, count: Int, seed: UInt64) {
-        Self.fuzz(target, count: count, seed: seed)
+    func parserSurvives(_ target: FuzzTarget, count: Int, seed: UInt64) async {
+        await Self.fuzz(target, count: count, seed: seed)
     }
 
     /// Feeds `count` mutated inputs to `target`, recording the first five that break a property or
-    /// take longer than ``perInput``.
-    static func fuzz(_ target: FuzzTarget, count: Int, seed: UInt64) {
-        let inputs = FuzzInputs(seeds: target.seeds + Self.exampleFiles(for: target), dictionary: target.dictionary, count: count, seed: seed)
-        var failures = 0
-        let clock = ContinuousClock()
-        for (index, input) in inputs.enumerated() where failures < 5 {
-            var broken: String?
-            let elapsed = clock.measure { broken = target.check(input) }
-            if let broken {
-                failures += 1
-                Issue.record("\(target) input \(index) (seed \(seed)): \(broken)\ninput: \(Self.shown(input))")
-            } else if elapsed > Self.perInput {
-                failures += 1
-                Issue.record("\(target) input \(index) (seed \(seed)) took \(elapsed)\ninput: \(Self.shown(input))")
+    /// take longer than ``perInput``. The loop runs on a thread of its own (``onOwnThread(_:)``).
+    static func fuzz(_ target: FuzzTarget, count: Int, seed: UInt64) async {
+        let seeds = target.seeds + Self.exampleFiles(for: target)
+        let failures = await onOwnThread { () -> [String] in
+            let inputs = FuzzInputs(seeds: seeds, dictionary: target.dictionary, count: count, seed: seed)
+            var failures: [String] = []
+            let clock = ContinuousClock()
+            for (index, input) in inputs.enumerated() where failures.count < 5 {
+                var broken: String?
+                let elapsed = clock.measure { broken = target.check(input) }
+                if let broken {
+                    failures.append("\(target) input \(index) (seed \(seed)): \(broken)\ninput: \(Self.shown(input))")
+                } else if elapsed > Self.perInput {
+                    failures.append("\(target) input \(index) (seed \(seed)) took \(elapsed)\ninput: \(Self.shown(input))")
+                }
             }
+            return failures
         }
+        for failure in failures { Issue.record(Comment(rawValue: failure)) }
     }
 
     /// The example workspaces' files, as more seeds for the config and policy parsers.
@@ -81,7 +84,7 @@ struct LongFuzzTests {
     static let cases = ProcessInfo.processInfo.environment["NIGHTSHIFT_FUZZ_CASES"].flatMap { Int($0) }
 
     @Test(.enabled(if: cases != nil), arguments: FuzzTarget.allCases)
-    func parserSurvivesLong(_ target: FuzzTarget) {
-        FuzzTests.fuzz(target, count: Self.cases ?? 0, seed: 1000 + UInt64(FuzzTarget.allCases.firstIndex(of: target)!))
+    func parserSurvivesLong(_ target: FuzzTarget) async {
+        await FuzzTests.fuzz(target, count: Self.cases ?? 0, seed: 1000 + UInt64(FuzzTarget.allCases.firstIndex(of: target)!))
     }
 }
