@@ -30,11 +30,7 @@ extension NightshiftApplication {
         } catch {
             throw AppError.usage(error.description)
         }
-        let secrets = configuration.secrets(in: environment)
-        return NightshiftApplication(
-            workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, secrets: secrets,
-            logger: logger.redacting(secrets)
-        )
+        return NightshiftApplication(workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, logger: logger)
     }
 
     /// Whether the daemon is alive, runs are not stuck, leases are not held by the dead, the

@@ -19,6 +19,16 @@ public struct NightshiftApplication: Sendable {
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
 
+    /// The secrets come from `configuration` and `environment`; `logger` is wrapped to redact them.
+    init(workspace: Workspace, configuration: WorkspaceConfiguration, store: any Store, environment: [String: String], logger: Logger) {
+        self.workspace = workspace
+        self.configuration = configuration
+        self.store = store
+        self.environment = environment
+        self.secrets = configuration.secrets(in: environment)
+        self.logger = logger.redacting(secrets)
+    }
+
     /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`),
     /// `[audit]` and `[store]`.
     public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, AuditSettings.self, StoreSettings.self]
@@ -174,11 +184,7 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
-    let secrets = configuration.secrets(in: environment)
-    let app = NightshiftApplication(
-        workspace: workspace, configuration: configuration, store: store, environment: environment, secrets: secrets,
-        logger: logger.redacting(secrets)
-    )
+    let app = NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
     if storeChange?.requested == true {
         // The anchor log goes on with the new store: its newest line names the store in use.
         do { _ = try await app.writeAnchor(reason: "new_store", onlyIfMoved: false) } catch {
