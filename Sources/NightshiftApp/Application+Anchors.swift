@@ -80,32 +80,20 @@ extension NightshiftApplication {
         return newer.count == Int(head.seq - anchor.seq) && newer.allSatisfy { $0.data["type"]?.stringValue == Self.publishAnchorType }
     }
 
-    /// Proposes publishing `anchor` and, when allowed, runs the `[audit.publish]` command with the
-    /// line on `NIGHTSHIFT_ANCHOR`. Returns what happened, nil when nothing is configured.
+    /// Proposes publishing `anchor`; the gate runs the `[audit.publish]` command through
+    /// ``AnchorPublishHandler`` when allowed. Returns what happened, nil when nothing is configured.
     private func publish(_ anchor: AuditAnchor) async -> String? {
         guard let command = auditSettings.publish else { return nil }
         let action = ProposedAction(
             type: Self.publishAnchorType, attributes: ["reason": .string(anchor.reason)],
             // Not a `command` payload: approving a parked publication must not run it without its anchor.
-            payload: .object(["anchor": .string(anchor.line), "publisher": command.program.json]), actor: Actor(.pack, "audit")
+            payload: .object(["anchor": .string(anchor.line), "publisher": command.program.json]), actor: Actor(.pack, "audit"),
+            summary: "audit anchor at record \(anchor.seq) (\(anchor.reason))"
         )
-        let gate = makeGate()
         do {
-            let outcome = try await gate.propose(action)
+            let outcome = try await makeGate().propose(action)
             guard outcome.decision.verdict == .allow else { return "not published: \(outcome.decision.verdict) — \(outcome.decision.reason)" }
-            let executor = makeExecutor()
-            let spec = executor.commandSpec(
-                command, extra: ["NIGHTSHIFT_ANCHOR": anchor.line, "NIGHTSHIFT_ANCHOR_SEQ": String(anchor.seq), "NIGHTSHIFT_ANCHOR_HASH": anchor.hash],
-                timeout: .seconds(60), logPath: "\(workspace.logsDirectory)/anchor-publish.log"
-            )
-            let started = Date()
-            let result = await executor.commands.run(spec)
-            _ = try await gate.recordExecution(
-                of: outcome.record,
-                result: ActionResult(succeeded: result.exitedSuccessfully, exitStatus: result.exitStatus.map(Int.init), error: result.exitedSuccessfully ? nil : result.summary),
-                runID: "anchor_" + outcome.record.id, seconds: Date().timeIntervalSince(started)
-            )
-            return result.exitedSuccessfully ? "published" : "publishing failed: \(result.summary)"
+            return outcome.result.succeeded ? "published" : "publishing failed: \(outcome.result.error ?? "failed")"
         } catch {
             return "not published: \(error)"
         }

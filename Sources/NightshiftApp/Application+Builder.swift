@@ -20,20 +20,25 @@ extension NightshiftApplication {
     /// The builder's queue.
     public func buildQueue() throws -> BuildQueue { BuildQueue(store: store, settings: try requireBuilder()) }
 
+    /// Where the builder's workers run agents and write their logs.
+    var builderWorkerConfiguration: BuildWorker.Configuration {
+        var workerConfiguration = BuildWorker.Configuration()
+        workerConfiguration.workspacePath = workspace.root
+        workerConfiguration.logDirectory = workspace.logsDirectory
+        return workerConfiguration
+    }
+
     /// A worker that runs the builder's queue as `owner`.
     public func makeBuildWorker(
         owner: ProcessIdentity = .current(), clock: any WallClock = SystemWallClock(), stopAtDeadline: Bool = true
     ) throws -> BuildWorker {
         let settings = try requireBuilder()
-        var workerConfiguration = BuildWorker.Configuration()
-        workerConfiguration.workspacePath = workspace.root
-        workerConfiguration.logDirectory = workspace.logsDirectory
+        var workerConfiguration = builderWorkerConfiguration
         workerConfiguration.stopAtDeadline = stopAtDeadline
-        let executor = makeExecutor()
-        let gate = makeGate(executor: executor, clock: clock, owner: owner)
+        let gate = makeGate(clock: clock, owner: owner)
         let root = workspace.root
         return BuildWorker(
-            store: store, gate: gate, executor: executor, settings: settings, clock: clock, owner: owner.description,
+            store: store, gate: gate, settings: settings, clock: clock, owner: owner.description,
             configuration: workerConfiguration, limits: { [self] in await self.workLimits(at: clock.now()) },
             resources: { SystemResources.usage(path: root) }, logger: logger
         )

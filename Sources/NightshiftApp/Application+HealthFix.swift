@@ -21,7 +21,7 @@ public struct HealthFix: Sendable, Hashable {
         if let cutoff { payload["before"] = .string(ISO8601.format(cutoff, in: TimeZone(identifier: "UTC")!)) }
         return ProposedAction(
             type: kind.actionType, attributes: ["fix": .string(kind.rawValue), "files": .integer(Int64(paths.count)), "bytes": .number(bytes)],
-            payload: .object(payload), actor: Actor(.pack, "health")
+            payload: .object(payload), actor: Actor(.pack, "health"), summary: summary
         )
     }
 }
@@ -91,10 +91,10 @@ extension NightshiftApplication {
         return fixes
     }
 
-    /// Plans the fixes and proposes each to the policy gate; an allowed one is carried out and its
-    /// execution recorded (the audit has the decision and the outcome). With `dryRun`, nothing is
-    /// proposed or changed: each fix says what the policy would decide. `only` limits the fixes to
-    /// those kinds (the daemon prunes history on its own once a day).
+    /// Plans the fixes and proposes each to the policy gate, which carries out an allowed one
+    /// through its handler (``HealthFixHandler``) and records its execution. With `dryRun`,
+    /// nothing is proposed or changed: each fix says what the policy would decide. `only` limits
+    /// the fixes to those kinds (the daemon prunes history on its own once a day).
     public func applyHealthFixes(dryRun: Bool, only kinds: Set<FixKind>? = nil, at now: Date = Date()) async throws -> [HealthFixOutcome] {
         let fixes = try await planHealthFixes(at: now).filter { kinds?.contains($0.kind) ?? true }
         let gate = makeGate()
@@ -112,51 +112,12 @@ extension NightshiftApplication {
             case .approve:
                 outcomes.append(HealthFixOutcome(fix: fix, status: .awaitingApproval, actionID: outcome.record.id, detail: outcome.decision.reason))
             case .allow:
-                let started = Date()
-                let result = await carryOut(fix)
-                _ = try await gate.recordExecution(
-                    of: outcome.record, result: result, runID: "fix_" + outcome.record.id, seconds: Date().timeIntervalSince(started)
-                )
+                let result = outcome.result
                 outcomes.append(HealthFixOutcome(
                     fix: fix, status: result.succeeded ? .done : .failed, actionID: outcome.record.id, detail: result.succeeded ? result.excerpt : result.error ?? "failed"
                 ))
             }
         }
         return outcomes
-    }
-
-    /// Does exactly what the fix's payload says.
-    private func carryOut(_ fix: HealthFix) async -> ActionResult {
-        let manager = FileManager.default
-        var problems: [String] = []
-        switch fix.kind {
-        case .deleteOldLogs, .pruneHistory:
-            for path in fix.paths {
-                do { try manager.removeItem(atPath: "\(workspace.root)/\(path)") } catch { problems.append("\(path): \(error.localizedDescription)") }
-            }
-            if fix.kind == .pruneHistory, let cutoff = fix.cutoff {
-                do {
-                    let samples = try await store.pruneSamples(before: cutoff)
-                    let events = try await store.pruneEvents(before: cutoff)
-                    if problems.isEmpty { return ActionResult(succeeded: true, excerpt: "deleted \(samples) sample(s), \(events) event(s), \(fix.paths.count) run output(s)") }
-                } catch {
-                    problems.append("store: \(error)")
-                }
-            }
-        case .rotateLargeLogs:
-            for path in fix.paths {
-                if let problem = LogRotation.gzip("\(workspace.root)/\(path)") { problems.append("\(path): \(problem)") }
-            }
-        case .optimizeStore:
-            guard let maintenance else { return ActionResult(succeeded: true, excerpt: "the store needs no upkeep") }
-            do {
-                let after = try await maintenance.optimizeStore(vacuum: fix.vacuum)
-                return ActionResult(succeeded: true, excerpt: "store optimized: \(HealthRules.size(after.bytes)), \(after.freePages) free page(s)")
-            } catch {
-                problems.append("\(error)")
-            }
-        }
-        guard problems.isEmpty else { return ActionResult(succeeded: false, error: problems.joined(separator: "; ")) }
-        return ActionResult(succeeded: true, excerpt: fix.summary)
     }
 }

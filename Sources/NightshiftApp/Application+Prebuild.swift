@@ -125,7 +125,8 @@ extension NightshiftApplication {
                 "pattern": .string(suggestion.pattern.id), "pattern_name": .string(suggestion.pattern.name),
                 "confidence": .number(suggestion.pattern.confidence), "expected_at": .string(ISO8601.format(suggestion.expectedAt, in: zone)),
             ],
-            payload: command.payload, actor: Self.prebuildActor)
+            payload: command.payload, actor: Self.prebuildActor,
+            summary: "pre-build for \(suggestion.pattern.name), expected at \(ISO8601.format(suggestion.expectedAt, in: zone))")
     }
 
     private func skipReason(_ suggestion: PrebuildSuggestion, command: PrebuildCommand?) -> String? {

@@ -102,10 +102,25 @@ public struct NightshiftApplication: Sendable {
         gateConfiguration.owner = owner.description
         gateConfiguration.executable = Self.currentExecutable
         return PolicyGate(
-            policy: configuration.policy, store: store, executor: executor, notifiers: makeNotifiers(executor: executor), clock: clock,
+            policy: configuration.policy, store: store, executor: executor, handlers: actionHandlers(clock: clock),
+            notifiers: makeNotifiers(executor: executor), clock: clock,
             configuration: gateConfiguration, operatorContext: { [self] in await self.contextReading(at: clock.now()).context.rawValue },
             logger: logger
         )
+    }
+
+    /// Who executes each action type beyond `run_command` and `call_webhook`: the health fixes,
+    /// anchor publication, and the builder's spawns when `[builder]` is configured.
+    func actionHandlers(clock: any WallClock) -> ActionHandlers {
+        var handlers: [any ActionHandler] = [
+            HealthFixHandler(root: workspace.root, store: store),
+            AnchorPublishHandler(command: auditSettings.publish, logPath: "\(workspace.logsDirectory)/anchor-publish.log"),
+        ]
+        if let builder = builderSettings {
+            handlers.append(SpawnSubagentHandler(store: store, settings: builder, configuration: builderWorkerConfiguration, clock: clock, logger: logger))
+        }
+        // The types are fixed here, in code: a conflict is a composition mistake, caught by the tests.
+        do { return try ActionHandlers(handlers) } catch { preconditionFailure("\(error)") }
     }
 
     /// The cycles declared in `[cycles]`.

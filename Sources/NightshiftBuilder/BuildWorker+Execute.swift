@@ -33,19 +33,24 @@ extension BuildWorker {
                 ])
             }
         )
+        // The gate executes the spawn it allowed, through its handler, and records how it went.
         let agent: ActionResult
         if adopting {
-            guard let taken = await executor.recover(.command(agentCommand(task)), context: context) else {
+            guard let taken = try? await gate.recover(record, context: context) else {
                 await handBack(task, reason: "its agent was cut off when its worker died; queued again", result: .object([:]))
                 return
             }
             agent = taken
         } else {
-            agent = await executor.execute(.command(agentCommand(task)), context: context)
+            do {
+                agent = try await gate.execute(record.id, context: context).result
+            } catch {
+                await end(task, .failed, error: "the spawn was not executed: \(error)", result: .object(["action_id": .string(record.id)]))
+                return
+            }
         }
         let ended = clock.now()
         let pid = try? await store.task(task.id)?.pid
-        _ = try? await gate.recordExecution(of: record, result: agent, runID: runID, seconds: ended.timeIntervalSince(started))
         var result: [String: JSONValue] = [
             "exit_status": agent.exitStatus.map { .integer(Int64($0)) } ?? .null, "log": .string(logPath),
             "seconds": .number((ended.timeIntervalSince(started) * 10).rounded() / 10), "action_id": .string(record.id),
@@ -80,11 +85,6 @@ extension BuildWorker {
         } else {
             await end(task, .succeeded, error: nil, result: .object(result))
         }
-    }
-
-    /// The command of `task`'s agent.
-    func agentCommand(_ task: QueueTask) -> CommandAction {
-        CommandAction(program: .argv(spawn.argv(for: task)), workingDirectory: spawn.workingDirectory, environment: settings.environment)
     }
 
     /// The execution key of the agent of `task`'s current attempt.

@@ -98,7 +98,6 @@ public actor BuildWorker {
 
     let store: any Store
     let gate: PolicyGate
-    let executor: any ActionExecutor
     let settings: BuilderSettings
     let spawn: SubagentSpawn
     let clock: any WallClock
@@ -118,13 +117,12 @@ public actor BuildWorker {
     private var summary = Summary()
 
     public init(
-        store: any Store, gate: PolicyGate, executor: any ActionExecutor, settings: BuilderSettings, clock: any WallClock = SystemWallClock(),
+        store: any Store, gate: PolicyGate, settings: BuilderSettings, clock: any WallClock = SystemWallClock(),
         owner: String, configuration: Configuration = .init(), limits: @escaping @Sendable () async -> WorkLimits,
         resources: @escaping @Sendable () -> ResourceUsage?, logger: Logger
     ) {
         self.store = store
         self.gate = gate
-        self.executor = executor
         self.settings = settings
         self.spawn = SubagentSpawn(settings: settings, workspacePath: configuration.workspacePath)
         self.clock = clock
@@ -214,13 +212,13 @@ public actor BuildWorker {
     /// it did.
     private func adopt(_ task: QueueTask, from previous: String, at now: Date) async throws -> Bool {
         guard running[task.id] == nil else { return false }
-        let spawns = try await store.actions(ActionQuery(statuses: [.allowed, .executed, .failed], type: "spawn_subagent", limit: 500))
+        let spawns = try await store.actions(ActionQuery(statuses: [.allowed, .executing, .executed, .failed], type: SpawnSubagentHandler.type, limit: 500))
         guard let record = spawns.first(where: { $0.attributes["task"] == .string(task.id) }) else { return false }
         let context = ActionContext(
             runID: "\(task.id)#\(task.attempts)", timeout: nil, logPath: taskLogPath(task.id), runEnvironment: [:],
             executionKey: Self.agentExecutionKey(task)
         )
-        guard await executor.recoverable(.command(agentCommand(task)), context: context),
+        guard await gate.recoverable(record, context: context),
               let adopted = try await store.adoptTask(task.id, from: previous, to: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds))
         else { return false }
         logger.info("builder: adopted \(task.id), whose worker died while its agent ran", metadata: ["nightshift.task.id": "\(task.id)"])
@@ -229,15 +227,13 @@ public actor BuildWorker {
         return true
     }
 
-    /// Moves tasks parked for approval on when the operator decided: approved → queued (the next
-    /// proposal uses the approval), rejected or expired → cancelled.
+    /// Moves tasks parked for approval on when the operator decided: rejected, expired or refused →
+    /// cancelled. An approved spawn is executed by the approving process (``SpawnSubagentHandler``),
+    /// which claims the task itself.
     private func followApprovals(at now: Date) async throws {
         for var task in try await store.tasks(TaskQuery(queue: QueueTask.builderQueue, states: [.awaitingApproval])) {
             guard let actionID = task.actionID, let action = try await store.action(actionID) else { continue }
             switch action.status {
-            case .approved:
-                task.state = .queued
-                task.lastError = nil
             case .rejected, .expired, .refused:
                 task.state = .cancelled
                 task.finishedAt = now
@@ -284,7 +280,7 @@ public actor BuildWorker {
     /// Proposes the spawn of a claimed task: starts its agent when allowed (returns true), or
     /// settles the task as parked or forbidden.
     private func propose(_ task: QueueTask) async throws -> Bool {
-        let outcome = try await gate.propose(spawn.proposal(for: task), runID: nil, context: nil)
+        let outcome = try await gate.decide(spawn.proposal(for: task))
         let now = clock.now()
         switch outcome.decision.verdict {
         case .allow:

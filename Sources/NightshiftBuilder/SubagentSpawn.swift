@@ -47,7 +47,10 @@ public struct SubagentSpawn: Sendable {
             "hours": .number(task.hours), "priority": .string(task.priority.rawValue),
         ]
         if let window = task.window { attributes["window"] = .string(window) }
-        return ProposedAction(type: "spawn_subagent", attributes: attributes, payload: .object(payload), actor: Actor(.pack, "builder"))
+        return ProposedAction(
+            type: SpawnSubagentHandler.type, attributes: attributes, payload: .object(payload), actor: Actor(.pack, "builder"),
+            summary: "\(task.id): \(task.title) (\(task.category))"
+        )
     }
 
     /// The verify command's proposal: a `run_command` the gate executes itself.
@@ -58,7 +61,7 @@ public struct SubagentSpawn: Sendable {
         return ProposedAction(
             type: "run_command",
             attributes: ["task": .string(task.id), "category": .string(task.category), "step": .string("verify")],
-            payload: .object(payload), actor: Actor(.pack, "builder")
+            payload: .object(payload), actor: Actor(.pack, "builder"), summary: "verify \(task.id): \(task.title)"
         )
     }
 

@@ -38,6 +38,10 @@ enum SQLiteSchema {
         migrator.registerMigration("identity") { db in
             try db.execute(sql: identity)
         }
+        // What each action is about, in one line (issue 12).
+        migrator.registerMigration("action_summary") { db in
+            try db.execute(sql: "ALTER TABLE actions ADD COLUMN summary TEXT")
+        }
         return migrator
     }
 

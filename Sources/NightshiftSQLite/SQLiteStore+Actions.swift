@@ -174,9 +174,9 @@ extension SQLiteStore {
 enum ActionRow {
     static let columns = """
         id, type, actor, tenant, attributes, payload, payload_hash, verdict, decided_by, reason, status, run_id, created_at, \
-        expires_at, resolved_by, resolved_at, note, execution_run_id, outcome, counted_at, cost, recipient, run_seconds
+        expires_at, resolved_by, resolved_at, note, execution_run_id, outcome, counted_at, cost, recipient, run_seconds, summary
         """
-    static let placeholders = Array(repeating: "?", count: 23).joined(separator: ", ")
+    static let placeholders = Array(repeating: "?", count: 24).joined(separator: ", ")
 
     static func arguments(_ record: ActionRecord) -> StatementArguments {
         [
@@ -184,7 +184,7 @@ enum ActionRow {
             record.payloadHash, record.verdict.rawValue, JSONValue.array(record.decidedBy.map { .string($0) }).canonical, record.reason,
             record.status.rawValue, record.runID, SQLiteTime.millis(record.createdAt), SQLiteTime.millis(record.expiresAt),
             record.resolvedBy, SQLiteTime.millis(record.resolvedAt), record.note, record.executionRunID, record.outcome,
-            SQLiteTime.millis(record.countedAt), record.cost, record.recipient, record.runSeconds,
+            SQLiteTime.millis(record.countedAt), record.cost, record.recipient, record.runSeconds, record.summary,
         ]
     }
 
@@ -210,6 +210,7 @@ enum ActionRow {
         record.cost = try row.real("cost")
         record.recipient = try row.optionalText("recipient")
         record.runSeconds = try row.real("run_seconds")
+        record.summary = try row.optionalText("summary")
         return record
     }
 }
@@ -245,7 +246,7 @@ struct SQLiteLedger: ActionLedger {
     }
 
     func usage(_ query: UsageQuery) throws -> Usage {
-        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executed', 'failed')"]
+        var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executing', 'executed', 'failed')"]
         let since: Int64 = SQLiteTime.millis(query.since)
         var arguments: StatementArguments = [since]
         if !query.types.isEmpty {

@@ -114,7 +114,7 @@ extension StoreConformance {
             try checkEqual(try await store.actions(ActionQuery(statuses: [.consumed])).map(\.id), [], "a status nobody has")
         },
 
-        StoreConformanceCase("usage: only allowed, executed and failed actions counted since the day's start, with their cost and run time") { store in
+        StoreConformanceCase("usage: only allowed, executing, executed and failed actions counted since the day's start, with their cost and run time") { store in
             var records: [ActionRecord] = []
             for (index, status) in ActionStatus.allCases.enumerated() {
                 var record = actionFixture("a_\(index)", status: status, cost: 10, created: 100)
@@ -131,12 +131,12 @@ extension StoreConformance {
             records.append(uncounted)
             for record in records { try await store.insertAction(record, audit: auditFixture(.decision, subject: record.id, at: 1)) }
             let usage = try await store.usage(UsageQuery(since: Fixture.at(60)))
-            try checkEqual(usage.count, 3, "counted actions (allowed, executed, failed)")
-            try checkEqual(usage.money, 30, "their summed cost")
-            try checkEqual(usage.runSeconds, 4.5, "their summed run time")
-            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(100))).count, 3, "since is inclusive")
+            try checkEqual(usage.count, 4, "counted actions (allowed, executing, executed, failed)")
+            try checkEqual(usage.money, 40, "their summed cost")
+            try checkEqual(usage.runSeconds, 6, "their summed run time")
+            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(100))).count, 4, "since is inclusive")
             try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(101))), Usage(), "nothing after the last")
-            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(0))).count, 4, "from before yesterday's")
+            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(0))).count, 5, "from before yesterday's")
         },
 
         StoreConformanceCase("usage: filters by type, actor, tenant and recipient, alone and together") { store in

@@ -31,12 +31,15 @@ struct ActionArguments: ParsableArguments {
     @Option(help: "The tenant the action is for.")
     var tenant: String?
 
+    @Option(help: ArgumentHelp("What the action is about, in one line, for approvals list and the brief.", valueName: "TEXT"))
+    var summary: String?
+
     /// The action, or a usage error naming the bad argument.
     func action() throws -> ProposedAction {
         guard !type.isEmpty, type.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
             throw AppError.usage("TYPE \"\(type)\" may contain only letters, digits, '-', '_' and '.'")
         }
-        var proposed = ProposedAction(type: type, actor: Actor(.cli, "operator"), tenant: tenant)
+        var proposed = ProposedAction(type: type, actor: Actor(.cli, "operator"), tenant: tenant, summary: summary)
         for pair in attributes {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw AppError.usage("--attr \"\(pair)\" is not KEY=VALUE")
@@ -119,6 +122,6 @@ func actionJSON(_ record: ActionRecord, zone: TimeZone) -> JSONValue {
         "reason": .string(record.reason), "status": .string(record.status.rawValue), "run_id": text(record.runID),
         "created_at": time(record.createdAt), "expires_at": time(record.expiresAt), "resolved_by": text(record.resolvedBy),
         "resolved_at": time(record.resolvedAt), "note": text(record.note), "execution_run_id": text(record.executionRunID),
-        "outcome": text(record.outcome),
+        "outcome": text(record.outcome), "summary": text(record.summary),
     ])
 }

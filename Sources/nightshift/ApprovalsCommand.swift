@@ -24,7 +24,9 @@ struct ApprovalsCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the actions awaiting approval (with --all, every recent action).")
+        static let configuration = CommandConfiguration(
+            abstract: "List the actions waiting for the operator: awaiting approval, or interrupted while they executed (with --all, every recent action)."
+        )
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @Flag(help: "Every recent proposed action, whatever became of it.")
@@ -36,15 +38,15 @@ struct ApprovalsCommand: AsyncParsableCommand {
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
             let app = try await workspace.load()
             try await app.makeGate().expireDue()
-            let records = try await app.store.actions(ActionQuery(statuses: all ? [] : [.awaitingApproval], limit: limit))
+            let records = try await app.store.actions(ActionQuery(statuses: all ? [] : [.awaitingApproval, .interrupted], limit: limit))
             let zone = app.configuration.settings.timeZone
             if output.json { return Output.printJSON(.array(records.map { actionJSON($0, zone: zone) })) }
             if records.isEmpty { return print(all ? "no actions proposed yet" : "no actions await approval") }
             Output.table(
-                ["ID", "STATUS", "TYPE", "ACTOR", "CREATED", "EXPIRES", "REASON"],
+                ["ID", "STATUS", "TYPE", "ABOUT", "ACTOR", "CREATED", "EXPIRES", "REASON"],
                 records.map { [
-                    $0.id, $0.status.rawValue, $0.type, $0.actor.description, Output.time($0.createdAt, zone), Output.time($0.expiresAt, zone),
-                    Output.oneLine($0.reason, max: 60),
+                    $0.id, $0.status.rawValue, $0.type, Output.oneLine($0.summary ?? "-", max: 50), $0.actor.description, Output.time($0.createdAt, zone),
+                    Output.time($0.expiresAt, zone), Output.oneLine($0.reason, max: 60),
                 ] }
             )
         }
@@ -64,7 +66,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
             if output.json { return Output.printJSON(actionJSON(record, zone: zone)) }
             let intact = record.payload.canonicalHash == record.payloadHash
             print("""
-                action \(record.id): \(record.type)
+                action \(record.id): \(record.type)\(record.summary.map { " — \($0)" } ?? "")
                   status      \(record.status)\(record.outcome.map { " — \($0)" } ?? "")
                   decision    \(record.verdict): \(record.reason) [\(record.decidedBy.joined(separator: ", "))]
                   actor       \(record.actor)\(record.tenant.map { ", tenant \($0)" } ?? "")\(record.runID.map { ", run \($0)" } ?? "")
@@ -82,7 +84,16 @@ struct ApprovalsCommand: AsyncParsableCommand {
     }
 
     struct Approve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve a parked action: it executes now, bound to its payload hash.")
+        static let configuration = CommandConfiguration(
+            abstract: "Approve a parked action: it executes now, once, through its type's handler, bound to its payload hash.",
+            discussion: """
+                The action is decided again under the policy in force (a rule that forbids it now refuses it) and executes in \
+                this process as a run with trigger approval: awaiting_approval → approved → executing → executed | failed. \
+                An action that was interrupted while it executed (its process died) is approved again and executed again, \
+                with the same NIGHTSHIFT_IDEMPOTENCY_KEY. An action of a type that nothing executes stays approved: the next \
+                identical proposal is allowed once. Exit 1 when it is refused or its execution fails.
+                """
+        )
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "The action id (a_…).")
@@ -113,7 +124,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a parked action: it never executes.")
+        static let configuration = CommandConfiguration(abstract: "Reject a parked (or interrupted) action: it never executes (again).")
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
         @Argument(help: "The action id (a_…).")

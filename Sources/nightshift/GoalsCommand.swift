@@ -91,7 +91,10 @@ struct GoalsCommand: AsyncParsableCommand {
                 let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], type: suggestion.type, limit: 1000))
                     .contains { $0.actor == Actor(.goal, goal.name) }
                 if !waiting {
-                    let action = ProposedAction(type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name))
+                    let action = ProposedAction(
+                        type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name),
+                        summary: "goal \(goal.name) is behind pace: \(suggestion.reason)"
+                    )
                     proposed = try await app.makeGate().propose(action)
                 }
             }

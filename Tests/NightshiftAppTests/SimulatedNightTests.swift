@@ -113,11 +113,14 @@ struct SimulatedNightTests {
         let ranks = brief.sections.map(\.rank)
         #expect(ranks == ranks.sorted(), "sections come in the brief's order")
 
-        // The operator approves in the morning; the next night's worker runs the feature once.
-        _ = try await app.makeGate(clock: clock).approve(parkedAction, by: "operator", note: nil)
+        // The operator approves in the morning: the approval runs the feature once, at once; the
+        // next night's worker has nothing left of it to run.
+        let approved = try await app.makeGate(clock: clock).approve(parkedAction, by: "operator", note: nil)
+        #expect(approved.executed && approved.result.succeeded)
+        #expect(try await app.store.task(feature.id)?.state == .succeeded)
         let next = await worker.work(until: ISO8601.parse("2026-11-22T06:30:00Z")!, window: nil)
-        #expect(next.succeeded == [feature.id])
+        #expect(next.started.isEmpty && next.succeeded.isEmpty)
         let usedStatus = try await app.store.action(parkedAction)?.status
-        #expect(usedStatus == .consumed, "the approval was used by the identical proposal")
+        #expect(usedStatus == .executed, "the approval executed the spawn once")
     }
 }

@@ -70,7 +70,7 @@ struct PolicyGateTests {
         try await expectChainIntact(store)
     }
 
-    @Test("an allowed action that fails is recorded failed; one proposed without a context is only recorded")
+    @Test("an allowed action that fails is recorded failed; one only decided is recorded allowed and executes once when asked")
     func allowFailedOrNotExecuted() async throws {
         let store = MemoryStore(), clock = TestClock(now: start)
         let executor = RecordingExecutor { _, _ in ActionResult(succeeded: false, exitStatus: 2, error: "exited with status 2") }
@@ -78,10 +78,19 @@ struct PolicyGateTests {
         let failed = try await gate.propose(action("deploy"), context: actionContext())
         #expect(try await store.action(failed.record.id)?.status == .failed)
         #expect(!failed.result.succeeded)
-        let undecorated = try await gate.propose(action("deploy"))
-        #expect(undecorated.record.status == .allowed)
-        #expect(undecorated.result.succeeded)
-        #expect(executor.commands.count == 1, "without a context the caller carries the action out")
+        let decided = try await gate.decide(action("deploy"))
+        #expect(decided.record.status == .allowed)
+        #expect(!decided.executed)
+        #expect(executor.commands.count == 1, "deciding executes nothing")
+        let executed = try await gate.execute(decided.record.id, context: actionContext())
+        #expect(executed.executed)
+        #expect(try await store.action(decided.record.id)?.status == .failed)
+        await #expect(throws: PolicyGate.InboxError.self) { try await gate.execute(decided.record.id, context: actionContext()) }
+        #expect(executor.commands.count == 2, "an allowed action executes once")
+        let contextless = try await gate.propose(action("deploy"))
+        #expect(contextless.executed, "without a context the gate executes it with the action's own")
+        #expect(executor.executions.last?.context.runEnvironment["NIGHTSHIFT_IDEMPOTENCY_KEY"] == contextless.record.id)
+        try await expectChainIntact(store)
     }
 
     @Test("an action needing approval is parked until approval_expiry and nothing executes")

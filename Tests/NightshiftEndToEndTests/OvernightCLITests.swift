@@ -104,7 +104,7 @@ struct OvernightCLITests {
         }
     }
 
-    @Test("once the operator approves csv-export's parked spawn, the next overnight start builds it")
+    @Test("approving csv-export's parked spawn builds it at once; the next overnight start asks nothing again")
     func approvedTaskShipsOnTheNextNight() async throws {
         try await withWorkspace { workspace in
             let began = Date()
@@ -114,11 +114,12 @@ struct OvernightCLITests {
             let actionID = try #require(parked.actionId, "\(parked)")
             let approved = try await CLI.run(workspace.args("approvals", "approve", actionID))
             #expect(approved.status == 0, "\(approved)")
+            #expect(try await workspace.task(BuilderExample.parked).state == "succeeded", "approving executed the spawn")
 
             let (second, result) = try await workspace.startOvernight()
             #expect(result.status == 0 && second.state == "succeeded", "\(result)")
             let task = try await workspace.task(BuilderExample.parked)
-            #expect(task.state == "succeeded", "the approved spawn runs on the next night: \(task)")
+            #expect(task.state == "succeeded" && task.attempts == 1, "the approved spawn ran once: \(task)")
             let waiting = try await workspace.approvals()
             #expect(waiting.isEmpty, "the approval was used, not asked for again: \(waiting)")
             let report = try await workspace.overnightReport(since: began)

@@ -92,19 +92,21 @@ struct QueueCLIWorkTests {
             let waiting = try await CLI.run(workspace.args("queue", "progress"))
             #expect(waiting.stdout.contains("task_1 Feature A: awaiting approval"), "\(waiting)")
 
+            // Approving executes the spawn at once, in the approving process (issue 12).
             let approved = try await CLI.run(workspace.args("approvals", "approve", try #require(featureA.actionId)))
             #expect(approved.status == 0, "\(approved)")
+            #expect(approved.stdout.contains("executed as run"), "\(approved)")
             let rejected = try await CLI.run(workspace.args("approvals", "reject", try #require(featureB.actionId), "--note", "not this week"))
             #expect(rejected.status == 0, "\(rejected)")
 
             let (second, secondRun) = try await workspace.work()
             #expect(secondRun.status == 0, "\(secondRun)")
-            #expect(second.started == ["task_1"] && second.succeeded == ["task_1"] && second.parked.isEmpty, "the approval is used: \(secondRun)")
+            #expect(second.started.isEmpty && second.parked.isEmpty, "the approval ran it already: \(secondRun)")
             let ran = try await workspace.task("task_1")
             #expect(ran.state == "succeeded" && ran.attempts == 1, "\(ran)")
             #expect(workspace.read("logs/subagents/task_1.log")?.contains("agent ran task_1") == true)
             let grant = try await workspace.action(try #require(featureA.actionId))
-            #expect(grant.status == "consumed", "an approval allows one spawn: \(grant)")
+            #expect(grant.status == "executed", "an approval executes one spawn: \(grant)")
             let cancelled = try await workspace.task("task_2")
             #expect(cancelled.state == "cancelled", "\(cancelled)")
             #expect(cancelled.error?.contains("spawn rejected (\(featureB.actionId ?? ""))") == true, "\(cancelled)")

@@ -12,8 +12,14 @@ public enum ActionStatus: String, Sendable, Hashable, Codable, CaseIterable, Cus
     case forbidden
     /// Parked in the approval inbox.
     case awaitingApproval = "awaiting_approval"
-    /// Approved; it has no executor, so the next identical proposal is allowed once.
+    /// Approved by the operator; executing next. An approved action of a type that nothing
+    /// executes stays here: the next identical proposal is allowed once.
     case approved
+    /// An approved action executing through its handler now.
+    case executing
+    /// Its execution was cut off (the process running it died). An idempotent handler's action is
+    /// executed again at once; any other waits for the operator to approve it again.
+    case interrupted
     /// Approved, and the next identical proposal used the approval.
     case consumed
     /// The operator rejected it.
@@ -24,7 +30,7 @@ public enum ActionStatus: String, Sendable, Hashable, Codable, CaseIterable, Cus
     case refused
 
     /// Counted as done today, for counts and budgets.
-    public var counts: Bool { self == .allowed || self == .executed || self == .failed }
+    public var counts: Bool { self == .allowed || self == .executing || self == .executed || self == .failed }
     /// A forbid or a rejection, for `max_denials`.
     public var isDenial: Bool { self == .forbidden || self == .rejected }
 
@@ -46,6 +52,8 @@ public struct ActionRecord: Sendable, Hashable, Codable {
     public var verdict: Verdict
     public var decidedBy: [String]
     public var reason: String
+    /// What the action is about, in one line (the task's title, the job, the file, the recipient).
+    public var summary: String?
     public var status: ActionStatus
     /// The job run or cycle run that proposed it.
     public var runID: String?
@@ -81,6 +89,7 @@ public struct ActionRecord: Sendable, Hashable, Codable {
         self.verdict = decision.verdict
         self.decidedBy = decision.decidedBy
         self.reason = decision.reason
+        self.summary = action.summary
         self.status = status
         self.runID = runID
         self.createdAt = createdAt
@@ -95,7 +104,7 @@ public struct ActionRecord: Sendable, Hashable, Codable {
     public var proposed: ProposedAction {
         var attributes: [String: JSONValue] = [:]
         if case .object(let members) = self.attributes { attributes = members }
-        return ProposedAction(type: type, attributes: attributes, payload: payload, actor: actor, tenant: tenant)
+        return ProposedAction(type: type, attributes: attributes, payload: payload, actor: actor, tenant: tenant, summary: summary)
     }
 
     /// "a_" and a sortable random id.

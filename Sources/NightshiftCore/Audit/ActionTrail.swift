@@ -40,7 +40,11 @@ public struct ActionTrail: Sendable {
                     switch record.data["outcome"]?.stringValue {
                     case "succeeded": status = .executed
                     case "failed": status = .failed
-                    default: break  // "started": an approved action's run began; it stays approved
+                    case "interrupted": status = .interrupted
+                    // An execution began (`executing`); in stores written before that state
+                    // existed, an approved action stayed `approved` while it ran.
+                    case "started": status = status == .approved || status == .allowed ? .executing : status
+                    default: break
                     }
                 }
             default: break
@@ -70,6 +74,8 @@ public struct ActionTrail: Sendable {
         if data["payload_hash"]?.stringValue != record.payloadHash { differences.append("payload_hash") }
         if record.payload.canonicalHash != record.payloadHash { differences.append("payload") }
         if data["verdict"]?.stringValue != record.verdict.rawValue { differences.append("verdict") }
+        // Recorded since summaries exist; older decisions have none to compare.
+        if let summary = data["summary"], summary.stringValue != record.summary { differences.append("summary") }
         if let expiresAt = record.expiresAt {
             let millis = Int64((expiresAt.timeIntervalSince1970 * 1000).rounded())
             if let recorded = data["expires_at"], recorded != .null {
@@ -84,7 +90,7 @@ public struct ActionTrail: Sendable {
         if !differences.isEmpty {
             return "its \(differences.joined(separator: ", ")) \(differences.count == 1 ? "differs" : "differ") from its decision in the audit trail (record \(decision.seq))"
         }
-        if let status, status != record.status {
+        if let status, status != record.status, !(status == .executing && record.status == .approved) {
             return "it is \(record.status) but the audit trail says \(status)"
         }
         // Refused at approval because its row had been edited: row and trail agree again, but the

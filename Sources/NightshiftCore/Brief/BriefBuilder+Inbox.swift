@@ -9,8 +9,9 @@ extension BriefBuilder {
             .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
         let lines = parked.map { action in
             let tenant = action.tenant.map { " for tenant \($0)" } ?? ""
+            let about = action.summary.map { " (\($0))" } ?? ""
             let expiry = action.expiresAt.map { "expires \(period.dateTime($0))" } ?? "does not expire"
-            return "\(action.type)\(tenant), proposed by \(action.actor) at \(period.time(action.createdAt)), waits for approval: "
+            return "\(action.type)\(about)\(tenant), proposed by \(action.actor) at \(period.time(action.createdAt)), waits for approval: "
                 + "\(action.reason.briefLine().trimmingCharacters(in: CharacterSet(charactersIn: "."))); \(expiry). "
                 + "Approve with \(Self.approveCommand(action.id)), or reject with \(Self.rejectCommand(action.id))."
         }
@@ -18,7 +19,7 @@ extension BriefBuilder {
             .object([
                 "id": .string(action.id), "type": .string(action.type), "actor": .string(action.actor.description),
                 "tenant": action.tenant.map(JSONValue.string) ?? .null, "reason": .string(action.reason),
-                "decided_by": .array(action.decidedBy.map(JSONValue.string)), "run_id": action.runID.map(JSONValue.string) ?? .null,
+                "summary": action.summary.map(JSONValue.string) ?? .null, "decided_by": .array(action.decidedBy.map(JSONValue.string)), "run_id": action.runID.map(JSONValue.string) ?? .null,
                 "created_at": period.json(action.createdAt), "expires_at": period.json(action.expiresAt),
                 "approve_command": .string(Self.approveCommand(action.id)), "reject_command": .string(Self.rejectCommand(action.id)),
             ])

@@ -72,7 +72,7 @@ public struct WorkBlock: Sendable, Hashable, Codable {
             attributes["plan_item"] = .string(name)
             let proposal = ProposedAction(
                 type: type, attributes: attributes, payload: executable?.payload ?? .object(payload), actor: actor,
-                tenant: tenant.isEmpty ? nil : tenant
+                tenant: tenant.isEmpty ? nil : tenant, summary: "plan item \(name)\(executable.map { ": \($0.summary)" } ?? "")"
             )
             var itemContext = context
             itemContext.runEnvironment["NIGHTSHIFT_ACTION"] = name

@@ -2,8 +2,10 @@ public import Foundation
 public import Logging
 
 /// The one path from Nightshift to the outside world: every side effect is proposed here, decided
-/// by the ``PolicyEngine``, recorded with its audit record, and then executed (allow), parked in the
-/// approval inbox (approve) or refused (forbid).
+/// by the ``PolicyEngine``, recorded with its audit record, and then executed by the
+/// ``ActionHandler`` of its type (allow), parked in the approval inbox (approve; approving executes
+/// it, once) or refused (forbid). The gate is the only caller of the handlers, and the only holder
+/// of the workspace's ``ActionExecutor``.
 ///
 /// ```swift
 /// let outcome = try await gate.propose(action, runID: run.id, context: context)
@@ -30,13 +32,19 @@ public actor PolicyGate {
         public var record: ActionRecord
         public var decision: Decision
         /// The execution's result; for an action that did not execute, a result whose
-        /// ``ActionResult/gate`` says why (or, for an allowed action without executor, success).
+        /// ``ActionResult/gate`` says why (or, for an allowed action that nothing executed, success).
         public var result: ActionResult
+        /// Whether a handler executed the action. False for a parked or forbidden action, for an
+        /// allowed one of a type no handler executes ("nothing executes TYPE": the proposer may act
+        /// on the answer itself), and after ``PolicyGate/decide(_:runID:)``.
+        public var executed: Bool = false
     }
 
     public let engine: PolicyEngine
     let store: any Store
     let executor: (any ActionExecutor)?
+    /// Who executes each action type.
+    public nonisolated let handlers: ActionHandlers
     /// Announces parked actions through the workspace's notifiers.
     let alerter: Alerter
     let clock: any WallClock
@@ -45,13 +53,14 @@ public actor PolicyGate {
     let logger: Logger
 
     public init(
-        policy: Policy, store: any Store, executor: (any ActionExecutor)?, notifiers: [any Notifier] = [],
+        policy: Policy, store: any Store, executor: (any ActionExecutor)?, handlers: ActionHandlers = ActionHandlers(), notifiers: [any Notifier] = [],
         clock: any WallClock = SystemWallClock(), configuration: Configuration = .init(),
         operatorContext: @escaping @Sendable () async -> String? = { nil }, logger: Logger
     ) {
         self.engine = PolicyEngine(policy: policy)
         self.store = store
         self.executor = executor
+        self.handlers = handlers
         self.alerter = Alerter(store: store, notifiers: notifiers, logger: logger)
         self.clock = clock
         self.configuration = configuration
@@ -106,12 +115,31 @@ public actor PolicyGate {
 
     // MARK: Proposing
 
-    /// Decides `action`, records it, and executes it when allowed and its payload is a command or
-    /// a webhook (with `context`; without one, an allowed action is only recorded and the caller
-    /// carries it out). Never waits for approval: a parked action is in the inbox when this returns.
+    /// Decides `action`, records it, and when allowed executes it through its type's handler, with
+    /// `context` (without one, with a context of the action alone: its id as idempotency key, its
+    /// output in `logs/runs/ACTION_ID.log`). Never waits for approval: a parked action is in the
+    /// inbox when this returns.
     public func propose(_ action: ProposedAction, runID: String? = nil, context: ActionContext? = nil) async throws -> Outcome {
-        guard let context else { return try await propose(action, runID: runID, makeContext: nil) }
-        return try await propose(action, runID: runID, makeContext: { @Sendable _ in context })
+        let logDirectory = configuration.runLogDirectory
+        return try await propose(action, runID: runID, makeContext: { @Sendable record in
+            context ?? Self.actionContext(of: record, runID: runID, logDirectory: logDirectory)
+        })
+    }
+
+    /// Decides `action` and records it, and executes nothing: an allowed action waits, `allowed`,
+    /// for ``execute(_:context:)`` (a pack that starts long work in a task of its own). Parked and
+    /// forbidden actions are as after ``propose(_:runID:context:)``.
+    public func decide(_ action: ProposedAction, runID: String? = nil) async throws -> Outcome {
+        try await propose(action, runID: runID, makeContext: nil)
+    }
+
+    /// The context of an action executed outside any run.
+    static func actionContext(of record: ActionRecord, runID: String?, logDirectory: String) -> ActionContext {
+        ActionContext(
+            runID: runID ?? record.id, timeout: nil, logPath: "\(logDirectory)/\(record.id).log",
+            runEnvironment: ["NIGHTSHIFT_ACTION_ID": record.id, "NIGHTSHIFT_IDEMPOTENCY_KEY": record.id],
+            defaultBody: ["action_id": record.id, "type": record.type]
+        )
     }
 
     /// How `action` went through the gate, for a run or step that only needs the result: a store
@@ -125,15 +153,16 @@ public actor PolicyGate {
     }
 
     /// Like ``propose(_:runID:context:)``, with the execution context made only once the action is
-    /// allowed and executable (the CLI records a run for it then).
+    /// allowed and executable (the CLI records a run for it then). Without `makeContext` an allowed
+    /// action is only recorded (``decide(_:runID:)``).
     public func propose(
         _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?
     ) async throws -> Outcome {
         // Recorded, counted and shown with its names in the policy's spelling (docs/POLICY.md).
         let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         let now = clock.now()
-        let (operatorContext, engine, zone, expiry, executable) = (
-            await operatorContext(), engine, configuration.timeZone, policy.approvalExpiry, configuration.executable
+        let (operatorContext, engine, zone, expiry, executable, handlers) = (
+            await operatorContext(), engine, configuration.timeZone, policy.approvalExpiry, configuration.executable, handlers
         )
         // Counting, deciding and recording are one write transaction: concurrent proposals (from
         // any process) see each other's counts, so a daily budget of 3 executes exactly 3.
@@ -143,7 +172,9 @@ public actor PolicyGate {
             )
             var decision = engine.decide(action, context: context)
             var grant: ActionRecord?
-            if decision.verdict == .approve, let approved = try Self.approvedGrant(for: action, at: now, ledger: ledger) {
+            // Only an approval of a type nothing executes is a grant: approving any other executed it.
+            if decision.verdict == .approve, handlers.handler(type: action.type, payload: action.payload) == nil,
+               let approved = try Self.approvedGrant(for: action, at: now, ledger: ledger) {
                 grant = approved
                 decision = Decision(
                     verdict: .allow, tier: decision.tier, decidedBy: ["approval.\(approved.id)"],
@@ -175,12 +206,18 @@ public actor PolicyGate {
         ])
         switch decision.verdict {
         case .allow:
-            guard let makeContext, let executable = JobAction(payload: action.payload), let executor else {
+            guard let handler = handlers.handler(for: record) else {
+                logger.info("nothing executes \(record.type)", metadata: ["nightshift.action.id": "\(record.id)"])
+                return Outcome(record: record, decision: decision, result: ActionResult(
+                    succeeded: true, excerpt: "allowed (\(decision.reason)); nothing executes \(record.type)"
+                ))
+            }
+            guard let makeContext else {
                 return Outcome(record: record, decision: decision, result: ActionResult(succeeded: true, excerpt: "allowed: \(decision.reason)"))
             }
             let context = try await makeContext(record)
-            let (result, finished) = try await execute(record, executable, executor: executor, context: context, from: [.allowed], countedAt: nil)
-            return Outcome(record: finished ?? record, decision: decision, result: result)
+            let (result, finished) = try await execute(record, handler: handler, context: context, from: [.allowed], countedAt: nil)
+            return Outcome(record: finished ?? record, decision: decision, result: result, executed: true)
         case .approve:
             await announce(record)
             let stop = try await deniedTooOften(runID)
@@ -200,6 +237,7 @@ public actor PolicyGate {
                 "decided_by": .array(decision.decidedBy.map { .string($0) }), "reason": .string(decision.reason),
                 "attributes": .object(action.attributes), "payload": action.payload, "payload_hash": .string(record.payloadHash),
                 "tenant": action.tenant.map { .string($0) } ?? .null, "run_id": runID.map { .string($0) } ?? .null,
+                "summary": action.summary.map { .string($0) } ?? .null,
                 "expires_at": record.expiresAt.map { .integer(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? .null,
             ])
         )
@@ -227,261 +265,14 @@ public actor PolicyGate {
             }
     }
 
-    /// Executes an allowed or approved action and records how it went.
-    private func execute(
-        _ record: ActionRecord, _ action: JobAction, executor: any ActionExecutor, context: ActionContext, from: Set<ActionStatus>,
-        countedAt: Date?
-    ) async throws -> (ActionResult, ActionRecord?) {
-        let started = clock.now()
-        var result = await executor.execute(action, context: context)
-        let finished = try await recordExecution(
-            of: record, result: result, runID: context.runID, seconds: clock.now().timeIntervalSince(started), from: from, countedAt: countedAt
-        )
-        if result.error == nil, !result.succeeded { result.error = "failed" }
-        return (result, finished)
-    }
 
-    /// Whether an allowed or approved action whose execution a process that died started under
-    /// `context.executionKey` can be taken over (it finished, or its supervisor still runs it).
-    public func recoverable(_ record: ActionRecord, context: ActionContext) async -> Bool {
-        guard Self.recoverableStatuses.contains(record.status), let executable = JobAction(payload: record.payload), let executor else { return false }
-        return await executor.recoverable(executable, context: context)
-    }
-
-    /// An action whose execution may be taken over: allowed or approved and not yet recorded as
-    /// executed, or recorded executed or failed by a process that died before it recorded its run.
-    static let recoverableStatuses: Set<ActionStatus> = [.allowed, .approved, .executed, .failed]
-
-    /// Takes over that execution: waits for it while it still runs, then records its result as
-    /// this action's execution (as if this process had run it; unless the dead process recorded it
-    /// already) and returns it. Nil when it was cut
-    /// off: nothing is recorded, and the caller runs the work again with the same idempotency key.
-    public func recover(_ record: ActionRecord, context: ActionContext) async throws -> ActionResult? {
-        guard Self.recoverableStatuses.contains(record.status), let executable = JobAction(payload: record.payload), let executor,
-              var result = await executor.recover(executable, context: context) else { return nil }
-        if record.status == .executed || record.status == .failed {
-            // Its execution is in the trail already; only its run was left unrecorded.
-            if result.error == nil, !result.succeeded { result.error = "failed" }
-            return result
-        }
-        let seconds = max(0, clock.now().timeIntervalSince(record.createdAt))
-        let countedAt: Date? = record.status == .approved ? clock.now() : nil
-        _ = try await recordExecution(of: record, result: result, runID: context.runID, seconds: seconds, from: [record.status], countedAt: countedAt)
-        if result.error == nil, !result.succeeded { result.error = "failed" }
-        logger.info("took over an execution a dead process started", metadata: [
-            "nightshift.action.id": "\(record.id)", "nightshift.run.id": "\(context.runID)",
-        ])
-        return result
-    }
-
-    /// Records how an allowed action went that its proposer carried out itself (a pack executing
-    /// what the gate cannot: a sub-agent with its bookkeeping). Call it only for an outcome whose
-    /// verdict was allow, after executing exactly the proposed payload.
-    @discardableResult
-    public func recordExecution(of record: ActionRecord, result: ActionResult, runID: String, seconds: Double) async throws -> ActionRecord? {
-        try await recordExecution(of: record, result: result, runID: runID, seconds: seconds, from: [.allowed], countedAt: nil)
-    }
-
-    private func recordExecution(
-        of record: ActionRecord, result: ActionResult, runID: String, seconds: Double, from: Set<ActionStatus>, countedAt: Date?
-    ) async throws -> ActionRecord? {
-        // Executors redact their results; an executor of a pack might not, and the trail is forever.
-        let error = SecretValues(configuration.secrets).redact(result.error)
-        let outcome = result.succeeded ? "succeeded" : (error ?? "failed")
-        // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
-        let update = ActionUpdate(
-            status: result.succeeded ? .executed : .failed, executionRunID: runID, outcome: outcome, countedAt: countedAt,
-            runSeconds: seconds
-        )
-        let audit = AuditEntry(
-            kind: .execution, at: clock.now(), actor: record.actor.description, subject: record.id,
-            data: .object([
-                "type": .string(record.type), "outcome": .string(result.succeeded ? "succeeded" : "failed"),
-                "exit_status": result.exitStatus.map { .integer(Int64($0)) } ?? .null, "error": error.map { .string($0) } ?? .null,
-                "seconds": .number((seconds * 1000).rounded() / 1000), "run_id": .string(runID),
-            ])
-        )
-        let store = self.store
-        return try await Task { try await store.updateAction(record.id, expecting: from, update, audit: audit) }.value
-    }
-
-    private func announce(_ record: ActionRecord) async {
+    func announce(_ record: ActionRecord) async {
         guard alerter.hasNotifiers else { return }
-        let text = "Approval needed: \(record.type) proposed by \(record.actor) — \(record.reason). "
+        let about = record.summary.map { " (\($0))" } ?? ""
+        let text = "Approval needed: \(record.type)\(about) proposed by \(record.actor) — \(record.reason). "
             + "nightshift approvals show \(record.id) | approve \(record.id) | reject \(record.id)"
         await alerter.deliver(AlertMessage(
             job: record.actor.name, kind: .approval, runID: record.runID, consecutiveFailures: 0, error: nil, text: text, at: record.createdAt
         ))
-    }
-
-    // MARK: The inbox
-
-    /// Why an approval or rejection did not happen.
-    public struct InboxError: Error, Sendable, CustomStringConvertible {
-        public var description: String
-        public var record: ActionRecord?
-        init(_ description: String, record: ActionRecord? = nil) {
-            self.description = description
-            self.record = record
-        }
-    }
-
-    /// Approves a parked action: executes it (as a run with trigger `approval`) when its payload
-    /// is a command or a webhook. It executes only if
-    /// - the approval has not expired;
-    /// - the row is the action its `decision` audit record recorded (type, actor, tenant,
-    ///   attributes, payload hash, verdict, expiry) and nothing in the trail resolved it already;
-    /// - its payload still hashes to what was parked;
-    /// - the policy in force now, at approval and again at execution, does not forbid it (an
-    ///   `approve` verdict is the one the operator is answering; an `allow` is weaker still).
-    /// Anything else is recorded `refused` and nothing executes. An action without executor stays
-    /// `approved` until an identical proposal uses it.
-    public func approve(_ id: String, by: String, note: String?) async throws -> Outcome {
-        let record = try await parked(id)
-        let now = clock.now()
-        if let expires = record.expiresAt, expires <= now {
-            let expired = try await expire(record, at: now)
-            throw InboxError("\(id) expired at \(ISO8601.format(expires, in: configuration.timeZone)) before it was approved: nothing was executed", record: expired)
-        }
-        guard record.payload.canonicalHash == record.payloadHash else {
-            let refused = try await refuse(record, from: .awaitingApproval, by: by, note: note, at: now, outcome: "not executed: the payload changed after it was parked", data: [
-                "reason": .string("payload hash mismatch"), "parked_hash": .string(record.payloadHash),
-                "payload_hash": .string(record.payload.canonicalHash),
-            ])
-            throw InboxError("\(id) was not executed: its payload no longer matches the SHA-256 it was parked with (\(record.payloadHash.prefix(12))…); propose it again", record: refused)
-        }
-        let trail = ActionTrail(records: try await store.auditRecords(AuditQuery(subject: id)))
-        if let mismatch = trail.mismatch(with: record, approvalExpiry: policy.approvalExpiry) {
-            let refused = try await refuse(record, from: .awaitingApproval, by: by, note: note, at: now, outcome: "the row does not match the audit trail: \(mismatch)", data: [
-                "reason": .string("the action row does not match its audit trail"), "mismatch": .string(mismatch),
-            ])
-            throw InboxError("\(id) was not executed: \(mismatch). The actions table was changed outside Nightshift; run nightshift audit verify", record: refused)
-        }
-        try await refuseIfForbiddenNow(record, from: .awaitingApproval, by: by, note: note, moment: "approval")
-        guard let approved = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
-            status: .approved, resolvedBy: by, resolvedAt: now, note: note
-        ), audit: AuditEntry(kind: .approval, at: now, actor: by, subject: id, data: .object([
-            "note": note.map { .string($0) } ?? .null, "payload_hash": .string(record.payloadHash),
-        ]))) else {
-            throw InboxError("\(id) is no longer awaiting approval")
-        }
-        let decision = Decision(verdict: .approve, tier: nil, decidedBy: record.decidedBy, reason: record.reason)
-        // The payload whose hash was just checked, not the row as re-read: an edit in between
-        // must not reach the executor.
-        guard let executable = JobAction(payload: record.payload), let executor else {
-            return Outcome(record: approved, decision: decision, result: ActionResult(
-                succeeded: true, excerpt: "approved: the next identical \(approved.type) proposal is allowed once"
-            ))
-        }
-        try await refuseIfForbiddenNow(approved, from: .approved, by: by, note: nil, moment: "execution")
-        let context = try await startRun(for: approved, trigger: .approval)
-        _ = try await store.updateAction(id, expecting: [.approved], ActionUpdate(status: .approved, executionRunID: context.runID), audit: AuditEntry(
-            kind: .execution, at: now, actor: by, subject: id, data: .object(["run_id": .string(context.runID), "outcome": .string("started")])
-        ))
-        let (result, finished) = try await execute(approved, executable, executor: executor, context: context, from: [.approved], countedAt: now)
-        try await finishRun(context.runID, with: result)
-        return Outcome(record: finished ?? approved, decision: decision, result: result)
-    }
-
-    /// Decides a parked action again under the policy in force now; a `forbid` refuses it (recorded
-    /// with the rule) and throws.
-    private func refuseIfForbiddenNow(_ record: ActionRecord, from status: ActionStatus, by: String, note: String?, moment: String) async throws {
-        let action = engine.normalized(record.proposed)
-        let now = try await engine.decide(action, context: context(for: action))
-        guard now.verdict == .forbid else { return }
-        let rules = now.decidedBy.joined(separator: ", ")
-        let refused = try await refuse(record, from: status, by: by, note: note, at: clock.now(), outcome: "not executed: the policy now forbids it (\(rules)): \(now.reason)", data: [
-            "reason": .string("forbidden by the policy in force at \(moment)"), "decided_by": .array(now.decidedBy.map { .string($0) }),
-            "rule_reason": .string(now.reason),
-        ])
-        throw InboxError("\(record.id) was not executed: the policy now forbids it (\(rules)): \(now.reason)", record: refused)
-    }
-
-    private func refuse(
-        _ record: ActionRecord, from status: ActionStatus, by: String, note: String?, at now: Date, outcome: String, data: [String: JSONValue]
-    ) async throws -> ActionRecord? {
-        try await store.updateAction(record.id, expecting: [status], ActionUpdate(
-            status: .refused, resolvedBy: by, resolvedAt: now, note: note, outcome: outcome
-        ), audit: AuditEntry(kind: .refusal, at: now, actor: by, subject: record.id, data: .object(data)))
-    }
-
-    /// Proposes `action` from outside any job run (the CLI): when it is allowed and executable it
-    /// runs as a run of its own with `trigger`, recorded from start to end.
-    public func proposeAsRun(_ action: ProposedAction, trigger: RunTrigger = .manual) async throws -> Outcome {
-        let outcome = try await propose(action, runID: nil, makeContext: { record in try await self.startRun(for: record, trigger: trigger) })
-        if let runID = outcome.record.executionRunID { try await finishRun(runID, with: outcome.result) }
-        return outcome
-    }
-
-    /// A run of its own for an action executed outside a job run (proposed from the CLI, or
-    /// approved): inserted `running` under this process, so a crash leaves it to be reaped.
-    private func startRun(for record: ActionRecord, trigger: RunTrigger) async throws -> ActionContext {
-        let now = clock.now()
-        let run = RunRecord(
-            job: record.actor.kind == .job || record.actor.kind == .cycle ? record.actor.name : record.type,
-            slot: now, slotKey: record.id, trigger: trigger, state: .running, createdAt: now, notBefore: now, startedAt: now,
-            owner: configuration.owner
-        )
-        _ = try await store.insertRun(run)
-        return ActionContext(
-            runID: run.id, timeout: nil, logPath: "\(configuration.runLogDirectory)/\(run.id).log",
-            runEnvironment: [
-                "NIGHTSHIFT_RUN_ID": run.id, "NIGHTSHIFT_JOB": run.job, "NIGHTSHIFT_TRIGGER": trigger.rawValue, "NIGHTSHIFT_ACTION_ID": record.id,
-                "NIGHTSHIFT_IDEMPOTENCY_KEY": record.id,
-            ],
-            defaultBody: ["action_id": record.id, "type": record.type, "run_id": run.id, "trigger": trigger.rawValue],
-            executionKey: run.id,
-            onSpawn: { [store] pid in try? await store.setChildPID(run.id, pid) }
-        )
-    }
-
-    private func finishRun(_ runID: String, with result: ActionResult) async throws {
-        let outcome = RunOutcome(
-            state: result.succeeded ? .succeeded : .failed, finishedAt: clock.now(), exitStatus: result.exitStatus, error: result.error,
-            excerpt: result.excerpt
-        )
-        _ = try await store.finishRun(runID, owner: configuration.owner, outcome: outcome)
-    }
-
-    /// Rejects a parked action; it never executes.
-    public func reject(_ id: String, by: String, note: String?) async throws -> ActionRecord {
-        let record = try await parked(id)
-        let now = clock.now()
-        guard let rejected = try await store.updateAction(id, expecting: [.awaitingApproval], ActionUpdate(
-            status: .rejected, resolvedBy: by, resolvedAt: now, note: note, outcome: "rejected by the operator"
-        ), audit: AuditEntry(kind: .rejection, at: now, actor: by, subject: id, data: .object([
-            "note": note.map { .string($0) } ?? .null, "type": .string(record.type),
-        ]))) else {
-            throw InboxError("\(id) is no longer awaiting approval")
-        }
-        return rejected
-    }
-
-    /// Marks every parked action whose expiry has passed `expired`. Returns them.
-    @discardableResult
-    public func expireDue() async throws -> [ActionRecord] {
-        let now = clock.now()
-        var expired: [ActionRecord] = []
-        for record in try await store.actions(ActionQuery(statuses: [.awaitingApproval], limit: 10_000)) {
-            guard let expires = record.expiresAt, expires <= now else { continue }
-            if let done = try await expire(record, at: now) { expired.append(done) }
-        }
-        return expired
-    }
-
-    private func expire(_ record: ActionRecord, at now: Date) async throws -> ActionRecord? {
-        try await store.updateAction(record.id, expecting: [.awaitingApproval], ActionUpdate(
-            status: .expired, resolvedBy: "nightshift", resolvedAt: now, outcome: "expired unanswered: nothing was executed"
-        ), audit: AuditEntry(kind: .expiry, at: now, actor: "nightshift", subject: record.id, data: .object([
-            "type": .string(record.type), "expired_at": .string(ISO8601.format(record.expiresAt ?? now, in: configuration.timeZone)),
-        ])))
-    }
-
-    private func parked(_ id: String) async throws -> ActionRecord {
-        guard let record = try await store.action(id) else { throw InboxError("no action \(id); see nightshift approvals list") }
-        guard record.status == .awaitingApproval else {
-            throw InboxError("\(id) is \(record.status), not awaiting approval\(record.outcome.map { ": \($0)" } ?? "")", record: record)
-        }
-        return record
     }
 }

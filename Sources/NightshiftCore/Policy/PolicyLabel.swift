@@ -13,6 +13,15 @@ public struct PolicyLabel: Sendable, Hashable {
 }
 
 extension JobAction {
+    /// The command line, the webhook's method and URL (secrets stay references), or the cycle.
+    public var summary: String {
+        switch self {
+        case .command(let command): command.displayString
+        case .webhook(let webhook): "\(webhook.method) \(webhook.url.description)"
+        case .cycle(let name): "cycle \(name)"
+        }
+    }
+
     /// The built-in action type of a command or webhook.
     public var defaultActionType: String {
         switch self {
@@ -89,7 +98,7 @@ extension ProposedAction {
         attributes["job"] = attributes["job"] ?? .string(job.name)
         self.init(
             type: job.policyLabel.type ?? job.action.defaultActionType, attributes: attributes, payload: job.action.payload,
-            actor: Actor(.job, job.name)
+            actor: Actor(.job, job.name), summary: "job \(job.name): \(job.action.summary)"
         )
     }
 
@@ -101,7 +110,8 @@ extension ProposedAction {
         attributes["step"] = attributes["step"] ?? .string(step.name)
         self.init(
             type: step.policyLabel.type ?? action.defaultActionType, attributes: attributes, payload: action.payload,
-            actor: Actor(.cycle, cycle), tenant: tenant.isEmpty ? nil : tenant
+            actor: Actor(.cycle, cycle), tenant: tenant.isEmpty ? nil : tenant,
+            summary: "cycle \(cycle), step \(step.name)\(tenant.isEmpty ? "" : " for \(tenant)"): \(action.summary)"
         )
     }
 }

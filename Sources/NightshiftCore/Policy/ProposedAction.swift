@@ -36,13 +36,21 @@ public struct ProposedAction: Sendable, Hashable {
     public var payload: JSONValue
     public var actor: Actor
     public var tenant: String?
+    /// What it is about, in one line, for the operator: the task's title, the job, the file, the
+    /// recipient. Shown by `approvals list`, `approvals show`, the brief and notifications; the
+    /// policy does not read it.
+    public var summary: String?
 
-    public init(type: String, attributes: [String: JSONValue] = [:], payload: JSONValue = .object([:]), actor: Actor, tenant: String? = nil) {
+    public init(
+        type: String, attributes: [String: JSONValue] = [:], payload: JSONValue = .object([:]), actor: Actor, tenant: String? = nil,
+        summary: String? = nil
+    ) {
         self.type = type
         self.attributes = attributes
         self.payload = payload
         self.actor = actor
         self.tenant = tenant
+        self.summary = summary
     }
 
     /// The SHA-256 of the canonical payload.
@@ -61,6 +69,11 @@ public struct ProposedAction: Sendable, Hashable {
         var copy = self
         if case .object(let members) = JSONValue.object(attributes).redacted(secrets) { copy.attributes = members }
         copy.payload = payload.redacted(secrets)
+        // One line of at most 200 characters: it is printed in lists and notifications.
+        copy.summary = summary.map { text in
+            let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return secrets.redact(line.count > 200 ? String(line.prefix(199)) + "…" : line)
+        }
         return copy
     }
 }

@@ -1,7 +1,9 @@
 public import Foundation
 
-/// Performs a job's action: runs the command, sends the webhook. Implemented outside the core
-/// (`NightshiftExec`), so that the core never spawns a process or opens a socket itself.
+/// Runs a command or sends a webhook for the workspace. Implemented outside the core (the app's
+/// `WorkspaceExecutor`, on `NightshiftExec`), so that the core never spawns a process or opens a
+/// socket itself. Only the ``PolicyGate`` holds one: it hands it to the ``ActionHandler`` it calls
+/// (``ActionContext/executor``), so nothing reaches it without a decision.
 public protocol ActionExecutor: Sendable {
     /// Executes the action to completion. Never throws: every failure is described in the result.
     /// When the calling task is cancelled the action is stopped and `cancelled` is set.
@@ -40,6 +42,11 @@ public struct ActionContext: Sendable {
     /// supervises its children keeps their results under it, so that a process taking over after a
     /// crash finds what finished instead of running it again. Nil: nothing to take over.
     public var executionKey: String?
+    /// The workspace's executor, set by the ``PolicyGate`` for the one call of a handler it makes.
+    public internal(set) var executor: (any ActionExecutor)?
+    /// Proposes a further action through the same gate, for a handler whose work has more side
+    /// effects than its own (the builder's verify command after an agent). Set by the gate.
+    public internal(set) var propose: (@Sendable (ProposedAction, ActionContext) async -> ActionResult)?
 
     public init(
         runID: String,

@@ -150,15 +150,26 @@ extension Runner {
     private func interruptOrphan(_ run: RunRecord, reason: String) async {
         guard (try? await store.interruptRun(run.id, reason: reason, at: clock.now())) == true else { return }
         logger.info("orphaned run interrupted", metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"])
+        if run.trigger == .approval {
+            // The approved action it executed: interrupted, and executed again only if its handler
+            // is idempotent (in a task of its own: that execution may take long).
+            let gate = self.gate
+            Task {
+                do { try await gate.executionInterrupted(run.slotKey, runID: run.id) } catch {
+                    self.logger.info("an interrupted approval could not be recorded", metadata: ["nightshift.action.id": "\(run.slotKey)", "nightshift.error": "\(error)"])
+                }
+            }
+        }
         _ = await afterEnd(run, job: jobs[run.job], state: .interrupted, error: reason, exitStatus: nil, excerpt: run.excerpt)
     }
 
     /// The action a run was executing: for a run of its own (approved, or proposed from the CLI)
     /// the action it is keyed by, else the job's allowed action.
     private func executingAction(of run: RunRecord) async throws -> ActionRecord? {
-        let statuses: Set<ActionStatus> = [.allowed, .approved, .executed, .failed]
+        let statuses: Set<ActionStatus> = [.allowed, .approved, .executing, .executed, .failed]
         if let action = try await store.action(run.slotKey), statuses.contains(action.status) { return action }
-        return try await store.actions(ActionQuery(statuses: statuses, runID: run.id, limit: 10)).first { JobAction(payload: $0.payload) != nil }
+        let handlers = gate.handlers
+        return try await store.actions(ActionQuery(statuses: statuses, runID: run.id, limit: 10)).first { handlers.handler(for: $0) != nil }
     }
 
     /// Adopts `run` when its execution can be taken over; returns whether it did.

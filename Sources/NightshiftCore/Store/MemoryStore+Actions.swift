@@ -97,3 +97,13 @@ struct MemoryLedger: ActionLedger {
         return usage
     }
 }
+
+extension MemoryStore {
+    /// Changes a stored action behind the gate's back, as someone editing the database file
+    /// would: for tests that prove such an edit is caught. Writes no audit record.
+    public func tamperWithAction(_ id: String, _ change: (inout ActionRecord) -> Void) throws {
+        guard var record = actionTable.actions[id] else { throw StoreError.corrupt("no action \(id)") }
+        change(&record)
+        actionTable.actions[id] = record
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+import NightshiftApp
+import NightshiftCore
+import Testing
+
+/// The shape issue 12 asks for, held by tests: every action type Nightshift and its packs propose
+/// is executed by a handler through the gate, and no pack target reaches the executors.
+@Suite("Gate structure: every built-in and pack action type has a handler; packs do not import NightshiftExec")
+struct GateStructureTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("the built-in catalog, the health fixes, anchors and the builder's spawns all execute through a handler of the gate")
+    func everyTypeHasAHandler() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("structure-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let workspace = Workspace(root: folder)
+        _ = try await WorkspaceTemplate.create(workspace, example: "builder", force: false)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let app = try await buildApplication(workspace: workspace, environment: ["PATH": "/usr/bin:/bin"], logger: logger)
+        let handlers = app.makeGate().handlers
+        let types = Set(Policy.builtinCatalog.keys).union(["spawn_subagent"]).union(FixKind.allCases.map(\.actionType))
+        for type in types.sorted() {
+            // An empty payload: the handler is found by its type, not by a command in the payload.
+            #expect(handlers.handler(type: type, payload: .object([:])) != nil, "nothing executes \(type)")
+        }
+        #expect(Set(handlers.types).isSuperset(of: types))
+    }
+
+    @Test("pack targets depend on NightshiftCore, never on NightshiftExec")
+    func packsDoNotImportTheExecutors() throws {
+        for pack in ["NightshiftBuilder"] {
+            let folder = Self.repository.appendingPathComponent("Sources/\(pack)")
+            let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+            #expect(!files.isEmpty, "no sources found for \(pack) at \(folder.path)")
+            for file in files {
+                let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+                let imports = text.split(separator: "\n").filter { $0.contains("import NightshiftExec") || $0.contains("import NightshiftApp") }
+                #expect(imports.isEmpty, "\(pack)/\(file) imports \(imports.joined(separator: ", "))")
+            }
+            let manifest = try String(contentsOf: Self.repository.appendingPathComponent("Package.swift"), encoding: .utf8)
+            let target = try #require(manifest.range(of: "name: \"\(pack)\""))
+            let declaration = manifest[target.upperBound...].prefix(while: { _ in true }).components(separatedBy: "swiftSettings").first ?? ""
+            #expect(!declaration.contains("NightshiftExec"), "Package.swift gives \(pack) NightshiftExec")
+        }
+    }
+}
