@@ -1,5 +1,4 @@
 public import Foundation
-import NightshiftBuilder
 public import NightshiftCore
 
 extension NightshiftApplication {
@@ -9,9 +8,8 @@ extension NightshiftApplication {
     public func makeBriefBuilder(clock: any WallClock = SystemWallClock()) -> BriefBuilder {
         var briefConfiguration = BriefBuilder.Configuration()
         for cycle in cycles { if let budget = cycle.budget { briefConfiguration.cycleBudgets[cycle.name] = budget.inSeconds } }
-        var contributors: [any BriefContributor] = [HealthBriefContributor()]
-        if builderSettings != nil { contributors.append(BuilderBriefContributor()) }
-        contributors.append(LearningBriefContributor(jobs: jobs.map(\.name)))
+        let context = packContext(clock: clock)
+        let contributors = Self.packs.flatMap { $0.briefContributors(context) }
         return BriefBuilder(
             store: store, contributors: contributors, timeZone: configuration.settings.timeZone,
             workspaceName: workspaceName, clock: clock,

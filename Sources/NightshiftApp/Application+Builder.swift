@@ -2,7 +2,7 @@ public import Foundation
 public import NightshiftBuilder
 public import NightshiftCore
 
-extension NightshiftApplication {
+extension NightshiftApplication: BuilderHost {
     /// The `[builder]` table, when the workspace has one.
     public var builderSettings: BuilderSettings? { configuration.section(BuilderSettings.self) }
 
@@ -20,20 +20,13 @@ extension NightshiftApplication {
     /// The builder's queue.
     public func buildQueue() throws -> BuildQueue { BuildQueue(store: store, settings: try requireBuilder()) }
 
-    /// Where the builder's workers run agents and write their logs.
-    var builderWorkerConfiguration: BuildWorker.Configuration {
-        var workerConfiguration = BuildWorker.Configuration()
-        workerConfiguration.workspacePath = workspace.root
-        workerConfiguration.logDirectory = workspace.logsDirectory
-        return workerConfiguration
-    }
 
     /// A worker that runs the builder's queue as `owner`.
     public func makeBuildWorker(
         owner: ProcessIdentity = .current(), clock: any WallClock = SystemWallClock(), stopAtDeadline: Bool = true
     ) throws -> BuildWorker {
         let settings = try requireBuilder()
-        var workerConfiguration = builderWorkerConfiguration
+        var workerConfiguration = BuilderPack.workerConfiguration(packContext(clock: clock))
         workerConfiguration.stopAtDeadline = stopAtDeadline
         let gate = makeGate(clock: clock, owner: owner)
         let root = workspace.root
@@ -66,6 +59,9 @@ extension NightshiftApplication {
         report.problemsFixed = try await fixedProblems(from: start, until: until).map { "\($0.key): \($0.summary)" }
         return report
     }
+
+    /// Disk and memory use of this machine.
+    public func resourceUsage() -> ResourceUsage? { SystemResources.usage(path: workspace.root) }
 
     /// Where overnight reports go.
     public var overnightReportsDirectory: String { "\(workspace.reportsDirectory)/overnight" }

@@ -95,9 +95,11 @@ extension NightshiftApplication {
     /// through its handler (``HealthFixHandler``) and records its execution. With `dryRun`,
     /// nothing is proposed or changed: each fix says what the policy would decide. `only` limits
     /// the fixes to those kinds (the daemon prunes history on its own once a day).
-    public func applyHealthFixes(dryRun: Bool, only kinds: Set<FixKind>? = nil, at now: Date = Date()) async throws -> [HealthFixOutcome] {
+    public func applyHealthFixes(
+        dryRun: Bool, only kinds: Set<FixKind>? = nil, at now: Date = Date(), gate: PolicyGate? = nil
+    ) async throws -> [HealthFixOutcome] {
         let fixes = try await planHealthFixes(at: now).filter { kinds?.contains($0.kind) ?? true }
-        let gate = makeGate()
+        let gate = gate ?? makeGate()
         var outcomes: [HealthFixOutcome] = []
         for fix in fixes {
             if dryRun {

@@ -49,7 +49,7 @@ extension NightshiftApplication {
     ///
     /// With `dryRun`, reports what is due and changes nothing. The overnight runner and the daemon
     /// call this; `nightshift patterns prebuild` does too.
-    public func runDuePrebuilds(at now: Date = Date(), dryRun: Bool = false) async throws -> [PrebuildOutcome] {
+    public func runDuePrebuilds(at now: Date = Date(), dryRun: Bool = false, gate: PolicyGate? = nil) async throws -> [PrebuildOutcome] {
         let enabled = try await enabledPatternIDs()
         guard !enabled.isEmpty else { return [] }
         let learned = try await learnedPatterns(at: now).filter(\.enabled)
@@ -70,7 +70,7 @@ extension NightshiftApplication {
             return []
         }
         do {
-            let outcomes = try await propose(due, commands: commands, at: now)
+            let outcomes = try await propose(due, commands: commands, at: now, gate: gate ?? makeGate())
             _ = try? await store.releaseLease(lease.key, token: lease.token)
             return outcomes
         } catch {
@@ -80,10 +80,11 @@ extension NightshiftApplication {
     }
 
     /// Proposes each due suggestion not yet pre-built for its expected time.
-    private func propose(_ due: [PrebuildSuggestion], commands: [String: PrebuildCommand?], at now: Date) async throws -> [PrebuildOutcome] {
+    private func propose(
+        _ due: [PrebuildSuggestion], commands: [String: PrebuildCommand?], at now: Date, gate: PolicyGate
+    ) async throws -> [PrebuildOutcome] {
         var done = try await prebuiltMarks()
         var outcomes: [PrebuildOutcome] = []
-        let gate = makeGate()
         for suggestion in due where done[suggestion.pattern.id] != suggestion.expectedAt {
             let command = commands[suggestion.pattern.id] ?? nil
             if let skip = skipReason(suggestion, command: command) {

@@ -29,9 +29,32 @@ public struct NightshiftApplication: Sendable {
         self.logger = logger.redacting(secrets)
     }
 
+    /// The packs every workspace is composed with, in order (docs/PACKS.md). Adding a pack is one
+    /// line here.
+    public static let packs: [any Pack] = [
+        HealthPack(),
+        BuilderPack(),
+        LearningPack(),
+        BriefPack(),
+    ]
+
     /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`),
     /// `[audit]` and `[store]`.
-    public static let packSections: [any ConfigSection.Type] = [BuilderSettings.self, AuditSettings.self, StoreSettings.self]
+    public static var packSections: [any ConfigSection.Type] { packs.flatMap(\.configSections) + [AuditSettings.self, StoreSettings.self] }
+
+    /// What the packs are given, on `clock`.
+    public func packContext(clock: any WallClock = SystemWallClock()) -> PackContext {
+        PackContext(
+            store: store, configuration: configuration, root: workspace.root, logsDirectory: workspace.logsDirectory,
+            reportsDirectory: workspace.reportsDirectory, clock: clock, logger: logger, host: self
+        )
+    }
+
+    /// Every pack's named steps.
+    public func packSteps(clock: any WallClock = SystemWallClock()) -> [any PackStep] {
+        let context = packContext(clock: clock)
+        return Self.packs.flatMap { $0.steps(context) }
+    }
 
     /// This process's executable, for the commands of pack-shipped cycles.
     public static var currentExecutable: String {
@@ -109,18 +132,21 @@ public struct NightshiftApplication: Sendable {
         )
     }
 
-    /// Who executes each action type beyond `run_command` and `call_webhook`: the health fixes,
-    /// anchor publication, and the builder's spawns when `[builder]` is configured.
+    /// Who executes each action type beyond `run_command` and `call_webhook`: anchor publication,
+    /// every pack's handlers, and `run_step` for every pack's steps.
     func actionHandlers(clock: any WallClock) -> ActionHandlers {
+        let context = packContext(clock: clock)
         var handlers: [any ActionHandler] = [
-            HealthFixHandler(root: workspace.root, store: store),
             AnchorPublishHandler(command: auditSettings.publish, logPath: "\(workspace.logsDirectory)/anchor-publish.log"),
         ]
-        if let builder = builderSettings {
-            handlers.append(SpawnSubagentHandler(store: store, settings: builder, configuration: builderWorkerConfiguration, clock: clock, logger: logger))
+        handlers += Self.packs.flatMap { $0.handlers(context) }
+        // The types and step names are fixed in code: a conflict is a composition mistake, caught by the tests.
+        do {
+            handlers.append(try StepHandler(steps: Self.packs.flatMap { $0.steps(context) }))
+            return try ActionHandlers(handlers)
+        } catch {
+            preconditionFailure("\(error)")
         }
-        // The types are fixed here, in code: a conflict is a composition mistake, caught by the tests.
-        do { return try ActionHandlers(handlers) } catch { preconditionFailure("\(error)") }
     }
 
     /// The cycles declared in `[cycles]`.
@@ -183,10 +209,15 @@ public func buildApplication(
         configuration = try ConfigLoader.load(
             path: workspace.configPath, displayName: workspace.configPath, environment: environment, sections: NightshiftApplication.packSections
         )
-        try BuilderPack.install(into: &configuration, executable: executable, workspace: workspace.root)
+        for pack in NightshiftApplication.packs { try pack.install(into: &configuration) }
+        let defaults = NightshiftApplication.packs.reduce(into: [String: Tier]()) { tiers, pack in tiers.merge(pack.catalog) { first, _ in first } }
+        configuration.policy = configuration.policy.adding(defaults: defaults)
     } catch let error as ConfigError {
         throw AppError.usage(error.description)
     }
+    // Before the store is opened: a refused configuration changes nothing.
+    try NightshiftApplication(workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, logger: logger)
+        .checkSteps()
     let (store, storeChange) = try await StoreIdentityCheck.open(workspace, newStore: newStore)
     do {
         if let storeChange { _ = try await store.appendAudit(storeChange.auditEntry(at: Date())) }
@@ -207,6 +238,23 @@ public func buildApplication(
         }
     }
     return app
+}
+
+extension NightshiftApplication {
+    /// Every `step = "…"` a job or cycle step runs names a step a pack provides.
+    func checkSteps() throws {
+        let known = Set(packSteps().map(\.name))
+        var problems: [String] = []
+        for job in jobs { if case .step(let name) = job.action, !known.contains(name) { problems.append("job \(job.name): no step \(name)") } }
+        for cycle in cycles {
+            for step in cycle.steps {
+                if case .step(let name)? = step.action, !known.contains(name) { problems.append("cycle \(cycle.name), step \(step.name): no step \(name)") }
+            }
+        }
+        guard problems.isEmpty else {
+            throw AppError.usage("\(workspace.configPath): \(problems.joined(separator: "; ")); the packs provide: \(known.sorted().joined(separator: ", "))")
+        }
+    }
 }
 
 /// Appends a `config_change` (and `policy_change`) audit record when `nightshift.toml` (or the

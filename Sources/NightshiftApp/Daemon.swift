@@ -44,12 +44,8 @@ extension NightshiftApplication {
         )
         let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
         let nudges = WakeOnSignalService(wakeup: runnerWakeup)
-        let health = HealthService(app: self, clock: clock) { now in
-            // Enabled patterns' pre-builds that are due, through the gate (docs/LEARNING.md).
-            do { _ = try await self.runDuePrebuilds(at: now) } catch {
-                self.logger.info("pattern pre-builds failed", metadata: ["nightshift.error": "\(error)"])
-            }
-        }
+        let packContext = packContext(clock: clock)
+        let packServices = Self.packs.flatMap { $0.services(packContext) }
         let storeWatch = (store as? any StoreFiles).map { files in
             StoreWatchService(files: files, settings: storeSettings, clock: clock, logger: logger) { message in
                 await self.alertStoreLost(message, at: clock.now())
@@ -73,7 +69,9 @@ extension NightshiftApplication {
         if !resumer.runs.isEmpty { services.append(.init(service: resumer, successTerminationBehavior: .ignore, serviceName: "cycle-resume")) }
         services += [
             .init(service: scheduler, serviceName: "scheduler"),
-            .init(service: health, serviceName: "health"),
+        ]
+        services += packServices.map { .init(service: $0.service, serviceName: $0.name) }
+        services += [
             // Last, so the first to hear of a shutdown: writes waiting for disk space give up.
             .init(service: stalls, serviceName: "write-stall"),
         ]

@@ -68,6 +68,8 @@ public struct WorkspaceExecutor: ActionExecutor {
             )
         case .cycle(let name):
             return ActionResult(succeeded: false, error: "cycle \(name) runs through the cycle engine, not as a single action")
+        case .step(let name):
+            return ActionResult(succeeded: false, error: "step \(name) runs in-process through its pack's step handler")
         }
     }
 

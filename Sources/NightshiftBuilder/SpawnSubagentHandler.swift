@@ -122,9 +122,9 @@ public struct SpawnSubagentHandler: ActionHandler {
             outcome = TaskOutcome(state: .queued, at: clock.now(), error: "stopped while it ran after approval; queued again", result: .object(result))
         } else if !agent.succeeded {
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
-        } else if let verify = task.verify, let propose = context.propose {
+        } else if let verify = task.verify, let gate = context.gate {
             try? AppendOnlyFile.append("\n[nightshift] verify: \(verify)\n", to: logPath)
-            let check = await propose(spawn.verifyProposal(for: task, command: verify), ActionContext(
+            let check = await gate.result(of: spawn.verifyProposal(for: task, command: verify), runID: context.runID, context: ActionContext(
                 runID: "\(context.runID).verify", timeout: spawn.timeout(for: task), logPath: logPath,
                 runEnvironment: ["NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_WORKSPACE": configuration.workspacePath]
             ))

@@ -23,6 +23,8 @@ public final class SQLiteStore: Store {
         public var busyTimeout: Duration = .seconds(5)
         /// How many connections may read at once.
         public var maximumReaderCount: Int = 5
+        /// The packs' migrations of their own tables, applied after the core's, in order, once each.
+        public var packMigrations: [PackMigration] = []
 
         /// The defaults: a 5 s busy timeout and 5 readers.
         public init() {}
@@ -63,7 +65,12 @@ public final class SQLiteStore: Store {
     }
 
     public func migrate() async throws {
-        let migrator = SQLiteSchema.migrator
+        var packs = SQLiteSchema.migrator
+        for migration in configuration.packMigrations {
+            let sql = migration.sql
+            packs.registerMigration("pack:\(migration.name)") { db in try db.execute(sql: sql) }
+        }
+        let migrator = packs
         do {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 migrator.asyncMigrate(pool) { result in

@@ -28,6 +28,30 @@ struct GateStructureTests {
         #expect(Set(handlers.types).isSuperset(of: types))
     }
 
+    @Test("a step no pack provides is refused when the workspace loads, naming the cycle, the step and what the packs provide")
+    func unknownStepIsRefused() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("structure-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try """
+            [cycles.nightly]
+            schedule = "0 2 * * *"
+
+            [[cycles.nightly.steps]]
+            name = "count"
+            run = { step = "demo.count" }
+            """.write(toFile: "\(folder)/nightshift.toml", atomically: true, encoding: .utf8)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        do {
+            _ = try await buildApplication(workspace: Workspace(root: folder), environment: ["PATH": "/usr/bin:/bin"], newStore: true, logger: logger)
+            Issue.record("a step no pack provides was accepted")
+        } catch let error as AppError {
+            #expect("\(error)".contains("cycle nightly, step count: no step demo.count; the packs provide: brief.deliver, health.fix"), "\(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(folder)/nightshift.sqlite"), "a refused configuration creates no store")
+    }
+
     @Test("pack targets depend on NightshiftCore, never on NightshiftExec")
     func packsDoNotImportTheExecutors() throws {
         for pack in ["NightshiftBuilder"] {

@@ -188,3 +188,39 @@ struct SQLiteStoreTests {
         }
     }
 }
+
+@Suite("SQLiteStore: a pack's own tables")
+struct SQLitePackMigrationTests {
+    @Test("a pack's migrations run after the core's, once each, and a later one is added on the next open")
+    func packMigrations() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.file("nightshift.sqlite")
+            var configuration = SQLiteStore.Configuration()
+            configuration.packMigrations = [PackMigration(name: "demo.notes", sql: "CREATE TABLE demo_notes (id TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL) STRICT")]
+            let store = try SQLiteStore(path: path, configuration: configuration)
+            try await store.migrate()
+            try await store.migrate()
+            configuration.packMigrations.append(PackMigration(name: "demo.tags", sql: "CREATE TABLE demo_tags (note TEXT NOT NULL, tag TEXT NOT NULL) STRICT"))
+            let reopened = try SQLiteStore(path: path, configuration: configuration)
+            try await reopened.migrate()
+            let tables = try sqlite3(path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'demo_%' ORDER BY name")
+            #expect(tables == "demo_notes\ndemo_tags")
+            let applied = try sqlite3(path, "SELECT identifier FROM grdb_migrations WHERE identifier LIKE 'pack:%' ORDER BY rowid")
+            #expect(applied == "pack:demo.notes\npack:demo.tags")
+            #expect(try await reopened.integrityCheck() == "ok")
+        }
+    }
+
+    /// The output of the `sqlite3` shell (Debian's `sqlite3`, which `.ci/run` installs) for `sql`.
+    func sqlite3(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sqlite3", path, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

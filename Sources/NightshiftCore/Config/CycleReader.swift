@@ -120,12 +120,20 @@ struct CycleReader {
     }
 
     private func readRun(_ run: TableReader) -> JobAction? {
-        defer { run.finish(known: ["command", "cwd", "env", "webhook"]) }
-        let hasCommand = run.has("command"), hasWebhook = run.has("webhook")
-        guard hasCommand != hasWebhook else {
-            run.error("\(run.path) needs exactly one of command = [\"…\"] or webhook = \"https://…\"", at: run.location)
-            _ = run.node("command"); _ = run.node("webhook")
+        defer { run.finish(known: ["command", "cwd", "env", "webhook", "step"]) }
+        let hasCommand = run.has("command"), hasWebhook = run.has("webhook"), hasStep = run.has("step")
+        guard [hasCommand, hasWebhook, hasStep].filter({ $0 }).count == 1 else {
+            run.error("\(run.path) needs exactly one of command = [\"…\"], webhook = \"https://…\" or step = \"PACK.STEP\"", at: run.location)
+            _ = run.node("command"); _ = run.node("webhook"); _ = run.node("step")
             return nil
+        }
+        if hasStep {
+            guard let (name, location) = run.string("step") else { return nil }
+            guard PackStepName.isValid(name) else {
+                run.error("\(run.path).step \"\(name)\" must be PACK.STEP (letters, digits, - and _ around one dot), e.g. \"builder.builds\"", at: location)
+                return nil
+            }
+            return .step(name)
         }
         if hasCommand { return ActionReader.command(run).map(JobAction.command) }
         return ActionReader.webhook(run).map(JobAction.webhook)

@@ -85,6 +85,8 @@ public enum JobAction: Sendable, Hashable {
     case webhook(WebhookAction)
     /// Runs the named cycle's steps (see ``Cycle``); only the cycle's own job has this action.
     case cycle(String)
+    /// Runs a pack's named step in this process (`builder.builds`; see ``PackStep``).
+    case step(String)
 
     /// `command`, `webhook` or `cycle`.
     public var kind: String {
@@ -92,6 +94,7 @@ public enum JobAction: Sendable, Hashable {
         case .command: "command"
         case .webhook: "webhook"
         case .cycle: "cycle"
+        case .step: "step"
         }
     }
 }

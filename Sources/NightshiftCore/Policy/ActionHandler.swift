@@ -92,6 +92,7 @@ public struct ActionHandlers: Sendable {
         switch JobAction(payload: payload) {
         case .command?: return byType[PolicyName.key(CommandHandler.type)]
         case .webhook?: return byType[PolicyName.key(WebhookHandler.type)]
+        case .step?: return byType[PolicyName.key(StepHandler.type)]
         default: return nil
         }
     }

@@ -29,6 +29,8 @@ public struct Policy: Sendable {
         "delete_log": .autonomous, "rotate_log": .autonomous, "optimize_store": .autonomous, "prune_history": .autonomous,
         // Handing an audit anchor to the operator's `[audit.publish]` command (docs/RELIABILITY.md).
         "publish_anchor": .autonomous,
+        // A pack's named cycle step, run in-process (docs/PACKS.md); its own side effects are proposed apart.
+        "run_step": .autonomous,
     ]
 
     public var catalog: [String: Tier]
@@ -62,6 +64,15 @@ public struct Policy: Sendable {
     static func withBuiltins(_ catalog: [String: Tier]) -> [String: Tier] {
         let declared = Set(catalog.keys.map(PolicyName.key))
         return builtinCatalog.filter { !declared.contains($0.key) }.merging(catalog) { _, declared in declared }
+    }
+
+    /// The policy with `defaults` (a pack's tiers for its action types) added for every type the
+    /// catalog does not name in any spelling: the operator's catalog always wins.
+    public func adding(defaults: [String: Tier]) -> Policy {
+        var policy = self
+        let known = Set(catalog.keys.map(PolicyName.key))
+        for (type, tier) in defaults where !known.contains(PolicyName.key(type)) { policy.catalog[type] = tier }
+        return policy
     }
 
     /// The policy of a workspace that declares none: only the built-in types are known.

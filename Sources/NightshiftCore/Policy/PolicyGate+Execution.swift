@@ -18,7 +18,7 @@ extension PolicyGate {
     ) async throws -> (ActionResult, ActionRecord?) {
         var context = context
         context.executor = executor
-        context.propose = { [self] action, followUp in await self.result(of: action, runID: followUp.runID, context: followUp) }
+        context.gate = self
         let started = clock.now()
         var result = await handler.execute(record, context: context)
         let finished = try await recordExecution(

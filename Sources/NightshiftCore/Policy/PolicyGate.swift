@@ -47,7 +47,8 @@ public actor PolicyGate {
     public nonisolated let handlers: ActionHandlers
     /// Announces parked actions through the workspace's notifiers.
     let alerter: Alerter
-    let clock: any WallClock
+    /// The clock of every decision, count and record.
+    public nonisolated let clock: any WallClock
     let configuration: Configuration
     let operatorContext: @Sendable () async -> String?
     let logger: Logger

@@ -19,6 +19,7 @@ extension JobAction {
         case .command(let command): command.displayString
         case .webhook(let webhook): "\(webhook.method) \(webhook.url.description)"
         case .cycle(let name): "cycle \(name)"
+        case .step(let name): "step \(name)"
         }
     }
 
@@ -28,6 +29,7 @@ extension JobAction {
         case .command: "run_command"
         case .webhook: "call_webhook"
         case .cycle: "run_cycle"
+        case .step: "run_step"
         }
     }
 
@@ -52,6 +54,8 @@ extension JobAction {
             return .object(["webhook": .object(members)])
         case .cycle(let name):
             return .object(["cycle": .string(name)])
+        case .step(let name):
+            return .object(["step": .string(name)])
         }
     }
 
@@ -72,6 +76,8 @@ extension JobAction {
                 for (name, value) in members { headers[name] = SecretValue(parsing: value.text) }
             }
             self = .webhook(WebhookAction(url: SecretValue(parsing: url), method: spec["method"]?.stringValue ?? "POST", headers: headers, body: spec["body"]?.stringValue))
+        } else if case .string(let name)? = payload["step"], PackStepName.isValid(name) {
+            self = .step(name)
         } else {
             return nil
         }

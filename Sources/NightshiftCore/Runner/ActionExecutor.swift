@@ -44,9 +44,10 @@ public struct ActionContext: Sendable {
     public var executionKey: String?
     /// The workspace's executor, set by the ``PolicyGate`` for the one call of a handler it makes.
     public internal(set) var executor: (any ActionExecutor)?
-    /// Proposes a further action through the same gate, for a handler whose work has more side
-    /// effects than its own (the builder's verify command after an agent). Set by the gate.
-    public internal(set) var propose: (@Sendable (ProposedAction, ActionContext) async -> ActionResult)?
+    /// The gate executing this action, for a handler whose work has more side effects than its own
+    /// (the builder's verify command after an agent, a pack's step): they are proposed through it.
+    /// Set by the gate.
+    public internal(set) var gate: PolicyGate?
 
     public init(
         runID: String,

@@ -40,6 +40,7 @@ final class RecordingExecutor: ActionExecutor {
                 }
             case .webhook(let webhook): ["webhook", webhook.url.description]
             case .cycle(let name): ["cycle", name]
+            case .step(let name): ["step", name]
             }
         }
     }
