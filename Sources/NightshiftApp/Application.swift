@@ -98,17 +98,20 @@ public struct NightshiftApplication: Sendable {
         }
     }
 
-    /// A runner owned by `owner` with this workspace's settings.
-    public func makeRunner(owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), wakeup: Wakeup = Wakeup()) -> Runner {
+    /// A runner owned by `owner` with this workspace's settings, running cycles with `cycles` (by
+    /// default an engine of its own on the runner's gate).
+    public func makeRunner(
+        owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), wakeup: Wakeup = Wakeup(), cycles: CycleEngine? = nil
+    ) -> Runner {
         var runnerConfiguration = Runner.Configuration()
         runnerConfiguration.maxConcurrent = configuration.settings.maxConcurrent
         runnerConfiguration.shutdownGrace = configuration.settings.shutdownGrace.inSeconds
         runnerConfiguration.runLogDirectory = workspace.runLogsDirectory
         runnerConfiguration.workspacePath = workspace.root
         let executor = makeExecutor()
-        let gate = makeGate(executor: executor, clock: clock, owner: owner)
+        let engine = cycles ?? makeCycleEngine(owner: owner, clock: clock, gate: makeGate(executor: executor, clock: clock, owner: owner))
         return Runner(
-            jobs: jobs, store: store, executor: executor, gate: gate, cycles: makeCycleEngine(owner: owner, clock: clock, gate: gate),
+            jobs: jobs, store: store, executor: executor, gate: engine.gate, cycles: engine,
             notifiers: makeNotifiers(executor: executor), journal: journal, clock: clock, owner: owner, wakeup: wakeup,
             configuration: runnerConfiguration, logger: logger
         )

@@ -27,12 +27,14 @@ extension NightshiftApplication {
         try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())
 
         let runnerWakeup = Wakeup()
-        let runner = makeRunner(owner: identity, clock: clock, wakeup: runnerWakeup)
+        // One gate and one cycle engine for the whole daemon, on its clock: the runner's job runs,
+        // its cycles and the cycles resumed below all decide through them.
+        let cycleEngine = makeCycleEngine(owner: identity, clock: clock, gate: makeGate(clock: clock, owner: identity))
+        let runner = makeRunner(owner: identity, clock: clock, wakeup: runnerWakeup, cycles: cycleEngine)
         // Recover before the first slot fires: runs a dead process left `running` become
         // `interrupted` and follow their retry policy.
         try await runner.reapOrphans()
         // Cycle runs a dead process left unfinished resume before the scheduler fires anything.
-        let cycleEngine = makeCycleEngine(owner: identity, clock: clock)
         let resumer = CycleResumeService(
             engine: cycleEngine, runs: try await cycleEngine.unfinishedRuns(), grace: configuration.settings.shutdownGrace, clock: clock
         )

@@ -26,7 +26,7 @@ public struct CycleEngine: Sendable {
     let cycles: [String: Cycle]
     let store: any Store
     /// Every step's action goes through it.
-    let gate: PolicyGate
+    public let gate: PolicyGate
     let journal: Journal?
     let clock: any WallClock
     let owner: ProcessIdentity
