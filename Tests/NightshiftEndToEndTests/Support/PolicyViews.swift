@@ -73,6 +73,7 @@ struct ActionInfo: Decodable, Sendable, CustomStringConvertible {
     var note: String?
     var executionRunId: String?
     var outcome: String?
+    var summary: String?
 
     var description: String { "\(id) \(type) \(status) [\(decidedBy.joined(separator: ", "))]\(outcome.map { " — \($0)" } ?? "")" }
 }
