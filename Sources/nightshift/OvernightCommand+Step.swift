@@ -19,7 +19,7 @@ extension OvernightCommand {
             guard BuilderPack.overnightSteps.contains(name) else {
                 throw AppError.usage("no overnight step \"\(name)\"; the steps are \(BuilderPack.overnightSteps.joined(separator: ", "))")
             }
-            let app = try await workspace.load(logLevel: .info)
+            let app = try await workspace.load()
             let settings = try app.requireBuilder()
             let zone = app.configuration.settings.timeZone
             let now = Date()
