@@ -46,16 +46,13 @@ struct ProposeCommand: AsyncParsableCommand {
         let record = outcome.record
         let runID = record.executionRunID
         if output.json {
-            var object = decisionJSON(outcome.decision)
-            if case .object(var members) = object {
-                members["action"] = actionJSON(record, zone: app.configuration.settings.timeZone)
-                members["run_id"] = runID.map(JSONValue.string) ?? .null
-                members["executed"] = .bool(runID != nil)
-                members["exit_status"] = outcome.result.exitStatus.map { .integer(Int64($0)) } ?? .null
-                members["error"] = runID == nil ? .null : outcome.result.error.map(JSONValue.string) ?? .null
-                object = .object(members)
-            }
-            Output.printJSON(object)
+            Output.printJSON(decisionJSON(outcome.decision, adding: [
+                "action": actionJSON(record, zone: app.configuration.settings.timeZone),
+                "run_id": runID.map(JSONValue.string) ?? .null,
+                "executed": .bool(runID != nil),
+                "exit_status": outcome.result.exitStatus.map { .integer(Int64($0)) } ?? .null,
+                "error": runID == nil ? .null : outcome.result.error.map(JSONValue.string) ?? .null,
+            ]))
         } else {
             let deciders = outcome.decision.decidedBy.joined(separator: ", ")
             switch outcome.decision.verdict {
@@ -82,13 +79,7 @@ struct ProposeCommand: AsyncParsableCommand {
         let decision = try await app.makeGate().explain(proposal, at: at)
         let zone = app.configuration.settings.timeZone
         if output.json {
-            var object = decisionJSON(decision, at: at ?? Date(), zone: zone)
-            if case .object(var members) = object {
-                members["dry_run"] = .bool(true)
-                members["executed"] = .bool(false)
-                object = .object(members)
-            }
-            Output.printJSON(object)
+            Output.printJSON(decisionJSON(decision, at: at ?? Date(), zone: zone, adding: ["dry_run": .bool(true), "executed": .bool(false)]))
         } else {
             let outcome = switch decision.verdict {
             case .allow: "would be allowed"
