@@ -42,6 +42,14 @@ public struct NightshiftApplication: Sendable {
     /// `[audit]` and `[store]`.
     public static var packSections: [any ConfigSection.Type] { packs.flatMap(\.configSections) + [AuditSettings.self, StoreSettings.self] }
 
+    /// `configuration` with every pack's default jobs and cycles installed and their action types'
+    /// default tiers added under the operator's catalog.
+    public static func installPacks(into configuration: inout WorkspaceConfiguration) throws {
+        for pack in packs { try pack.install(into: &configuration) }
+        let defaults = packs.reduce(into: [String: Tier]()) { tiers, pack in tiers.merge(pack.catalog) { first, _ in first } }
+        configuration.policy = configuration.policy.adding(defaults: defaults)
+    }
+
     /// What the packs are given, on `clock`.
     public func packContext(clock: any WallClock = SystemWallClock()) -> PackContext {
         PackContext(
@@ -212,9 +220,7 @@ public func buildApplication(
         configuration = try ConfigLoader.load(
             path: workspace.configPath, displayName: workspace.configPath, environment: environment, sections: NightshiftApplication.packSections
         )
-        for pack in NightshiftApplication.packs { try pack.install(into: &configuration) }
-        let defaults = NightshiftApplication.packs.reduce(into: [String: Tier]()) { tiers, pack in tiers.merge(pack.catalog) { first, _ in first } }
-        configuration.policy = configuration.policy.adding(defaults: defaults)
+        try NightshiftApplication.installPacks(into: &configuration)
     } catch let error as ConfigError {
         throw AppError.usage(error.description)
     }

@@ -35,7 +35,7 @@ public enum WorkspaceTemplate {
             for file in files {
                 let path = "\(workspace.root)/\(file.path)"
                 try manager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try Data((file.contents + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                 if file.executable {
                     try manager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
                 }

@@ -249,6 +249,11 @@ struct SQLiteLedger: ActionLedger {
         var conditions = ["counted_at IS NOT NULL", "counted_at >= ?", "status IN ('allowed', 'executing', 'executed', 'failed')"]
         let since: Int64 = SQLiteTime.millis(query.since)
         var arguments: StatementArguments = [since]
+        if let until = query.until {
+            conditions.append("counted_at <= ?")
+            let millis: Int64 = SQLiteTime.millis(until)
+            arguments += [millis]
+        }
         if !query.types.isEmpty {
             let names = query.types.sorted()
             conditions.append("type IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))")

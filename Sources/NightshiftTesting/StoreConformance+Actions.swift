@@ -137,6 +137,8 @@ extension StoreConformance {
             try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(100))).count, 4, "since is inclusive")
             try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(101))), Usage(), "nothing after the last")
             try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(0))).count, 5, "from before yesterday's")
+            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(0), until: Fixture.at(99))).count, 1, "until leaves out what was counted later")
+            try checkEqual(try await store.usage(UsageQuery(since: Fixture.at(0), until: Fixture.at(100))).count, 5, "until is inclusive")
         },
 
         StoreConformanceCase("usage: filters by type, actor, tenant and recipient, alone and together") { store in

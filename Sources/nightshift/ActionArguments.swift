@@ -101,13 +101,16 @@ enum OperatorName {
     }
 }
 
-/// A decision as `--json` prints it.
-func decisionJSON(_ decision: Decision) -> JSONValue {
-    .object([
+/// A decision as `--json` prints it, with the members of `extra`; `at`: the moment it was decided
+/// for (`policy explain`, `propose --dry-run`).
+func decisionJSON(_ decision: Decision, at moment: Date? = nil, zone: TimeZone = .current, adding extra: [String: JSONValue] = [:]) -> JSONValue {
+    var members: [String: JSONValue] = [
         "verdict": .string(decision.verdict.rawValue), "tier": decision.tier.map { .string($0.rawValue) } ?? .null,
         "decided_by": .array(decision.decidedBy.map(JSONValue.string)), "reason": .string(decision.reason),
         "explanation": .array(decision.explanation.map(JSONValue.string)),
-    ])
+    ]
+    if let moment { members["at"] = .string(ISO8601.format(moment, in: zone)) }
+    return .object(members.merging(extra) { _, new in new })
 }
 
 /// An action record as `--json` prints it.

@@ -31,7 +31,7 @@ struct ApprovalsCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "Every recent proposed action, whatever became of it.")
         var all = false
-        @Option(help: "At most this many (newest first).", transform: NumberArgument.integer())
+        @Option(parsing: .unconditional, help: "At most this many (newest first).", transform: NumberArgument.integer())
         var limit = 50
 
         func run() async throws {

@@ -36,7 +36,7 @@ struct AuditCommand: AsyncParsableCommand {
             "Only records of this kind: \(AuditKind.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.", valueName: "KIND"
         ))
         var kinds: [String] = []
-        @Option(help: "At most this many.", transform: NumberArgument.integer())
+        @Option(parsing: .unconditional, help: "At most this many.", transform: NumberArgument.integer())
         var limit = 100
 
         func run() async throws {

@@ -15,6 +15,8 @@ enum CommandLineFuzzing {
         ["propose", "send_follow_up_email", "--attr", "recipient=ana@acme.example", "--attr", "stage=discovery", "--attr", "n=12"],
         ["propose", "delete_old_logs", "--payload", #"{"command": ["sh", "-c", "rm -f logs/old/*.log"]}"#, "--actor", "job:tidy"],
         ["policy", "explain", "spawn_subagent", "--attr", "category=Bug fixes", "--attr", "hours=3", "--tenant", "acme", "--json"],
+        ["policy", "explain", "deploy", "--at", "2026-03-07T03:00:00Z"],
+        ["propose", "deploy", "--dry-run", "--at", "2026-03-07T03:00:00+01:00", "--json"],
         ["queue", "add", "Cache the schedule", "--hours", "2.5", "--category", "Bug fixes", "--priority", "HIGH", "--impact", "7", "--depends-on", "task_1"],
         ["queue", "next", "-n", "3"],
         ["runs", "list", "--limit", "5", "--since", "24h", "--json"],
@@ -36,6 +38,6 @@ enum CommandLineFuzzing {
         "goals", "progress", "context", "set", "upcoming", "improve", "log-time", "audit", "verify", "config", "check", "cycles", "jobs",
         "run", "approvals", "approve", "serve", "status", "doctor", "brief", "weekend", "overnight", "health", "init",
         "--json", "--attr", "--payload", "--limit", "--hours", "--count", "--since", "--at", "--for", "--meta", "--impact", "--effort",
-        "--target", "-n", "-w", "--workspace", "--", "=", "\u{0}", "{\"a\":1,}", "[1,]", "0x10", "+5", " 5", "1e400", "-1",
+        "--target", "--dry-run", "-n", "-w", "--workspace", "--", "=", "\u{0}", "{\"a\":1,}", "[1,]", "0x10", "+5", " 5", "1e400", "-1",
     ]
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NightshiftApp
+import NightshiftBuilder
 import NightshiftCore
 
 struct ConfigCommand: AsyncParsableCommand {
@@ -22,7 +23,11 @@ struct ConfigCommand: AsyncParsableCommand {
         struct Report: Encodable {
             var file: String
             var valid: Bool
+            /// Every job `jobs list` shows: declared ones, cycles' and the packs'.
             var jobs: [String]
+            var cycles: [String]
+            /// The jobs and cycles a pack added (the builder pack's `overnight` and `morning-brief`).
+            var fromPacks: [String]
             var problems: [Problem]
         }
 
@@ -51,11 +56,24 @@ struct ConfigCommand: AsyncParsableCommand {
             } catch {
                 (configuration, diagnostics) = (nil, error.diagnostics)
             }
+            // What the workspace runs: the file's jobs and cycles plus what its packs add.
+            let installed = try configuration.map { declared in
+                var whole = declared
+                do {
+                    try NightshiftApplication.installPacks(into: &whole)
+                } catch {
+                    throw AppError.usage("\(target.configPath): \(error)")
+                }
+                return whole
+            }
+            let added = Set(installed?.jobs.map(\.name) ?? []).subtracting(configuration?.jobs.map(\.name) ?? [])
             if output.json {
                 try Output.json(Report(
                     file: target.configPath,
                     valid: configuration != nil,
-                    jobs: configuration?.jobs.map(\.name) ?? [],
+                    jobs: installed?.jobs.map(\.name) ?? [],
+                    cycles: installed?.cycles.map(\.name) ?? [],
+                    fromPacks: installed?.jobs.map(\.name).filter(added.contains) ?? [],
                     problems: diagnostics.map {
                         Problem(file: $0.file, line: $0.location.line, column: $0.location.column, severity: $0.severity.rawValue, message: $0.message)
                     }
@@ -64,17 +82,27 @@ struct ConfigCommand: AsyncParsableCommand {
                 for diagnostic in diagnostics {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
-                if let configuration {
-                    print("\(target.configPath): ok (\(configuration.jobs.count - configuration.cycles.count) jobs, \(configuration.cycles.count) cycles, \(configuration.notifiers.count) notifiers)")
+                if let installed {
+                    let cycles = installed.cycles.map(\.name)
+                    let jobs = installed.jobs.map(\.name).filter { !cycles.contains($0) }
+                    let counts = [Self.count(jobs, "job", added), Self.count(cycles, "cycle", added), Self.count(installed.notifiers.map(\.name), "notifier", [])]
+                    print("\(target.configPath): ok (\(counts.joined(separator: ", ")))")
                 }
             }
-            if configuration == nil {
+            if installed == nil {
                 if !output.json {
                     let count = diagnostics.filter { $0.severity == .error }.count
                     FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s") in \(target.configPath)\n".utf8))
                 }
                 throw ExitCode(2)
             }
+        }
+
+        /// `3 jobs (1 from the builder pack)`, `1 cycle (from the builder pack)`, `0 notifiers`.
+        static func count(_ names: [String], _ noun: String, _ fromPack: Set<String>) -> String {
+            let packs = names.filter(fromPack.contains).count
+            let origin = packs == 0 ? "" : packs == names.count ? " (from the builder pack)" : " (\(packs) from the builder pack)"
+            return "\(names.count) \(noun)\(names.count == 1 ? "" : "s")\(origin)"
         }
     }
 }

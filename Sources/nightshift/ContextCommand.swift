@@ -53,7 +53,7 @@ struct ContextCommand: AsyncParsableCommand {
     struct Upcoming: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The contexts of the next hours, as spans.")
         @OptionGroup var workspace: WorkspaceOptions
-        @Option(help: "How many hours ahead.", transform: NumberArgument.integer()) var hours = 12
+        @Option(parsing: .unconditional, help: "How many hours ahead.", transform: NumberArgument.integer()) var hours = 12
         @OptionGroup var output: OutputOptions
 
         func run() async throws {

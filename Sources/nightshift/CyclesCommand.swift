@@ -229,7 +229,7 @@ struct CyclesCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The cycle's name.") var name: String
         @Option(help: "Only this tenant's runs.") var tenant: String?
-        @Option(help: "Most runs to list.", transform: NumberArgument.integer()) var limit = 20
+        @Option(parsing: .unconditional, help: "Most runs to list.", transform: NumberArgument.integer()) var limit = 20
         @OptionGroup var output: OutputOptions
 
         func run() async throws {

@@ -34,7 +34,7 @@ struct DoctorCommand: AsyncParsableCommand {
             findings = await app.doctor()
         } catch let error as AppError where error.isStoreRefusal {
             // The store is not this workspace's: that is the finding, and the notifiers still hear of it.
-            app = try NightshiftApplication.withoutStore(workspace: workspace.resolved, logger: CLILogging.logger(level: .warning))
+            app = try NightshiftApplication.withoutStore(workspace: workspace.resolved, logger: workspace.logger())
             findings = [DoctorFinding(check: "store", severity: .critical, message: error.message)]
         }
         let errors = alert ? await app.alertDoctorFindings(findings) : nil

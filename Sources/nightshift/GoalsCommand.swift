@@ -30,7 +30,7 @@ struct GoalsCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The goal's name, unique in the workspace.") var name: String
         @Option(help: "What is counted, e.g. meetings_booked, pipeline_value.") var metric: String
-        @Option(help: "The value to reach; greater than 0.", transform: NumberArgument.decimal()) var target: Double
+        @Option(parsing: .unconditional, help: "The value to reach; greater than 0.", transform: NumberArgument.decimal()) var target: Double
         @Option(help: ArgumentHelp("The first day, in the workspace's time zone.", valueName: "YYYY-MM-DD")) var start: String
         @Option(help: ArgumentHelp("The last day (included); after --start.", valueName: "YYYY-MM-DD")) var end: String
         @Option(help: ArgumentHelp("pipeline, activity, quality, revenue or other. Default: inferred from --metric.", valueName: "KIND")) var kind: String?
@@ -67,17 +67,25 @@ struct GoalsCommand: AsyncParsableCommand {
     struct Progress: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a goal's current value (it replaces the previous one) and print where the goal stands.",
-            discussion: "Reaching the target completes the goal. Exit status 1 when there is no goal of that name."
+            discussion: """
+                Reaching the target completes the goal; it stays completed when a lower value is recorded later. \
+                VALUE may be negative for quality, revenue and other goals (a score, net revenue), not for \
+                pipeline and activity goals, which count things. Exit status 1 when there is no goal of that name.
+                """
         )
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The goal's name.") var name: String
-        @Argument(help: "The metric's value now.", transform: NumberArgument.decimal()) var value: Double
+        // Every leftover word, so `-5` is read as the value instead of as an option.
+        @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The metric's value now.", valueName: "VALUE")) var value: [String] = []
         @Option(help: "A note kept in the goal's history.") var note: String?
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            let value = try NumberArgument.single(value, label: "VALUE")
             do { try Goal.checkValue(value) } catch { throw GoalsCommand.usage(error) }
             let app = try await workspace.load()
+            guard let stored = try await app.store.goal(name) else { throw GoalsCommand.unknown(name) }
+            do { try stored.checkProgress(value) } catch { throw GoalsCommand.usage(error) }
             let now = Date()
             guard let goal = try await app.store.updateGoal(name, value: value, note: note, at: now) else {
                 throw GoalsCommand.unknown(name)
@@ -142,7 +150,7 @@ struct GoalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one goal: status, pace, expected pace, days left, history, and a suggested action when it is behind.")
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "The goal's name.") var name: String
-        @Option(help: "Most history rows to show.", transform: NumberArgument.integer()) var limit = 20
+        @Option(parsing: .unconditional, help: "Most history rows to show.", transform: NumberArgument.integer()) var limit = 20
         @OptionGroup var output: OutputOptions
 
         struct Detail: Encodable {
@@ -221,7 +229,10 @@ struct GoalsCommand: AsyncParsableCommand {
         let amount = "\(Goal.formatted(goal.current)) of \(Goal.formatted(goal.target)) \(goal.metric) (\(Goal.percent(view.pace)))"
         switch goal.evaluate(at: view.evaluatedAt).status {
         case .completed:
-            return "\(goal.name): completed, \(amount)"
+            let when = goal.completedAt.map { " on \(CalendarDay($0, in: goal.timeZone))" } ?? ""
+            guard goal.current < goal.target else { return "\(goal.name): completed\(when), \(amount)" }
+            // Completion is kept: a lower value recorded later is news about now, not about the goal.
+            return "\(goal.name): completed\(when) (the target of \(Goal.formatted(goal.target)) \(goal.metric) was reached); now \(Goal.formatted(goal.current)) (\(Goal.percent(view.pace)))"
         case .missed:
             return "\(goal.name): missed, \(amount); the period ended \(goal.end)"
         case .active:

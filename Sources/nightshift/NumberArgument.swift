@@ -1,4 +1,5 @@
 import ArgumentParser
+import NightshiftApp
 
 /// Numbers on the command line, read strictly: decimal digits, an optional `-` where negative
 /// values make sense, and for decimals one `.` between digits; each within a range that says what
@@ -6,10 +7,12 @@ import ArgumentParser
 ///
 /// ArgumentParser's own conversion is Swift's `Int(_:)` and `Double(_:)`, which read `+5` as 5 and,
 /// for a `Double`, `0x10` as 16, `1e400` as infinity and `nan` as a number. Options use these
-/// transforms instead, so `--hours 0x10` is a usage error naming the flag:
+/// transforms instead, so `--hours 0x10` is a usage error naming the flag. They are parsed
+/// `.unconditional`: otherwise ArgumentParser reads the `-5` of `--limit -5` as a flag and says only
+/// "Missing value", where the option's own check says what is wrong with -5:
 ///
 /// ```swift
-/// @Option(transform: NumberArgument.integer(1...10_000)) var limit = 50
+/// @Option(parsing: .unconditional, transform: NumberArgument.integer(1...10_000)) var limit = 50
 /// ```
 enum NumberArgument {
     /// A whole number written in decimal digits (with `-` first for a negative one), in `range`
@@ -34,6 +37,19 @@ enum NumberArgument {
             }
             if let range, !range.contains(value) { throw ValidationError("\(text) is out of range\(expected(range))") }
             return value
+        }
+    }
+
+    /// The one number in `words`, a positional argument declared `.allUnrecognized` so that `-5` is
+    /// read as a value instead of an option; a usage error naming `label` otherwise.
+    static func single(_ words: [String], label: String) throws -> Double {
+        guard words.count == 1 else {
+            throw AppError.usage("\(label) must be one number written in decimal digits, like 12 or -2.5 (got \(words.isEmpty ? "nothing" : "\"\(words.joined(separator: " "))\""))")
+        }
+        do {
+            return try decimal()(words[0])
+        } catch let error as ValidationError {
+            throw AppError.usage("\(label): \(error.message)")
         }
     }
 

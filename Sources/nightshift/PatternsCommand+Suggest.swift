@@ -22,7 +22,7 @@ extension PatternsCommand {
                 """
         )
         @OptionGroup var workspace: WorkspaceOptions
-        @Option(help: "How many hours ahead (1–336).", transform: NumberArgument.integer()) var hours = 24
+        @Option(parsing: .unconditional, help: "How many hours ahead (1–336).", transform: NumberArgument.integer()) var hours = 24
         @Flag(help: "Propose cron jobs for the high-band patterns instead.") var schedules = false
         @OptionGroup var output: OutputOptions
 

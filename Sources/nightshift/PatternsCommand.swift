@@ -63,7 +63,7 @@ struct PatternsCommand: AsyncParsableCommand {
         )
         @OptionGroup var workspace: WorkspaceOptions
         @Option(help: "Only requests with this name.") var name: String?
-        @Option(help: "At most this many, the newest.", transform: NumberArgument.integer()) var limit = 50
+        @Option(parsing: .unconditional, help: "At most this many, the newest.", transform: NumberArgument.integer()) var limit = 50
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
@@ -116,7 +116,7 @@ struct PatternsCommand: AsyncParsableCommand {
             discussion: "Example: nightshift patterns predict --hours 48"
         )
         @OptionGroup var workspace: WorkspaceOptions
-        @Option(help: "How many hours ahead (1–336).", transform: NumberArgument.integer()) var hours = 24
+        @Option(parsing: .unconditional, help: "How many hours ahead (1–336).", transform: NumberArgument.integer()) var hours = 24
         @OptionGroup var output: OutputOptions
 
         func run() async throws {

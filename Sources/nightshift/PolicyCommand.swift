@@ -55,19 +55,27 @@ struct PolicyCommand: AsyncParsableCommand {
     struct Explain: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the decision for an action and why, without executing or recording anything.",
-            discussion: "Counts and budgets are today's, from the store; the time is now in the workspace zone."
+            discussion: """
+                Counts and budgets are today's, from the store; the time is now in the workspace zone. With \
+                --at, both are those of that moment: nightshift policy explain deploy --at 2026-03-07T03:00:00Z \
+                asks what a Saturday night would decide.
+                """
         )
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var arguments: ActionArguments
+        @OptionGroup var moment: MomentOption
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            let at = try moment.moment()
             let action = try arguments.action()
             let app = try await workspace.load()
-            let decision = try await app.makeGate().explain(action)
-            if output.json { return Output.printJSON(decisionJSON(decision)) }
+            let decision = try await app.makeGate().explain(action, at: at)
+            let zone = app.configuration.settings.timeZone
+            if output.json { return Output.printJSON(decisionJSON(decision, at: at ?? Date(), zone: zone)) }
             print("\(decision.verdict): \(decision.reason)")
             print("  decided by  \(decision.decidedBy.joined(separator: ", "))")
+            if let at { print("  at          \(MomentOption.describe(at, in: zone))") }
             for line in decision.explanation { print("  - \(line)") }
         }
     }

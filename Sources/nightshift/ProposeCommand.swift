@@ -18,34 +18,41 @@ struct ProposeCommand: AsyncParsableCommand {
             failed, 3 parked for approval, 4 forbidden, 2 bad input. That makes it usable as a permission \
             hook for any agent: see docs/POLICY.md for a Claude Code PreToolUse hook.
 
+            --dry-run decides the action and says what would happen, with the same exit status, but \
+            records and executes nothing; --at (with --dry-run) decides it as of another moment.
+
             Examples:
               nightshift propose send_follow_up_email --attr recipient=ana@acme.example --attr stage=discovery
               nightshift propose delete_old_logs --payload '{"command": ["sh", "-c", "rm -f logs/old/*.log"]}'
               nightshift propose claude_bash --attr command="git push" --json
+              nightshift propose deploy --dry-run --at 2026-03-07T03:00:00Z
             """
     )
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var arguments: ActionArguments
+    @Flag(help: "Decide the action and say what would happen, with the same exit status; record and execute nothing.")
+    var dryRun = false
+    @OptionGroup var moment: MomentOption
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        let at = try moment.moment()
+        if at != nil, !dryRun { throw AppError.usage("--at needs --dry-run: a proposal that is recorded is decided now") }
         let proposal = try arguments.action()
         let app = try await workspace.load()
+        if dryRun { return try await rehearse(proposal, app: app, at: at) }
         let outcome = try await app.makeGate().proposeAsRun(proposal)
         let record = outcome.record
         let runID = record.executionRunID
         if output.json {
-            var object = decisionJSON(outcome.decision)
-            if case .object(var members) = object {
-                members["action"] = actionJSON(record, zone: app.configuration.settings.timeZone)
-                members["run_id"] = runID.map(JSONValue.string) ?? .null
-                members["executed"] = .bool(runID != nil)
-                members["exit_status"] = outcome.result.exitStatus.map { .integer(Int64($0)) } ?? .null
-                members["error"] = runID == nil ? .null : outcome.result.error.map(JSONValue.string) ?? .null
-                object = .object(members)
-            }
-            Output.printJSON(object)
+            Output.printJSON(decisionJSON(outcome.decision, adding: [
+                "action": actionJSON(record, zone: app.configuration.settings.timeZone),
+                "run_id": runID.map(JSONValue.string) ?? .null,
+                "executed": .bool(runID != nil),
+                "exit_status": outcome.result.exitStatus.map { .integer(Int64($0)) } ?? .null,
+                "error": runID == nil ? .null : outcome.result.error.map(JSONValue.string) ?? .null,
+            ]))
         } else {
             let deciders = outcome.decision.decidedBy.joined(separator: ", ")
             switch outcome.decision.verdict {
@@ -63,8 +70,32 @@ struct ProposeCommand: AsyncParsableCommand {
                 print("forbidden: \(outcome.decision.reason) [\(deciders)] — \(record.id)")
             }
         }
-        switch outcome.decision.verdict {
-        case .allow: if runID != nil, !outcome.result.succeeded { throw ExitCode(1) }
+        try Self.exit(outcome.decision.verdict, executionFailed: runID != nil && !outcome.result.succeeded)
+    }
+
+    /// `--dry-run`: the decision `policy explain` would show, with a proposal's exit status.
+    /// A one-time grant left by an approval is not looked at (the proposal would consume it).
+    func rehearse(_ proposal: ProposedAction, app: NightshiftApplication, at: Date?) async throws {
+        let decision = try await app.makeGate().explain(proposal, at: at)
+        let zone = app.configuration.settings.timeZone
+        if output.json {
+            Output.printJSON(decisionJSON(decision, at: at ?? Date(), zone: zone, adding: ["dry_run": .bool(true), "executed": .bool(false)]))
+        } else {
+            let outcome = switch decision.verdict {
+            case .allow: "would be allowed"
+            case .approve: "would be parked for approval"
+            case .forbid: "would be forbidden"
+            }
+            print("\(outcome): \(decision.reason) [\(decision.decidedBy.joined(separator: ", "))]")
+            print("dry run at \(MomentOption.describe(at ?? Date(), in: zone)): nothing recorded, nothing executed")
+        }
+        try Self.exit(decision.verdict, executionFailed: false)
+    }
+
+    /// 0 allowed, 1 allowed but the execution failed, 3 parked, 4 forbidden.
+    static func exit(_ verdict: Verdict, executionFailed: Bool) throws {
+        switch verdict {
+        case .allow: if executionFailed { throw ExitCode(1) }
         case .approve: throw ExitCode(3)
         case .forbid: throw ExitCode(4)
         }

@@ -25,7 +25,7 @@ extension QueueCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let app = try await workspace.load(logLevel: .info)
+            let app = try await workspace.load()
             let settings = try app.requireBuilder()
             if let window, !settings.windows.contains(where: { $0.name == window }) {
                 throw AppError.usage("--window: no window \"\(window)\"; the windows are \(settings.windows.map(\.name).joined(separator: ", "))")

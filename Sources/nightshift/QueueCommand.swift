@@ -38,11 +38,11 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "What the task is, in a few words.") var title: String
         @Option(help: "What the agent should do, in full.") var description = ""
-        @Option(help: ArgumentHelp("The estimate in hours (e.g. 2.5).", valueName: "H"), transform: NumberArgument.decimal()) var hours: Double
+        @Option(parsing: .unconditional, help: ArgumentHelp("The estimate in hours (e.g. 2.5).", valueName: "H"), transform: NumberArgument.decimal()) var hours: Double
         @Option(help: ArgumentHelp("The kind of work, e.g. \"Bug fixes\"; the policy maps it to a tier.", valueName: "C")) var category: String
         @Option(help: ArgumentHelp("HIGH, MEDIUM or LOW.", valueName: "P")) var priority = "MEDIUM"
-        @Option(help: ArgumentHelp("Impact 1–10 (default from the priority).", valueName: "1-10"), transform: NumberArgument.integer()) var impact: Int?
-        @Option(help: ArgumentHelp("Effort 1–10 (default from the hours).", valueName: "1-10"), transform: NumberArgument.integer()) var effort: Int?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Impact 1–10 (default from the priority).", valueName: "1-10"), transform: NumberArgument.integer()) var impact: Int?
+        @Option(parsing: .unconditional, help: ArgumentHelp("Effort 1–10 (default from the hours).", valueName: "1-10"), transform: NumberArgument.integer()) var effort: Int?
         @Option(name: .customLong("depends-on"), parsing: .upToNextOption, help: ArgumentHelp("Tasks that must succeed first.", valueName: "ID"))
         var dependsOn: [String] = []
         @Option(help: ArgumentHelp("A shell command that must pass after the agent exits 0 (e.g. the tests).", valueName: "CMD")) var verify: String?
@@ -107,7 +107,7 @@ struct QueueCommand: AsyncParsableCommand {
     struct Next: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The tasks that run next: ready ones, best score first.")
         @OptionGroup var workspace: WorkspaceOptions
-        @Option(name: .short, help: "How many.", transform: NumberArgument.integer()) var n = 3
+        @Option(name: .short, parsing: .unconditional, help: "How many.", transform: NumberArgument.integer()) var n = 3
         @OptionGroup var output: OutputOptions
 
         func run() async throws {

@@ -29,7 +29,7 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "Only this job's runs.") var job: String?
         @Option(help: "Only runs in this state: \(RunState.allCases.map(\.rawValue).joined(separator: ", ")). Repeatable.")
         var state: [String] = []
-        @Option(help: "Most runs to list.", transform: NumberArgument.integer()) var limit = 50
+        @Option(parsing: .unconditional, help: "Most runs to list.", transform: NumberArgument.integer()) var limit = 50
         @OptionGroup var output: OutputOptions
 
         func run() async throws {

@@ -32,7 +32,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         @Option(help: "Start after this instant (ISO 8601 with offset; default now).")
         var after: String?
 
-        @Option(help: "How many fire times to print (1–10000).", transform: NumberArgument.integer())
+        @Option(parsing: .unconditional, help: "How many fire times to print (1–10000).", transform: NumberArgument.integer())
         var count = 5
 
         @OptionGroup var output: OutputOptions

@@ -19,13 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Option(help: "Log level on stderr: trace, debug, info, notice, warning, error.")
-    var logLevel: String = "info"
-
     func run() async throws {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw AppError.usage("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         let target = workspace.resolved
         if !target.exists {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: target.root)) ?? []
@@ -35,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await WorkspaceTemplate.create(target, example: "minimal", force: false, newStore: workspace.newStore)
             FileHandle.standardError.write(Data("created workspace \(target.root) from the minimal example\n".utf8))
         }
-        let app = try await buildApplication(workspace: target, newStore: workspace.newStore, logger: CLILogging.logger(level: level))
+        let app = try await buildApplication(workspace: target, newStore: workspace.newStore, logger: workspace.logger(quiet: .info))
         for warning in app.configuration.warnings {
             FileHandle.standardError.write(Data("\(warning)\n".utf8))
         }

@@ -14,11 +14,34 @@ struct WorkspaceOptions: ParsableArguments {
     ))
     var newStore = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Log on stderr from this level up: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")).",
+            discussion: "Default: warning, so a command prints its results and problems only; serve logs info.",
+            valueName: "LEVEL"
+        ),
+        transform: CLILogging.level
+    )
+    var logLevel: Logger.Level?
+
+    @Flag(name: [.customShort("v"), .long], help: "Log what the command does as it goes (--log-level info).")
+    var verbose = false
+
     var resolved: Workspace { Workspace.resolve(explicit: workspace) }
 
+    /// `--log-level`, else info with `-v`, else `quiet` (warning for commands, info for `serve`).
+    func logLevel(quiet: Logger.Level = .warning) -> Logger.Level {
+        logLevel ?? (verbose ? .info : quiet)
+    }
+
+    /// A logger to stderr at ``logLevel(quiet:)``.
+    func logger(quiet: Logger.Level = .warning) -> Logger {
+        CLILogging.logger(level: logLevel(quiet: quiet))
+    }
+
     /// Loads the workspace's configuration and store.
-    func load(logLevel: Logger.Level = .warning) async throws -> NightshiftApplication {
-        try await buildApplication(workspace: resolved, newStore: newStore, logger: CLILogging.logger(level: logLevel))
+    func load() async throws -> NightshiftApplication {
+        try await buildApplication(workspace: resolved, newStore: newStore, logger: logger())
     }
 }
 
@@ -29,6 +52,14 @@ struct OutputOptions: ParsableArguments {
 }
 
 enum CLILogging {
+    /// `--log-level`'s value, or a usage error listing the levels.
+    static func level(_ text: String) throws -> Logger.Level {
+        guard let level = Logger.Level(rawValue: text) else {
+            throw ValidationError("\"\(text)\" is not a log level; use one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return level
+    }
+
     /// Logs go to stderr; only the executable configures logging.
     static func logger(level: Logger.Level) -> Logger {
         var logger = Logger(label: "nightshift") { label in

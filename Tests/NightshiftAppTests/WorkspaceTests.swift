@@ -19,11 +19,11 @@ struct WorkspaceTests {
         let files = FileManager.default.enumerator(atPath: example.path)!.compactMap { $0 as? String }
             .filter { !$0.hasPrefix(".") }
             .filter { var isDirectory: ObjCBool = false; FileManager.default.fileExists(atPath: example.appendingPathComponent($0).path, isDirectory: &isDirectory); return !isDirectory.boolValue }
-        #expect(Set(written.dropLast(2)) == Set(files), "run scripts/embed-examples.py after editing examples/")
+        #expect(Set(written.dropLast(2)) == Set(files), "run scripts/generate-templates after editing examples/")
         for file in files {
             let expected = try String(contentsOf: example.appendingPathComponent(file), encoding: .utf8)
             let actual = try String(contentsOfFile: "\(workspace.root)/\(file)", encoding: .utf8)
-            #expect(actual == expected, "\(name)/\(file) differs from its template: run scripts/embed-examples.py")
+            #expect(actual == expected, "\(name)/\(file) differs from its template: run scripts/generate-templates")
         }
         for directory in [workspace.logsDirectory, workspace.journalDirectory, workspace.reportsDirectory] {
             #expect(FileManager.default.fileExists(atPath: directory))

@@ -89,6 +89,23 @@ struct GoalTests {
         #expect(throws: GoalError.invalidValue("must be a finite number (got nan)")) { try Goal.checkValue(.nan) }
     }
 
+    @Test("a negative progress value is refused for goals that count things, and accepted for scores, money and other metrics")
+    func negativeProgress() throws {
+        func goal(_ metric: String) throws -> Goal {
+            try Goal.create(name: metric, metric: metric, target: 10, start: Self.day("2026-01-01"), end: Self.day("2026-01-31"), timeZone: Self.utc, at: Self.at("2026-01-01T00:00:00Z"))
+        }
+        for metric in ["meetings_booked", "leads_sourced"] {
+            let counting = try goal(metric)
+            #expect(!counting.kind.allowsNegativeValues)
+            #expect(throws: GoalError.invalidValue("must be 0 or more: \(counting.kind) goals count things (got -2)")) { try counting.checkProgress(-2) }
+            try counting.checkProgress(0)
+        }
+        for metric in ["nps_score", "net_revenue", "temperature"] {
+            try goal(metric).checkProgress(-2.5)
+        }
+        #expect(throws: GoalError.self) { try goal("nps_score").checkProgress(.infinity) }
+    }
+
     // MARK: Days
 
     @Test("days parse only as YYYY-MM-DD and only when they exist")

@@ -384,6 +384,31 @@ struct PolicyGateTests {
         #expect(try await gate.propose(action("ping"), context: actionContext()).decision.verdict == .allow)
     }
 
+    @Test("explain at another moment reads that moment's weekday and hour, and that day's counts up to it")
+    func explainAtAnotherMoment() async throws {
+        let store = MemoryStore()
+        // Tuesday 2026-06-02 10:00 UTC.
+        let clock = TestClock(now: start)
+        var policy = Self.policy
+        policy.rules = [
+            PolicyRule(id: "weekend", effect: .forbid, types: ["ping"], when: .compare(try Comparison(field: .context(.weekday), op: .in, value: ["sat", "sun"])), reason: "weekend"),
+            PolicyRule(id: "twice", effect: .approve, types: ["ping"], when: .compare(try Comparison(field: .context(.countToday), op: .greaterOrEqual, value: 2)), reason: "twice"),
+        ]
+        let gate = gate(policy, store: store, clock: clock, executor: RecordingExecutor())
+        for _ in 0..<2 {
+            #expect(try await gate.propose(action("ping"), context: actionContext()).decision.verdict == .allow)
+            clock.advance(by: 60)
+        }
+        #expect(try await gate.explain(action("ping")).decidedBy == ["twice"])
+        #expect(try await gate.explain(action("ping"), at: start.addingTimeInterval(30)).verdict == .allow, "one ping by then")
+        #expect(try await gate.context(for: action("ping"), at: start.addingTimeInterval(30)).countToday == 1)
+        #expect(try await gate.context(for: action("ping"), at: start.addingTimeInterval(-60)).countToday == 0)
+        // Saturday 2026-06-06.
+        let saturday = try await gate.explain(action("ping"), at: instant("2026-06-06T10:00:00Z"))
+        #expect(saturday.verdict == .forbid && saturday.decidedBy == ["weekend"])
+        #expect(clock.now() == start.addingTimeInterval(120), "the gate's clock is left alone")
+    }
+
     // MARK: Runner and cycle engine
 
     func runner(_ jobs: [Job], gate: PolicyGate, store: MemoryStore, clock: TestClock, executor: RecordingExecutor) -> Runner {

@@ -102,7 +102,8 @@ struct BuilderCrashTests {
 
             worker.kill()
             #expect(ProcessTable.isGroupAlive(agent), "the agent outlived its worker")
-            let next = try BackgroundCLI(workspace.args("queue", "work", "--json"), in: workspace)
+            // -v: the worker logs the adoption at info, which is what this waits for.
+            let next = try BackgroundCLI(workspace.args("queue", "work", "--json", "-v"), in: workspace)
             defer { next.kill() }
             try await waitUntil("the next worker adopted task_1", timeout: 20) { next.stderr.contains("adopted task_1") }
             #expect(ProcessTable.isGroupAlive(agent), "adopting does not stop the agent")

@@ -126,7 +126,7 @@ struct GoalCLITests {
             #expect(completed.status == "completed" && completed.onTrack && completed.completedAt != nil, "\(completed)")
 
             let text = try await CLI.run(workspace.args("goals", "progress", "meetings", "22"))
-            #expect(text.stdout.hasPrefix("meetings: completed, 22 of 20"), "\(text)")
+            #expect(text.stdout.hasPrefix("meetings: completed on \(Self.day(0)), 22 of 20"), "\(text)")
 
             #expect(try await CLI.json([GoalInfo].self, workspace.args("goals", "list")).isEmpty, "a completed goal is not active")
             let all = try await CLI.json([GoalInfo].self, workspace.args("goals", "list", "--all"))
@@ -184,6 +184,51 @@ struct GoalCLITests {
             // On pace: nothing more is proposed.
             let onPace = try await CLI.run(workspace.args("goals", "progress", "meetings", "15"))
             #expect(!onPace.stdout.contains("suggested"), "\(onPace)")
+        }
+    }
+
+    @Test("a completed goal stays completed when a lower value is recorded, and says when it was reached and where it is now")
+    func completedThenLower() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.config)
+            try await Self.addHalfway(workspace, "demos", metric: "demos_given", target: "5")
+            let done = try await CLI.run(workspace.args("goals", "progress", "demos", "5"))
+            #expect(done.stdout == "demos: completed on \(Self.day(0)), 5 of 5 demos_given (100%)\n", "\(done)")
+            let lower = try await CLI.run(workspace.args("goals", "progress", "demos", "1"))
+            #expect(lower.status == 0, "\(lower)")
+            #expect(lower.stdout == "demos: completed on \(Self.day(0)) (the target of 5 demos_given was reached); now 1 (20%)\n", "\(lower)")
+            let goal = try CLI.decode(GoalInfo.self, try await CLI.run(workspace.args("goals", "progress", "demos", "1", "--json")).stdout)
+            #expect(goal.status == "completed" && goal.current == 1 && goal.completedAt != nil, "\(goal)")
+        }
+    }
+
+    @Test("negative numbers: a target is refused with a message; a value is kept where the kind allows it")
+    func negativeNumbers() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.config)
+            for target in ["-5", "-0.5"] {
+                let result = try await CLI.run(workspace.args(
+                    "goals", "add", "g", "--metric", "emails_sent", "--target", target, "--start", Self.day(-1), "--end", Self.day(5)
+                ))
+                #expect(result.status == 2, "\(result)")
+                #expect(result.stderr.contains("--target: must be a number greater than 0 (got \(target))"), "\(result)")
+                #expect(!result.stderr.contains("Missing value"), "\(result)")
+            }
+            try await Self.addHalfway(workspace, "nps", metric: "nps_score", target: "30")
+            let score = try await CLI.run(workspace.args("goals", "progress", "nps", "-12", "--note", "after the outage"))
+            #expect(score.status == 0 && score.stdout.hasPrefix("nps: behind, -12 of 30 nps_score"), "\(score)")
+            let history = try await CLI.json(GoalDetailInfo.self, workspace.args("goals", "show", "nps")).history
+            #expect(history.map(\.value) == [-12] && history.first?.note == "after the outage", "\(history)")
+
+            try await Self.addHalfway(workspace, "meetings")
+            let count = try await CLI.run(workspace.args("goals", "progress", "meetings", "-3"))
+            #expect(count.status == 2, "\(count)")
+            #expect(count.stderr.contains("VALUE: must be 0 or more: activity goals count things (got -3)"), "\(count)")
+            #expect(try await CLI.json(GoalDetailInfo.self, workspace.args("goals", "show", "meetings")).history.isEmpty)
+            let two = try await CLI.run(workspace.args("goals", "progress", "meetings", "3", "4"))
+            #expect(two.status == 2 && two.stderr.contains("VALUE must be one number"), "\(two)")
+            let limit = try await CLI.run(workspace.args("goals", "show", "meetings", "--limit", "-1"))
+            #expect(limit.status == 2 && limit.stderr.contains("--limit must be at least 1"), "\(limit)")
         }
     }
 

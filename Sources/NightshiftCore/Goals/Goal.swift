@@ -105,6 +105,15 @@ public struct Goal: Sendable, Hashable, Codable {
         guard value.isFinite else { throw .invalidValue("must be a finite number (got \(value))") }
     }
 
+    /// Throws unless `value` can be recorded as this goal's progress: a finite number, and not below
+    /// 0 when the goal's kind counts things (``GoalKind/allowsNegativeValues``).
+    public func checkProgress(_ value: Double) throws(GoalError) {
+        try Self.checkValue(value)
+        guard value >= 0 || kind.allowsNegativeValues else {
+            throw .invalidValue("must be 0 or more: \(kind) goals count things (got \(Self.formatted(value)))")
+        }
+    }
+
     /// The goal with `value` as its current value at `now`.
     ///
     /// A value at or above the target completes an unfinished goal, also a missed one (results

@@ -23,6 +23,15 @@ public enum GoalKind: String, Sendable, Hashable, Codable, CaseIterable, CustomS
         }
     }
 
+    /// Whether the metric can be below 0: a score (NPS runs from -100), net revenue after refunds, or
+    /// a metric of the operator's own. Pipeline and activity goals count things, which never go below 0.
+    public var allowsNegativeValues: Bool {
+        switch self {
+        case .pipeline, .activity: false
+        case .quality, .revenue, .other: true
+        }
+    }
+
     public var description: String { rawValue }
 
     /// The kind a metric's name suggests, `other` when no word of it is known.

@@ -175,12 +175,18 @@ public struct UsageQuery: Sendable, Hashable {
     public var actor: Actor?
     public var tenant: String?
     public var recipient: String?
+    /// Nil: up to now. Otherwise only actions counted at or before it (a decision asked about an
+    /// earlier moment, `policy explain --at`).
+    public var until: Date?
 
-    public init(since: Date, types: Set<String> = [], actor: Actor? = nil, tenant: String? = nil, recipient: String? = nil) {
+    public init(
+        since: Date, types: Set<String> = [], actor: Actor? = nil, tenant: String? = nil, recipient: String? = nil, until: Date? = nil
+    ) {
         self.since = since
         self.types = types
         self.actor = actor
         self.tenant = tenant
         self.recipient = recipient
+        self.until = until
     }
 }

@@ -73,12 +73,14 @@ public actor PolicyGate {
 
     // MARK: Deciding
 
-    /// The context of `action` now: time, the operator's context, counts and budget usage today.
-    public func context(for action: ProposedAction) async throws -> PolicyContext {
-        let (now, operatorContext, engine, zone, executable) = (clock.now(), await operatorContext(), engine, configuration.timeZone, configuration.executable)
+    /// The context of `action` at `moment` (nil: the clock's now): time, the operator's context,
+    /// counts and budget usage of that day up to that moment.
+    public func context(for action: ProposedAction, at moment: Date? = nil) async throws -> PolicyContext {
+        let (now, operatorContext, engine, zone, executable) = (moment ?? clock.now(), await operatorContext(), engine, configuration.timeZone, configuration.executable)
         return try await store.readLedger { ledger in
             try Self.context(
-                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable,
+                ledger: LedgerAsOf.ledger(ledger, asOf: moment)
             )
         }
     }
@@ -108,10 +110,11 @@ public actor PolicyGate {
         return context
     }
 
-    /// The decision for `action` with its explanation; records nothing, executes nothing.
-    public func explain(_ action: ProposedAction) async throws -> Decision {
+    /// The decision for `action` at `moment` (nil: now) with its explanation; records nothing,
+    /// executes nothing. The operator's context is the one read now.
+    public func explain(_ action: ProposedAction, at moment: Date? = nil) async throws -> Decision {
         let action = engine.normalized(action.redacted(secrets: configuration.secrets))
-        return engine.decide(action, context: try await context(for: action), explain: true)
+        return engine.decide(action, context: try await context(for: action, at: moment), explain: true)
     }
 
     // MARK: Proposing

@@ -85,7 +85,7 @@ struct MemoryLedger: ActionLedger {
     func usage(_ query: UsageQuery) -> Usage {
         var usage = Usage()
         for record in actions.values where record.status.counts {
-            guard let counted = record.countedAt, counted >= query.since else { continue }
+            guard let counted = record.countedAt, counted >= query.since, query.until.map({ counted <= $0 }) ?? true else { continue }
             guard query.types.isEmpty || query.types.contains(record.type) else { continue }
             if let actor = query.actor, record.actor != actor { continue }
             if let tenant = query.tenant, record.tenant != tenant { continue }

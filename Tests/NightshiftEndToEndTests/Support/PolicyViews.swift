@@ -99,6 +99,9 @@ struct DecisionInfo: Decodable, Sendable {
     var decidedBy: [String]
     var reason: String
     var explanation: [String]
+    /// The moment decided for (`policy explain`, `propose --dry-run`).
+    var at: String?
+    var dryRun: Bool?
 }
 
 /// One record of `audit list --json`.
