@@ -706,10 +706,12 @@ id = "commands-outside-the-allow-list"
 effect = "approve"
 types = ["run_command", "claude_bash"]
 when = { not = ["command", "runs_only", [
-    # this workspace's own scripts, from the workspace folder (the builder's overnight steps and
-    # the morning brief run in the daemon as run_step actions, not as commands). Never
-    # `nightshift:*`: an agent could approve its own parked actions.
+    # this workspace's own scripts, from the workspace folder, and the nightshift subcommands a job
+    # of the operator's may run unattended (the builder's overnight steps and the morning brief run
+    # in the daemon as run_step actions, not as commands; `nightshift` is also the Nightshift that
+    # decides). Never `nightshift:*`: an agent could approve its own parked actions.
     "./bin/nightly-step.sh:*", "./bin/agent.sh:*", "./bin/seed-queue.sh:*",
+    "nightshift overnight step:*", "nightshift brief:*",
     # queued tasks' verify commands
     "test:*",
     # building and testing

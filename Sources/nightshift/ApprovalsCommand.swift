@@ -37,10 +37,9 @@ struct ApprovalsCommand: AsyncParsableCommand {
         func run() async throws {
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
             let app = try await workspace.load()
-            try await app.makeGate().expireDue()
-            let records = try await app.store.actions(ActionQuery(statuses: all ? [] : [.awaitingApproval, .interrupted], limit: limit))
+            let records = try await ApprovalInbox(app).list(all: all, limit: limit)
             let zone = app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(.array(records.map { actionJSON($0, zone: zone) })) }
+            if output.json { return Output.printJSON(.array(records.map { ActionView.json($0, zone: zone) })) }
             if records.isEmpty { return print(all ? "no actions proposed yet" : "no actions await approval") }
             Output.table(
                 ["ID", "STATUS", "TYPE", "ABOUT", "ACTOR", "CREATED", "EXPIRES", "REASON"],
@@ -61,9 +60,9 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            guard let record = try await app.store.action(id) else { throw AppError.failure("no action \(id); see nightshift approvals list --all") }
+            let record = try await ApprovalInbox(app).show(id)
             let zone = app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(actionJSON(record, zone: zone)) }
+            if output.json { return Output.printJSON(ActionView.json(record, zone: zone)) }
             let intact = record.payload.canonicalHash == record.payloadHash
             print("""
                 action \(record.id): \(record.type)\(record.summary.map { " — \($0)" } ?? "")
@@ -103,15 +102,10 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let outcome: PolicyGate.Outcome
-            do {
-                outcome = try await app.makeGate().approve(id, by: OperatorName.current, note: note)
-            } catch let error as PolicyGate.InboxError {
-                throw AppError.failure(error.description)
-            }
+            let outcome = try await ApprovalInbox(app).approve(id, by: OperatorName.current, note: note)
             let zone = app.configuration.settings.timeZone
             if output.json {
-                Output.printJSON(actionJSON(outcome.record, zone: zone))
+                Output.printJSON(ActionView.json(outcome.record, zone: zone))
             } else if let run = outcome.record.executionRunID {
                 print(outcome.result.succeeded
                     ? "approved \(id): executed as run \(run), succeeded"
@@ -134,13 +128,8 @@ struct ApprovalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let record: ActionRecord
-            do {
-                record = try await app.makeGate().reject(id, by: OperatorName.current, note: note)
-            } catch let error as PolicyGate.InboxError {
-                throw AppError.failure(error.description)
-            }
-            if output.json { return Output.printJSON(actionJSON(record, zone: app.configuration.settings.timeZone)) }
+            let record = try await ApprovalInbox(app).reject(id, by: OperatorName.current, note: note)
+            if output.json { return Output.printJSON(ActionView.json(record, zone: app.configuration.settings.timeZone)) }
             print("rejected \(id)")
         }
     }

@@ -50,7 +50,7 @@ struct AuditCommand: AsyncParsableCommand {
                 query.kinds.insert(parsed)
             }
             let app = try await workspace.load()
-            let records = try await app.store.auditRecords(query)
+            let records = try await AuditReview(app).records(query)
             let zone = app.configuration.settings.timeZone
             if output.json {
                 return Output.printJSON(.array(records.map { record in
@@ -88,20 +88,17 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let trail = try await app.store.auditTrail()
+            let verification = try await AuditReview(app).verify()
+            let (trail, broken, anchors, mismatches, ok) = (
+                verification.trail, verification.broken, verification.anchors, verification.mismatches, verification.ok
+            )
             let head = trail.head
-            let broken = AuditChain.verify(trail)
-            let anchors = try await app.checkAnchors(trail.records)
-            // The actions table against the trail: a row edited outside Nightshift shows here.
-            let actions = try await app.store.actions(ActionQuery(limit: Int.max))
-            let mismatches = ActionTrail.mismatches(actions: actions, records: trail.records, approvalExpiry: app.configuration.policy.approvalExpiry)
-            let ok = broken == nil && mismatches.isEmpty && anchors.ok
             if output.json {
                 Output.printJSON(.object([
                     "ok": .bool(ok), "records": .integer(Int64(trail.count)),
                     "head": head.map { .string($0.hash) } ?? .null,
                     "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
-                    "actions_checked": .integer(Int64(actions.count)),
+                    "actions_checked": .integer(Int64(verification.actionsChecked)),
                     "action_mismatches": .array(mismatches.map { .object(["action_id": .string($0.actionID), "problem": .string($0.problem)]) }),
                     "anchors": Self.json(anchors),
                 ]))
@@ -115,7 +112,7 @@ struct AuditCommand: AsyncParsableCommand {
                 for problem in anchors.problems { print("audit trail does not match its anchors: \(problem)") }
                 if ok {
                     let anchored = anchors.newest.map { "; \(anchors.checked) anchors agree, the newest of \($0.at) at seq \($0.seq)" } ?? ""
-                    print("audit trail ok: \(trail.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? ""), \(actions.count) actions match it\(anchored)")
+                    print("audit trail ok: \(trail.count) records\(head.map { ", head \($0.hash.prefix(16))…" } ?? ""), \(verification.actionsChecked) actions match it\(anchored)")
                 }
                 for note in anchors.notes { FileHandle.standardError.write(Data("nightshift: \(note)\n".utf8)) }
             }

@@ -55,9 +55,7 @@ struct GoalsCommand: AsyncParsableCommand {
             } catch {
                 throw GoalsCommand.usage(error)
             }
-            guard try await app.store.insertGoal(goal) else {
-                throw AppError.failure("a goal named \"\(name)\" exists; `nightshift goals show \(name)` shows it")
-            }
+            try await GoalBook(app).add(goal)
             let view = GoalView(goal, at: now)
             if output.json { return try Output.json(view) }
             print("added goal \(goal.name): \(Goal.formatted(goal.target)) \(goal.metric) (\(goal.kind)) from \(goal.start) to \(goal.end) (\(view.timeZone))")
@@ -84,28 +82,14 @@ struct GoalsCommand: AsyncParsableCommand {
             let value = try NumberArgument.single(value, label: "VALUE")
             do { try Goal.checkValue(value) } catch { throw GoalsCommand.usage(error) }
             let app = try await workspace.load()
-            guard let stored = try await app.store.goal(name) else { throw GoalsCommand.unknown(name) }
-            do { try stored.checkProgress(value) } catch { throw GoalsCommand.usage(error) }
             let now = Date()
-            guard let goal = try await app.store.updateGoal(name, value: value, note: note, at: now) else {
-                throw GoalsCommand.unknown(name)
+            let recorded: GoalBook.Recorded
+            do {
+                recorded = try await GoalBook(app).record(name, value: value, note: note, at: now)
+            } catch let error as GoalError {
+                throw GoalsCommand.usage(error)
             }
-            let view = GoalView(goal, at: now)
-            // Behind pace: the suggested action is proposed through the policy gate like any other
-            // (recorded in the audit trail; parked when it needs the operator).
-            var proposed: PolicyGate.Outcome?
-            if let suggestion = goal.suggestion(at: now) {
-                // One suggestion waiting per goal is enough: the inbox should not fill up with them.
-                let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], type: suggestion.type, limit: 1000))
-                    .contains { $0.actor == Actor(.goal, goal.name) }
-                if !waiting {
-                    let action = ProposedAction(
-                        type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name),
-                        summary: "goal \(goal.name) is behind pace: \(suggestion.reason)"
-                    )
-                    proposed = try await app.makeGate().propose(action)
-                }
-            }
+            let (goal, view, proposed) = (recorded.goal, GoalView(recorded.goal, at: now), recorded.proposed)
             if output.json { return try Output.json(view) }
             print(GoalsCommand.sentence(goal, view))
             if let suggestion = goal.suggestion(at: now) {
@@ -128,8 +112,7 @@ struct GoalsCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let now = Date()
-            try await GoalsCommand.settle(app, at: now)
-            let views = try await app.store.goals(includeFinished: all).map { GoalView($0, at: now) }
+            let views = try await GoalBook(app).list(includeFinished: all, at: now).map { GoalView($0, at: now) }
             if output.json { return try Output.json(views) }
             if views.isEmpty {
                 return print(all ? "no goals; add one with `nightshift goals add`" : "no active goals; `--all` lists finished ones, `nightshift goals add` adds one")
@@ -163,12 +146,8 @@ struct GoalsCommand: AsyncParsableCommand {
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
             let app = try await workspace.load()
             let now = Date()
-            guard var goal = try await app.store.goal(name) else { throw GoalsCommand.unknown(name) }
-            if goal.settled(at: now) != goal, let settled = try await app.store.updateGoal(name, value: nil, note: nil, at: now) {
-                goal = settled
-            }
+            let (goal, history) = try await GoalBook(app).show(name, historyLimit: limit, at: now)
             let view = GoalView(goal, at: now)
-            let history = try await app.store.goalHistory(name, limit: limit)
             let suggestion = goal.suggestion(at: now)
             if output.json { return try Output.json(Detail(goal: view, history: history, suggestion: suggestion)) }
             let zone = app.configuration.settings.timeZone
@@ -191,13 +170,6 @@ struct GoalsCommand: AsyncParsableCommand {
 
     // MARK: Helpers
 
-    /// Marks active goals whose period is over missed, so listings and `show` agree with the store.
-    static func settle(_ app: NightshiftApplication, at now: Date) async throws {
-        for goal in try await app.store.goals(includeFinished: false) where goal.settled(at: now) != goal {
-            _ = try await app.store.updateGoal(goal.name, value: nil, note: nil, at: now)
-        }
-    }
-
     static func day(_ text: String, flag: String) throws -> CalendarDay {
         guard let day = CalendarDay(text) else {
             throw AppError.usage("\(flag): \"\(text)\" is not a day; write YYYY-MM-DD, e.g. 2026-03-31")
@@ -213,10 +185,6 @@ struct GoalsCommand: AsyncParsableCommand {
         default: "--\(error.field)"
         }
         return AppError.usage("\(flag): \(error.message)")
-    }
-
-    static func unknown(_ name: String) -> AppError {
-        AppError.failure("no goal named \"\(name)\"; `nightshift goals list --all` lists the goals")
     }
 
     /// `12.5` for fractional days, one decimal.
@@ -238,53 +206,5 @@ struct GoalsCommand: AsyncParsableCommand {
         case .active:
             return "\(goal.name): \(view.label), \(amount) with \(Goal.percent(view.expected)) of the period gone; \(days(view.daysLeft)) days left"
         }
-    }
-}
-
-/// A goal as `--json` prints it, evaluated at one instant.
-struct GoalView: Encodable {
-    var name: String
-    var metric: String
-    var kind: String
-    var target: Double
-    var current: Double
-    var start: String
-    var end: String
-    var timeZone: String
-    /// `active`, `completed` or `missed` at the instant of evaluation.
-    var status: String
-    var pace: Double
-    var expected: Double
-    var onTrack: Bool
-    var daysLeft: Double
-    var createdAt: Date
-    var updatedAt: Date
-    var completedAt: Date?
-    var evaluatedAt: Date
-
-    init(_ goal: Goal, at now: Date) {
-        let report = goal.evaluate(at: now)
-        name = goal.name
-        metric = goal.metric
-        kind = goal.kind.rawValue
-        target = goal.target
-        current = goal.current
-        start = goal.start.description
-        end = goal.end.description
-        timeZone = TimeZones.displayName(goal.timeZone)
-        status = report.status.rawValue
-        pace = report.pace
-        expected = report.expected
-        onTrack = report.onTrack
-        daysLeft = report.daysLeft
-        createdAt = goal.createdAt
-        updatedAt = goal.updatedAt
-        completedAt = goal.completedAt
-        evaluatedAt = now
-    }
-
-    /// `on track`, `behind`, `completed` or `missed`.
-    var label: String {
-        status == "active" ? (onTrack ? "on track" : "behind") : status
     }
 }

@@ -10,48 +10,7 @@ struct JobsCommand: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Run.self, Pause.self, Resume.self]
     )
 
-    struct JobView: Encodable {
-        var name: String
-        var description: String?
-        var schedule: String
-        var timeZone: String
-        var action: String
-        var command: String?
-        var paused: Bool
-        var nextFire: Date?
-        var overlap: String
-        var missed: String
-        var retryAttempts: Int
-        var consecutiveFailures: Int
-        var lastRun: RunView?
 
-        init(_ job: Job, state: JobState?, last: RunRecord?, now: Date) {
-            name = job.name
-            description = job.description
-            schedule = job.schedule.description
-            timeZone = TimeZones.displayName(job.timeZone)
-            action = job.action.kind
-            if case .command(let command) = job.action { self.command = command.displayString }
-            paused = state?.paused ?? false
-            nextFire = paused ? nil : job.nextSlot(after: now)
-            overlap = job.overlap.rawValue
-            missed = job.missed.rawValue
-            retryAttempts = job.retry.attempts
-            consecutiveFailures = state?.alert.consecutiveFailures ?? 0
-            lastRun = last.map { RunView($0, logPath: nil) }
-        }
-    }
-
-    static func views(_ app: NightshiftApplication) async throws -> [JobView] {
-        let states = Dictionary(try await app.store.jobStates().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let now = Date()
-        var views: [JobView] = []
-        for job in app.jobs {
-            let last = try await app.store.runs(RunQuery(job: job.name, states: [.succeeded, .failed, .running, .interrupted, .skipped, .missed], limit: 1)).first
-            views.append(JobView(job, state: states[job.name], last: last, now: now))
-        }
-        return views
-    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the jobs with their schedule, next fire and last run.")
@@ -60,7 +19,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let views = try await JobsCommand.views(app)
+            let views = try await JobBoard(app).views()
             if output.json { return try Output.json(views) }
             let zone = app.configuration.settings.timeZone
             Output.table(
@@ -95,14 +54,14 @@ struct JobsCommand: AsyncParsableCommand {
             guard let job = app.configuration.job(named: name) else {
                 throw AppError.failure("no job named \"\(name)\"; `nightshift jobs list` shows the declared jobs")
             }
-            guard let view = try await JobsCommand.views(app).first(where: { $0.name == name }) else { return }
+            guard let view = try await JobBoard(app).views().first(where: { $0.name == name }) else { return }
             var fires: [Date] = []
             var cursor = Date()
             while fires.count < 5, let next = job.nextSlot(after: cursor) {
                 fires.append(next)
                 cursor = next
             }
-            let runs = try await app.store.runs(RunQuery(job: name, limit: 10))
+            let runs = try await JobBoard(app).recentRuns(name)
             if output.json {
                 return try Output.json(Detail(job: view, nextFires: fires, recentRuns: runs.map { RunView($0, logPath: nil) }))
             }
@@ -168,9 +127,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            guard app.configuration.job(named: name) != nil, try await app.store.setPaused(name, true) else {
-                throw AppError.failure("no job named \"\(name)\"")
-            }
+            try await JobBoard(app).setPaused(name, true)
             print("paused \(name)")
         }
     }
@@ -182,9 +139,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            guard app.configuration.job(named: name) != nil, try await app.store.setPaused(name, false) else {
-                throw AppError.failure("no job named \"\(name)\"")
-            }
+            try await JobBoard(app).setPaused(name, false)
             print("resumed \(name)")
         }
     }

@@ -72,7 +72,7 @@ struct PolicyCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let decision = try await app.makeGate().explain(action, at: at)
             let zone = app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(decisionJSON(decision, at: at ?? Date(), zone: zone)) }
+            if output.json { return Output.printJSON(ActionView.decision(decision, at: at ?? Date(), zone: zone)) }
             print("\(decision.verdict): \(decision.reason)")
             print("  decided by  \(decision.decidedBy.joined(separator: ", "))")
             if let at { print("  at          \(MomentOption.describe(at, in: zone))") }

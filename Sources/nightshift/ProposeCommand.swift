@@ -46,8 +46,8 @@ struct ProposeCommand: AsyncParsableCommand {
         let record = outcome.record
         let runID = record.executionRunID
         if output.json {
-            Output.printJSON(decisionJSON(outcome.decision, adding: [
-                "action": actionJSON(record, zone: app.configuration.settings.timeZone),
+            Output.printJSON(ActionView.decision(outcome.decision, adding: [
+                "action": ActionView.json(record, zone: app.configuration.settings.timeZone),
                 "run_id": runID.map(JSONValue.string) ?? .null,
                 "executed": .bool(runID != nil),
                 "exit_status": outcome.result.exitStatus.map { .integer(Int64($0)) } ?? .null,
@@ -79,7 +79,7 @@ struct ProposeCommand: AsyncParsableCommand {
         let decision = try await app.makeGate().explain(proposal, at: at)
         let zone = app.configuration.settings.timeZone
         if output.json {
-            Output.printJSON(decisionJSON(decision, at: at ?? Date(), zone: zone, adding: ["dry_run": .bool(true), "executed": .bool(false)]))
+            Output.printJSON(ActionView.decision(decision, at: at ?? Date(), zone: zone, adding: ["dry_run": .bool(true), "executed": .bool(false)]))
         } else {
             let outcome = switch decision.verdict {
             case .allow: "would be allowed"

@@ -42,10 +42,7 @@ struct RunsCommand: AsyncParsableCommand {
             }
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
             let app = try await workspace.load()
-            if let job, app.configuration.job(named: job) == nil, try await app.store.jobState(job) == nil {
-                throw AppError.failure("no job named \"\(job)\"")
-            }
-            let runs = try await app.store.runs(RunQuery(job: job, states: states, limit: limit))
+            let runs = try await RunHistory(app).list(job: job, states: states, limit: limit)
             if output.json { return try Output.json(runs.map { RunView($0, logPath: nil) }) }
             RunsCommand.printTable(runs, zone: app.configuration.settings.timeZone)
         }
@@ -60,10 +57,8 @@ struct RunsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            guard let run = try await app.store.run(id) else { throw AppError.failure("no run with id \(id)") }
-            let logPath = "\(app.workspace.runLogsDirectory)/\(run.id).log"
-            let hasLog = FileManager.default.fileExists(atPath: logPath)
-            if output.json { return try Output.json(RunView(run, logPath: hasLog ? logPath : nil)) }
+            let (run, logPath) = try await RunHistory(app).show(id)
+            if output.json { return try Output.json(RunView(run, logPath: logPath)) }
             let zone = app.configuration.settings.timeZone
             print("run        \(run.id)")
             print("job        \(run.job)")
@@ -75,12 +70,12 @@ struct RunsCommand: AsyncParsableCommand {
             if let status = run.exitStatus { print("exit       \(status)") }
             if let error = run.error { print("error      \(error)") }
             if let owner = run.owner { print("owner      \(owner)") }
-            print("log        \(hasLog ? logPath : "(none)")")
+            print("log        \(logPath ?? "(none)")")
             if let excerpt = run.excerpt, !excerpt.isEmpty, !log {
                 print("")
                 print(excerpt)
             }
-            if log, hasLog, let text = try? String(contentsOfFile: logPath, encoding: .utf8) {
+            if log, let logPath, let text = try? String(contentsOfFile: logPath, encoding: .utf8) {
                 print("")
                 print(text, terminator: text.hasSuffix("\n") ? "" : "\n")
             }

@@ -26,7 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
     struct StatusView: Encodable {
         var workspace: String
         var scheduler: SchedulerView
-        var jobs: [JobsCommand.JobView]
+        var jobs: [JobView]
         var failing: [String]
         var pendingRuns: Int
         var runningRuns: Int
@@ -47,7 +47,7 @@ struct StatusCommand: AsyncParsableCommand {
         let now = Date()
         let instance = try await app.store.daemonInstance()
         let serving = instance.map { DaemonLease.isServing($0, now: now) } ?? false
-        let jobs = try await JobsCommand.views(app)
+        let jobs = try await JobBoard(app).views()
         let running = try await app.store.runs(RunQuery(states: [.running], limit: 1000)).count
         let pending = try await app.store.runs(RunQuery(states: [.pending], limit: 10_000)).count
         let goals = try await app.store.goals(includeFinished: false).map { GoalView($0, at: now) }
