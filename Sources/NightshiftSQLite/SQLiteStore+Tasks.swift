@@ -30,19 +30,57 @@ extension SQLiteStore {
     public func tasks(_ query: TaskQuery) async throws -> [QueueTask] {
         var conditions: [String] = []
         var arguments = StatementArguments()
+        // Looked up by id, the tasks are found through the id's index: `+` keeps SQLite from
+        // preferring tasks_by_queue (every task of the queue) once the list of ids grows.
+        let byID = query.ids == nil ? "" : "+"
         if let queue = query.queue {
-            conditions.append("queue = ?")
+            conditions.append("\(byID)queue = ?")
             arguments += [queue]
         }
         if !query.states.isEmpty {
-            conditions.append("state IN (\(TaskRows.list(query.states.count)))")
+            conditions.append("\(byID)state IN (\(TaskRows.list(query.states.count)))")
             arguments += StatementArguments(TaskRows.names(query.states))
+        }
+        if let ids = query.ids {
+            conditions.append("id IN (\(TaskRows.list(ids.count)))")
+            arguments += StatementArguments(ids.sorted())
+        }
+        if let finished = query.finished {
+            conditions.append("finished_at >= ? AND finished_at <= ?")
+            arguments += [SQLiteTime.millis(finished.lowerBound) as Int64, SQLiteTime.millis(finished.upperBound) as Int64]
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, query.limit)]
-        let sql = "SELECT \(TaskRows.columns) FROM tasks \(filter) ORDER BY seq LIMIT ?"
+        // `+seq` where the filter narrows the rows by an index of its own: ordering by the rowid
+        // would otherwise tempt SQLite to walk the whole table in order instead.
+        let order = query.ids != nil || query.finished != nil || !query.states.isEmpty ? "+seq" : "seq"
+        let sql = "SELECT \(TaskRows.columns) FROM tasks \(filter) ORDER BY \(order) LIMIT ?"
         return try await read { [arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(TaskRows.task)
+        }
+    }
+
+    public func taskTotals(queue: String) async throws -> [TaskState: TaskTotal] {
+        try await read { db in
+            var totals: [TaskState: TaskTotal] = [:]
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT queue, state, count, micro_hours FROM task_totals WHERE queue = ? AND count > 0", arguments: [queue]
+            )
+            for row in rows {
+                let stored = StoredRow(row, table: "task_totals", key: ["queue", "state"])
+                let name = try stored.text("state")
+                guard let state = TaskState(rawValue: name) else {
+                    // A task stored with a state no version knows: its own row names it, so the
+                    // count fails (and the quarantine can move it) as a listing would.
+                    let task = try Row.fetchOne(
+                        db, sql: "SELECT \(TaskRows.columns) FROM tasks WHERE queue = ? AND state = ? LIMIT 1", arguments: [queue, name]
+                    )
+                    _ = try task.map(TaskRows.task)
+                    continue
+                }
+                totals[state] = TaskTotal(count: try stored.int("count"), microHours: try stored.integer("micro_hours"))
+            }
+            return totals
         }
     }
 
