@@ -142,7 +142,7 @@ struct BriefTests {
         try await night.record()
         for index in 0..<30 {
             let later = BriefNight.until.addingTimeInterval(Double(index + 1) * 600)
-            try await night.run("r_later_\(index)", "digest", slot: later, state: .succeeded, finished: later.addingTimeInterval(60))
+            try await night.run("r_later_\(index)", "later", slot: later, state: .succeeded, finished: later.addingTimeInterval(60))
         }
         var builder = night.builder()
         builder.configuration.scanLimit = 20
