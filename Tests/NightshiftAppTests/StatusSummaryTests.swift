@@ -11,8 +11,7 @@ struct StatusSummaryTests {
 
     @Test("running and pending runs, approvals still approvable, and the builder's tasks per state")
     func counts() async throws {
-        let store = MemoryStore()
-        let now = Self.now
+        let store = MemoryStore(), now = Self.now
         for (index, state) in [RunState.pending, .pending, .running, .succeeded, .failed, .missed].enumerated() {
             let at = now.addingTimeInterval(Double(index - 10) * 60)
             #expect(try await store.insertRun(RunRecord(id: "r_\(index)", job: "backup", slot: at, trigger: .schedule, state: state, createdAt: at)))
