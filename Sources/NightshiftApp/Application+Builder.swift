@@ -54,7 +54,7 @@ extension NightshiftApplication: BuilderHost {
         let openings = [until, until.addingTimeInterval(-24 * 3600), until.addingTimeInterval(-7 * 24 * 3600)]
             .compactMap { overnight.opening(at: $0, in: zone)?.start }.filter { $0 <= until }
         let start = since ?? openings.first ?? until.addingTimeInterval(-24 * 3600)
-        let tasks = try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
+        let tasks = try await BuildQueue.reportTasks(in: store, since: start, until: until)
         var report = OvernightReport(tasks: tasks, since: start, until: until, timeZone: zone)
         report.problemsFixed = try await fixedProblems(from: start, until: until).map { "\($0.key): \($0.summary)" }
         return report

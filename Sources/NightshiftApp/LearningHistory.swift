@@ -59,7 +59,9 @@ enum LearningHistory {
                 history.failures.append(OperationFailure(operation: event.name, error: error, at: event.at, runID: event.runID))
             }
         }
-        for run in try await store.runs(RunQuery(limit: readLimit)) where jobs.contains(run.job) && run.createdAt >= since {
+        // By period, so the runs before the lookback are never read.
+        let runs = try await store.runs(RunQuery(period: since..<Date.distantFuture, limit: readLimit))
+        for run in runs where jobs.contains(run.job) && run.createdAt >= since {
             if run.trigger == .manual, run.slotKey.hasPrefix("manual:") {
                 history.manualRuns.append(ManualRunRecord(job: run.job, at: run.createdAt, runID: run.id))
             }

@@ -80,28 +80,3 @@ public struct BuildPlanner: Sendable {
         return stored
     }
 }
-
-/// Counts over the builder's queue for `queue stats` and the brief.
-public struct QueueStats: Sendable, Hashable, Codable {
-    public var total: Int
-    /// Tasks per state, every state present.
-    public var byState: [String: Int]
-    /// Succeeded out of those that finished or were cancelled (0 when none did).
-    public var completionRate: Double
-    /// Estimated hours of the tasks that succeeded.
-    public var hoursShipped: Double
-    /// Estimated hours still waiting or running.
-    public var hoursQueued: Double
-
-    public init(_ tasks: [QueueTask]) {
-        total = tasks.count
-        var counts = Dictionary(uniqueKeysWithValues: TaskState.allCases.map { ($0.rawValue, 0) })
-        for task in tasks { counts[task.state.rawValue, default: 0] += 1 }
-        byState = counts
-        let succeeded = tasks.filter { $0.state == .succeeded }
-        let ended = tasks.filter(\.state.isFinal).count
-        completionRate = ended == 0 ? 0 : (Double(succeeded.count) / Double(ended) * 1000).rounded() / 1000
-        hoursShipped = succeeded.reduce(0) { $0 + $1.hours }
-        hoursQueued = tasks.filter { !$0.state.isFinal }.reduce(0) { $0 + $1.hours }
-    }
-}

@@ -66,12 +66,12 @@ public struct BuildQueue: Sendable {
         if let id = new.id, !Self.isValidID(id) {
             throw Failure("--id \"\(id)\" may use only letters, digits, '-', '_' and '.'")
         }
-        let existing = try await all()
-        let byID = Dictionary(existing.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // Lookups by id, not a read of the queue: adding costs the same however many tasks ended.
         if let id = new.id {
-            if byID[id] != nil { throw Failure("a task \(id) exists already") }
+            if try await store.task(id)?.queue == QueueTask.builderQueue { throw Failure("a task \(id) exists already") }
             if new.dependsOn.contains(id) { throw DependencyGraph.CycleError(path: [id, id]) }
         }
+        let byID = Dictionary(try await Self.tasks(Set(new.dependsOn), in: store).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for dependency in new.dependsOn where byID[dependency] == nil {
             throw Failure("--depends-on \(dependency): no such task; see nightshift queue list")
         }
@@ -94,12 +94,14 @@ public struct BuildQueue: Sendable {
 
     /// Makes `id` wait for `dependencies` too; rejected with the cycle's path when that would close one.
     public func addDependencies(_ id: String, on dependencies: [String], at now: Date) async throws -> QueueTask {
-        let tasks = try await all()
-        guard var task = tasks.first(where: { $0.id == id }) else { throw Failure("no task \(id); see nightshift queue list") }
-        for dependency in dependencies where !tasks.contains(where: { $0.id == dependency }) {
+        guard var task = try await store.task(id), task.queue == QueueTask.builderQueue else { throw Failure("no task \(id); see nightshift queue list") }
+        let known = Set(try await Self.tasks(Set(dependencies), in: store).map(\.id))
+        for dependency in dependencies where !known.contains(dependency) {
             throw Failure("no task \(dependency); see nightshift queue list")
         }
         guard TaskState.waiting.contains(task.state) else { throw Failure("\(id) is \(task.state); only a waiting task can get dependencies") }
+        // A new edge can only close a cycle through tasks reachable from the task's dependencies.
+        let tasks = [task] + (try await dependencyClosure(of: task.dependsOn + dependencies))
         _ = try DependencyGraph(tasks: tasks).adding(id, dependsOn: dependencies)
         for dependency in dependencies where !task.dependsOn.contains(dependency) { task.dependsOn.append(dependency) }
         let states = Dictionary(tasks.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
@@ -132,7 +134,7 @@ public struct BuildQueue: Sendable {
             throw Failure("\(id) is \(task.state); only a failed or cancelled task can be retried")
         }
         let from = task.state
-        let states = Dictionary(try await all().map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+        let states = Dictionary(try await Self.tasks(Set(task.dependsOn), in: store).map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
         task.state = task.dependsOn.contains { states[$0] != .succeeded } ? .blocked : .queued
         task.maxAttempts = task.attempts + settings.maxAttempts
         task.finishedAt = nil
@@ -145,10 +147,11 @@ public struct BuildQueue: Sendable {
     }
 
     /// Moves `blocked` tasks whose dependencies all succeeded to `queued`, and `queued` or
-    /// `scheduled` tasks with an unfinished dependency to `blocked`. Returns the tasks afterwards.
+    /// `scheduled` tasks with an unfinished dependency to `blocked`. Returns the open tasks and
+    /// their ended dependencies (as ``openTasks(in:)``) afterwards, in insertion order.
     @discardableResult
     public func refreshBlocked(at now: Date) async throws -> [QueueTask] {
-        var tasks = try await all()
+        var tasks = try await open()
         let states = Dictionary(tasks.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
         for (index, task) in tasks.enumerated() {
             let ready = task.dependsOn.allSatisfy { states[$0] == .succeeded }

@@ -7,8 +7,9 @@ public struct BuilderBriefContributor: BriefContributor {
     public init() {}
 
     public func sections(for period: BriefPeriod, store: any Store) async throws -> [BriefSection] {
-        let tasks = try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
-        guard !tasks.isEmpty else { return [] }
+        let stats = QueueStats(totals: try await store.taskTotals(queue: QueueTask.builderQueue))
+        guard stats.total > 0 else { return [] }
+        let tasks = try await BuildQueue.reportTasks(in: store, since: period.since, until: period.until)
         let report = OvernightReport(tasks: tasks, since: period.since, until: period.until, timeZone: period.timeZone)
         func items(_ entries: [OvernightReport.Entry]) -> JSONValue {
             .array(entries.map { entry in
@@ -39,7 +40,6 @@ public struct BuilderBriefContributor: BriefContributor {
                 lines: report.failed.map { "\($0.id) \($0.title): \($0.note ?? "failed"); nightshift queue retry \($0.id)" }, items: items(report.failed)
             ))
         }
-        let stats = QueueStats(tasks)
         sections.append(BriefSection(
             id: "queue", title: "Build queue", rank: BriefSection.Rank.queue,
             lines: [

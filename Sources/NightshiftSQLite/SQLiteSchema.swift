@@ -42,6 +42,9 @@ enum SQLiteSchema {
         migrator.registerMigration("action_summary") { db in
             try db.execute(sql: "ALTER TABLE actions ADD COLUMN summary TEXT")
         }
+        migrator.registerMigration("history") { db in
+            try db.execute(sql: history)
+        }
         return migrator
     }
 
@@ -58,6 +61,48 @@ enum SQLiteSchema {
             at INTEGER NOT NULL,
             removed INTEGER NOT NULL
         ) STRICT;
+        """
+
+    /// What keeps the reading commands at the cost of their page however much history the store
+    /// holds: indexes for a brief's period, listings by state and by age, and the tasks counted per
+    /// queue and state as they change (`task_totals`, kept by triggers in the transaction that
+    /// writes the task; a rebuild of `tasks` must keep them, as `SQLiteStrictTables` does). Estimates
+    /// are added in whole micro-hours, so the totals never drift however often tasks change.
+    private static let history = """
+        -- Runs created or finished in a brief's period; runs of one state, newest first.
+        CREATE INDEX runs_by_finish ON runs (finished_at) WHERE finished_at IS NOT NULL;
+        CREATE INDEX runs_by_state ON runs (state, created_at, id);
+        -- The tasks of a night's report: finished in the period.
+        CREATE INDEX tasks_by_finish ON tasks (queue, finished_at) WHERE finished_at IS NOT NULL;
+        -- Every action, newest first (approvals list --all).
+        CREATE INDEX actions_by_creation ON actions (created_at, id);
+
+        CREATE TABLE task_totals (
+            queue TEXT NOT NULL,
+            state TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            micro_hours INTEGER NOT NULL,
+            PRIMARY KEY (queue, state)
+        ) STRICT;
+        INSERT INTO task_totals (queue, state, count, micro_hours)
+            SELECT queue, state, COUNT(*), SUM(CAST(ROUND(hours * 1000000) AS INTEGER)) FROM tasks GROUP BY queue, state;
+        CREATE TRIGGER task_totals_insert AFTER INSERT ON tasks BEGIN
+            INSERT INTO task_totals (queue, state, count, micro_hours)
+                VALUES (NEW.queue, NEW.state, 1, CAST(ROUND(NEW.hours * 1000000) AS INTEGER))
+                ON CONFLICT (queue, state) DO UPDATE SET count = count + 1, micro_hours = micro_hours + excluded.micro_hours;
+        END;
+        CREATE TRIGGER task_totals_delete AFTER DELETE ON tasks BEGIN
+            UPDATE task_totals SET count = count - 1, micro_hours = micro_hours - CAST(ROUND(OLD.hours * 1000000) AS INTEGER)
+                WHERE queue = OLD.queue AND state = OLD.state;
+        END;
+        CREATE TRIGGER task_totals_update AFTER UPDATE OF queue, state, hours ON tasks
+            WHEN OLD.queue IS NOT NEW.queue OR OLD.state IS NOT NEW.state OR OLD.hours IS NOT NEW.hours BEGIN
+            UPDATE task_totals SET count = count - 1, micro_hours = micro_hours - CAST(ROUND(OLD.hours * 1000000) AS INTEGER)
+                WHERE queue = OLD.queue AND state = OLD.state;
+            INSERT INTO task_totals (queue, state, count, micro_hours)
+                VALUES (NEW.queue, NEW.state, 1, CAST(ROUND(NEW.hours * 1000000) AS INTEGER))
+                ON CONFLICT (queue, state) DO UPDATE SET count = count + 1, micro_hours = micro_hours + excluded.micro_hours;
+        END;
         """
 
     /// Which store this is (see `StoreIdentity`): one row, written when the store is created.

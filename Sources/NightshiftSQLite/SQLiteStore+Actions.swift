@@ -44,6 +44,10 @@ extension SQLiteStore {
         try await read { db in try SQLiteLedger(db: db).actions(query) }
     }
 
+    public func countActions(_ query: ActionQuery) async throws -> Int {
+        try await read { db in try SQLiteLedger(db: db).count(query) }
+    }
+
     public func usage(_ query: UsageQuery) async throws -> Usage {
         try await read { db in try SQLiteLedger(db: db).usage(query) }
     }
@@ -220,6 +224,20 @@ struct SQLiteLedger: ActionLedger {
     let db: Database
 
     func actions(_ query: ActionQuery) throws -> [ActionRecord] {
+        var (filter, arguments) = Self.filter(query)
+        arguments += [query.limit]
+        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
+    }
+
+    /// As ``ActionStore/countActions(_:)``: an index range (by status) counted, no row read.
+    func count(_ query: ActionQuery) throws -> Int {
+        let (filter, arguments) = Self.filter(query)
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM actions \(filter)", arguments: arguments) ?? 0
+    }
+
+    /// The WHERE clause of `query` and its arguments.
+    private static func filter(_ query: ActionQuery) -> (String, StatementArguments) {
         var conditions: [String] = []
         var arguments = StatementArguments()
         if !query.statuses.isEmpty {
@@ -239,10 +257,11 @@ struct SQLiteLedger: ActionLedger {
             conditions.append("payload_hash = ?")
             arguments += [hash]
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments += [query.limit]
-        let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
+        if let now = query.unexpiredAt {
+            conditions.append("(expires_at IS NULL OR expires_at > ?)")
+            arguments += [SQLiteTime.millis(now) as Int64]
+        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
     }
 
     func usage(_ query: UsageQuery) throws -> Usage {

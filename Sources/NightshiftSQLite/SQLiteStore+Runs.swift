@@ -120,23 +120,46 @@ extension SQLiteStore {
 
     public func runs(_ query: RunQuery) async throws -> [RunRecord] {
         var conditions: [String] = []
-        var values: [String] = []
+        var arguments = StatementArguments()
         if let job = query.job {
             conditions.append("job = ?")
-            values.append(job)
+            arguments += [job]
         }
         if !query.states.isEmpty {
             let states = query.states.map(\.rawValue).sorted()
             conditions.append("state IN (\(Array(repeating: "?", count: states.count).joined(separator: ", ")))")
-            values += states
+            arguments += StatementArguments(states)
+        }
+        if let period = query.period {
+            // Each side of the OR has its index (runs_by_creation, runs_by_finish): SQLite reads both
+            // ranges and merges them, never the runs outside the period.
+            let start: Int64 = SQLiteTime.millis(period.lowerBound), end: Int64 = SQLiteTime.millis(period.upperBound)
+            conditions.append("((created_at >= ? AND created_at < ?) OR (finished_at >= ? AND finished_at < ?))")
+            arguments += [start, end, start, end]
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let sql = "SELECT \(SQLiteRow.runColumns) FROM runs \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
-        let limit = query.limit
-        return try await read { [values] db in
-            var arguments = StatementArguments(values)
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRow.run)
+        arguments += [query.limit]
+        return try await read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(SQLiteRow.run)
+        }
+    }
+
+    public func runCounts(in states: Set<RunState>) async throws -> [RunState: Int] {
+        let names = states.map(\.rawValue).sorted()
+        // One range of runs_by_state per state: the cost is the runs counted.
+        let sql = """
+            SELECT state, COUNT(*) AS count FROM runs WHERE state IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))
+            GROUP BY state
+            """
+        return try await read { db in
+            var counts = Dictionary(uniqueKeysWithValues: states.map { ($0, 0) })
+            guard !names.isEmpty else { return counts }
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(names)) {
+                let stored = StoredRow(row, table: "runs", key: ["state"])
+                counts[try stored.known("state") as RunState] = try stored.int("count")
+            }
+            return counts
         }
     }
 }

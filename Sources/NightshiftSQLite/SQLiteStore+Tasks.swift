@@ -30,19 +30,52 @@ extension SQLiteStore {
     public func tasks(_ query: TaskQuery) async throws -> [QueueTask] {
         var conditions: [String] = []
         var arguments = StatementArguments()
+        // Looked up by id, the tasks are found through the id's index: `+` keeps SQLite from
+        // preferring tasks_by_queue (every task of the queue) once the list of ids grows.
+        let byID = query.ids == nil ? "" : "+"
         if let queue = query.queue {
-            conditions.append("queue = ?")
+            conditions.append("\(byID)queue = ?")
             arguments += [queue]
         }
         if !query.states.isEmpty {
-            conditions.append("state IN (\(TaskRows.list(query.states.count)))")
+            conditions.append("\(byID)state IN (\(TaskRows.list(query.states.count)))")
             arguments += StatementArguments(TaskRows.names(query.states))
+        }
+        if let ids = query.ids {
+            conditions.append("id IN (\(TaskRows.list(ids.count)))")
+            arguments += StatementArguments(ids.sorted())
+        }
+        if let finished = query.finished {
+            conditions.append("finished_at >= ? AND finished_at <= ?")
+            arguments += [SQLiteTime.millis(finished.lowerBound) as Int64, SQLiteTime.millis(finished.upperBound) as Int64]
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, query.limit)]
-        let sql = "SELECT \(TaskRows.columns) FROM tasks \(filter) ORDER BY seq LIMIT ?"
+        // `+seq` where the filter narrows the rows by an index of its own: ordering by the rowid
+        // would otherwise tempt SQLite to walk the whole table in order instead.
+        let order = query.ids != nil || query.finished != nil || !query.states.isEmpty ? "+seq" : "seq"
+        let sql = "SELECT \(TaskRows.columns) FROM tasks \(filter) ORDER BY \(order) LIMIT ?"
         return try await read { [arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(TaskRows.task)
+            // A listing by state would leave out, silently, a task whose state no version knows; the
+            // queue's totals say whether there is one, and reading it fails naming its row.
+            if let queue = query.queue, !query.states.isEmpty {
+                for (state, _) in try TaskRows.totals(queue: queue, db) where TaskState(rawValue: state) == nil {
+                    throw try TaskRows.unknownState(state, queue: queue, db)
+                }
+            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(TaskRows.task)
+        }
+    }
+
+    public func taskTotals(queue: String) async throws -> [TaskState: TaskTotal] {
+        try await read { db in
+            var totals: [TaskState: TaskTotal] = [:]
+            for (state, total) in try TaskRows.totals(queue: queue, db) {
+                // A task stored with a state no version knows: reading it throws, naming its row.
+                guard let state = TaskState(rawValue: state) else { throw try TaskRows.unknownState(state, queue: queue, db) }
+                totals[state] = total
+            }
+            return totals
         }
     }
 
@@ -232,6 +265,22 @@ private enum TaskRows {
             SQLiteTime.millis(task.updatedAt), SQLiteTime.millis(task.startedAt), SQLiteTime.millis(task.finishedAt),
             task.lastError, task.result?.canonical,
         ]
+    }
+
+    /// The counts and micro-hours per state of `queue` that are not zero, by the state as stored.
+    static func totals(queue: String, _ db: Database) throws -> [(String, TaskTotal)] {
+        try Row.fetchAll(db, sql: "SELECT queue, state, count, micro_hours FROM task_totals WHERE queue = ? AND count > 0", arguments: [queue])
+            .map { row in
+                let stored = StoredRow(row, table: "task_totals", key: ["queue", "state"])
+                return (try stored.text("state"), TaskTotal(count: try stored.int("count"), microHours: try stored.integer("micro_hours")))
+            }
+    }
+
+    /// The fault of a task of `queue` stored in `state`, which no version knows: its row, read.
+    static func unknownState(_ state: String, queue: String, _ db: Database) throws -> any Error {
+        let row = try Row.fetchOne(db, sql: "SELECT \(columns) FROM tasks WHERE queue = ? AND state = ? LIMIT 1", arguments: [queue, state])
+        do { _ = try row.map(task) } catch { return error }
+        return StoreError.corrupt("the totals of queue \(queue) count tasks in the state \"\(state)\", which no task has")
     }
 
     /// The next free `task_N`, recording N as handed out. Call it inside the inserting transaction.

@@ -89,12 +89,12 @@ enum SQLiteStrictTables {
     }
 
     /// Replaces `table` by a strict copy: same declaration plus `STRICT`, same rows and rowids,
-    /// same indexes, same AUTOINCREMENT counter.
+    /// same indexes and triggers (`tasks` keeps `task_totals` up to date), same AUTOINCREMENT counter.
     private static func rebuild(_ table: String, columns: [ColumnInfo], _ db: Database) throws {
         guard let declaration = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]),
               let open = declaration.firstIndex(of: "(") else { return }
         let indexes = try String.fetchAll(
-            db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", arguments: [table]
+            db, sql: "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL", arguments: [table]
         )
         var counter: Int64?
         if try db.tableExists("sqlite_sequence") {

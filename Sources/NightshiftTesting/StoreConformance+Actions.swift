@@ -319,7 +319,7 @@ extension StoreConformance {
 
 /// An action proposed at `created` seconds after the epoch, decided `status`. Its cost and
 /// recipient come from its attributes, as the gate records them.
-private func actionFixture(
+func actionFixture(
     _ id: String, type: String = "send_email", status: ActionStatus = .allowed, actor: Actor = Actor(.job, "nurture"), tenant: String? = "acme",
     recipient: String? = "ana@acme.example", cost: Double = 0, runID: String? = "r_1", created: Double = 1,
     payload: JSONValue = .object(["command": .array([.string("./send.sh"), .string("--to"), .string("ana")])])
@@ -342,7 +342,7 @@ private func actionFixture(
 }
 
 /// An audit entry about `subject` at `at` seconds after the epoch.
-private func auditFixture(_ kind: AuditKind, subject: String, at: Double) -> AuditEntry {
+func auditFixture(_ kind: AuditKind, subject: String, at: Double) -> AuditEntry {
     AuditEntry(
         kind: kind, at: Fixture.at(at), actor: "job:nurture", subject: subject,
         data: .object(["verdict": .string("allow"), "n": .number(at), "subject": .string(subject)])

@@ -380,7 +380,7 @@ extension StoreConformance {
 }
 
 /// A task created at the epoch; an empty id asks the store for `task_N`.
-private func taskFixture(
+func taskFixture(
     _ id: String = "",
     queue: String = "builder",
     title: String = "task",
@@ -391,14 +391,14 @@ private func taskFixture(
 }
 
 /// Claims `id` for `owner` at `at` seconds after the epoch, leased until `until` seconds.
-private func claim(
+func claim(
     _ id: String, by owner: String, from: Set<TaskState> = [.queued], until: Double, at: Double, in store: any Store
 ) async throws -> QueueTask? {
     try await store.claimTask(id, from: from, owner: owner, leaseUntil: Fixture.at(until), at: Fixture.at(at))
 }
 
 /// Ends `owner`'s claim of `id` in `state` at `at` seconds after the epoch.
-private func finish(
+func finish(
     _ id: String, by owner: String, _ state: TaskState, at: Double, error: String? = nil, result: JSONValue? = nil, in store: any Store
 ) async throws -> QueueTask? {
     try await store.finishTask(id, owner: owner, outcome: TaskOutcome(state: state, at: Fixture.at(at), error: error, result: result))
@@ -406,7 +406,7 @@ private func finish(
 
 /// Inserts `task`, failing the case if the store refuses it; returns the task as stored.
 @discardableResult
-private func insert(_ task: QueueTask, into store: any Store, file: String = #fileID, line: Int = #line) async throws -> QueueTask {
+func insert(_ task: QueueTask, into store: any Store, file: String = #fileID, line: Int = #line) async throws -> QueueTask {
     try unwrap(try await store.insertTask(task), "insertTask(\(task.id.isEmpty ? "<empty id>" : task.id))", file: file, line: line)
 }
 

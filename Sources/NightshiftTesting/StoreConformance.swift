@@ -22,6 +22,7 @@ public enum StoreConformance {
         + taskCases
         + healthCases
         + identityCases
+        + countCases
 
     /// How far apart a stored and a read-back date may be: drivers need keep only milliseconds.
     public static let dateTolerance: Double = 0.001

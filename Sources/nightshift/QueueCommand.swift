@@ -74,14 +74,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            var tasks = try await app.buildQueue().all()
-            if let state {
-                let wanted = try QueueCommand.states(state)
-                tasks = tasks.filter { wanted.contains($0.state) }
-            } else if !all {
-                tasks = tasks.filter { $0.state != .succeeded && $0.state != .cancelled }
-            }
-            tasks.sort(by: TaskView.listOrder)
+            let queue = try app.buildQueue()
+            let tasks = try await queue.list(states: try state.map(QueueCommand.states), all: all)
             TaskView.print(tasks, app: app, json: output.json, empty: "The queue is empty: add a task with nightshift queue add TITLE --hours H --category C")
         }
     }
@@ -113,7 +107,7 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             guard n > 0 else { throw AppError.usage("-n must be at least 1") }
             let app = try await workspace.load()
-            let ready = Array(BuildQueue.ready(try await app.buildQueue().all()).prefix(n))
+            let ready = Array(BuildQueue.ready(try await app.buildQueue().open()).prefix(n))
             TaskView.print(ready, app: app, json: output.json, empty: "Nothing is ready to run: the queue is empty or every task waits on another.")
         }
     }
@@ -125,7 +119,7 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let stats = QueueStats(try await app.buildQueue().all())
+            let stats = try await app.buildQueue().stats()
             if output.json { return try Output.json(stats) }
             print("Total: \(stats.total)")
             for state in TaskState.allCases { print("  \(state.rawValue): \(stats.byState[state.rawValue] ?? 0)") }
@@ -188,7 +182,7 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let running = try await app.buildQueue().all().filter { $0.state == .running || $0.state == .awaitingApproval }
+            let running = try await app.buildQueue().tasks(in: [.running, .awaitingApproval])
             let now = Date()
             if output.json {
                 return Output.printJSON(.array(running.map { task in

@@ -48,14 +48,11 @@ struct StatusCommand: AsyncParsableCommand {
         let instance = try await app.store.daemonInstance()
         let serving = instance.map { DaemonLease.isServing($0, now: now) } ?? false
         let jobs = try await JobBoard(app).views()
-        let running = try await app.store.runs(RunQuery(states: [.running], limit: 1000)).count
-        let pending = try await app.store.runs(RunQuery(states: [.pending], limit: 10_000)).count
+        let summary = try await StatusSummary.read(from: app.store, countsQueue: app.builderSettings != nil, at: now)
+        let running = summary.runningRuns, pending = summary.pendingRuns, waiting = summary.approvalsWaiting, queue = summary.queue
         let goals = try await app.store.goals(includeFinished: false).map { GoalView($0, at: now) }
-        let waiting = try await app.store.actions(ActionQuery(statuses: [.awaitingApproval], limit: 10_000))
-            .filter { ($0.expiresAt ?? .distantFuture) > now }.count
         let reading = await app.contextReading(at: now)
         let calendarProblems = await app.calendarLoad().problems
-        let queue = app.builderSettings == nil ? nil : QueueStats(try await app.store.tasks(TaskQuery(queue: QueueTask.builderQueue))).byState
         let view = StatusView(
             workspace: app.workspace.root,
             scheduler: SchedulerView(

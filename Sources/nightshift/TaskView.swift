@@ -50,13 +50,6 @@ enum TaskView {
         Swift.print(lines.joined(separator: "\n"))
     }
 
-    /// Running first, then waiting states, then ended ones; by score within a state.
-    static func listOrder(_ a: QueueTask, _ b: QueueTask) -> Bool {
-        let order: [TaskState] = [.running, .awaitingApproval, .scheduled, .queued, .blocked, .failed, .succeeded, .cancelled]
-        let left = order.firstIndex(of: a.state) ?? 0, right = order.firstIndex(of: b.state) ?? 0
-        return left != right ? left < right : BuildQueue.runsBefore(a, b)
-    }
-
     static func percent(_ task: QueueTask, now: Date) -> Double {
         guard let started = task.startedAt else { return 0 }
         return min(100, now.timeIntervalSince(started) / (task.hours * 3600) * 100)

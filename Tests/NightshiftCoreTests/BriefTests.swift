@@ -136,6 +136,23 @@ struct BriefTests {
         #expect(brief.summary == "Quiet night: 1 run succeeded, nothing failed, nothing waits for you (since 2026-11-20 23:00).")
     }
 
+    @Test("the period's runs are read by period: runs after it, more than the scan limit, push none of them out")
+    func runsReadByPeriod() async throws {
+        let night = BriefNight()
+        try await night.record()
+        for index in 0..<30 {
+            let later = BriefNight.until.addingTimeInterval(Double(index + 1) * 600)
+            try await night.run("r_later_\(index)", "later", slot: later, state: .succeeded, finished: later.addingTimeInterval(60))
+        }
+        var builder = night.builder()
+        builder.configuration.scanLimit = 20
+        let brief = try await builder.build(since: BriefNight.since, until: BriefNight.until)
+        #expect(brief.counts.succeeded == 4)
+        #expect(brief.counts.failed == 1)
+        #expect(brief.counts.missed == 1)
+        #expect(brief.counts.catchUps == 2)
+    }
+
     @Test("the brief survives a Codable round trip (items compared as canonical JSON: 60.0 reads back as 60)")
     func codable() async throws {
         let brief = try await nightBrief()

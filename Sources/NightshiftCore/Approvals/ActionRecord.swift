@@ -156,13 +156,19 @@ public struct ActionQuery: Sendable, Hashable {
     public var type: String?
     /// Same type and payload hash (an approval that an identical proposal may use).
     public var payloadHash: String?
+    /// Only actions that never expire or expire after this instant (a parked action still approvable then).
+    public var unexpiredAt: Date?
     public var limit: Int
 
-    public init(statuses: Set<ActionStatus> = [], runID: String? = nil, type: String? = nil, payloadHash: String? = nil, limit: Int = 100) {
+    public init(
+        statuses: Set<ActionStatus> = [], runID: String? = nil, type: String? = nil, payloadHash: String? = nil, unexpiredAt: Date? = nil,
+        limit: Int = 100
+    ) {
         self.statuses = statuses
         self.runID = runID
         self.type = type
         self.payloadHash = payloadHash
+        self.unexpiredAt = unexpiredAt
         self.limit = limit
     }
 
@@ -170,5 +176,6 @@ public struct ActionQuery: Sendable, Hashable {
     public func matches(_ record: ActionRecord) -> Bool {
         (statuses.isEmpty || statuses.contains(record.status)) && (runID == nil || record.runID == runID)
             && (type == nil || record.type == type) && (payloadHash == nil || record.payloadHash == payloadHash)
+            && (unexpiredAt.map { now in record.expiresAt.map { $0 > now } ?? true } ?? true)
     }
 }

@@ -16,8 +16,9 @@ public struct BriefBuilder: Sendable {
         /// Whole-cycle budgets in seconds by cycle name, from the declarations (the store keeps
         /// only step budgets); a cycle missing here is checked step by step only.
         public var cycleBudgets: [String: Double] = [:]
-        /// How many of the newest runs, cycle runs and parked actions are read: the store's
-        /// queries list newest first, and the brief filters them by the period in memory.
+        /// How many runs of the period (created or finished in it), and of the newest cycle runs
+        /// and parked actions, are read at most: the store lists them newest first, and the brief
+        /// filters them further in memory.
         public var scanLimit = 10_000
 
         /// The defaults: no cycle budgets, the newest 10,000 records.
@@ -59,8 +60,10 @@ public struct BriefBuilder: Sendable {
     public func build(since: Date, until: Date) async throws -> Brief {
         let period = BriefPeriod(since: since, until: until, timeZone: timeZone)
         let now = clock.now()
-        let runs = try await store.runs(RunQuery(limit: configuration.scanLimit))
-            .filter { $0.createdAt < until }
+        // Every run the sections count was created or finished in the period: the store reads
+        // those, not the runs before them.
+        let runs = since < until
+            ? try await store.runs(RunQuery(period: since..<until, limit: configuration.scanLimit)).filter { $0.createdAt < until } : []
         let cycleRuns = try await store.cycleRuns(cycle: nil, tenant: nil, states: [], limit: configuration.scanLimit)
             .filter { $0.createdAt < until }
 

@@ -97,12 +97,26 @@ public struct TaskQuery: Sendable, Hashable {
     public var queue: String?
     /// Empty means every state.
     public var states: Set<TaskState>
+    /// Only these tasks (nil: any): the dependencies of a task, looked up by id.
+    public var ids: Set<String>?
+    /// Only tasks that finished in this span, both ends included (a night's report).
+    public var finished: ClosedRange<Date>?
     public var limit: Int
 
-    public init(queue: String? = nil, states: Set<TaskState> = [], limit: Int = 10_000) {
+    public init(
+        queue: String? = nil, states: Set<TaskState> = [], ids: Set<String>? = nil, finished: ClosedRange<Date>? = nil, limit: Int = 10_000
+    ) {
         self.queue = queue
         self.states = states
+        self.ids = ids
+        self.finished = finished
         self.limit = limit
+    }
+
+    /// Whether `task` passes the filter (the limit aside).
+    public func matches(_ task: QueueTask) -> Bool {
+        (queue == nil || task.queue == queue) && (states.isEmpty || states.contains(task.state)) && (ids?.contains(task.id) ?? true)
+            && (finished.map { range in task.finishedAt.map(range.contains) == true } ?? true)
     }
 }
 

@@ -13,6 +13,9 @@ public protocol ActionStore: Sendable {
     func action(_ id: String) async throws -> ActionRecord?
     /// Actions matching the query, newest first.
     func actions(_ query: ActionQuery) async throws -> [ActionRecord]
+    /// How many actions match the query (its limit aside), counted in the store: the approvals
+    /// waiting that `status` shows.
+    func countActions(_ query: ActionQuery) async throws -> Int
     /// What the actions that count (allowed, executed, failed) since `query.since` consumed.
     func usage(_ query: UsageQuery) async throws -> Usage
     /// Seals `entry` as the next record of the chain.

@@ -35,6 +35,10 @@ extension MemoryStore {
         MemoryLedger(actions: actionTable.actions).actions(query)
     }
 
+    public func countActions(_ query: ActionQuery) async throws -> Int {
+        actionTable.actions.values.count(where: query.matches)
+    }
+
     public func usage(_ query: UsageQuery) async throws -> Usage {
         MemoryLedger(actions: actionTable.actions).usage(query)
     }

@@ -30,9 +30,13 @@ extension MemoryStore {
     public func tasks(_ query: TaskQuery) async throws -> [QueueTask] {
         Array(
             taskTable.order.lazy.compactMap { self.taskTable.tasks[$0] }
-                .filter { (query.queue == nil || $0.queue == query.queue) && (query.states.isEmpty || query.states.contains($0.state)) }
+                .filter(query.matches)
                 .prefix(max(0, query.limit))
         )
+    }
+
+    public func taskTotals(queue: String) async throws -> [TaskState: TaskTotal] {
+        TaskTotal.of(taskTable.tasks.values.lazy.filter { $0.queue == queue })
     }
 
     public func updateTask(_ task: QueueTask, expecting: Set<TaskState>, at now: Date) async throws -> QueueTask? {

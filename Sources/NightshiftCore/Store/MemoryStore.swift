@@ -161,11 +161,16 @@ public actor MemoryStore: Store {
     public func runs(_ query: RunQuery) async throws -> [RunRecord] {
         Array(
             runsByID.values
-                .filter { query.job == nil || $0.job == query.job }
-                .filter { query.states.isEmpty || query.states.contains($0.state) }
+                .filter(query.matches)
                 .sorted { ($0.createdAt, $0.id) > ($1.createdAt, $1.id) }
                 .prefix(query.limit)
         )
+    }
+
+    public func runCounts(in states: Set<RunState>) async throws -> [RunState: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: states.map { ($0, 0) })
+        for run in runsByID.values where states.contains(run.state) { counts[run.state, default: 0] += 1 }
+        return counts
     }
 
     public func recordAlert(_ alert: AlertRecord) async throws {

@@ -62,6 +62,9 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     func run(_ id: String) async throws -> RunRecord?
     /// Runs matching the query, newest first (by creation, then id).
     func runs(_ query: RunQuery) async throws -> [RunRecord]
+    /// How many runs are in each of `states`, counted in the store (a state without runs counts 0):
+    /// what `status` shows, at the cost of the runs counted rather than of every run kept.
+    func runCounts(in states: Set<RunState>) async throws -> [RunState: Int]
 
     // MARK: Alerts
 
@@ -74,12 +77,22 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
 public struct RunQuery: Sendable, Hashable {
     public var job: String?
     public var states: Set<RunState>
+    /// Only runs created or finished in this span (its start included, its end not): a brief's
+    /// period, read without going through the runs before it.
+    public var period: Range<Date>?
     public var limit: Int
 
-    public init(job: String? = nil, states: Set<RunState> = [], limit: Int = 50) {
+    public init(job: String? = nil, states: Set<RunState> = [], period: Range<Date>? = nil, limit: Int = 50) {
         self.job = job
         self.states = states
+        self.period = period
         self.limit = limit
+    }
+
+    /// Whether `run` passes the filter (the limit aside).
+    public func matches(_ run: RunRecord) -> Bool {
+        (job == nil || run.job == job) && (states.isEmpty || states.contains(run.state))
+            && (period.map { $0.contains(run.createdAt) || run.finishedAt.map($0.contains) == true } ?? true)
     }
 }
 

@@ -12,6 +12,9 @@ public protocol TaskStore: Sendable {
     func task(_ id: String) async throws -> QueueTask?
     /// Tasks matching the query in insertion order.
     func tasks(_ query: TaskQuery) async throws -> [QueueTask]
+    /// The tasks of `queue` per state, counted in the store; a state without tasks is absent. Its
+    /// cost does not grow with the tasks kept.
+    func taskTotals(queue: String) async throws -> [TaskState: TaskTotal]
     /// Writes `task` (matched by id) if its stored state is one of `expecting`; `updatedAt` is set
     /// to `now`. Returns the task as stored afterwards, or nil when it is missing or in another
     /// state. Lease fields are written as given: use it only for tasks that are not running.
