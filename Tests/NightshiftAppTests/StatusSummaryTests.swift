@@ -9,7 +9,7 @@ import Testing
 struct StatusSummaryTests {
     static let now = Date(timeIntervalSince1970: 1_790_000_000)
 
-    @Test("running and pending runs, approvals still approvable, and the builder's tasks per state")
+    @Test("running and pending runs, approvals still approvable or interrupted, and the builder's tasks per state")
     func counts() async throws {
         let store = MemoryStore(), now = Self.now
         for (index, state) in [RunState.pending, .pending, .running, .succeeded, .failed, .missed].enumerated() {
@@ -18,7 +18,7 @@ struct StatusSummaryTests {
         }
         for (id, status, expires) in [
             ("a_waiting", ActionStatus.awaitingApproval, now.addingTimeInterval(3600)), ("a_forever", .awaitingApproval, nil),
-            ("a_expired", .awaitingApproval, now), ("a_done", .executed, nil),
+            ("a_expired", .awaitingApproval, now), ("a_done", .executed, nil), ("a_cut_off", .interrupted, now.addingTimeInterval(-30)),
         ] as [(String, ActionStatus, Date?)] {
             let record = ActionRecord(
                 id: id, action: ProposedAction(type: "send_email", actor: Actor(.job, "nurture")),
@@ -35,7 +35,7 @@ struct StatusSummaryTests {
         let summary = try await StatusSummary.read(from: store, countsQueue: true, at: now)
         #expect(summary.runningRuns == 1)
         #expect(summary.pendingRuns == 2)
-        #expect(summary.approvalsWaiting == 2)
+        #expect(summary.approvalsWaiting == 3, "two approvable, one interrupted while it executed")
         #expect(summary.queue?.count == TaskState.allCases.count)
         #expect(summary.queue?["succeeded"] == 2)
         #expect(summary.queue?["queued"] == 1)
@@ -43,7 +43,7 @@ struct StatusSummaryTests {
 
         let withoutBuilder = try await StatusSummary.read(from: store, countsQueue: false, at: now)
         #expect(withoutBuilder.queue == nil)
-        #expect(withoutBuilder.approvalsWaiting == 2)
+        #expect(withoutBuilder.approvalsWaiting == 3)
     }
 
     @Test("an empty store counts nothing")

@@ -156,7 +156,9 @@ struct CycleTests {
     @Test("two processes run one cycle: one runs, the other is refused naming the holder; after the holder dies another takes over at once and adopts its running step")
     func leaseContention() async throws {
         try await withWorkspace { workspace in
-            try await workspace.initialize(config: Self.crashConfig(sleep: "0.2"))
+            // Steps of 0.6 s: after s3 starts, the test must kill the holder before the last three
+            // steps end (1.8 s), also on a loaded machine.
+            try await workspace.initialize(config: Self.crashConfig(sleep: "0.6"))
             let first = try BackgroundCLI(["cycles", "run", "crashy", "-w", workspace.root], in: workspace)
             defer { first.kill() }
             try await waitUntil("the first process started step s1", timeout: 30, poll: 0.02) { Self.count("s1", in: workspace) == 1 }

@@ -8,7 +8,7 @@ public import NightshiftCore
 public struct StatusSummary: Sendable, Hashable {
     public var runningRuns: Int
     public var pendingRuns: Int
-    /// Actions awaiting approval that have not expired.
+    /// Actions awaiting approval that have not expired, and interrupted ones (both wait for the operator).
     public var approvalsWaiting: Int
     /// The builder's tasks per state (every state present), when the workspace has `[builder]`.
     public var queue: [String: Int]?
@@ -23,7 +23,9 @@ public struct StatusSummary: Sendable, Hashable {
     /// The counts in `store` at `now`; the builder's queue only when `countsQueue`.
     public static func read(from store: any Store, countsQueue: Bool, at now: Date) async throws -> StatusSummary {
         let runs = try await store.runCounts(in: [.running, .pending])
+        // Waiting for the operator: parked and still approvable, or cut off while executing (issue 12).
         let waiting = try await store.countActions(ActionQuery(statuses: [.awaitingApproval], unexpiredAt: now))
+            + store.countActions(ActionQuery(statuses: [.interrupted]))
         let queue = countsQueue ? QueueStats(totals: try await store.taskTotals(queue: QueueTask.builderQueue)).byState : nil
         return StatusSummary(runningRuns: runs[.running] ?? 0, pendingRuns: runs[.pending] ?? 0, approvalsWaiting: waiting, queue: queue)
     }
