@@ -59,7 +59,7 @@ struct CyclesCommand: AsyncParsableCommand {
             var rows: [[String]] = []
             var items: [JSONValue] = []
             for cycle in app.cycles {
-                let last = try await app.store.cycleRuns(cycle: cycle.name, tenant: nil, states: [], limit: 1).first
+                let last = try await CycleHistory(app).lastRun(of: cycle.name)
                 let next = cycle.job.nextSlot(after: now)
                 let zone = cycle.timeZone
                 items.append(.object([
@@ -180,8 +180,7 @@ struct CyclesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            guard let run = try await app.store.cycleRun(id) else { throw AppError.failure("no cycle run with id \(id)") }
-            let steps = try await app.store.steps(of: id)
+            let (run, steps) = try await CycleHistory(app).show(id)
             let zone = app.configuration.cycle(named: run.cycle)?.timeZone ?? app.configuration.settings.timeZone
             if output.json { return Output.printJSON(CycleReport.json(run, steps: steps, timeZone: zone)) }
             var header = "cycle \(run.cycle)"
@@ -210,9 +209,9 @@ struct CyclesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            guard let run = try await app.store.cycleRun(id) else { throw AppError.failure("no cycle run with id \(id)") }
+            let run = try await CycleHistory(app).show(id).run
             let cycle = try CyclesCommand.cycle(run.cycle, in: app)
-            if let lease = try await app.store.lease(cycle.leaseKey(tenant: run.tenant)), lease.expiresAt > Date(), !noWait {
+            if !noWait, let lease = try await CycleHistory(app).heldLease(cycle, tenant: run.tenant) {
                 FileHandle.standardError.write(Data("nightshift: waiting for \(lease.key), held by \(lease.owner) until \(ISO8601.format(lease.expiresAt, in: cycle.timeZone))\n".utf8))
             }
             let engine = app.makeCycleEngine(owner: .current())
@@ -242,12 +241,9 @@ struct CyclesCommand: AsyncParsableCommand {
             } else {
                 zone = app.configuration.settings.timeZone
             }
-            let runs = try await app.store.cycleRuns(cycle: name, tenant: tenant, states: [], limit: limit)
-            if runs.isEmpty, app.configuration.cycle(named: name) == nil { throw AppError.failure("no cycle named \"\(name)\" and no runs of one") }
             var rows: [[String]] = []
             var items: [JSONValue] = []
-            for run in runs {
-                let steps = try await app.store.steps(of: run.id)
+            for (run, steps) in try await CycleHistory(app).runs(of: name, tenant: tenant, limit: limit) {
                 var item = CycleReport.json(run, steps: steps, timeZone: zone)
                 if case .object(var members) = item {
                     members["steps_succeeded"] = .integer(Int64(steps.filter { $0.state == .succeeded }.count))

@@ -37,12 +37,7 @@ struct HealthCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let samples: [MetricSample]
-            if let since {
-                samples = try await app.store.samples(SampleQuery(since: try SinceOption.parse(since), limit: 100_000))
-            } else {
-                samples = try await app.sampleHealth(at: Date()).samples
-            }
+            let samples = try await HealthReadings(app).samples(since: try since.map { try SinceOption.parse($0) })
             if output.json {
                 return Output.printJSON(.array(samples.map {
                     .object(["metric": .string($0.metric), "value": .number($0.value), "at": .string(ISO8601.format($0.at, in: zone))])
@@ -96,7 +91,7 @@ struct HealthCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let problems = try await app.store.problems(ProblemQuery(open: all ? nil : true))
+            let problems = try await HealthReadings(app).problems(all: all)
             if output.json { return Output.printJSON(.array(problems.map { HealthCommand.view($0, zone) })) }
             guard !problems.isEmpty else { return print(all ? "No problems recorded." : "No open problems.") }
             Output.table(["ID", "SEVERITY", "KEY", "FIRST SEEN", "LAST SEEN", "STATE", "SUMMARY"], problems.map {

@@ -70,7 +70,7 @@ struct PatternsCommand: AsyncParsableCommand {
             guard limit > 0 else { throw AppError.usage("--limit must be 1 or more, found \(limit)") }
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let events = try await app.store.events(EventQuery(kinds: [.request], name: name, limit: limit))
+            let events = try await RequestLog(app).requests(named: name, limit: limit)
             if output.json { return Output.printJSON(.array(events.map { PatternsCommand.json($0, zone: zone) })) }
             if events.isEmpty { return print("No requests recorded yet: nightshift patterns log NAME records one.") }
             Output.table(["AT", "NAME", "META"], events.map { [ISO8601.format($0.at, in: zone), $0.name, $0.data?.canonical ?? ""] })
