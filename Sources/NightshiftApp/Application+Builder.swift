@@ -17,6 +17,11 @@ extension NightshiftApplication: BuilderHost {
         return settings
     }
 
+    /// The weekend planner of this workspace's builder.
+    public func weekendPlanner(_ settings: BuilderSettings) -> WeekendPlanner {
+        WeekendPlanner(store: store, settings: settings, timeZone: configuration.settings.timeZone)
+    }
+
     /// The builder's queue.
     public func buildQueue() throws -> BuildQueue { BuildQueue(store: store, settings: try requireBuilder()) }
 

@@ -13,6 +13,18 @@ extension BuildQueue {
 
     /// What `queue list` shows, in ``listOrder(_:_:)``: the tasks in `states` when given, else every
     /// task with `all`, else those not succeeded or cancelled.
+    /// The builder's task `id`; nil when there is none (or it belongs to another queue).
+    public func task(_ id: String) async throws -> QueueTask? {
+        guard let task = try await store.task(id), task.queue == QueueTask.builderQueue else { return nil }
+        return task
+    }
+
+    /// Writes `plan`'s assignments: each task scheduled into its window (see ``BuildPlanner/apply(_:store:at:)``).
+    @discardableResult
+    public func schedule(_ plan: BuildPlanner.Plan, at now: Date) async throws -> [QueueTask] {
+        try await BuildPlanner.apply(plan, store: store, at: now)
+    }
+
     public func list(states: Set<TaskState>?, all: Bool) async throws -> [QueueTask] {
         let tasks: [QueueTask]
         if let states {

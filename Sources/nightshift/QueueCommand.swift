@@ -89,7 +89,7 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             _ = try app.requireBuilder()
-            guard let task = try await app.store.task(id), task.queue == QueueTask.builderQueue else {
+            guard let task = try await app.buildQueue().task(id) else {
                 throw AppError.failure("no task \(id); see nightshift queue list")
             }
             let zone = app.configuration.settings.timeZone
@@ -152,7 +152,7 @@ struct QueueCommand: AsyncParsableCommand {
             let now = Date()
             let tasks = try await app.buildQueue().refreshBlocked(at: now)
             let plan = try await app.buildPlanner(at: now).plan(tasks, at: now, only: window)
-            if !dryRun { _ = try await BuildPlanner.apply(plan, store: app.store, at: now) }
+            if !dryRun { try await app.buildQueue().schedule(plan, at: now) }
             let zone = app.configuration.settings.timeZone
             if output.json {
                 return Output.printJSON(.object([

@@ -45,12 +45,12 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let app = try await workspace.load()
         let now = Date()
-        let instance = try await app.store.daemonInstance()
+        let (instance, activeGoals) = try await StatusSummary.daemonAndGoals(of: app)
         let serving = instance.map { DaemonLease.isServing($0, now: now) } ?? false
         let jobs = try await JobBoard(app).views()
-        let summary = try await StatusSummary.read(from: app.store, countsQueue: app.builderSettings != nil, at: now)
+        let summary = try await StatusSummary.read(of: app, at: now)
         let running = summary.runningRuns, pending = summary.pendingRuns, waiting = summary.approvalsWaiting, queue = summary.queue
-        let goals = try await app.store.goals(includeFinished: false).map { GoalView($0, at: now) }
+        let goals = activeGoals.map { GoalView($0, at: now) }
         let reading = await app.contextReading(at: now)
         let calendarProblems = await app.calendarLoad().problems
         let view = StatusView(

@@ -136,7 +136,7 @@ struct WeekendCommand: AsyncParsableCommand {
     static func load(_ workspace: WorkspaceOptions) async throws -> (NightshiftApplication, WeekendPlanner) {
         let app = try await workspace.load()
         let settings = try app.requireBuilder()
-        return (app, WeekendPlanner(store: app.store, settings: settings, timeZone: app.configuration.settings.timeZone))
+        return (app, app.weekendPlanner(settings))
     }
 
     static func failing<T>(_ body: () async throws -> T) async throws -> T {

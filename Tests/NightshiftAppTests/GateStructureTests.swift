@@ -52,6 +52,16 @@ struct GateStructureTests {
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/nightshift.sqlite"), "a refused configuration creates no store")
     }
 
+    @Test("the CLI calls use cases: no command reads or writes the store itself")
+    func cliHasNoStore() throws {
+        let folder = Self.repository.appendingPathComponent("Sources/nightshift")
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            let uses = text.split(separator: "\n").filter { $0.contains("app.store") }
+            #expect(uses.isEmpty, "nightshift/\(file): \(uses.joined(separator: " | "))")
+        }
+    }
+
     @Test("pack targets depend on NightshiftCore, never on NightshiftExec")
     func packsDoNotImportTheExecutors() throws {
         for pack in ["NightshiftBuilder"] {

@@ -13,11 +13,21 @@ public struct StatusSummary: Sendable, Hashable {
     /// The builder's tasks per state (every state present), when the workspace has `[builder]`.
     public var queue: [String: Int]?
 
+    /// The daemon record (serving or not) and the active goals, for `status`.
+    public static func daemonAndGoals(of app: NightshiftApplication) async throws -> (daemon: DaemonInstance?, goals: [Goal]) {
+        (try await app.store.daemonInstance(), try await app.store.goals(includeFinished: false))
+    }
+
     public init(runningRuns: Int, pendingRuns: Int, approvalsWaiting: Int, queue: [String: Int]?) {
         self.runningRuns = runningRuns
         self.pendingRuns = pendingRuns
         self.approvalsWaiting = approvalsWaiting
         self.queue = queue
+    }
+
+    /// The counts of `app`'s store at `now`, the builder's queue when it has `[builder]`.
+    public static func read(of app: NightshiftApplication, at now: Date) async throws -> StatusSummary {
+        try await read(from: app.store, countsQueue: app.builderSettings != nil, at: now)
     }
 
     /// The counts in `store` at `now`; the builder's queue only when `countsQueue`.
