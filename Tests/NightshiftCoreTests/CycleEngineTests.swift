@@ -140,6 +140,26 @@ struct CycleEngineTests {
         await #expect(throws: CycleError.self) { try await engine.resume(run.id) }
     }
 
+    @Test("a step-outputs file a crash left torn is written again from the store before the resumed step reads it")
+    func tornOutputsFile() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let nightly = try cycle([step("a"), step("b")])
+        let (run, _) = try await crashedRun(nightly, store: store, output: #"{"count":3}"#)
+        // What a power loss can leave of a file that was not synced: a prefix, or nothing.
+        let path = "\(folder)/logs/cycles/\(run.id).outputs.json"
+        try FileManager.default.createDirectory(atPath: "\(folder)/logs/cycles", withIntermediateDirectories: true)
+        try Data(#"{"a":{"cou"#.utf8).write(to: URL(fileURLWithPath: path))
+        let executor = StepScript { _, context in
+            let text = (try? String(contentsOfFile: context.runEnvironment["NIGHTSHIFT_STEP_OUTPUTS"]!, encoding: .utf8)) ?? ""
+            let read = text == #"{"a":{"count":3}}"#
+            return ActionResult(succeeded: read, error: read ? nil : "read \(text)")
+        }
+        let outcome = try await engine(nightly, executor, store: store, clock: clock).resume(run.id, waiting: .refuse)
+        #expect(executor.steps == ["b"])
+        #expect(outcome.steps.map(\.state) == [.succeeded, .succeeded], "\(outcome.steps.map(\.error))")
+        #expect(executor.contexts.withLock { $0.first?.runEnvironment["NIGHTSHIFT_STEP_OUTPUTS"] } == path)
+    }
+
     @Test("a second task of the lease holder's own process is refused (or waits) instead of fencing the first out")
     func ownLeaseHoldsAgainstOwnProcess() async throws {
         let store = MemoryStore(), clock = TestClock(now: start)

@@ -331,7 +331,7 @@ extension CycleEngine {
             onSpawn: { [pidPath = pidPath(run.id)] pid in
                 // With its start time: a leftover is stopped only if that pid is still the same process.
                 let start = ProcessIdentity.startTime(of: pid).map { " \($0)" } ?? ""
-                try? Data("\(pid)\(start)\n".utf8).write(to: URL(fileURLWithPath: pidPath), options: .atomic)
+                MirrorFile.replace(pidPath, with: "\(pid)\(start)\n")
             }
         )
         defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
@@ -401,10 +401,11 @@ extension CycleEngine {
         try? FileManager.default.removeItem(atPath: pidPath(runID))
     }
 
+    /// Writes the outputs the next step may read, from what the store holds, before every step:
+    /// not synced, since a file a crash left old or torn is written again before the next step.
     private func writeOutputs(_ outputs: [String: JSONValue], to path: String) {
-        let text = JSONValue.object(outputs).text
         try? FileManager.default.createDirectory(atPath: configuration.logDirectory, withIntermediateDirectories: true)
-        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        MirrorFile.replace(path, with: JSONValue.object(outputs).text)
     }
 
     static func decode(_ text: String) -> JSONValue? {
