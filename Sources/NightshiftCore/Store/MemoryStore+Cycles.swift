@@ -112,7 +112,7 @@ extension MemoryStore {
         overrunSeconds: Double?, fence: Fence, at now: Date
     ) async throws -> Bool {
         guard fenceHolds(fence, at: now), let position = finishable(cycleRunID, index, as: state) else { return false }
-        finish(cycleRunID, at: position, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, now)
+        update(cycleRunID, at: position, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
         return true
     }
 
@@ -123,7 +123,7 @@ extension MemoryStore {
         // Both are checked before either is written: a refused begin leaves the finish unwritten too.
         guard fenceHolds(fence, at: now), let finishing = finishable(cycleRunID, index, as: state),
               let beginning = beginnable(cycleRunID, next, from: [.pending]) else { return nil }
-        finish(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, now)
+        update(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
         return begin(cycleRunID, at: beginning, now)
     }
 
@@ -179,26 +179,20 @@ extension MemoryStore {
 
     /// A new attempt: running, attempt + 1, the previous attempt's results cleared.
     private func begin(_ cycleRunID: String, at position: Int, _ now: Date) -> StepRecord {
-        var step = stepsByCycleRun[cycleRunID]![position]
-        step.state = .running
-        step.attempt += 1
-        step.startedAt = now
-        step.finishedAt = nil
-        step.excerpt = nil
-        step.output = nil
-        step.error = nil
-        step.overrunSeconds = nil
-        stepsByCycleRun[cycleRunID]![position] = step
-        return step
+        update(cycleRunID, at: position, .running, excerpt: nil, output: nil, error: nil, overrunSeconds: nil, finishedAt: nil)
+        stepsByCycleRun[cycleRunID]![position].attempt += 1
+        stepsByCycleRun[cycleRunID]![position].startedAt = now
+        return stepsByCycleRun[cycleRunID]![position]
     }
 
-    private func finish(
+    /// Sets step `position`'s state and results.
+    private func update(
         _ cycleRunID: String, at position: Int, _ state: StepState, excerpt: String?, output: String?, error: String?,
-        overrunSeconds: Double?, _ now: Date
+        overrunSeconds: Double?, finishedAt: Date?
     ) {
         var step = stepsByCycleRun[cycleRunID]![position]
         step.state = state
-        step.finishedAt = now
+        step.finishedAt = finishedAt
         step.excerpt = excerpt
         step.output = output
         step.error = error
