@@ -170,21 +170,22 @@ extension SQLiteStore {
     }
 
     /// Starts an attempt at step `index` when it is in one of `states` and its run is running;
-    /// returns it, or nil when nothing matched.
+    /// returns it, or nil when nothing matched. The checkpoint statements are prepared once per
+    /// connection: compiling one (with GRDB's authorizer called for every column) cost more CPU
+    /// than running it.
     private static func beginStep(_ cycleRunID: String, index: Int, from states: [StepState], at now: Date, _ db: Database) throws -> StepRecord? {
         let marks = Array(repeating: "?", count: states.count).joined(separator: ", ")
         var arguments: StatementArguments = [SQLiteTime.millis(now), cycleRunID, index]
         arguments += StatementArguments(states.map(\.rawValue))
         arguments += [cycleRunID]
         return try Row.fetchOne(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 UPDATE cycle_steps SET state = 'running', attempt = attempt + 1, started_at = ?, finished_at = NULL,
                     excerpt = NULL, output = NULL, error = NULL, overrun_seconds = NULL
                 WHERE cycle_run_id = ? AND step_index = ? AND state IN (\(marks))
                     AND EXISTS (SELECT 1 FROM cycle_runs WHERE id = ? AND state = 'running')
                 RETURNING \(SQLiteRow.stepColumns)
-                """,
+                """),
             arguments: arguments
         ).map(SQLiteRow.step)
     }
@@ -194,13 +195,11 @@ extension SQLiteStore {
         _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
         overrunSeconds: Double?, at now: Date, _ db: Database
     ) throws -> Bool {
-        try db.execute(
-            sql: """
-                UPDATE cycle_steps SET state = ?, finished_at = ?, excerpt = ?, output = ?, error = ?, overrun_seconds = ?
-                WHERE cycle_run_id = ? AND step_index = ? AND state = 'running'
-                """,
-            arguments: [state.rawValue, SQLiteTime.millis(now), excerpt, output, error, overrunSeconds, cycleRunID, index]
-        )
+        try db.cachedStatement(sql: """
+            UPDATE cycle_steps SET state = ?, finished_at = ?, excerpt = ?, output = ?, error = ?, overrun_seconds = ?
+            WHERE cycle_run_id = ? AND step_index = ? AND state = 'running'
+            """
+        ).execute(arguments: [state.rawValue, SQLiteTime.millis(now), excerpt, output, error, overrunSeconds, cycleRunID, index])
         return db.changesCount == 1
     }
 }
