@@ -21,6 +21,8 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The parent's SQLite library, for the commit floor next to the checkpoints.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The library `CommandExecutor` is built on, for a baseline without Nightshift's own work.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
@@ -58,6 +60,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 "BenchmarkSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NightshiftCore", package: parent),
                 .product(name: "NightshiftSQLite", package: parent),

@@ -83,17 +83,7 @@ extension SQLiteStore {
     public func beginStep(_ cycleRunID: String, index: Int, fence: Fence, at now: Date) async throws -> StepRecord? {
         try await write { db in
             guard try Self.fenceHolds(fence, at: now, db) else { return nil }
-            return try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE cycle_steps SET state = 'running', attempt = attempt + 1, started_at = ?, finished_at = NULL,
-                        excerpt = NULL, output = NULL, error = NULL, overrun_seconds = NULL
-                    WHERE cycle_run_id = ? AND step_index = ? AND state IN ('pending', 'running', 'failed')
-                        AND EXISTS (SELECT 1 FROM cycle_runs WHERE id = ? AND state = 'running')
-                    RETURNING \(SQLiteRow.stepColumns)
-                    """,
-                arguments: [SQLiteTime.millis(now), cycleRunID, index, cycleRunID]
-            ).map(SQLiteRow.step)
+            return try Self.beginStep(cycleRunID, index: index, from: [.pending, .running, .failed], at: now, db)
         }
     }
 
@@ -104,16 +94,30 @@ extension SQLiteStore {
         guard state != .pending, state != .running else { return false }
         return try await write { db in
             guard try Self.fenceHolds(fence, at: now, db) else { return false }
-            try db.execute(
-                sql: """
-                    UPDATE cycle_steps SET state = ?, finished_at = ?, excerpt = ?, output = ?, error = ?, overrun_seconds = ?
-                    WHERE cycle_run_id = ? AND step_index = ? AND state = 'running'
-                    """,
-                arguments: [
-                    state.rawValue, SQLiteTime.millis(now), excerpt, output, error, overrunSeconds, cycleRunID, index,
-                ]
+            return try Self.finishStep(
+                cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
             )
-            return db.changesCount == 1
+        }
+    }
+
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int, fence: Fence, at now: Date
+    ) async throws -> StepRecord? {
+        guard state != .pending, state != .running else { return nil }
+        return try await write { db in
+            guard try Self.fenceHolds(fence, at: now, db) else { return nil }
+            var begun: StepRecord?
+            // A savepoint, so that a refused begin takes the finish back with it.
+            try db.inSavepoint {
+                let finished = try Self.finishStep(
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                )
+                guard finished else { return .rollback }
+                begun = try Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, db)
+                return begun == nil ? .rollback : .commit
+            }
+            return begun
         }
     }
 
@@ -163,5 +167,39 @@ extension SQLiteStore {
                 arguments: [SQLiteTime.millis(now), reason, owner]
             ).map { try StoredRow($0, table: "cycle_runs", key: ["id"]).text("id") }.sorted()
         }
+    }
+
+    /// Starts an attempt at step `index` when it is in one of `states` and its run is running;
+    /// returns it, or nil when nothing matched. The checkpoint statements are prepared once per
+    /// connection: compiling one (with GRDB's authorizer called for every column) cost more CPU
+    /// than running it.
+    private static func beginStep(_ cycleRunID: String, index: Int, from states: [StepState], at now: Date, _ db: Database) throws -> StepRecord? {
+        let marks = Array(repeating: "?", count: states.count).joined(separator: ", ")
+        var arguments: StatementArguments = [SQLiteTime.millis(now), cycleRunID, index]
+        arguments += StatementArguments(states.map(\.rawValue))
+        arguments += [cycleRunID]
+        return try Row.fetchOne(
+            db.cachedStatement(sql: """
+                UPDATE cycle_steps SET state = 'running', attempt = attempt + 1, started_at = ?, finished_at = NULL,
+                    excerpt = NULL, output = NULL, error = NULL, overrun_seconds = NULL
+                WHERE cycle_run_id = ? AND step_index = ? AND state IN (\(marks))
+                    AND EXISTS (SELECT 1 FROM cycle_runs WHERE id = ? AND state = 'running')
+                RETURNING \(SQLiteRow.stepColumns)
+                """),
+            arguments: arguments
+        ).map(SQLiteRow.step)
+    }
+
+    /// Ends step `index` when it is running; whether it was.
+    private static func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, at now: Date, _ db: Database
+    ) throws -> Bool {
+        try db.cachedStatement(sql: """
+            UPDATE cycle_steps SET state = ?, finished_at = ?, excerpt = ?, output = ?, error = ?, overrun_seconds = ?
+            WHERE cycle_run_id = ? AND step_index = ? AND state = 'running'
+            """
+        ).execute(arguments: [state.rawValue, SQLiteTime.millis(now), excerpt, output, error, overrunSeconds, cycleRunID, index])
+        return db.changesCount == 1
     }
 }

@@ -97,8 +97,7 @@ extension SQLiteStore {
     /// write transaction that depends on it, so the lease cannot change between check and write.
     static func fenceHolds(_ fence: Fence, at now: Date, _ db: Database) throws -> Bool {
         try Bool.fetchOne(
-            db,
-            sql: "SELECT EXISTS (SELECT 1 FROM leases WHERE key = ? AND token = ? AND released = 0 AND expires_at > ?)",
+            db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM leases WHERE key = ? AND token = ? AND released = 0 AND expires_at > ?)"),
             arguments: [fence.key, fence.token, SQLiteTime.millis(now)]
         ) ?? false
     }

@@ -126,6 +126,101 @@ extension StoreConformance {
             try checkStep(try await store.steps(of: "c_a").first, expected)
         },
 
+        StoreConformanceCase("finishStep thenBegin: ends one step and begins the next in one write") { store in
+            let fence = try await CycleFixture.insertStarted("c_a", in: store)
+            _ = try await store.beginStep("c_a", index: 0, fence: fence, at: Fixture.at(5))
+            let begun = try unwrap(
+                try await store.finishStep(
+                    "c_a", index: 0, state: .succeeded, excerpt: "planned", output: #"{"tasks": 3}"#, error: nil, overrunSeconds: 0.5,
+                    thenBegin: 1, fence: fence, at: Fixture.at(9)
+                ),
+                "finishStep thenBegin of a running step and a pending one"
+            )
+            var expected = CycleFixture.steps(of: "c_a")
+            expected[0].state = .succeeded
+            expected[0].attempt = 1
+            expected[0].startedAt = Fixture.at(5)
+            expected[0].finishedAt = Fixture.at(9)
+            expected[0].excerpt = "planned"
+            expected[0].output = #"{"tasks": 3}"#
+            expected[0].overrunSeconds = 0.5
+            expected[1].state = .running
+            expected[1].attempt = 1
+            expected[1].startedAt = Fixture.at(9)
+            try checkStep(begun, expected[1])
+            let stored = try await store.steps(of: "c_a")
+            for index in 0..<3 { try checkStep(stored[index], expected[index]) }
+            // The step it began ends (and begins the last) the same way; a failed step may go on too.
+            let last = try await store.finishStep(
+                "c_a", index: 1, state: .failed, excerpt: nil, output: nil, error: "exit 1", overrunSeconds: nil,
+                thenBegin: 2, fence: fence, at: Fixture.at(12)
+            )
+            try checkEqual(last?.index, 2, "the step begun after a failed one")
+            try checkEqual(try await store.steps(of: "c_a").map(\.state), [.succeeded, .failed, .running], "step states")
+        },
+
+        StoreConformanceCase("finishStep thenBegin: a stale, expired or released fence changes nothing") { store in
+            let old = try await CycleFixture.insertStarted("c_a", in: store)
+            _ = try await store.beginStep("c_a", index: 0, fence: old, at: Fixture.at(5))
+            let before = try await store.steps(of: "c_a")
+            let expired = try await store.finishStep(
+                "c_a", index: 0, state: .succeeded, excerpt: nil, output: "{}", error: nil, overrunSeconds: nil, thenBegin: 1, fence: old, at: Fixture.at(60)
+            )
+            try check(expired == nil, "finishStep thenBegin at the lease's expiry returned a step")
+            let current = try granted(try await store.acquireLease(old.key, owner: "owner-b", ttl: 600, at: Fixture.at(100)), "takeover").fence
+            let stale = try await store.finishStep(
+                "c_a", index: 0, state: .succeeded, excerpt: nil, output: "{}", error: nil, overrunSeconds: nil, thenBegin: 1, fence: old, at: Fixture.at(101)
+            )
+            try check(stale == nil, "finishStep thenBegin with a stale token returned a step")
+            try checkEqual(try await store.steps(of: "c_a"), before, "steps after the stale writes")
+            _ = try await store.releaseLease(current.key, token: current.token)
+            let released = try await store.finishStep(
+                "c_a", index: 0, state: .succeeded, excerpt: nil, output: "{}", error: nil, overrunSeconds: nil, thenBegin: 1, fence: current, at: Fixture.at(102)
+            )
+            try check(released == nil, "finishStep thenBegin after release returned a step")
+            try checkEqual(try await store.steps(of: "c_a"), before, "steps after the released lease's write")
+        },
+
+        StoreConformanceCase("finishStep thenBegin: the next step must be pending and the first running, or neither happens") { store in
+            let fence = try await CycleFixture.insertStarted("c_a", in: store)
+            _ = try await store.beginStep("c_a", index: 0, fence: fence, at: Fixture.at(5))
+            _ = try await store.finishStep("c_a", index: 0, state: .succeeded, excerpt: nil, output: "{}", error: nil, overrunSeconds: nil, fence: fence, at: Fixture.at(6))
+            _ = try await store.beginStep("c_a", index: 1, fence: fence, at: Fixture.at(7))
+            let before = try await store.steps(of: "c_a")
+            func refused(_ index: Int, _ state: StepState, next: Int, _ what: String) async throws {
+                let begun = try await store.finishStep(
+                    "c_a", index: index, state: state, excerpt: "x", output: nil, error: "y", overrunSeconds: nil, thenBegin: next, fence: fence, at: Fixture.at(8)
+                )
+                try check(begun == nil, "finishStep thenBegin \(what) returned a step")
+                try checkEqual(try await store.steps(of: "c_a"), before, "steps after finishStep thenBegin \(what)")
+            }
+            try await refused(1, .succeeded, next: 0, "of a succeeded next step")
+            try await refused(1, .succeeded, next: 1, "of the step it ends")
+            try await refused(1, .succeeded, next: 42, "of an unknown next step")
+            try await refused(1, .running, next: 2, "with state running")
+            try await refused(1, .pending, next: 2, "with state pending")
+            try await refused(2, .succeeded, next: 1, "of a step that is not running")
+            // A failed step is not pending: it begins again by beginStep, after the retry's delay.
+            _ = try await store.finishStep("c_a", index: 1, state: .failed, excerpt: nil, output: nil, error: "exit 1", overrunSeconds: nil, fence: fence, at: Fixture.at(9))
+            _ = try await store.beginStep("c_a", index: 2, fence: fence, at: Fixture.at(10))
+            let retry = try await store.finishStep(
+                "c_a", index: 2, state: .succeeded, excerpt: nil, output: nil, error: nil, overrunSeconds: nil, thenBegin: 1, fence: fence, at: Fixture.at(11)
+            )
+            try check(retry == nil, "finishStep thenBegin of a failed next step returned a step")
+            try checkEqual(try await store.steps(of: "c_a").map(\.state), [.succeeded, .failed, .running], "step states after the refused retry")
+            // In a run that is no longer running the finish alone would go through; with a begin, neither does.
+            try check(try await store.insertCycleRun(CycleFixture.run("c_b", cycle: "weekly"), steps: CycleFixture.steps(of: "c_b")), "insert c_b")
+            let other = try granted(try await store.acquireLease("cycle:weekly@acme", owner: "owner-a", ttl: 60, at: Fixture.at(0)), "lease of c_b").fence
+            try check(try await store.startCycleRun("c_b", owner: "owner-a", fence: other, at: Fixture.at(1)), "start c_b")
+            _ = try await store.beginStep("c_b", index: 0, fence: other, at: Fixture.at(2))
+            _ = try await store.interruptCycleRuns(ownedBy: "owner-a", reason: "stopped", at: Fixture.at(3))
+            let interrupted = try await store.finishStep(
+                "c_b", index: 0, state: .succeeded, excerpt: nil, output: nil, error: nil, overrunSeconds: nil, thenBegin: 1, fence: other, at: Fixture.at(4)
+            )
+            try check(interrupted == nil, "finishStep thenBegin in an interrupted run returned a step")
+            try checkEqual(try await store.steps(of: "c_b").map(\.state), [.running, .pending, .pending], "steps of the interrupted run")
+        },
+
         StoreConformanceCase("beginStep: a succeeded step never begins again; a failed one does") { store in
             let fence = try await CycleFixture.insertStarted("c_a", in: store)
             _ = try await store.beginStep("c_a", index: 0, fence: fence, at: Fixture.at(5))

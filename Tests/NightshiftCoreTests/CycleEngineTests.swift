@@ -100,21 +100,30 @@ struct CycleEngineTests {
         #expect(outcome.steps[0].error == "stdout line 2: NIGHTSHIFT_OUTPUT is not valid JSON (1:2: expected a key in double quotes, found 'n'): {nope")
     }
 
+    /// A run of `nightly` a process on this host left when it died after the checkpoint that ended
+    /// step a (with `output`) and began step b: a succeeded, b running, the lease not yet expired.
+    func crashedRun(_ nightly: Cycle, store: MemoryStore, output: String? = nil) async throws -> (CycleRunRecord, Fence) {
+        let dead = "99999@\(owner.host)#dead"
+        let run = CycleRunRecord(cycle: "nightly", slot: start, trigger: .schedule, createdAt: start)
+        let records = nightly.steps.enumerated().map { StepRecord(cycleRunID: run.id, index: $0, name: $1.name) }
+        #expect(try await store.insertCycleRun(run, steps: records))
+        guard case .granted(let lease) = try await store.acquireLease(nightly.leaseKey(tenant: ""), owner: dead, ttl: 60, at: start) else {
+            throw CycleError.store("lease not granted")
+        }
+        #expect(try await store.startCycleRun(run.id, owner: dead, fence: lease.fence, at: start))
+        #expect(try await store.beginStep(run.id, index: 0, fence: lease.fence, at: start) != nil)
+        let begun = try await store.finishStep(
+            run.id, index: 0, state: .succeeded, excerpt: nil, output: output, error: nil, overrunSeconds: nil, thenBegin: 1, fence: lease.fence, at: start
+        )
+        #expect(begun?.name == "b")
+        return (run, lease.fence)
+    }
+
     @Test("an interrupted run resumes at its first unfinished step; the interrupted step reruns with the same key")
     func resumeAfterCrash() async throws {
         let store = MemoryStore(), clock = TestClock(now: start)
         let nightly = try cycle([step("a"), step("b"), step("c")])
-        // A process that died during step b: a succeeded, b running, its lease left to expire.
-        let dead = "99999@\(owner.host)#dead"
-        let run = CycleRunRecord(cycle: "nightly", slot: start, trigger: .schedule, createdAt: start)
-        let records = ["a", "b", "c"].enumerated().map { StepRecord(cycleRunID: run.id, index: $0, name: $1) }
-        #expect(try await store.insertCycleRun(run, steps: records))
-        guard case .granted(let lease) = try await store.acquireLease(nightly.leaseKey(tenant: ""), owner: dead, ttl: 60, at: start) else {
-            Issue.record("lease not granted"); return
-        }
-        #expect(try await store.startCycleRun(run.id, owner: dead, fence: lease.fence, at: start))
-        for index in [0, 1] { #expect(try await store.beginStep(run.id, index: index, fence: lease.fence, at: start) != nil) }
-        #expect(try await store.finishStep(run.id, index: 0, state: .succeeded, excerpt: nil, output: nil, error: nil, overrunSeconds: nil, fence: lease.fence, at: start))
+        let (run, fence) = try await crashedRun(nightly, store: store)
 
         let executor = StepScript()
         let engine = engine(nightly, executor, store: store, clock: clock)
@@ -127,8 +136,28 @@ struct CycleEngineTests {
         #expect(outcome.steps[1].attempt == 2)
         #expect(executor.contexts.withLock { $0[0].runEnvironment["NIGHTSHIFT_IDEMPOTENCY_KEY"] } == "\(run.id):b")
         // The dead holder's token no longer writes.
-        #expect(try await store.finishStep(run.id, index: 1, state: .failed, excerpt: nil, output: nil, error: "late", overrunSeconds: nil, fence: lease.fence, at: clock.now()) == false)
+        #expect(try await store.finishStep(run.id, index: 1, state: .failed, excerpt: nil, output: nil, error: "late", overrunSeconds: nil, fence: fence, at: clock.now()) == false)
         await #expect(throws: CycleError.self) { try await engine.resume(run.id) }
+    }
+
+    @Test("a step-outputs file a crash left torn is written again from the store before the resumed step reads it")
+    func tornOutputsFile() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let nightly = try cycle([step("a"), step("b")])
+        let (run, _) = try await crashedRun(nightly, store: store, output: #"{"count":3}"#)
+        // What a power loss can leave of a file that was not synced: a prefix, or nothing.
+        let path = "\(folder)/logs/cycles/\(run.id).outputs.json"
+        try FileManager.default.createDirectory(atPath: "\(folder)/logs/cycles", withIntermediateDirectories: true)
+        try Data(#"{"a":{"cou"#.utf8).write(to: URL(fileURLWithPath: path))
+        let executor = StepScript { _, context in
+            let text = (try? String(contentsOfFile: context.runEnvironment["NIGHTSHIFT_STEP_OUTPUTS"]!, encoding: .utf8)) ?? ""
+            let read = text == #"{"a":{"count":3}}"#
+            return ActionResult(succeeded: read, error: read ? nil : "read \(text)")
+        }
+        let outcome = try await engine(nightly, executor, store: store, clock: clock).resume(run.id, waiting: .refuse)
+        #expect(executor.steps == ["b"])
+        #expect(outcome.steps.map(\.state) == [.succeeded, .succeeded], "\(outcome.steps.map(\.error))")
+        #expect(executor.contexts.withLock { $0.first?.runEnvironment["NIGHTSHIFT_STEP_OUTPUTS"] } == path)
     }
 
     @Test("a second task of the lease holder's own process is refused (or waits) instead of fencing the first out")

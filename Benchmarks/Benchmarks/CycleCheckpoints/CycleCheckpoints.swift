@@ -1,6 +1,7 @@
 import Benchmark
 import BenchmarkSupport
 import Foundation
+import GRDB
 import Logging
 import NightshiftCore
 import NightshiftSQLite
@@ -10,10 +11,13 @@ import Synchronization
 // the driver's own settings (`synchronous = FULL`: every commit is fsynced). Each benchmark gets
 // its own temporary folder (a fresh database per setup, inside it), removed in teardown.
 //
-// One iteration of the first benchmark checkpoints one step (`beginStep` + `finishStep`, two write
-// transactions under the lease's fence), so the tool's throughput is steps per second. One
-// iteration of the second is a whole 10-step cycle run through `CycleEngine.start`, whose steps do
-// nothing, so its throughput is cycle runs per second.
+// One iteration of the first benchmark is the checkpoint between two steps as the engine makes it:
+// `finishStep(_:…thenBegin:)` ends one step and begins the next in one write transaction under the
+// lease's fence, so the tool's throughput is steps per second. The second checkpoints a step the
+// way the engine did before (`beginStep` + `finishStep`, two transactions). One iteration of the
+// third is a whole 10-step cycle run through `CycleEngine.start`, whose steps do nothing, so its
+// throughput is cycle runs per second. The last is the floor under all of them: a one-row insert
+// in its own transaction, through GRDB with the same settings, and nothing else.
 
 /// A cycle run started under a lease, with a pending step for every iteration the benchmark may
 /// run, so that each iteration checkpoints a step no earlier iteration touched.
@@ -47,6 +51,36 @@ final class CheckpointFixture: Sendable {
     /// The index of a step no earlier call returned.
     func takeStep() -> Int {
         nextStep.add(1, ordering: .relaxed).oldValue
+    }
+
+    /// Begins step 0, so that every ``takeStep()`` from then on names a running step whose successor is pending.
+    func beginFirst() async throws -> Self {
+        guard try await store.beginStep(runID, index: takeStep(), fence: fence, at: Date()) != nil else {
+            throw BenchmarkSetupError(message: "step 0 of cycle run \(runID) did not begin")
+        }
+        return self
+    }
+}
+
+/// A database with nothing but a one-column table, opened as `SQLiteStore` opens its own: WAL and
+/// `synchronous = FULL` (set after the pool is open, for the reason `SQLiteStore` gives).
+struct CommitFloorFixture: Sendable {
+    let pool: DatabasePool
+
+    init(under parent: URL) throws {
+        let directory = parent.appending(path: UUID().uuidString, directoryHint: .isDirectory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        pool = try DatabasePool(path: directory.appending(path: "floor.sqlite").path)
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        }
+        let (mode, synchronous) = try pool.writeWithoutTransaction { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        guard mode == "wal", synchronous == 2 else {
+            throw BenchmarkSetupError(message: "expected journal_mode wal and synchronous 2, got \(mode ?? "?") and \(synchronous ?? -1)")
+        }
     }
 }
 
@@ -106,8 +140,25 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 20_000
     )
 
+    let steps = configuration.warmupIterations + configuration.maxIterations + 1
+    let combinedDirectory = scratchDirectory("checkpoint-combined")
+    Benchmark("Checkpoint per step (finishStep thenBegin, 1 transaction)", configuration: configuration) { benchmark, fixture in
+        let index = fixture.takeStep()
+        benchmark.startMeasurement()
+        let begun = try await fixture.store.finishStep(
+            fixture.runID, index: index - 1, state: .succeeded, excerpt: nil, output: nil, error: nil,
+            overrunSeconds: nil, thenBegin: index, fence: fixture.fence, at: Date()
+        )
+        benchmark.stopMeasurement()
+        precondition(begun != nil, "a running step and a pending one of a running cycle run under its lease must checkpoint")
+    } setup: {
+        try await CheckpointFixture(under: combinedDirectory, steps: steps).beginFirst()
+    } teardown: {
+        try? FileManager.default.removeItem(at: combinedDirectory)
+    }
+
     let checkpointDirectory = scratchDirectory("checkpoint")
-    Benchmark("Checkpoint overhead per step (beginStep + finishStep, 2 transactions)", configuration: configuration) { benchmark, fixture in
+    Benchmark("Checkpoint per step, as before (beginStep + finishStep, 2 transactions)", configuration: configuration) { benchmark, fixture in
         let index = fixture.takeStep()
         benchmark.startMeasurement()
         let begun = try await fixture.store.beginStep(fixture.runID, index: index, fence: fixture.fence, at: Date())
@@ -118,9 +169,7 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.stopMeasurement()
         precondition(begun != nil && finished, "a pending step of a running cycle run under its lease must checkpoint")
     } setup: {
-        try await CheckpointFixture(
-            under: checkpointDirectory, steps: configuration.warmupIterations + configuration.maxIterations
-        )
+        try await CheckpointFixture(under: checkpointDirectory, steps: steps)
     } teardown: {
         try? FileManager.default.removeItem(at: checkpointDirectory)
     }
@@ -138,5 +187,16 @@ let benchmarks: @Sendable () -> Void = {
         try await EngineFixture(under: engineDirectory)
     } teardown: {
         try? FileManager.default.removeItem(at: engineDirectory)
+    }
+
+    let floorDirectory = scratchDirectory("commit-floor")
+    Benchmark("Floor: one-row insert per transaction (GRDB, WAL, synchronous FULL)", configuration: configuration) { benchmark, fixture in
+        benchmark.startMeasurement()
+        try await fixture.pool.write { db in try db.execute(sql: "INSERT INTO t (v) VALUES ('x')") }
+        benchmark.stopMeasurement()
+    } setup: {
+        try CommitFloorFixture(under: floorDirectory)
+    } teardown: {
+        try? FileManager.default.removeItem(at: floorDirectory)
     }
 }

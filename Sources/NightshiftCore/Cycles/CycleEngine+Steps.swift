@@ -3,7 +3,9 @@ import Logging
 
 extension CycleEngine {
     /// Executes `run` from its first step that did not succeed, checkpointing every step before
-    /// and after it runs, then ends the run, writes its report and a journal line.
+    /// and after it runs, then ends the run, writes its report and a journal line. The checkpoint
+    /// that ends a step also begins the next one when the run goes straight on to it: one commit
+    /// between two steps.
     func drive(_ run: CycleRunRecord, cycle: Cycle, watch: LeaseWatch) async throws -> CycleOutcome {
         let fence = watch.fence
         guard try await store.startCycleRun(run.id, owner: owner.description, fence: fence, at: clock.now()) else {
@@ -28,6 +30,8 @@ extension CycleEngine {
         var stopAfter: String?
         /// The step after which the run had more than `max_denials` forbids and rejections.
         var deniedAt: String?
+        /// The step the last checkpoint began, with the one before it.
+        var begun: StepRecord?
         /// What a built-in act left parked or forbidden counts as the run's own.
         func noteGated(_ step: CycleStep?, _ name: String, output: JSONValue?) {
             guard step?.isBuiltInAct == true else { return }
@@ -70,7 +74,7 @@ extension CycleEngine {
             case .pending, .running:
                 break
             }
-            if record.state == .pending, let deadline, clock.now() >= deadline {
+            if begun == nil, record.state == .pending, let deadline, clock.now() >= deadline {
                 deferred = try await markRest(
                     steps[position...], of: run, as: .deferred,
                     reason: "deferred: the deadline \(cycle.deadline!) passed before the step started", fence: fence, log: log
@@ -83,7 +87,9 @@ extension CycleEngine {
                 stopAfter = record.name
                 continue
             }
-            switch try await runStep(step, record: record, of: run, cycle: cycle, outputs: outputs, watch: watch, log: log) {
+            let (end, finish) = try await runStep(step, record: record, begun: begun, of: run, cycle: cycle, outputs: outputs, watch: watch, log: log)
+            begun = nil
+            switch end {
             case .succeeded(let output):
                 if let output { outputs[step.name] = output }
                 // The act phase ran; what it proposed may still be parked or forbidden.
@@ -98,6 +104,9 @@ extension CycleEngine {
             case .interrupted(let reason):
                 return try await interrupt(run, reason: reason, fence: fence, log: log)
             }
+            guard let finish else { continue }
+            let next = deniedAt == nil && stopAfter == nil ? following(position, in: steps, cycle: cycle, deadline: deadline) : nil
+            begun = try await checkpoint(finish, of: record, run: run, thenBegin: next, fence: fence, log: log)
         }
         if let deniedAt { failures.append("(stopped after too many denials at \(deniedAt))") }
         var state = RunState.succeeded
@@ -139,12 +148,28 @@ extension CycleEngine {
         case interrupted(String)
     }
 
-    /// Runs one step to its end, attempts under `on_failure = "retry"` included.
+    /// How a step's last attempt ended, before it is recorded: what `finishStep` writes, and the
+    /// progress line that follows.
+    struct StepFinish {
+        var state: StepState
+        var excerpt: String?
+        var output: String?
+        var error: String?
+        var overrunSeconds: Double?
+        var at: Date
+        var line: String
+    }
+
+    /// Runs one step to its end, attempts under `on_failure = "retry"` included, starting with
+    /// `begun` when the checkpoint that ended the step before began this one. Returns how it
+    /// ended and, unless it was interrupted, the finish of its last attempt, for the caller to
+    /// record with the begin of the step after it. Earlier attempts' finishes are recorded here.
     private func runStep(
-        _ step: CycleStep, record: StepRecord, of run: CycleRunRecord, cycle: Cycle,
+        _ step: CycleStep, record: StepRecord, begun: StepRecord?, of run: CycleRunRecord, cycle: Cycle,
         outputs: [String: JSONValue], watch: LeaseWatch, log: ProgressLog
-    ) async throws -> StepEnd {
+    ) async throws -> (StepEnd, StepFinish?) {
         let fence = watch.fence
+        var begun = begun
         // A step left `running` by a process that died: its command may have finished, or still
         // run under its supervisor. Then its result is taken over instead of running it again.
         var recovered: ActionResult?
@@ -153,37 +178,37 @@ extension CycleEngine {
             if recovered == nil { stopLeftover(run.id, log: log) }
         }
         while true {
-            let begun: StepRecord
+            let attempt: StepRecord
             let result: ActionResult
             if let taken = recovered {
                 recovered = nil
-                begun = record
+                attempt = record
                 result = taken
             } else {
-                guard let started = try await store.beginStep(run.id, index: record.index, fence: fence, at: clock.now()) else {
-                    throw CycleError.fencedOut(fence.key)
+                if let started = begun {
+                    attempt = started
+                    begun = nil
+                } else {
+                    guard let started = try await store.beginStep(run.id, index: record.index, fence: fence, at: clock.now()) else {
+                        throw CycleError.fencedOut(fence.key)
+                    }
+                    attempt = started
+                    markStarted(attempt, log: log)
                 }
-                begun = started
-                log.mark("step \(step.name) started: attempt \(begun.attempt), idempotency key \(begun.idempotencyKey)")
-                result = await execute(step, record: begun, of: run, cycle: cycle, outputs: outputs, log: log)
+                result = await execute(step, record: attempt, of: run, cycle: cycle, outputs: outputs, log: log)
             }
             if result.cancelled || Task.isCancelled {
                 if watch.lost { throw CycleError.fencedOut(fence.key) }
-                return .interrupted("interrupted: the process stopped during step \(step.name)")
+                return (.interrupted("interrupted: the process stopped during step \(step.name)"), nil)
             }
             let finishedAt = clock.now()
             if let note = result.gate {
-                let state = note.stepState
-                guard try await store.finishStep(
-                    run.id, index: record.index, state: state, excerpt: nil, output: nil, error: note.summary, overrunSeconds: nil,
-                    fence: fence, at: finishedAt
-                ) else {
-                    throw CycleError.fencedOut(fence.key)
-                }
-                log.mark("step \(step.name) \(state): \(note.summary)")
-                return .blocked(note)
+                let finish = StepFinish(
+                    state: note.stepState, error: note.summary, at: finishedAt, line: "step \(step.name) \(note.stepState): \(note.summary)"
+                )
+                return (.blocked(note), finish)
             }
-            let duration = finishedAt.timeIntervalSince(begun.startedAt ?? finishedAt)
+            let duration = finishedAt.timeIntervalSince(attempt.startedAt ?? finishedAt)
             let overrun = step.budget.map { duration - $0.inSeconds }.flatMap { $0 > 0 ? $0 : nil }
             var state: StepState = result.succeeded ? .succeeded : .failed
             var error = result.error
@@ -194,26 +219,62 @@ extension CycleEngine {
                 state = .failed
                 error = problem.description
             }
-            guard try await store.finishStep(
-                run.id, index: record.index, state: state, excerpt: result.excerpt.isEmpty ? nil : result.excerpt,
-                output: output.map(\.text), error: error, overrunSeconds: overrun, fence: fence, at: finishedAt
-            ) else {
-                throw CycleError.fencedOut(fence.key)
-            }
             var line = "step \(step.name) \(state) in \(Journal.durationString(duration))"
             if let budget = step.budget {
                 line += " (budget \(CycleReport.budgetString(budget.inSeconds))\(overrun.map { ", over by \(Journal.durationString($0))" } ?? ""))"
             }
-            log.mark(line + (error.map { ": \($0)" } ?? ""))
-            if state == .succeeded { return .succeeded(output) }
-            guard case .retry(let policy) = step.onFailure, begun.attempt < policy.attempts else { return .failed }
-            let delay = policy.delay(afterAttempt: begun.attempt).inSeconds
+            let finish = StepFinish(
+                state: state, excerpt: result.excerpt.isEmpty ? nil : result.excerpt, output: output.map(\.text), error: error,
+                overrunSeconds: overrun, at: finishedAt, line: line + (error.map { ": \($0)" } ?? "")
+            )
+            if state == .succeeded { return (.succeeded(output), finish) }
+            guard case .retry(let policy) = step.onFailure, attempt.attempt < policy.attempts else { return (.failed, finish) }
+            try await checkpoint(finish, of: record, run: run, thenBegin: nil, fence: fence, log: log)
+            let delay = policy.delay(afterAttempt: attempt.attempt).inSeconds
             log.mark("step \(step.name) retries in \(Journal.durationString(delay))")
             do { try await clock.sleep(until: clock.now().addingTimeInterval(delay)) } catch {
                 if watch.lost { throw CycleError.fencedOut(fence.key) }
-                return .interrupted("interrupted: the process stopped while step \(step.name) waited to retry")
+                return (.interrupted("interrupted: the process stopped while step \(step.name) waited to retry"), nil)
             }
         }
+    }
+
+    /// Records `finish` for `record`'s step and, given `next`, begins that step in the same
+    /// transaction. Returns the begun step.
+    @discardableResult
+    private func checkpoint(
+        _ finish: StepFinish, of record: StepRecord, run: CycleRunRecord, thenBegin next: StepRecord?, fence: Fence, log: ProgressLog
+    ) async throws -> StepRecord? {
+        var begun: StepRecord?
+        if let next {
+            begun = try await store.finishStep(
+                run.id, index: record.index, state: finish.state, excerpt: finish.excerpt, output: finish.output, error: finish.error,
+                overrunSeconds: finish.overrunSeconds, thenBegin: next.index, fence: fence, at: finish.at
+            )
+            guard begun != nil else { throw CycleError.fencedOut(fence.key) }
+        } else {
+            guard try await store.finishStep(
+                run.id, index: record.index, state: finish.state, excerpt: finish.excerpt, output: finish.output, error: finish.error,
+                overrunSeconds: finish.overrunSeconds, fence: fence, at: finish.at
+            ) else { throw CycleError.fencedOut(fence.key) }
+        }
+        log.mark(finish.line)
+        if let begun { markStarted(begun, log: log) }
+        return begun
+    }
+
+    /// The step to begin with the checkpoint that ends the one at `position`: the next one, when
+    /// the run goes straight on to it (it is pending, still declared, and the deadline has not passed).
+    private func following(_ position: Int, in steps: [StepRecord], cycle: Cycle, deadline: Date?) -> StepRecord? {
+        guard position + 1 < steps.count else { return nil }
+        let next = steps[position + 1]
+        guard next.state == .pending, cycle.steps.contains(where: { $0.name == next.name }) else { return nil }
+        if let deadline, clock.now() >= deadline { return nil }
+        return next
+    }
+
+    private func markStarted(_ attempt: StepRecord, log: ProgressLog) {
+        log.mark("step \(attempt.name) started: attempt \(attempt.attempt), idempotency key \(attempt.idempotencyKey)")
     }
 
     /// The execution key of one attempt of a step: what its supervisor keeps the result under.
@@ -270,7 +331,7 @@ extension CycleEngine {
             onSpawn: { [pidPath = pidPath(run.id)] pid in
                 // With its start time: a leftover is stopped only if that pid is still the same process.
                 let start = ProcessIdentity.startTime(of: pid).map { " \($0)" } ?? ""
-                try? Data("\(pid)\(start)\n".utf8).write(to: URL(fileURLWithPath: pidPath), options: .atomic)
+                MirrorFile.replace(pidPath, with: "\(pid)\(start)\n")
             }
         )
         defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
@@ -340,10 +401,11 @@ extension CycleEngine {
         try? FileManager.default.removeItem(atPath: pidPath(runID))
     }
 
+    /// Writes the outputs the next step may read, from what the store holds, before every step:
+    /// not synced, since a file a crash left old or torn is written again before the next step.
     private func writeOutputs(_ outputs: [String: JSONValue], to path: String) {
-        let text = JSONValue.object(outputs).text
         try? FileManager.default.createDirectory(atPath: configuration.logDirectory, withIntermediateDirectories: true)
-        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        MirrorFile.replace(path, with: JSONValue.object(outputs).text)
     }
 
     static func decode(_ text: String) -> JSONValue? {

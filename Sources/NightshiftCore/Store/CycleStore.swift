@@ -30,6 +30,15 @@ public protocol CycleStore: Sendable {
         _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
         overrunSeconds: Double?, fence: Fence, at now: Date
     ) async throws -> Bool
+    /// Ends the running step `index` as ``finishStep(_:index:state:excerpt:output:error:overrunSeconds:fence:at:)``
+    /// does and, in the same transaction, begins the pending step `next` as ``beginStep(_:index:fence:at:)``
+    /// does, so that the checkpoint between two steps is one commit. Both happen or neither: returns
+    /// the begun step, or nil, changing nothing, when fenced out, the run is not running, step
+    /// `index` is not running, `state` is pending or running, or step `next` is not pending.
+    func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int, fence: Fence, at now: Date
+    ) async throws -> StepRecord?
     /// Moves the pending steps among `indices` to `state` (e.g. deferred, skipped) with `reason` as
     /// their error and `now` as their finish. Steps in other states are left alone. Returns false
     /// when fenced out or the run is unknown or final.

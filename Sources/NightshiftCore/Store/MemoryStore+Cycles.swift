@@ -103,38 +103,28 @@ extension MemoryStore {
     }
 
     public func beginStep(_ cycleRunID: String, index: Int, fence: Fence, at now: Date) async throws -> StepRecord? {
-        guard fenceHolds(fence, at: now), cycleRunsByID[cycleRunID]?.state == .running,
-              let position = stepPosition(cycleRunID, index) else { return nil }
-        var step = stepsByCycleRun[cycleRunID]![position]
-        guard [.pending, .running, .failed].contains(step.state) else { return nil }
-        step.state = .running
-        step.attempt += 1
-        step.startedAt = now
-        step.finishedAt = nil
-        step.excerpt = nil
-        step.output = nil
-        step.error = nil
-        step.overrunSeconds = nil
-        stepsByCycleRun[cycleRunID]![position] = step
-        return step
+        guard fenceHolds(fence, at: now), let position = beginnable(cycleRunID, index, from: [.pending, .running, .failed]) else { return nil }
+        return begin(cycleRunID, at: position, now)
     }
 
     public func finishStep(
         _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
         overrunSeconds: Double?, fence: Fence, at now: Date
     ) async throws -> Bool {
-        guard state != .pending, state != .running, fenceHolds(fence, at: now),
-              let position = stepPosition(cycleRunID, index),
-              stepsByCycleRun[cycleRunID]![position].state == .running else { return false }
-        var step = stepsByCycleRun[cycleRunID]![position]
-        step.state = state
-        step.finishedAt = now
-        step.excerpt = excerpt
-        step.output = output
-        step.error = error
-        step.overrunSeconds = overrunSeconds
-        stepsByCycleRun[cycleRunID]![position] = step
+        guard fenceHolds(fence, at: now), let position = finishable(cycleRunID, index, as: state) else { return false }
+        update(cycleRunID, at: position, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
         return true
+    }
+
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int, fence: Fence, at now: Date
+    ) async throws -> StepRecord? {
+        // Both are checked before either is written: a refused begin leaves the finish unwritten too.
+        guard fenceHolds(fence, at: now), let finishing = finishable(cycleRunID, index, as: state),
+              let beginning = beginnable(cycleRunID, next, from: [.pending]) else { return nil }
+        update(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
+        return begin(cycleRunID, at: beginning, now)
     }
 
     public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
@@ -171,5 +161,42 @@ extension MemoryStore {
 
     private func stepPosition(_ cycleRunID: String, _ index: Int) -> Int? {
         stepsByCycleRun[cycleRunID]?.firstIndex { $0.index == index }
+    }
+
+    /// Where step `index` is, when it is in one of `states` and its run is running.
+    private func beginnable(_ cycleRunID: String, _ index: Int, from states: Set<StepState>) -> Int? {
+        guard cycleRunsByID[cycleRunID]?.state == .running, let position = stepPosition(cycleRunID, index),
+              states.contains(stepsByCycleRun[cycleRunID]![position].state) else { return nil }
+        return position
+    }
+
+    /// Where step `index` is, when it is running and `state` may end it.
+    private func finishable(_ cycleRunID: String, _ index: Int, as state: StepState) -> Int? {
+        guard state != .pending, state != .running, let position = stepPosition(cycleRunID, index),
+              stepsByCycleRun[cycleRunID]![position].state == .running else { return nil }
+        return position
+    }
+
+    /// A new attempt: running, attempt + 1, the previous attempt's results cleared.
+    private func begin(_ cycleRunID: String, at position: Int, _ now: Date) -> StepRecord {
+        update(cycleRunID, at: position, .running, excerpt: nil, output: nil, error: nil, overrunSeconds: nil, finishedAt: nil)
+        stepsByCycleRun[cycleRunID]![position].attempt += 1
+        stepsByCycleRun[cycleRunID]![position].startedAt = now
+        return stepsByCycleRun[cycleRunID]![position]
+    }
+
+    /// Sets step `position`'s state and results.
+    private func update(
+        _ cycleRunID: String, at position: Int, _ state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, finishedAt: Date?
+    ) {
+        var step = stepsByCycleRun[cycleRunID]![position]
+        step.state = state
+        step.finishedAt = finishedAt
+        step.excerpt = excerpt
+        step.output = output
+        step.error = error
+        step.overrunSeconds = overrunSeconds
+        stepsByCycleRun[cycleRunID]![position] = step
     }
 }
