@@ -153,7 +153,7 @@ public struct NightshiftApplication: Sendable {
         handlers += Self.packs.flatMap { $0.handlers(context) }
         // The types and step names are fixed in code: a conflict is a composition mistake, caught by the tests.
         do {
-            handlers.append(try StepHandler(steps: Self.packs.flatMap { $0.steps(context) }))
+            handlers.append(try StepHandler(steps: packSteps(clock: clock)))
             return try ActionHandlers(handlers)
         } catch {
             preconditionFailure("\(error)")
