@@ -91,7 +91,7 @@ extension NightshiftApplication {
             summary: "audit anchor at record \(anchor.seq) (\(anchor.reason))"
         )
         do {
-            let outcome = try await makeGate().propose(action)
+            let outcome = try await gate.propose(action)
             guard outcome.decision.verdict == .allow else { return "not published: \(outcome.decision.verdict) — \(outcome.decision.reason)" }
             return outcome.result.succeeded ? "published" : "publishing failed: \(outcome.result.error ?? "failed")"
         } catch {

@@ -5,16 +5,27 @@ extension NightshiftApplication {
     static let lastBriefKey = "brief.last_delivered"
 
     /// The brief builder with this workspace's zone, cycle budgets and pack contributions.
-    public func makeBriefBuilder(clock: any WallClock = SystemWallClock()) -> BriefBuilder {
+    public func makeBriefBuilder() -> BriefBuilder {
         var briefConfiguration = BriefBuilder.Configuration()
         for cycle in cycles { if let budget = cycle.budget { briefConfiguration.cycleBudgets[cycle.name] = budget.inSeconds } }
-        let context = packContext(clock: clock)
+        let context = packContext()
         let contributors = Self.packs.flatMap { $0.briefContributors(context) }
         return BriefBuilder(
             store: store, contributors: contributors, timeZone: configuration.settings.timeZone,
             workspaceName: workspaceName, clock: clock,
             configuration: briefConfiguration
         )
+    }
+
+    /// The brief of the period from `since` (by default the last delivered brief, else 24 hours
+    /// before) to `now`.
+    ///
+    /// - Throws: ``AppError/usage(_:)`` when `since` is not before `now`.
+    public func brief(since: Date?, until now: Date) async throws -> Brief {
+        let start: Date
+        if let since { start = since } else { start = try await defaultBriefSince(now: now) }
+        guard start < now else { throw AppError.usage("--since is in the future") }
+        return try await makeBriefBuilder().build(since: start, until: now)
     }
 
     /// Where the brief's period starts by default: the last delivered brief, else 24 hours ago.
@@ -42,7 +53,6 @@ extension NightshiftApplication {
     /// (docs/RELIABILITY.md). Returns one line per notifier that failed; `anchorProblem` says why
     /// no anchor was written, if none was.
     public func deliverBrief(_ brief: Brief, anchorProblem: inout String?) async throws -> [String] {
-        let executor = makeExecutor()
         var problems: [String] = []
         for notifier in configuration.notifiers {
             let problem: String?

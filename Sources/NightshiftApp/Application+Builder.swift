@@ -26,17 +26,14 @@ extension NightshiftApplication: BuilderHost {
     public func buildQueue() throws -> BuildQueue { BuildQueue(store: store, settings: try requireBuilder()) }
 
 
-    /// A worker that runs the builder's queue as `owner`.
-    public func makeBuildWorker(
-        owner: ProcessIdentity = .current(), clock: any WallClock = SystemWallClock(), stopAtDeadline: Bool = true
-    ) throws -> BuildWorker {
+    /// A worker that runs the builder's queue as this process, through ``gate``.
+    public func makeBuildWorker(stopAtDeadline: Bool = true) throws -> BuildWorker {
         let settings = try requireBuilder()
-        var workerConfiguration = BuilderPack.workerConfiguration(packContext(clock: clock))
+        var workerConfiguration = BuilderPack.workerConfiguration(packContext())
         workerConfiguration.stopAtDeadline = stopAtDeadline
-        let gate = makeGate(clock: clock, owner: owner)
-        let root = workspace.root
+        let root = workspace.root, clock = clock
         return BuildWorker(
-            store: store, gate: gate, settings: settings, clock: clock, owner: owner.description,
+            store: store, gate: gate, settings: settings, clock: clock, owner: identity.description,
             configuration: workerConfiguration, limits: { [self] in await self.workLimits(at: clock.now()) },
             resources: { SystemResources.usage(path: root) }, logger: logger
         )
@@ -63,6 +60,21 @@ extension NightshiftApplication: BuilderHost {
         var report = OvernightReport(tasks: tasks, since: start, until: until, timeZone: zone)
         report.problemsFixed = try await fixedProblems(from: start, until: until).map { "\($0.key): \($0.summary)" }
         return report
+    }
+
+    /// Places the ready tasks into the builder's windows (only `window` when given) at `now` and,
+    /// unless `dryRun`, writes the plan: what `queue schedule` and the overnight cycle's schedule step do.
+    ///
+    /// - Throws: ``AppError/usage(_:)`` for a window the builder does not declare.
+    public func scheduleQueue(window: String?, dryRun: Bool, at now: Date) async throws -> BuildPlanner.Plan {
+        let settings = try requireBuilder()
+        if let window, !settings.windows.contains(where: { $0.name == window }) {
+            throw AppError.usage("--window: no window \"\(window)\"; the windows are \(settings.windows.map(\.name).joined(separator: ", "))")
+        }
+        let queue = try buildQueue()
+        let plan = try await buildPlanner(at: now).plan(try await queue.refreshBlocked(at: now), at: now, only: window)
+        if !dryRun { _ = try await queue.schedule(plan, at: now) }
+        return plan
     }
 
     /// Disk and memory use of this machine.

@@ -18,6 +18,45 @@ public struct DoctorFinding: Sendable, Hashable {
     }
 }
 
+/// What `doctor` found, and whether the critical findings were sent to the notifiers.
+public struct DoctorReport: Sendable {
+    public var findings: [DoctorFinding]
+    /// The delivery errors when the findings were sent (empty: sent everywhere); nil when nothing was sent.
+    public var alertErrors: [String]?
+
+    /// Nothing critical.
+    public var ok: Bool { !findings.contains { $0.severity == .critical } }
+
+    /// Runs every check on the workspace `load` opens and, with `alert`, sends the critical findings.
+    /// A store `load` refuses is itself the finding: the notifiers hear of it through the
+    /// configuration alone (``NightshiftApplication/withoutStore(workspace:environment:logger:)``).
+    public static func examine(
+        _ workspace: Workspace, alert: Bool, logger: Logger, load: () async throws -> NightshiftApplication
+    ) async throws -> DoctorReport {
+        let app: NightshiftApplication
+        let findings: [DoctorFinding]
+        do {
+            app = try await load()
+            findings = await app.doctor(at: app.clock.now())
+        } catch let error as AppError where error.isStoreRefusal {
+            app = try NightshiftApplication.withoutStore(workspace: workspace, logger: logger)
+            findings = [DoctorFinding(check: "store", severity: .critical, message: error.message)]
+        }
+        return DoctorReport(findings: findings, alertErrors: alert ? await app.alertDoctorFindings(findings, at: app.clock.now()) : nil)
+    }
+
+    /// The report as `doctor --json` prints it.
+    public var json: JSONValue {
+        .object([
+            "ok": .bool(ok),
+            "findings": .array(findings.map {
+                .object(["check": .string($0.check), "severity": .string($0.severity?.rawValue ?? "ok"), "message": .string($0.message)])
+            }),
+            "alerted": .bool(alertErrors != nil), "alert_errors": .array((alertErrors ?? []).map { .string($0) }),
+        ])
+    }
+}
+
 extension NightshiftApplication {
     /// The workspace's configuration over an empty in-memory store, for `doctor` when the store
     /// itself was refused (``AppError/storeRefused(_:)``): enough to report it and alert the notifiers.
@@ -122,7 +161,6 @@ extension NightshiftApplication {
 
     /// A webhook answers a HEAD request with any HTTP status; a command's program can be launched.
     private func notifierFindings() async -> [DoctorFinding] {
-        let executor = makeExecutor()
         var findings: [DoctorFinding] = []
         for notifier in configuration.notifiers {
             let check = "notifier \(notifier.name)"
@@ -187,7 +225,7 @@ extension NightshiftApplication {
         {
             return nil
         }
-        let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: makeExecutor()), logger: logger)
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(), logger: logger)
         let errors = await alerter.deliver(AlertMessage(
             job: "doctor", kind: .watchdog, runID: nil, consecutiveFailures: critical.count, error: nil, text: text, at: now
         ))

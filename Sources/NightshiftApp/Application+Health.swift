@@ -51,8 +51,7 @@ extension NightshiftApplication {
     func escalate(_ problems: [Problem], at now: Date) async throws -> [Problem] {
         let due = problems.filter { $0.needsEscalation && $0.escalatedAt == nil }
         guard !due.isEmpty else { return [] }
-        let executor = makeExecutor()
-        let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: executor), logger: logger)
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(), logger: logger)
         for problem in due {
             let text = "Health \(problem.severity) on \(workspaceName): \(problem.summary)"
                 + (problem.fix.map { " — `nightshift health fix` can \($0.phrase)" } ?? " — needs the operator")

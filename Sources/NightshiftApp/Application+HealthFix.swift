@@ -99,7 +99,7 @@ extension NightshiftApplication {
         dryRun: Bool, only kinds: Set<FixKind>? = nil, at now: Date = Date(), gate: PolicyGate? = nil
     ) async throws -> [HealthFixOutcome] {
         let fixes = try await planHealthFixes(at: now).filter { kinds?.contains($0.kind) ?? true }
-        let gate = gate ?? makeGate()
+        let gate = gate ?? self.gate
         var outcomes: [HealthFixOutcome] = []
         for fix in fixes {
             if dryRun {

@@ -70,7 +70,7 @@ extension NightshiftApplication {
             return []
         }
         do {
-            let outcomes = try await propose(due, commands: commands, at: now, gate: gate ?? makeGate())
+            let outcomes = try await propose(due, commands: commands, at: now, gate: gate ?? self.gate)
             _ = try? await store.releaseLease(lease.key, token: lease.token)
             return outcomes
         } catch {

@@ -6,9 +6,9 @@ extension NightshiftApplication {
     /// Makes the store move a row it cannot read into its quarantine table (never an audit row),
     /// then carry on; each row is logged and alerted through the notifiers once. The daemon turns
     /// this on so that one bad value cannot stop it or make it crash-loop.
-    func quarantineUnreadableRows(clock: any WallClock) {
+    func quarantineUnreadableRows() {
         guard let quarantine = store as? any StoreQuarantine else { return }
-        let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: makeExecutor()), logger: logger)
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(), logger: logger)
         let reported = ReportedFaults()
         let logger = logger
         let workspaceName = workspaceName

@@ -3,6 +3,7 @@ public import Logging
 public import NightshiftCore
 import NightshiftBuilder
 import ServiceLifecycle
+import Synchronization
 
 /// A loaded workspace: its configuration, its store, and the parts that act on them.
 /// The one composition root shared by the CLI and the tests.
@@ -16,17 +17,56 @@ public struct NightshiftApplication: Sendable {
     public let secrets: SecretValues
     /// Redacts ``secrets`` from everything it logs.
     public let logger: Logger
+    /// The clock everything of this application runs on: the system's, or a test's simulated one.
+    public let clock: any WallClock
+    /// This process: the owner of the runs it claims, the cycle runs it leases and the actions it executes.
+    public let identity: ProcessIdentity
     /// The calendars as last read, reused for a minute by ``contextReading(at:)``.
     let calendarCache = CalendarCache()
+    /// The executor, the gate and the cycle engine, built once and shared by every copy.
+    private var parts: ApplicationParts.Reference
 
     /// The secrets come from `configuration` and `environment`; `logger` is wrapped to redact them.
-    init(workspace: Workspace, configuration: WorkspaceConfiguration, store: any Store, environment: [String: String], logger: Logger) {
+    init(
+        workspace: Workspace, configuration: WorkspaceConfiguration, store: any Store, environment: [String: String], logger: Logger,
+        clock: any WallClock = SystemWallClock(), identity: ProcessIdentity = .current()
+    ) {
         self.workspace = workspace
         self.configuration = configuration
         self.store = store
         self.environment = environment
         self.secrets = configuration.secrets(in: environment)
         self.logger = logger.redacting(secrets)
+        self.clock = clock
+        self.identity = identity
+        self.parts = .owned(ApplicationParts())
+    }
+
+    /// This application without a hold on its parts: what the parts themselves capture (the
+    /// packs' host, the gate's context reader), so that the parts do not keep themselves alive.
+    var unretained: NightshiftApplication {
+        var copy = self
+        if case .owned(let parts) = parts { copy.parts = .borrowed(WeakApplicationParts(parts)) }
+        return copy
+    }
+
+    /// The one executor of this process: every command, webhook and agent the gate's handlers run.
+    public var executor: WorkspaceExecutor { built.executor }
+
+    /// The one policy gate of this process, on ``clock``: its policy, its handlers (the packs'
+    /// among them), the notifiers that announce approvals, the secrets to redact. Every proposal
+    /// of this process goes through it.
+    public var gate: PolicyGate { built.gate }
+
+    /// The one cycle engine of this process, deciding through ``gate``.
+    public var cycleEngine: CycleEngine { built.cycleEngine }
+
+    private var built: ApplicationParts.Built {
+        let build = { [unretained] in unretained.buildParts() }
+        switch parts {
+        case .owned(let parts): return parts.get(build)
+        case .borrowed(let weak): return weak.parts?.get(build) ?? build()
+        }
     }
 
     /// The packs every workspace is composed with, in order (docs/PACKS.md). Adding a pack is one
@@ -50,17 +90,17 @@ public struct NightshiftApplication: Sendable {
         configuration.policy = configuration.policy.adding(defaults: defaults)
     }
 
-    /// What the packs are given, on `clock`.
-    public func packContext(clock: any WallClock = SystemWallClock()) -> PackContext {
+    /// What the packs are given, on ``clock``.
+    public func packContext() -> PackContext {
         PackContext(
             store: store, configuration: configuration, root: workspace.root, logsDirectory: workspace.logsDirectory,
-            reportsDirectory: workspace.reportsDirectory, clock: clock, logger: logger, host: self
+            reportsDirectory: workspace.reportsDirectory, clock: clock, logger: logger, host: unretained
         )
     }
 
     /// Every pack's named steps.
-    public func packSteps(clock: any WallClock = SystemWallClock()) -> [any PackStep] {
-        let context = packContext(clock: clock)
+    public func packSteps() -> [any PackStep] {
+        let context = packContext()
         return Self.packs.flatMap { $0.steps(context) }
     }
 
@@ -86,16 +126,19 @@ public struct NightshiftApplication: Sendable {
     /// The jobs as declared.
     public var jobs: [Job] { configuration.jobs }
 
-    /// The executor for this workspace's actions.
-    public func makeExecutor() -> WorkspaceExecutor {
+    /// A new executor for this workspace's actions. Only ``buildParts()`` and the doctor's checks
+    /// make one; everything else runs through ``gate``.
+    func makeExecutor() -> WorkspaceExecutor {
         WorkspaceExecutor(
             workspace: workspace, settings: configuration.settings, environment: environment, secrets: secrets,
             supervisor: Self.supervisorExecutable, logger: logger
         )
     }
 
-    /// The notifiers declared in `[notifiers]`.
-    public func makeNotifiers(executor: WorkspaceExecutor) -> [any Notifier] {
+    /// The notifiers declared in `[notifiers]`, sending through ``executor``.
+    public func makeNotifiers() -> [any Notifier] { notifiers(through: executor) }
+
+    private func notifiers(through executor: WorkspaceExecutor) -> [any Notifier] {
         configuration.notifiers.map { declaration -> any Notifier in
             switch declaration.kind {
             case .command(let command):
@@ -106,54 +149,60 @@ public struct NightshiftApplication: Sendable {
         }
     }
 
-    /// A runner owned by `owner` with this workspace's settings, running cycles with `cycles` (by
-    /// default an engine of its own on the runner's gate).
-    public func makeRunner(
-        owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), wakeup: Wakeup = Wakeup(), cycles: CycleEngine? = nil
-    ) -> Runner {
+    /// A runner owned by this process with this workspace's settings, running jobs through
+    /// ``gate`` and cycles through ``cycleEngine``.
+    public func makeRunner(wakeup: Wakeup = Wakeup()) -> Runner {
         var runnerConfiguration = Runner.Configuration()
         runnerConfiguration.maxConcurrent = configuration.settings.maxConcurrent
         runnerConfiguration.shutdownGrace = configuration.settings.shutdownGrace.inSeconds
         runnerConfiguration.runLogDirectory = workspace.runLogsDirectory
         runnerConfiguration.workspacePath = workspace.root
-        let executor = makeExecutor()
-        let engine = cycles ?? makeCycleEngine(owner: owner, clock: clock, gate: makeGate(executor: executor, clock: clock, owner: owner))
+        let built = built
         return Runner(
-            jobs: jobs, store: store, executor: executor, gate: engine.gate, cycles: engine,
-            notifiers: makeNotifiers(executor: executor), journal: journal, clock: clock, owner: owner, wakeup: wakeup,
+            jobs: jobs, store: store, executor: built.executor, gate: built.gate, cycles: built.cycleEngine,
+            notifiers: makeNotifiers(), journal: journal, clock: clock, owner: identity, wakeup: wakeup,
             configuration: runnerConfiguration, logger: logger
         )
     }
 
-    /// The policy gate of this workspace: its policy, its executors, the notifiers that announce
-    /// approvals, the secrets to redact.
-    public func makeGate(executor: WorkspaceExecutor? = nil, clock: any WallClock = SystemWallClock(), owner: ProcessIdentity = .current()) -> PolicyGate {
-        let executor = executor ?? makeExecutor()
+    /// Builds the parts once: one executor, the gate with every handler, the cycle engine on it.
+    private func buildParts() -> ApplicationParts.Built {
+        let executor = makeExecutor()
         var gateConfiguration = PolicyGate.Configuration()
         gateConfiguration.timeZone = configuration.settings.timeZone
         gateConfiguration.secrets = executor.secrets.values
         gateConfiguration.runLogDirectory = workspace.runLogsDirectory
-        gateConfiguration.owner = owner.description
+        gateConfiguration.owner = identity.description
         gateConfiguration.executable = Self.currentExecutable
-        return PolicyGate(
-            policy: configuration.policy, store: store, executor: executor, handlers: actionHandlers(clock: clock),
-            notifiers: makeNotifiers(executor: executor), clock: clock,
-            configuration: gateConfiguration, operatorContext: { [self] in await self.contextReading(at: clock.now()).context.rawValue },
+        let clock = clock
+        let gate = PolicyGate(
+            policy: configuration.policy, store: store, executor: executor, handlers: actionHandlers(),
+            notifiers: notifiers(through: executor), clock: clock, configuration: gateConfiguration,
+            operatorContext: { [unretained] in await unretained.contextReading(at: clock.now()).context.rawValue },
             logger: logger
         )
+        var engineConfiguration = CycleEngine.Configuration()
+        engineConfiguration.logDirectory = workspace.cycleLogsDirectory
+        engineConfiguration.reportDirectory = workspace.cycleReportsDirectory
+        engineConfiguration.workspacePath = workspace.root
+        let engine = CycleEngine(
+            cycles: cycles, store: store, executor: executor, gate: gate, journal: journal, clock: clock, owner: identity,
+            configuration: engineConfiguration, logger: logger
+        )
+        return ApplicationParts.Built(executor: executor, gate: gate, cycleEngine: engine)
     }
 
     /// Who executes each action type beyond `run_command` and `call_webhook`: anchor publication,
     /// every pack's handlers, and `run_step` for every pack's steps.
-    func actionHandlers(clock: any WallClock) -> ActionHandlers {
-        let context = packContext(clock: clock)
+    func actionHandlers() -> ActionHandlers {
+        let context = packContext()
         var handlers: [any ActionHandler] = [
             AnchorPublishHandler(command: auditSettings.publish, logPath: "\(workspace.logsDirectory)/anchor-publish.log"),
         ]
         handlers += Self.packs.flatMap { $0.handlers(context) }
         // The types and step names are fixed in code: a conflict is a composition mistake, caught by the tests.
         do {
-            handlers.append(try StepHandler(steps: packSteps(clock: clock)))
+            handlers.append(try StepHandler(steps: packSteps()))
             return try ActionHandlers(handlers)
         } catch {
             preconditionFailure("\(error)")
@@ -162,20 +211,6 @@ public struct NightshiftApplication: Sendable {
 
     /// The cycles declared in `[cycles]`.
     public var cycles: [Cycle] { configuration.cycles }
-
-    /// A cycle engine owned by `owner`, writing to this workspace's logs and reports.
-    public func makeCycleEngine(owner: ProcessIdentity, clock: any WallClock = SystemWallClock(), gate: PolicyGate? = nil) -> CycleEngine {
-        var engineConfiguration = CycleEngine.Configuration()
-        engineConfiguration.logDirectory = workspace.cycleLogsDirectory
-        engineConfiguration.reportDirectory = workspace.cycleReportsDirectory
-        engineConfiguration.workspacePath = workspace.root
-        let executor = makeExecutor()
-        return CycleEngine(
-            cycles: cycles, store: store, executor: executor, gate: gate ?? makeGate(executor: executor, clock: clock, owner: owner),
-            journal: journal, clock: clock, owner: owner,
-            configuration: engineConfiguration, logger: logger
-        )
-    }
 
     /// The operator's daily log.
     public var journal: Journal {
@@ -187,6 +222,37 @@ public struct NightshiftApplication: Sendable {
         guard let instance = try await store.daemonInstance() else { return nil }
         return DaemonLease.isServing(instance, now: now) ? instance : nil
     }
+}
+
+/// The parts of an application built once, on first use: see ``NightshiftApplication/gate``.
+final class ApplicationParts: Sendable {
+    struct Built: Sendable {
+        let executor: WorkspaceExecutor
+        let gate: PolicyGate
+        let cycleEngine: CycleEngine
+    }
+
+    /// An application holds its parts; the parts' own captures of the application only borrow them.
+    enum Reference: Sendable {
+        case owned(ApplicationParts)
+        case borrowed(WeakApplicationParts)
+    }
+
+    private let built = Mutex<Built?>(nil)
+
+    func get(_ build: () -> Built) -> Built {
+        built.withLock { built in
+            if let built { return built }
+            let made = build()
+            built = made
+            return made
+        }
+    }
+}
+
+final class WeakApplicationParts: Sendable {
+    weak let parts: ApplicationParts?
+    init(_ parts: ApplicationParts) { self.parts = parts }
 }
 
 extension NightshiftApplication: CustomStringConvertible, CustomReflectable {
@@ -203,13 +269,13 @@ extension NightshiftApplication: CustomStringConvertible, CustomReflectable {
 /// - Throws: ``AppError`` (usage, exit 2) listing every configuration problem as `FILE:LINE:COL: message`;
 ///   ``AppError/storeRefused(_:)`` when the store is missing, empty or another one.
 ///
-/// - Parameter executable: the `nightshift` binary that pack-shipped cycles run (default: this process's).
 /// - Parameter newStore: accept the store that is there, or a new one, as the workspace's (`--new-store`).
+/// - Parameter clock: the clock of the application and of everything it builds (a test's simulated one in tests).
 public func buildApplication(
     workspace: Workspace,
     environment: [String: String] = ProcessInfo.processInfo.environment,
-    executable: String = NightshiftApplication.currentExecutable,
     newStore: Bool = false,
+    clock: any WallClock = SystemWallClock(),
     logger: Logger
 ) async throws -> NightshiftApplication {
     guard workspace.exists else {
@@ -239,7 +305,9 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
-    let app = NightshiftApplication(workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger)
+    let app = NightshiftApplication(
+        workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger, clock: clock
+    )
     if storeChange?.requested == true {
         // The anchor log goes on with the new store: its newest line names the store in use.
         do { _ = try await app.writeAnchor(reason: "new_store", onlyIfMoved: false) } catch {

@@ -12,13 +12,12 @@ extension NightshiftApplication {
     /// removed or replaced under it (after alerting the notifiers) or another process took over.
     ///
     /// - Parameter onReady: called once the workspace is claimed and recovery is done.
-    public func serve(clock: any WallClock = SystemWallClock(), onReady: @Sendable (DaemonInstance) -> Void = { _ in }) async throws {
-        let identity = ProcessIdentity.current()
+    public func serve(onReady: @Sendable (DaemonInstance) -> Void = { _ in }) async throws {
         // `jobs run` sends SIGUSR1 to wake the runner; ignore it before anyone can know our pid,
         // so that an early signal cannot terminate the daemon.
         signal(SIGUSR1, SIG_IGN)
         // From here on a row that cannot be read is moved aside instead of failing every pass.
-        quarantineUnreadableRows(clock: clock)
+        quarantineUnreadableRows()
         let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
         // On a full disk the daemon stays up: its writes wait and retry, and the operator hears once.
         let stalls = WriteStallService(app: self, clock: clock)
@@ -27,10 +26,9 @@ extension NightshiftApplication {
         try? journal.note("daemon started (pid \(identity.pid), \(jobs.count) jobs)", at: clock.now())
 
         let runnerWakeup = Wakeup()
-        // One gate and one cycle engine for the whole daemon, on its clock: the runner's job runs,
-        // its cycles and the cycles resumed below all decide through them.
-        let cycleEngine = makeCycleEngine(owner: identity, clock: clock, gate: makeGate(clock: clock, owner: identity))
-        let runner = makeRunner(owner: identity, clock: clock, wakeup: runnerWakeup, cycles: cycleEngine)
+        // The application's one gate and cycle engine, on its clock: the runner's job runs, its
+        // cycles and the cycles resumed below all decide through them.
+        let runner = makeRunner(wakeup: runnerWakeup)
         // Recover before the first slot fires: runs a dead process left `running` become
         // `interrupted` and follow their retry policy.
         try await runner.reapOrphans()
@@ -46,7 +44,7 @@ extension NightshiftApplication {
         )
         let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
         let nudges = WakeOnSignalService(wakeup: runnerWakeup)
-        let packContext = packContext(clock: clock)
+        let packContext = packContext()
         let packServices = Self.packs.flatMap { $0.services(packContext) }
         let storeWatch = (store as? any StoreFiles).map { files in
             StoreWatchService(files: files, settings: storeSettings, clock: clock, logger: logger) { message in
@@ -132,7 +130,7 @@ struct WriteStallService: Service {
             app.logger.info("the store is writable again", metadata: ["nightshift.stalled.seconds": "\(Int(seconds))"])
             text = "Nightshift writes its store again after \(Journal.durationString(seconds)); scheduling resumed."
         }
-        let alerter = Alerter(store: app.store, notifiers: app.makeNotifiers(executor: app.makeExecutor()), logger: app.logger)
+        let alerter = Alerter(store: app.store, notifiers: app.makeNotifiers(), logger: app.logger)
         _ = await alerter.deliver(AlertMessage(job: "nightshift", kind: .store, runID: nil, consecutiveFailures: 0, error: nil, text: text, at: now))
     }
 }

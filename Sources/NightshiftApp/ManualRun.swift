@@ -16,7 +16,7 @@ extension NightshiftApplication {
     ///
     /// With a daemon serving the workspace, the run is handed to it (and with `wait`, this waits for
     /// its outcome). Without one, the run executes in this process, retries included.
-    public func runManually(_ name: String, wait: Bool, clock: any WallClock = SystemWallClock()) async throws -> ManualRunResult {
+    public func runManually(_ name: String, wait: Bool) async throws -> ManualRunResult {
         guard let job = configuration.job(named: name) else {
             throw AppError.failure("no job named \"\(name)\"; `nightshift jobs list` shows the declared jobs")
         }
@@ -40,8 +40,7 @@ extension NightshiftApplication {
             guard wait else { return .queued(run) }
             return .finished(try await waitForChain(of: run, clock: clock))
         }
-        let identity = ProcessIdentity.current()
-        let runner = makeRunner(owner: identity, clock: clock)
+        let runner = makeRunner()
         var current = run
         while true {
             let exclusive = job.overlap != .allow

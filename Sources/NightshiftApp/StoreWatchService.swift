@@ -90,7 +90,7 @@ struct StoreWatchService: Service {
 extension NightshiftApplication {
     /// Tells the notifiers that the daemon stops because its store's files changed under it.
     func alertStoreLost(_ message: String, at now: Date) async {
-        let alerter = Alerter(store: store, notifiers: makeNotifiers(executor: makeExecutor()), logger: logger)
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(), logger: logger)
         await alerter.deliver(AlertMessage(
             job: "store", kind: .store, runID: nil, consecutiveFailures: 0, error: message, text: "Nightshift on \(workspaceName): \(message)", at: now
         ))

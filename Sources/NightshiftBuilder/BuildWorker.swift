@@ -97,7 +97,7 @@ public actor BuildWorker {
     }
 
     let store: any Store
-    let gate: PolicyGate
+    public nonisolated let gate: PolicyGate
     let settings: BuilderSettings
     let spawn: SubagentSpawn
     let clock: any WallClock

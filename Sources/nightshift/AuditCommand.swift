@@ -53,13 +53,7 @@ struct AuditCommand: AsyncParsableCommand {
             let records = try await AuditReview(app).records(query)
             let zone = app.configuration.settings.timeZone
             if output.json {
-                return Output.printJSON(.array(records.map { record in
-                    .object([
-                        "seq": .integer(record.seq), "at": .string(ISO8601.format(record.at, in: zone)), "kind": .string(record.kind.rawValue),
-                        "actor": .string(record.actor), "subject": .string(record.subject), "data": record.data,
-                        "previous_hash": .string(record.previousHash), "hash": .string(record.hash),
-                    ])
-                }))
+                return Output.printJSON(.array(records.map { $0.json(zone: zone) }))
             }
             if records.isEmpty { return print("no audit records\(since == nil && kinds.isEmpty ? "" : " match")") }
             Output.table(
@@ -94,14 +88,7 @@ struct AuditCommand: AsyncParsableCommand {
             )
             let head = trail.head
             if output.json {
-                Output.printJSON(.object([
-                    "ok": .bool(ok), "records": .integer(Int64(trail.count)),
-                    "head": head.map { .string($0.hash) } ?? .null,
-                    "broken_at": broken.map { .integer($0.seq) } ?? .null, "problem": broken.map { .string($0.problem) } ?? .null,
-                    "actions_checked": .integer(Int64(verification.actionsChecked)),
-                    "action_mismatches": .array(mismatches.map { .object(["action_id": .string($0.actionID), "problem": .string($0.problem)]) }),
-                    "anchors": Self.json(anchors),
-                ]))
+                Output.printJSON(verification.json)
             } else {
                 if let broken {
                     print("audit trail broken at record \(broken.seq): \(broken.problem)")
@@ -117,19 +104,6 @@ struct AuditCommand: AsyncParsableCommand {
                 for note in anchors.notes { FileHandle.standardError.write(Data("nightshift: \(note)\n".utf8)) }
             }
             if !ok { throw ExitCode(1) }
-        }
-
-        static func json(_ report: AuditAnchorCheck.Report) -> JSONValue {
-            .object([
-                "ok": .bool(report.ok), "checked": .integer(Int64(report.checked)), "signatures_checked": .bool(report.signaturesChecked),
-                "newest": report.newest.map(json) ?? .null,
-                "problems": .array(report.problems.map { .string($0) }), "notes": .array(report.notes.map { .string($0) }),
-            ])
-        }
-
-        /// An anchor as `--json` shows it.
-        static func json(_ anchor: AuditAnchor) -> JSONValue {
-            .object(["seq": .integer(anchor.seq), "hash": .string(anchor.hash), "at": .string(anchor.at), "signed": .bool(anchor.hmac != nil)])
         }
     }
 
@@ -149,11 +123,7 @@ struct AuditCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let outcome = try await app.writeAnchor(reason: "manual", onlyIfMoved: true)
             if output.json {
-                return Output.printJSON(.object([
-                    "written": .bool(outcome.written), "file": .string(app.anchorLogPath),
-                    "anchor": outcome.anchor.map(Verify.json) ?? .null,
-                    "published": outcome.published.map { .string($0) } ?? .null,
-                ]))
+                return Output.printJSON(outcome.json(file: app.anchorLogPath))
             }
             guard let anchor = outcome.anchor else { return print("the audit trail is empty: nothing to anchor") }
             print(outcome.written

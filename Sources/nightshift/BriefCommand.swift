@@ -30,15 +30,8 @@ struct BriefCommand: AsyncParsableCommand {
     func run() async throws {
         let app = try await workspace.load()
         await app.noteRequest("brief")
-        let now = Date()
-        let start: Date
-        if let since {
-            start = try SinceOption.parse(since, now: now)
-        } else {
-            start = try await app.defaultBriefSince(now: now)
-        }
-        guard start < now else { throw AppError.usage("--since is in the future") }
-        let brief = try await app.makeBriefBuilder().build(since: start, until: now)
+        let now = app.clock.now()
+        let brief = try await app.brief(since: try since.map { try SinceOption.parse($0, now: now) }, until: now)
         switch format {
         case .md: print(BriefRenderer.markdown(brief))
         case .html: print(BriefRenderer.html(brief))

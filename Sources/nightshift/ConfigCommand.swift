@@ -20,78 +20,25 @@ struct ConfigCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var output: OutputOptions
 
-        struct Report: Encodable {
-            var file: String
-            var valid: Bool
-            /// Every job `jobs list` shows: declared ones, cycles' and the packs'.
-            var jobs: [String]
-            var cycles: [String]
-            /// The jobs and cycles a pack added (the builder pack's `overnight` and `morning-brief`).
-            var fromPacks: [String]
-            var problems: [Problem]
-        }
-
-        struct Problem: Encodable {
-            var file: String
-            var line: Int
-            var column: Int
-            var severity: String
-            var message: String
-        }
-
         func run() async throws {
             let target = workspace.resolved
-            let file = "nightshift.toml"
-            guard FileManager.default.isReadableFile(atPath: target.configPath) else {
-                throw AppError.usage("\(target.configPath): cannot read the file (create a workspace with nightshift init)")
-            }
-            let configuration: WorkspaceConfiguration?
-            let diagnostics: [ConfigDiagnostic]
-            do throws(ConfigError) {
-                let text = try ConfigLoader.readText(path: target.configPath, file: file)
-                (configuration, diagnostics) = ConfigLoader.parse(
-                    text, file: file, environment: ProcessInfo.processInfo.environment, directory: target.root,
-                    sections: NightshiftApplication.packSections, readCalendars: true
-                )
-            } catch {
-                (configuration, diagnostics) = (nil, error.diagnostics)
-            }
-            // What the workspace runs: the file's jobs and cycles plus what its packs add.
-            let installed = try configuration.map { declared in
-                var whole = declared
-                do {
-                    try NightshiftApplication.installPacks(into: &whole)
-                } catch {
-                    throw AppError.usage("\(target.configPath): \(error)")
-                }
-                return whole
-            }
-            let added = Set(installed?.jobs.map(\.name) ?? []).subtracting(configuration?.jobs.map(\.name) ?? [])
+            let check = try ConfigCheck.run(target, environment: ProcessInfo.processInfo.environment)
             if output.json {
-                try Output.json(Report(
-                    file: target.configPath,
-                    valid: configuration != nil,
-                    jobs: installed?.jobs.map(\.name) ?? [],
-                    cycles: installed?.cycles.map(\.name) ?? [],
-                    fromPacks: installed?.jobs.map(\.name).filter(added.contains) ?? [],
-                    problems: diagnostics.map {
-                        Problem(file: $0.file, line: $0.location.line, column: $0.location.column, severity: $0.severity.rawValue, message: $0.message)
-                    }
-                ))
+                try Output.json(check)
             } else {
-                for diagnostic in diagnostics {
+                for diagnostic in check.diagnostics {
                     FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
                 }
-                if let installed {
-                    let cycles = installed.cycles.map(\.name)
-                    let jobs = installed.jobs.map(\.name).filter { !cycles.contains($0) }
-                    let counts = [Self.count(jobs, "job", added), Self.count(cycles, "cycle", added), Self.count(installed.notifiers.map(\.name), "notifier", [])]
+                if check.valid {
+                    let added = Set(check.fromPacks)
+                    let jobs = check.jobs.filter { !check.cycles.contains($0) }
+                    let counts = [Self.count(jobs, "job", added), Self.count(check.cycles, "cycle", added), Self.count(check.notifiers, "notifier", [])]
                     print("\(target.configPath): ok (\(counts.joined(separator: ", ")))")
                 }
             }
-            if installed == nil {
+            if !check.valid {
                 if !output.json {
-                    let count = diagnostics.filter { $0.severity == .error }.count
+                    let count = check.diagnostics.filter { $0.severity == .error }.count
                     FileHandle.standardError.write(Data("\(count) error\(count == 1 ? "" : "s") in \(target.configPath)\n".utf8))
                 }
                 throw ExitCode(2)

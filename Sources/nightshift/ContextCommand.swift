@@ -26,8 +26,8 @@ struct ContextCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let reading = try await ContextCommand.reading(app)
-            if output.json { return try Output.json(ContextCommand.view(reading, zone: app.configuration.settings.timeZone)) }
+            let reading = try await ContextBoard(app).reading(at: app.clock.now())
+            if output.json { return try Output.json(ContextView(reading, zone: app.configuration.settings.timeZone)) }
             print(reading.context.rawValue)
         }
     }
@@ -40,8 +40,8 @@ struct ContextCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let reading = try await ContextCommand.reading(app)
-            if output.json { return try Output.json(ContextCommand.view(reading, zone: zone)) }
+            let reading = try await ContextBoard(app).reading(at: app.clock.now())
+            if output.json { return try Output.json(ContextView(reading, zone: zone)) }
             print("Context: \(reading.context.rawValue) (\(reading.source))")
             if let until = reading.until { print("Until: \(ISO8601.format(until, in: zone))") }
             print("Work intensity: \(reading.profile.intensity.rawValue)")
@@ -60,18 +60,8 @@ struct ContextCommand: AsyncParsableCommand {
             guard (1...24 * 14).contains(hours) else { throw AppError.usage("--hours must be between 1 and 336") }
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let now = Date()
-            let events = try await ContextCommand.events(app, now: now)
-            let detector = ContextDetector(settings: app.configuration.context, timeZone: zone)
-            let spans = detector.upcoming(from: now, hours: hours, override: try await app.contextOverride(), events: events)
-            if output.json {
-                return Output.printJSON(.array(spans.map {
-                    .object([
-                        "context": .string($0.context.rawValue), "source": .string($0.source.description),
-                        "start": .string(ISO8601.format($0.start, in: zone)), "end": .string(ISO8601.format($0.end, in: zone)),
-                    ])
-                }))
-            }
+            let spans = try await ContextBoard(app).upcoming(hours: hours, at: app.clock.now())
+            if output.json { return Output.printJSON(.array(spans.map { $0.json(zone: zone) })) }
             Output.table(["FROM", "TO", "CONTEXT", "WHY"], spans.map {
                 [ISO8601.format($0.start, in: zone), ISO8601.format($0.end, in: zone), $0.context.rawValue, $0.source.description]
             })
@@ -85,18 +75,9 @@ struct ContextCommand: AsyncParsableCommand {
         @Option(name: .customLong("for"), help: ArgumentHelp("How long (2h, 90m); without it, until `context clear`.", valueName: "DURATION")) var duration: String?
 
         func run() async throws {
-            guard let value = OperatorContext(rawValue: context.lowercased()) else {
-                throw AppError.usage("unknown context \"\(context)\"; the contexts are \(OperatorContext.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            var length: Duration?
-            if let duration {
-                do throws(ScheduleError) { length = try DurationParser.parse(duration) } catch { throw AppError.usage("--for: \(error.message)") }
-                guard let length, length > .zero else { throw AppError.usage("--for must be longer than 0, found \"\(duration)\"") }
-            }
             let app = try await workspace.load()
-            let now = Date()
-            let until = length.map { now.addingTimeInterval($0.inSeconds) }
-            try await app.setContextOverride(ContextOverride(context: value, setAt: now, until: until), at: now)
+            let override = try await ContextBoard(app).set(context, for: duration, at: app.clock.now())
+            let (value, until) = (override.context, override.until)
             print("context set to \(value.rawValue)" + (until.map { " until \(ISO8601.format($0, in: app.configuration.settings.timeZone))" } ?? " until nightshift context clear"))
         }
     }
@@ -107,40 +88,8 @@ struct ContextCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            try await app.setContextOverride(nil)
-            print("override cleared; the context is \(try await ContextCommand.reading(app).context.rawValue) again")
+            let reading = try await ContextBoard(app).clear(at: app.clock.now())
+            print("override cleared; the context is \(reading.context.rawValue) again")
         }
-    }
-
-    /// The reading now; an unreadable calendar is a usage error naming its file and line.
-    static func reading(_ app: NightshiftApplication) async throws -> ContextReading {
-        let now = Date()
-        let events = try await events(app, now: now)
-        let detector = ContextDetector(settings: app.configuration.context, timeZone: app.configuration.settings.timeZone)
-        return detector.detect(at: now, override: try await app.contextOverride(), events: events)
-    }
-
-    static func events(_ app: NightshiftApplication, now: Date) async throws -> [EventOccurrence] {
-        let load = await app.loadCalendars()
-        if !load.problems.isEmpty { throw AppError.usage(load.problems.joined(separator: "\n")) }
-        return ICSCalendar.occurrences(
-            of: load.calendars, from: now.addingTimeInterval(-ContextDetector.horizon), to: now.addingTimeInterval(2 * ContextDetector.horizon)
-        )
-    }
-
-    struct View: Encodable {
-        var context: String
-        var source: String
-        var until: String?
-        var intensity: String
-        var maxConcurrentBuilds: Int
-        var lowRiskOnly: Bool
-    }
-
-    static func view(_ reading: ContextReading, zone: TimeZone) -> View {
-        View(
-            context: reading.context.rawValue, source: reading.source.description, until: reading.until.map { ISO8601.format($0, in: zone) },
-            intensity: reading.profile.intensity.rawValue, maxConcurrentBuilds: reading.profile.maxConcurrentBuilds, lowRiskOnly: reading.profile.lowRiskOnly
-        )
     }
 }

@@ -26,28 +26,6 @@ struct CyclesCommand: AsyncParsableCommand {
         subcommands: [List.self, Run.self, Show.self, Resume.self, History.self]
     )
 
-    static func cycle(_ name: String, in app: NightshiftApplication) throws -> Cycle {
-        guard let cycle = app.configuration.cycle(named: name) else {
-            let known = app.cycles.map(\.name)
-            throw AppError.failure("no cycle named \"\(name)\"\(known.isEmpty ? "; nightshift.toml declares none" : "; declared: \(known.joined(separator: ", "))")")
-        }
-        return cycle
-    }
-
-    static func tenants(_ tenant: String?, of cycle: Cycle) throws -> [String] {
-        guard let tenant else { return cycle.slotTenants }
-        guard cycle.tenants.contains(tenant) else {
-            throw AppError.usage(cycle.tenants.isEmpty
-                ? "--tenant: cycle \(cycle.name) has no tenants"
-                : "--tenant: \"\(tenant)\" is not a tenant of cycle \(cycle.name) (\(cycle.tenants.joined(separator: ", ")))")
-        }
-        return [tenant]
-    }
-
-    static func stepSummary(_ steps: [StepRecord]) -> String {
-        "\(steps.filter { $0.state == .succeeded }.count)/\(steps.count)"
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the declared cycles with their schedule, steps and last run.")
         @OptionGroup var workspace: WorkspaceOptions
@@ -55,39 +33,17 @@ struct CyclesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let now = Date()
-            var rows: [[String]] = []
-            var items: [JSONValue] = []
-            for cycle in app.cycles {
-                let last = try await CycleHistory(app).lastRun(of: cycle.name)
-                let next = cycle.job.nextSlot(after: now)
-                let zone = cycle.timeZone
-                items.append(.object([
-                    "name": .string(cycle.name), "schedule": .string(cycle.job.schedule.description),
-                    "steps": .array(cycle.steps.map { step in
-                        .object([
-                            "name": .string(step.name), "condensed": .bool(step.condensed),
-                            "budget_seconds": step.budget.map { .number($0.inSeconds) } ?? .null,
-                            "hard_timeout_seconds": step.hardTimeout.map { .number($0.inSeconds) } ?? .null,
-                            "on_failure": .string(step.onFailure.description),
-                        ])
-                    }),
-                    "tenants": .array(cycle.tenants.map(JSONValue.string)),
-                    "budget_seconds": cycle.budget.map { .number($0.inSeconds) } ?? .null,
-                    "deadline": cycle.deadline.map { .string($0.description) } ?? .null,
-                    "shape": cycle.shape.map { .string($0.rawValue) } ?? .null,
-                    "next_fire": next.map { .string(ISO8601.format($0, in: zone)) } ?? .null,
-                    "last_run": last.map { .object(["id": .string($0.id), "state": .string($0.state.rawValue), "variant": .string($0.variant.rawValue)]) } ?? .null,
-                ]))
-                rows.append([
+            let listings = try await CycleHistory(app).list(at: app.clock.now())
+            if output.json { return Output.printJSON(.array(listings.map(\.json))) }
+            if listings.isEmpty { return print("no cycles; declare one with [cycles.NAME] in nightshift.toml") }
+            Output.table(["NAME", "SCHEDULE", "STEPS", "TENANTS", "NEXT", "LAST"], listings.map { listing in
+                let cycle = listing.cycle
+                return [
                     cycle.name, cycle.job.schedule.description, String(cycle.steps.count),
                     cycle.tenants.isEmpty ? "-" : cycle.tenants.joined(separator: ","),
-                    Output.time(next, zone), last.map { "\($0.state) (\($0.id))" } ?? "never run",
-                ])
-            }
-            if output.json { return Output.printJSON(.array(items)) }
-            if rows.isEmpty { return print("no cycles; declare one with [cycles.NAME] in nightshift.toml") }
-            Output.table(["NAME", "SCHEDULE", "STEPS", "TENANTS", "NEXT", "LAST"], rows)
+                    Output.time(listing.next, cycle.timeZone), listing.last.map { "\($0.state) (\($0.id))" } ?? "never run",
+                ]
+            })
         }
     }
 
@@ -110,12 +66,13 @@ struct CyclesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let cycle = try CyclesCommand.cycle(name, in: app)
-            let tenants = try CyclesCommand.tenants(tenant, of: cycle)
+            let cycles = CycleHistory(app)
+            let cycle = try cycles.cycle(named: name)
+            let tenants = try cycles.tenants(tenant, of: cycle)
             if condensed, !cycle.steps.contains(where: \.condensed) {
                 throw AppError.usage("--condensed: cycle \(cycle.name) has no step with condensed = true")
             }
-            let engine = app.makeCycleEngine(owner: .current())
+            let engine = app.cycleEngine
             let variant: CycleVariant = condensed ? .condensed : .full
             let results = await cancellingOnSignals { await withTaskGroup(of: (String, Result<CycleOutcome, CycleError>).self) { group in
                 for tenant in tenants {
@@ -180,9 +137,9 @@ struct CyclesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let (run, steps) = try await CycleHistory(app).show(id)
-            let zone = app.configuration.cycle(named: run.cycle)?.timeZone ?? app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(CycleReport.json(run, steps: steps, timeZone: zone)) }
+            let view = try await CycleHistory(app).show(id)
+            let (run, steps, zone) = (view.run, view.steps, view.timeZone)
+            if output.json { return Output.printJSON(view.json) }
             var header = "cycle \(run.cycle)"
             if !run.tenant.isEmpty { header += " · tenant \(run.tenant)" }
             header += " · slot \(ISO8601.format(run.slot, in: zone))"
@@ -210,11 +167,11 @@ struct CyclesCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let run = try await CycleHistory(app).show(id).run
-            let cycle = try CyclesCommand.cycle(run.cycle, in: app)
+            let cycle = try CycleHistory(app).cycle(named: run.cycle)
             if !noWait, let lease = try await CycleHistory(app).heldLease(cycle, tenant: run.tenant) {
                 FileHandle.standardError.write(Data("nightshift: waiting for \(lease.key), held by \(lease.owner) until \(ISO8601.format(lease.expiresAt, in: cycle.timeZone))\n".utf8))
             }
-            let engine = app.makeCycleEngine(owner: .current())
+            let engine = app.cycleEngine
             let waiting: LeaseWaiting = noWait ? .refuse : .wait
             let result = await cancellingOnSignals { () async -> Result<CycleOutcome, CycleError> in
                 do throws(CycleError) { return .success(try await engine.resume(id, waiting: waiting)) } catch { return .failure(error) }
@@ -234,30 +191,17 @@ struct CyclesCommand: AsyncParsableCommand {
         func run() async throws {
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
             let app = try await workspace.load()
-            let zone: TimeZone
-            if let cycle = app.configuration.cycle(named: name) {
-                zone = cycle.timeZone
-                if let tenant { _ = try CyclesCommand.tenants(tenant, of: cycle) }
-            } else {
-                zone = app.configuration.settings.timeZone
-            }
-            var rows: [[String]] = []
-            var items: [JSONValue] = []
-            for (run, steps) in try await CycleHistory(app).runs(of: name, tenant: tenant, limit: limit) {
-                var item = CycleReport.json(run, steps: steps, timeZone: zone)
-                if case .object(var members) = item {
-                    members["steps_succeeded"] = .integer(Int64(steps.filter { $0.state == .succeeded }.count))
-                    item = .object(members)
-                }
-                items.append(item)
-                let duration = run.duration.map(Journal.durationString) ?? "-"
-                rows.append([
+            let runs = try await CycleHistory(app).runs(of: name, tenant: tenant, limit: limit)
+            if output.json { return Output.printJSON(.array(runs.map(\.historyJSON))) }
+            if runs.isEmpty { return print("no runs of cycle \(name) yet") }
+            let rows = runs.map { view in
+                let run = view.run
+                return [
                     run.id, run.tenant.isEmpty ? "-" : run.tenant, run.state.rawValue, run.variant.rawValue, run.trigger.rawValue,
-                    Output.time(run.slot, zone), duration, CyclesCommand.stepSummary(steps), Output.oneLine(run.error, max: 60),
-                ])
+                    Output.time(run.slot, view.timeZone), run.duration.map(Journal.durationString) ?? "-", view.stepSummary,
+                    Output.oneLine(run.error, max: 60),
+                ]
             }
-            if output.json { return Output.printJSON(.array(items)) }
-            if rows.isEmpty { return print("no runs of cycle \(name) yet") }
             Output.table(["ID", "TENANT", "STATE", "VARIANT", "TRIGGER", "SLOT", "DURATION", "STEPS", "DETAIL"], rows)
         }
     }

@@ -27,27 +27,10 @@ struct DoctorCommand: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let app: NightshiftApplication
-        let findings: [DoctorFinding]
-        do {
-            app = try await workspace.load()
-            findings = await app.doctor()
-        } catch let error as AppError where error.isStoreRefusal {
-            // The store is not this workspace's: that is the finding, and the notifiers still hear of it.
-            app = try NightshiftApplication.withoutStore(workspace: workspace.resolved, logger: workspace.logger())
-            findings = [DoctorFinding(check: "store", severity: .critical, message: error.message)]
-        }
-        let errors = alert ? await app.alertDoctorFindings(findings) : nil
+        let report = try await DoctorReport.examine(workspace.resolved, alert: alert, logger: workspace.logger()) { try await workspace.load() }
+        let (findings, errors) = (report.findings, report.alertErrors)
         if output.json {
-            Output.printJSON(.object([
-                "ok": .bool(!findings.contains { $0.severity == .critical }),
-                "findings": .array(findings.map {
-                    .object([
-                        "check": .string($0.check), "severity": .string($0.severity?.rawValue ?? "ok"), "message": .string($0.message),
-                    ])
-                }),
-                "alerted": .bool(errors != nil), "alert_errors": .array((errors ?? []).map { .string($0) }),
-            ]))
+            Output.printJSON(report.json)
         } else {
             for finding in findings {
                 let mark = switch finding.severity {
@@ -61,6 +44,6 @@ struct DoctorCommand: AsyncParsableCommand {
                 print(errors.isEmpty ? "Alert sent." : "Alert not delivered everywhere: \(errors.joined(separator: "; "))")
             }
         }
-        if findings.contains(where: { $0.severity == .critical }) { throw ExitCode(1) }
+        if !report.ok { throw ExitCode(1) }
     }
 }

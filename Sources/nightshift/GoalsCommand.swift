@@ -45,7 +45,7 @@ struct GoalsCommand: AsyncParsableCommand {
                 goalKind = known
             }
             let app = try await workspace.load()
-            let now = Date()
+            let now = app.clock.now()
             let goal: Goal
             do {
                 goal = try Goal.create(
@@ -82,7 +82,7 @@ struct GoalsCommand: AsyncParsableCommand {
             let value = try NumberArgument.single(value, label: "VALUE")
             do { try Goal.checkValue(value) } catch { throw GoalsCommand.usage(error) }
             let app = try await workspace.load()
-            let now = Date()
+            let now = app.clock.now()
             let recorded: GoalBook.Recorded
             do {
                 recorded = try await GoalBook(app).record(name, value: value, note: note, at: now)
@@ -111,7 +111,7 @@ struct GoalsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let now = Date()
+            let now = app.clock.now()
             let views = try await GoalBook(app).list(includeFinished: all, at: now).map { GoalView($0, at: now) }
             if output.json { return try Output.json(views) }
             if views.isEmpty {
@@ -136,20 +136,13 @@ struct GoalsCommand: AsyncParsableCommand {
         @Option(parsing: .unconditional, help: "Most history rows to show.", transform: NumberArgument.integer()) var limit = 20
         @OptionGroup var output: OutputOptions
 
-        struct Detail: Encodable {
-            var goal: GoalView
-            var history: [GoalProgress]
-            var suggestion: GoalSuggestion?
-        }
-
         func run() async throws {
             guard limit > 0 else { throw AppError.usage("--limit must be at least 1") }
             let app = try await workspace.load()
-            let now = Date()
-            let (goal, history) = try await GoalBook(app).show(name, historyLimit: limit, at: now)
-            let view = GoalView(goal, at: now)
-            let suggestion = goal.suggestion(at: now)
-            if output.json { return try Output.json(Detail(goal: view, history: history, suggestion: suggestion)) }
+            let now = app.clock.now()
+            let detail = try await GoalBook(app).show(name, historyLimit: limit, at: now)
+            if output.json { return try Output.json(detail) }
+            let (goal, view, history, suggestion) = (detail.record, detail.goal, detail.history, detail.suggestion)
             let zone = app.configuration.settings.timeZone
             print("goal       \(goal.name)")
             print("metric     \(goal.metric) (\(goal.kind))")

@@ -39,9 +39,7 @@ struct HealthCommand: AsyncParsableCommand {
             let zone = app.configuration.settings.timeZone
             let samples = try await HealthReadings(app).samples(since: try since.map { try SinceOption.parse($0) })
             if output.json {
-                return Output.printJSON(.array(samples.map {
-                    .object(["metric": .string($0.metric), "value": .number($0.value), "at": .string(ISO8601.format($0.at, in: zone))])
-                }))
+                return Output.printJSON(.array(samples.map { $0.json(zone: zone) }))
             }
             guard !samples.isEmpty else { return print("No samples since \(since ?? "now").") }
             let metrics = Dictionary(grouping: samples, by: \.metric)
@@ -61,15 +59,10 @@ struct HealthCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let scan = try await app.scanHealth(at: Date())
+            let scan = try await app.scanHealth(at: app.clock.now())
             let zone = app.configuration.settings.timeZone
             if output.json {
-                return Output.printJSON(.object([
-                    "open": .array(scan.changes.open.map { HealthCommand.view($0, zone) }),
-                    "opened": .array(scan.changes.opened.map { .string($0.id) }),
-                    "resolved": .array(scan.changes.resolved.map { HealthCommand.view($0, zone) }),
-                    "escalated": .array(scan.escalated.map { .string($0.id) }),
-                ]))
+                return Output.printJSON(scan.json(zone: zone))
             }
             for problem in scan.changes.resolved { print("resolved  \(problem.key): \(problem.summary)") }
             guard !scan.changes.open.isEmpty else { return print("No problems (\(scan.samples.count) samples).") }
@@ -92,7 +85,7 @@ struct HealthCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
             let problems = try await HealthReadings(app).problems(all: all)
-            if output.json { return Output.printJSON(.array(problems.map { HealthCommand.view($0, zone) })) }
+            if output.json { return Output.printJSON(.array(problems.map { $0.json(zone: zone) })) }
             guard !problems.isEmpty else { return print(all ? "No problems recorded." : "No open problems.") }
             Output.table(["ID", "SEVERITY", "KEY", "FIRST SEEN", "LAST SEEN", "STATE", "SUMMARY"], problems.map {
                 [
@@ -121,20 +114,10 @@ struct HealthCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let outcomes = try await app.applyHealthFixes(dryRun: dryRun)
-            let scan = dryRun ? nil : try await app.scanHealth(at: Date(), resolution: "fixed by nightshift health fix")
+            let report = try await HealthReadings(app).fix(dryRun: dryRun, at: app.clock.now())
+            let (outcomes, scan) = (report.outcomes, report.scan)
             if output.json {
-                Output.printJSON(.object([
-                    "dry_run": .bool(dryRun),
-                    "fixes": .array(outcomes.map {
-                        .object([
-                            "fix": .string($0.fix.kind.rawValue), "action_type": .string($0.fix.kind.actionType), "status": .string($0.status.rawValue),
-                            "action_id": $0.actionID.map { .string($0) } ?? .null, "summary": .string($0.fix.summary),
-                            "paths": .array($0.fix.paths.map { .string($0) }), "detail": .string($0.detail),
-                        ])
-                    }),
-                    "open_problems": .array((scan?.changes.open ?? []).map { .string($0.key) }),
-                ]))
+                Output.printJSON(report.json)
             } else if outcomes.isEmpty {
                 print("Nothing to fix.")
             } else {
@@ -148,7 +131,7 @@ struct HealthCommand: AsyncParsableCommand {
                     print("Still open: \(scan.changes.open.map(\.key).joined(separator: ", ")) (nightshift health list)")
                 }
             }
-            if outcomes.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
+            if report.failed { throw ExitCode(1) }
         }
     }
 
@@ -159,17 +142,5 @@ struct HealthCommand: AsyncParsableCommand {
         if metric.hasSuffix("_bytes") || metric.hasSuffix(".bytes") || metric.hasPrefix(Metric.logFilePrefix) { return HealthRules.size(value) }
         if metric.hasSuffix("percent") { return String(format: "%.1f %%", value) }
         return String(format: "%.2f", value)
-    }
-
-    static func view(_ problem: Problem, _ zone: TimeZone) -> JSONValue {
-        .object([
-            "id": .string(problem.id), "key": .string(problem.key), "severity": .string(problem.severity.rawValue),
-            "summary": .string(problem.summary), "evidence": .object(problem.evidence), "fix": problem.fix.map { .string($0.actionType) } ?? .null,
-            "first_seen": .string(ISO8601.format(problem.firstSeen, in: zone)), "last_seen": .string(ISO8601.format(problem.lastSeen, in: zone)),
-            "occurrences": .integer(Int64(problem.occurrences)),
-            "resolved_at": problem.resolvedAt.map { .string(ISO8601.format($0, in: zone)) } ?? .null,
-            "resolution": problem.resolution.map { .string($0) } ?? .null,
-            "escalated_at": problem.escalatedAt.map { .string(ISO8601.format($0, in: zone)) } ?? .null,
-        ])
     }
 }

@@ -84,14 +84,7 @@ struct ImproveCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let stats = try await app.operationStats()
             if output.json {
-                return Output.printJSON(.array(stats.map { item in
-                    .object([
-                        "operation": .string(item.operation), "count": .integer(Int64(item.count)),
-                        "p50_ms": ImproveCommand.json(item.p50), "p90_ms": ImproveCommand.json(item.p90), "max_ms": ImproveCommand.json(item.max),
-                        "failures_24h": .integer(Int64(item.recentFailures)), "failures_total": .integer(Int64(item.failuresTotal)),
-                        "last_failure": item.lastFailure.map(JSONValue.string) ?? .null,
-                    ])
-                }))
+                return Output.printJSON(.array(stats.map(\.json)))
             }
             if stats.isEmpty { return print("Nothing measured yet: job runs, cycle steps and improve log-time add timings.") }
             Output.table(["OPERATION", "COUNT", "P50", "P90", "MAX", "FAILED 24H", "FAILED", "LAST ERROR"], stats.map { item in
@@ -139,11 +132,5 @@ struct ImproveCommand: AsyncParsableCommand {
         guard let value else { return "-" }
         if value < 1000 { return value == value.rounded() ? "\(Int(value)) ms" : "\(value) ms" }
         return String(format: "%.1f s", value / 1000)
-    }
-
-    /// A figure in milliseconds as JSON: whole numbers as integers.
-    static func json(_ value: Double?) -> JSONValue {
-        guard let value else { return .null }
-        return value == value.rounded() && abs(value) < 9e15 ? .integer(Int64(value)) : .number(value)
     }
 }

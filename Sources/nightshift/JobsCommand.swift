@@ -43,28 +43,11 @@ struct JobsCommand: AsyncParsableCommand {
         @Argument(help: "The job's name.") var name: String
         @OptionGroup var output: OutputOptions
 
-        struct Detail: Encodable {
-            var job: JobView
-            var nextFires: [Date]
-            var recentRuns: [RunView]
-        }
-
         func run() async throws {
             let app = try await workspace.load()
-            guard let job = app.configuration.job(named: name) else {
-                throw AppError.failure("no job named \"\(name)\"; `nightshift jobs list` shows the declared jobs")
-            }
-            guard let view = try await JobBoard(app).views().first(where: { $0.name == name }) else { return }
-            var fires: [Date] = []
-            var cursor = Date()
-            while fires.count < 5, let next = job.nextSlot(after: cursor) {
-                fires.append(next)
-                cursor = next
-            }
-            let runs = try await JobBoard(app).recentRuns(name)
-            if output.json {
-                return try Output.json(Detail(job: view, nextFires: fires, recentRuns: runs.map { RunView($0, logPath: nil) }))
-            }
+            let detail = try await JobBoard(app).show(name, at: app.clock.now())
+            if output.json { return try Output.json(detail) }
+            let (job, view, fires, runs) = (detail.declaration, detail.job, detail.nextFires, detail.runs)
             let zone = job.timeZone
             print("job        \(job.name)\(view.paused ? " (paused)" : "")")
             if let description = job.description { print("about      \(description)") }

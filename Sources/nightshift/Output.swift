@@ -1,24 +1,17 @@
 import Foundation
+import NightshiftApp
 import NightshiftCore
 
 /// Prints results: JSON for `--json`, aligned text tables otherwise.
 enum Output {
+    /// Prints a view as ``JSONContract`` encodes it.
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(ISO8601.format(date, in: TimeZone(identifier: "UTC")!))
-        }
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(String(decoding: try JSONContract.encode(value), as: UTF8.self))
     }
 
     /// Prints a JSON value as it is (its keys are not converted: they are the output's own).
     static func printJSON(_ value: JSONValue) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self))
+        print(String(decoding: JSONContract.encode(value), as: UTF8.self))
     }
 
     /// Prints rows as columns separated by two spaces; the last column is not padded.

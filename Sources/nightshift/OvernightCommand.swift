@@ -36,7 +36,7 @@ struct OvernightCommand: AsyncParsableCommand {
             guard let cycle = app.configuration.cycle(named: "overnight") else {
                 throw AppError.usage("this workspace declares its own job named overnight; run it with nightshift jobs run overnight")
             }
-            let engine = app.makeCycleEngine(owner: .current())
+            let engine = app.cycleEngine
             let result = await cancellingOnSignals { () async -> Result<CycleOutcome, CycleError> in
                 do throws(CycleError) {
                     return .success(try await engine.start(cycle, trigger: .manual))
@@ -96,7 +96,7 @@ struct OvernightCommand: AsyncParsableCommand {
             let settings = try app.requireBuilder()
             let zone = app.configuration.settings.timeZone
             let window = settings.windows.first { $0.name == "overnight" } ?? TimeWindow.defaults[1]
-            let now = Date()
+            let now = app.clock.now()
             guard let opening = window.opening(at: now, in: zone) else { throw ExitCode(1) }
             if opening.start <= now {
                 print("yes: the overnight window is open until \(ISO8601.format(opening.end, in: zone))")

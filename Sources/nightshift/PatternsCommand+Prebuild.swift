@@ -23,7 +23,7 @@ extension PatternsCommand {
             let learned = try await app.enablePattern(id)
             print("enabled \(id) (confidence \(PatternsCommand.figure(learned.pattern.confidence))): pre-built by itself before each request")
             if learned.command == nil {
-                FileHandle.standardError.write(Data("nightshift: \(id) has \(PatternsCommand.noCommandNote(learned.pattern))\n".utf8))
+                FileHandle.standardError.write(Data("nightshift: \(id) has \(LearnedPattern.noCommandNote(learned.pattern))\n".utf8))
             }
         }
     }
@@ -65,17 +65,9 @@ extension PatternsCommand {
         func run() async throws {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let outcomes = try await app.runDuePrebuilds(at: Date(), dryRun: dryRun)
+            let outcomes = try await app.runDuePrebuilds(at: app.clock.now(), dryRun: dryRun)
             if output.json {
-                Output.printJSON(.array(outcomes.map { outcome in
-                    .object([
-                        "pattern": .string(outcome.pattern.id), "name": .string(outcome.pattern.name), "status": .string(outcome.status.rawValue),
-                        "expected_at": .string(ISO8601.format(outcome.expectedAt, in: zone)),
-                        "prebuild_at": .string(ISO8601.format(outcome.prebuildAt, in: zone)),
-                        "action_id": outcome.actionID.map(JSONValue.string) ?? .null, "run_id": outcome.runID.map(JSONValue.string) ?? .null,
-                        "detail": outcome.detail.map(JSONValue.string) ?? .null,
-                    ])
-                }))
+                Output.printJSON(.array(outcomes.map { $0.json(zone: zone) }))
             } else if outcomes.isEmpty {
                 print("No pre-build is due.")
             } else {

@@ -31,13 +31,13 @@ extension PatternsCommand {
             let app = try await workspace.load()
             if schedules { return try await printSchedules(app) }
             let zone = app.configuration.settings.timeZone
-            let now = Date()
+            let now = app.clock.now()
             let learned = try await app.learnedPatterns(at: now)
             let byID = Dictionary(learned.map { ($0.pattern.id, $0) }, uniquingKeysWith: { first, _ in first })
             let suggestions = app.patternLearner.suggestions(learned.map(\.pattern), from: now, within: Double(hours) * 3600)
             if output.json {
                 return Output.printJSON(.array(suggestions.compactMap { suggestion in
-                    byID[suggestion.pattern.id].map { PatternsCommand.json(suggestion, learned: $0, zone: zone) }
+                    byID[suggestion.pattern.id].map { suggestion.json(learned: $0, zone: zone) }
                 }))
             }
             if suggestions.isEmpty { return print("Nothing to pre-build in the next \(hours) hours.") }
@@ -57,15 +57,7 @@ extension PatternsCommand {
         private func printSchedules(_ app: NightshiftApplication) async throws {
             let proposals = try await app.prebuildJobProposals()
             if output.json {
-                return Output.printJSON(.array(proposals.map { proposal in
-                    .object([
-                        "pattern": PatternsCommand.json(LearnedPattern(pattern: proposal.pattern, enabled: false), zone: app.configuration.settings.timeZone, brief: true),
-                        "job": .string(proposal.jobName), "schedule": .string(proposal.schedule.source), "time_zone": .string(proposal.timeZone),
-                        "command": proposal.command?.json ?? .null, "toml": proposal.toml.map(JSONValue.string) ?? .null,
-                        "accept": proposal.command == nil ? .null : .string(proposal.acceptCommand),
-                        "note": proposal.command == nil ? .string(PatternsCommand.noCommandNote(proposal.pattern)) : .null,
-                    ])
-                }))
+                return Output.printJSON(.array(proposals.map { $0.json(zone: app.configuration.settings.timeZone) }))
             }
             if proposals.isEmpty {
                 return print("No high-band patterns yet (confidence 0.7 or more, about five consistent days); see nightshift patterns list.")
@@ -74,7 +66,7 @@ extension PatternsCommand {
                 if index > 0 { print("") }
                 print("# \(proposal.pattern.id): \(proposal.pattern.description), confidence \(PatternsCommand.figure(proposal.pattern.confidence))")
                 guard let toml = proposal.toml else {
-                    print("# \(PatternsCommand.noCommandNote(proposal.pattern))")
+                    print("# \(LearnedPattern.noCommandNote(proposal.pattern))")
                     continue
                 }
                 print(toml, terminator: "")

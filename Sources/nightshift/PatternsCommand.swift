@@ -51,7 +51,7 @@ struct PatternsCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let event = try await app.recordRequest(name, meta: meta, at: time)
             let zone = app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(PatternsCommand.json(event, zone: zone)) }
+            if output.json { return Output.printJSON(event.json(zone: zone)) }
             print("recorded \(event.name) at \(ISO8601.format(event.at, in: zone))" + (meta.map { " with \($0.canonical)" } ?? ""))
         }
     }
@@ -71,7 +71,7 @@ struct PatternsCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
             let events = try await RequestLog(app).requests(named: name, limit: limit)
-            if output.json { return Output.printJSON(.array(events.map { PatternsCommand.json($0, zone: zone) })) }
+            if output.json { return Output.printJSON(.array(events.map { $0.json(zone: zone) })) }
             if events.isEmpty { return print("No requests recorded yet: nightshift patterns log NAME records one.") }
             Output.table(["AT", "NAME", "META"], events.map { [ISO8601.format($0.at, in: zone), $0.name, $0.data?.canonical ?? ""] })
         }
@@ -93,7 +93,7 @@ struct PatternsCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
             let learned = try await app.learnedPatterns()
-            if output.json { return Output.printJSON(.array(learned.map { PatternsCommand.json($0, zone: zone) })) }
+            if output.json { return Output.printJSON(.array(learned.map { $0.json(zone: zone) })) }
             if learned.isEmpty {
                 return print("No patterns yet: a routine needs requests on at least two days (nightshift patterns log NAME).")
             }
@@ -123,16 +123,11 @@ struct PatternsCommand: AsyncParsableCommand {
             try PatternsCommand.validate(hours: hours)
             let app = try await workspace.load()
             let zone = app.configuration.settings.timeZone
-            let now = Date()
+            let now = app.clock.now()
             let patterns = try await app.learnedPatterns(at: now).map(\.pattern)
             let predictions = app.patternLearner.predictions(patterns, from: now, within: Double(hours) * 3600)
             if output.json {
-                return Output.printJSON(.array(predictions.map {
-                    .object([
-                        "pattern": PatternsCommand.json(LearnedPattern(pattern: $0.pattern, enabled: false), zone: zone, brief: true),
-                        "expected_at": .string(ISO8601.format($0.expectedAt, in: zone)),
-                    ])
-                }))
+                return Output.printJSON(.array(predictions.map { $0.json(zone: zone) }))
             }
             if predictions.isEmpty { return print("Nothing predicted in the next \(hours) hours.") }
             Output.table(["EXPECTED", "PATTERN", "WHEN", "CONFIDENCE", "BAND"], predictions.map {

@@ -29,19 +29,9 @@ struct PolicyCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let policy = app.configuration.policy
             let tiers = Dictionary(grouping: policy.catalog.values, by: { $0 }).mapValues(\.count)
-            let source = app.configuration.policyFile ?? (policy.source == nil ? "none (built-in defaults)" : "[policy] in nightshift.toml")
-            if output.json {
-                return Output.printJSON(.object([
-                    "source": .string(source),
-                    "catalog": .object(policy.catalog.mapValues { .string($0.rawValue) }),
-                    "categories": .object(policy.categories.mapValues { .string($0.rawValue) }),
-                    "stage_gates": .array(policy.stageGates.sorted().map(JSONValue.string)),
-                    "rules": .array(policy.rules.map { .object(["id": .string($0.id), "effect": .string($0.effect.rawValue), "reason": .string($0.reason)]) }),
-                    "budgets": .array(policy.budgets.map { .string($0.id) }),
-                    "max_denials": .integer(Int64(policy.maxDenials)),
-                    "approval_expiry_seconds": .number(policy.approvalExpiry.inSeconds),
-                ]))
-            }
+            let review = PolicyReview(app)
+            let source = review.source
+            if output.json { return Output.printJSON(review.json) }
             print("policy ok: \(source)")
             print("  catalog      \(policy.catalog.count) action types: \(tiers[.autonomous] ?? 0) autonomous, \(tiers[.approval] ?? 0) approval, \(tiers[.hardStop] ?? 0) hard_stop")
             if !policy.categories.isEmpty { print("  categories   \(policy.categories.count)") }
@@ -70,9 +60,9 @@ struct PolicyCommand: AsyncParsableCommand {
             let at = try moment.moment()
             let action = try arguments.action()
             let app = try await workspace.load()
-            let decision = try await app.makeGate().explain(action, at: at)
+            let decision = try await app.gate.explain(action, at: at)
             let zone = app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(ActionView.decision(decision, at: at ?? Date(), zone: zone)) }
+            if output.json { return Output.printJSON(ActionView.decision(decision, at: at ?? app.clock.now(), zone: zone)) }
             print("\(decision.verdict): \(decision.reason)")
             print("  decided by  \(decision.decidedBy.joined(separator: ", "))")
             if let at { print("  at          \(MomentOption.describe(at, in: zone))") }
@@ -98,33 +88,16 @@ struct PolicyCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let path = FileManager.default.fileExists(atPath: cases) ? cases : app.workspace.resolvePath(cases)
-            guard FileManager.default.isReadableFile(atPath: path) else { throw AppError.usage("cannot read the cases file \(cases)") }
-            let text: String
-            do { text = try ConfigLoader.readText(path: path, file: cases) } catch { throw AppError.usage(error.description) }
-            let (parsed, diagnostics) = ConfigLoader.parsePolicyCases(text, file: cases)
-            guard let parsed else {
-                throw AppError.usage(diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
-            }
-            let engine = PolicyEngine(policy: app.configuration.policy)
-            let zone = app.configuration.settings.timeZone
-            var failures = 0
-            var results: [JSONValue] = []
-            for item in parsed {
-                let (decision, failure) = item.check(engine, now: Date(), timeZone: zone)
-                if failure != nil { failures += 1 }
-                results.append(.object([
-                    "name": .string(item.name), "passed": .bool(failure == nil), "expected": .string(item.expect.rawValue),
-                    "got": .string(decision.verdict.rawValue), "decided_by": .array(decision.decidedBy.map(JSONValue.string)),
-                    "problem": failure.map(JSONValue.string) ?? .null, "line": .integer(Int64(item.location.line)),
-                ]))
-                if !output.json, let failure { print("FAIL \(cases):\(item.location.line): \(item.name): \(failure)") }
-            }
+            let report = try PolicyReview(app).test(path: path, file: cases, at: app.clock.now())
             if output.json {
-                Output.printJSON(.object(["passed": .integer(Int64(parsed.count - failures)), "failed": .integer(Int64(failures)), "cases": .array(results)]))
+                Output.printJSON(report.json)
             } else {
-                print("\(parsed.count - failures) passed, \(failures) failed (\(parsed.count) cases)")
+                for result in report.results {
+                    if let failure = result.failure { print("FAIL \(cases):\(result.line): \(result.name): \(failure)") }
+                }
+                print("\(report.passed) passed, \(report.failed) failed (\(report.results.count) cases)")
             }
-            if failures > 0 { throw ExitCode(1) }
+            if report.failed > 0 { throw ExitCode(1) }
         }
     }
 }

@@ -42,7 +42,7 @@ struct ProposeCommand: AsyncParsableCommand {
         let proposal = try arguments.action()
         let app = try await workspace.load()
         if dryRun { return try await rehearse(proposal, app: app, at: at) }
-        let outcome = try await app.makeGate().proposeAsRun(proposal)
+        let outcome = try await app.gate.proposeAsRun(proposal)
         let record = outcome.record
         let runID = record.executionRunID
         if output.json {
@@ -76,10 +76,10 @@ struct ProposeCommand: AsyncParsableCommand {
     /// `--dry-run`: the decision `policy explain` would show, with a proposal's exit status.
     /// A one-time grant left by an approval is not looked at (the proposal would consume it).
     func rehearse(_ proposal: ProposedAction, app: NightshiftApplication, at: Date?) async throws {
-        let decision = try await app.makeGate().explain(proposal, at: at)
+        let decision = try await app.gate.explain(proposal, at: at)
         let zone = app.configuration.settings.timeZone
         if output.json {
-            Output.printJSON(ActionView.decision(decision, at: at ?? Date(), zone: zone, adding: ["dry_run": .bool(true), "executed": .bool(false)]))
+            Output.printJSON(ActionView.decision(decision, at: at ?? app.clock.now(), zone: zone, adding: ["dry_run": .bool(true), "executed": .bool(false)]))
         } else {
             let outcome = switch decision.verdict {
             case .allow: "would be allowed"
@@ -87,7 +87,7 @@ struct ProposeCommand: AsyncParsableCommand {
             case .forbid: "would be forbidden"
             }
             print("\(outcome): \(decision.reason) [\(decision.decidedBy.joined(separator: ", "))]")
-            print("dry run at \(MomentOption.describe(at ?? Date(), in: zone)): nothing recorded, nothing executed")
+            print("dry run at \(MomentOption.describe(at ?? app.clock.now(), in: zone)): nothing recorded, nothing executed")
         }
         try Self.exit(decision.verdict, executionFailed: false)
     }

@@ -32,7 +32,7 @@ extension QueueCommand {
             }
             let deadline = try until.map { text -> Date in
                 guard let time = TimeOfDay(parsing: text) else { throw AppError.usage("--until must be HH:MM, found \"\(text)\"") }
-                return time.next(after: Date(), in: app.configuration.settings.timeZone) ?? Date()
+                return time.next(after: app.clock.now(), in: app.configuration.settings.timeZone) ?? app.clock.now()
             }
             let worker = try app.makeBuildWorker()
             let summary = await cancellingOnSignals { await worker.work(until: deadline, window: window) }

@@ -58,9 +58,9 @@ struct QueueCommand: AsyncParsableCommand {
                 id: id, title: title, description: description, hours: hours, category: category, priority: level, impact: impact,
                 effort: effort, dependsOn: dependsOn, verify: verify
             )
-            let task = try await QueueCommand.usage { try await app.buildQueue().add(new, at: Date()) }
+            let task = try await QueueCommand.usage { try await app.buildQueue().add(new, at: app.clock.now()) }
             await app.noteRequest("queue:add", meta: .object(["title": .string(title), "category": .string(category)]))
-            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
+            if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state): \(task.title) (score \(TaskView.number(task.score)), \(TaskView.hours(task.hours)), \(task.category))")
         }
     }
@@ -93,7 +93,7 @@ struct QueueCommand: AsyncParsableCommand {
                 throw AppError.failure("no task \(id); see nightshift queue list")
             }
             let zone = app.configuration.settings.timeZone
-            if output.json { return Output.printJSON(TaskView.json(task, zone: zone)) }
+            if output.json { return Output.printJSON(task.json(zone: zone)) }
             TaskView.printDetail(task, zone: zone)
         }
     }
@@ -145,27 +145,9 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let settings = try app.requireBuilder()
-            if let window, !settings.windows.contains(where: { $0.name == window }) {
-                throw AppError.usage("--window: no window \"\(window)\"; the windows are \(settings.windows.map(\.name).joined(separator: ", "))")
-            }
-            let now = Date()
-            let tasks = try await app.buildQueue().refreshBlocked(at: now)
-            let plan = try await app.buildPlanner(at: now).plan(tasks, at: now, only: window)
-            if !dryRun { try await app.buildQueue().schedule(plan, at: now) }
+            let plan = try await app.scheduleQueue(window: window, dryRun: dryRun, at: app.clock.now())
             let zone = app.configuration.settings.timeZone
-            if output.json {
-                return Output.printJSON(.object([
-                    "assignments": .array(plan.assignments.map { assignment in
-                        .object([
-                            "task": .string(assignment.task.id), "title": .string(assignment.task.title), "hours": .number(assignment.task.hours),
-                            "score": .number(assignment.task.score), "window": .string(assignment.window),
-                            "opens": .string(ISO8601.format(assignment.opening.start, in: zone)), "closes": .string(ISO8601.format(assignment.opening.end, in: zone)),
-                        ])
-                    }),
-                    "unplaced": .array(plan.unplaced.map { .string($0.id) }), "written": .bool(!dryRun),
-                ]))
-            }
+            if output.json { return Output.printJSON(plan.json(zone: zone, written: !dryRun)) }
             if plan.assignments.isEmpty, plan.unplaced.isEmpty { return print("Nothing to schedule: no task is ready.") }
             Output.table(["WINDOW", "OPENS", "TASK", "HOURS", "SCORE", "TITLE"], plan.assignments.map {
                 [$0.window, ISO8601.format($0.opening.start, in: zone), $0.task.id, TaskView.hours($0.task.hours), TaskView.number($0.task.score), $0.task.title]
@@ -183,22 +165,15 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let running = try await app.buildQueue().tasks(in: [.running, .awaitingApproval])
-            let now = Date()
+            let now = app.clock.now()
             if output.json {
-                return Output.printJSON(.array(running.map { task in
-                    var item = TaskView.json(task, zone: app.configuration.settings.timeZone)
-                    if case .object(var members) = item {
-                        members["progress_percent"] = task.startedAt == nil ? .null : .number(TaskView.percent(task, now: now))
-                        members["log"] = .string("\(app.workspace.logsDirectory)/subagents/\(task.id).log")
-                        item = .object(members)
-                    }
-                    return item
-                }))
+                let zone = app.configuration.settings.timeZone
+                return Output.printJSON(.array(running.map { $0.progressJSON(zone: zone, at: now, logsDirectory: app.workspace.logsDirectory) }))
             }
             if running.isEmpty { return print("No task is running or waiting for approval.") }
             for task in running {
                 if task.state == .running {
-                    print(String(format: "%@ %@: %.0f%% of its %@ estimate, attempt %d, pid %@", task.id, task.title, TaskView.percent(task, now: now),
+                    print(String(format: "%@ %@: %.0f%% of its %@ estimate, attempt %d, pid %@", task.id, task.title, task.progressPercent(at: now),
                                  TaskView.hours(task.hours), task.attempts, task.pid.map(String.init) ?? "-"))
                     print("  log: \(app.workspace.logsDirectory)/subagents/\(task.id).log")
                 } else {
@@ -217,8 +192,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let task = try await QueueCommand.failure { try await app.buildQueue().cancel(id, at: Date()) }
-            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
+            let task = try await QueueCommand.failure { try await app.buildQueue().cancel(id, at: app.clock.now()) }
+            if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) cancelled")
         }
     }
@@ -232,8 +207,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let task = try await QueueCommand.failure { try await app.buildQueue().retry(id, at: Date()) }
-            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
+            let task = try await QueueCommand.failure { try await app.buildQueue().retry(id, at: app.clock.now()) }
+            if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state) again (attempts so far: \(task.attempts))")
         }
     }
@@ -252,8 +227,8 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             guard !on.isEmpty else { throw AppError.usage("--on needs at least one task id") }
             let app = try await workspace.load()
-            let task = try await QueueCommand.usage { try await app.buildQueue().addDependencies(id, on: on, at: Date()) }
-            if output.json { return Output.printJSON(TaskView.json(task, zone: app.configuration.settings.timeZone)) }
+            let task = try await QueueCommand.usage { try await app.buildQueue().addDependencies(id, on: on, at: app.clock.now()) }
+            if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) depends on \(task.dependsOn.joined(separator: ", ")) (\(task.state))")
         }
     }

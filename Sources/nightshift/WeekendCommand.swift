@@ -28,14 +28,7 @@ struct WeekendCommand: AsyncParsableCommand {
             let (app, planner) = try await WeekendCommand.load(workspace)
             let suggestions = try await planner.suggest()
             if output.json {
-                return Output.printJSON(.array(suggestions.map { suggestion in
-                    var item = TaskView.json(suggestion.task, zone: app.configuration.settings.timeZone)
-                    if case .object(var members) = item {
-                        members["phases"] = .array(suggestion.phases.map { .object(["name": .string($0.name), "hours": .number($0.hours)]) })
-                        item = .object(members)
-                    }
-                    return item
-                }))
+                return Output.printJSON(.array(suggestions.map { $0.json(zone: app.configuration.settings.timeZone) }))
             }
             if suggestions.isEmpty { return print("No weekend-sized task is ready: queue one of 8–12 hours (nightshift queue add … --hours 10).") }
             for (index, suggestion) in suggestions.enumerated() {
@@ -53,8 +46,8 @@ struct WeekendCommand: AsyncParsableCommand {
         @Argument(help: "The task's id.") var id: String
 
         func run() async throws {
-            let (_, planner) = try await WeekendCommand.load(workspace)
-            let plan = try await WeekendCommand.failing { try await planner.select(id, at: Date()) }
+            let (app, planner) = try await WeekendCommand.load(workspace)
+            let plan = try await WeekendCommand.failing { try await planner.select(id, at: app.clock.now()) }
             print("Weekend project: \(plan.task) \(plan.title); phases \(plan.phases.map(\.name).joined(separator: ", ")). Start it with nightshift weekend start")
         }
     }
@@ -65,7 +58,7 @@ struct WeekendCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (app, planner) = try await WeekendCommand.load(workspace)
-            let (plan, task) = try await WeekendCommand.failing { try await planner.start(at: Date()) }
+            let (plan, task) = try await WeekendCommand.failing { try await planner.start(at: app.clock.now()) }
             let when = task.scheduledFor.map { " from \(ISO8601.format($0, in: app.configuration.settings.timeZone))" } ?? ""
             print("Started \(plan.task) \(plan.title): \(task.state)\(task.window.map { " in \($0)" } ?? "")\(when)")
         }
@@ -82,7 +75,7 @@ struct WeekendCommand: AsyncParsableCommand {
                 if output.json { return Output.printJSON(.null) }
                 return print("No weekend project selected: see nightshift weekend suggest")
             }
-            if output.json { return try Output.json(WeekendCommand.view(plan)) }
+            if output.json { return try Output.json(WeekendPlanView(plan)) }
             print(try await planner.summary().joined(separator: "\n"))
         }
     }
@@ -93,8 +86,8 @@ struct WeekendCommand: AsyncParsableCommand {
         @Argument(help: "The phase: plan, build, test, document or ship.") var phase: String
 
         func run() async throws {
-            let (_, planner) = try await WeekendCommand.load(workspace)
-            let plan = try await WeekendCommand.failing { try await planner.complete(phase, at: Date()) }
+            let (app, planner) = try await WeekendCommand.load(workspace)
+            let plan = try await WeekendCommand.failing { try await planner.complete(phase, at: app.clock.now()) }
             print(String(format: "%@ done; the project is %.0f%% complete", phase, plan.progress * 100)
                 + (plan.completedAt != nil ? ". Every phase is done: nightshift weekend summary" : ""))
         }
@@ -109,28 +102,10 @@ struct WeekendCommand: AsyncParsableCommand {
             let (_, planner) = try await WeekendCommand.load(workspace)
             if output.json {
                 guard let plan = try await planner.plan() else { return Output.printJSON(.null) }
-                return try Output.json(WeekendCommand.view(plan))
+                return try Output.json(WeekendPlanView(plan))
             }
             print(try await planner.summary().joined(separator: "\n"))
         }
-    }
-
-    struct View: Encodable {
-        var task: String
-        var title: String
-        var hours: Double
-        var progress: Double
-        var selectedAt: Date
-        var startedAt: Date?
-        var completedAt: Date?
-        var phases: [WeekendPlan.Phase]
-    }
-
-    static func view(_ plan: WeekendPlan) -> View {
-        View(
-            task: plan.task, title: plan.title, hours: plan.hours, progress: (plan.progress * 1000).rounded() / 1000, selectedAt: plan.selectedAt,
-            startedAt: plan.startedAt, completedAt: plan.completedAt, phases: plan.phases
-        )
     }
 
     static func load(_ workspace: WorkspaceOptions) async throws -> (NightshiftApplication, WeekendPlanner) {

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import NightshiftApp
+import NightshiftBuilder
 import NightshiftCore
+import NightshiftTesting
 import Testing
 
 /// The shape issue 12 asks for, held by tests: every action type Nightshift and its packs propose
@@ -10,22 +12,48 @@ import Testing
 struct GateStructureTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("the built-in catalog, the health fixes, anchors and the builder's spawns all execute through a handler of the gate")
-    func everyTypeHasAHandler() async throws {
+    /// The builder example in a new folder (removed by the caller), loaded on `clock`.
+    static func builderApp(clock: any WallClock = SystemWallClock()) async throws -> (NightshiftApplication, folder: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("structure-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
         let workspace = Workspace(root: folder)
         _ = try await WorkspaceTemplate.create(workspace, example: "builder", force: false)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let app = try await buildApplication(workspace: workspace, environment: ["PATH": "/usr/bin:/bin"], logger: logger)
-        let handlers = app.makeGate().handlers
+        return (try await buildApplication(workspace: workspace, environment: ["PATH": "/usr/bin:/bin"], clock: clock, logger: logger), folder)
+    }
+
+    @Test("the built-in catalog, the health fixes, anchors and the builder's spawns all execute through a handler of the gate")
+    func everyTypeHasAHandler() async throws {
+        let (app, folder) = try await Self.builderApp()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let handlers = app.gate.handlers
         let types = Set(Policy.builtinCatalog.keys).union(["spawn_subagent"]).union(FixKind.allCases.map(\.actionType))
         for type in types.sorted() {
             // An empty payload: the handler is found by its type, not by a command in the payload.
             #expect(handlers.handler(type: type, payload: .object([:])) != nil, "nothing executes \(type)")
         }
         #expect(Set(handlers.types).isSuperset(of: types))
+    }
+
+    @Test("one gate and one cycle engine per application, all on the clock it was built with")
+    func oneGatePerApplication() async throws {
+        let clock = TestClock(now: ISO8601.parse("2026-11-21T03:00:00Z")!)
+        let (app, folder) = try await Self.builderApp(clock: clock)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let copy = app
+        #expect(app.gate === copy.gate)
+        #expect(app.cycleEngine.gate === app.gate)
+        #expect(app.gate.clock as? TestClock === clock)
+        // The builder's worker and the packs' steps decide through the same gate on the same clock.
+        let worker = try app.makeBuildWorker()
+        #expect(worker.gate === app.gate)
+        #expect(app.packContext().clock as? TestClock === clock)
+        // Copies made concurrently still share the one gate.
+        let gates = await withTaskGroup(of: ObjectIdentifier.self) { group in
+            for _ in 0..<8 { group.addTask { ObjectIdentifier(copy.gate) } }
+            return await group.reduce(into: Set<ObjectIdentifier>()) { $0.insert($1) }
+        }
+        #expect(gates == [ObjectIdentifier(app.gate)])
     }
 
     @Test("a step no pack provides is refused when the workspace loads, naming the cycle, the step and what the packs provide")

@@ -43,12 +43,13 @@ struct MissedCycleTests {
         try await store.syncJobs(["nightly"], at: ISO8601.parse("2026-11-20T01:00:00Z")!)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let app = try await buildApplication(workspace: workspace, environment: ProcessInfo.processInfo.environment, logger: logger)
         let clock = TestClock(now: ISO8601.parse("2026-11-20T07:00:00Z")!)
-        let daemon = Task { try await app.serve(clock: clock) }
+        let app = try await buildApplication(workspace: workspace, environment: ProcessInfo.processInfo.environment, clock: clock, logger: logger)
+        let daemon = Task { try await app.serve() }
         defer { daemon.cancel() }
 
-        let deadline = Date().addingTimeInterval(60)
+        // Long enough for a loaded machine (the full suite on 2 cores); the loop ends when the runs do.
+        let deadline = Date().addingTimeInterval(240)
         var runs: [CycleRunRecord] = []
         while Date() < deadline {
             runs = try await app.store.cycleRuns(cycle: "nightly", tenant: nil, states: [], limit: 10)

@@ -37,9 +37,11 @@ struct SimulatedNightTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Data(Self.config.utf8).write(to: URL(fileURLWithPath: "\(folder)/nightshift.toml"))
-        let app = try await buildApplication(workspace: Workspace(root: folder), environment: ["PATH": "/usr/bin:/bin"], logger: Logger(label: "test"))
         let evening = ISO8601.parse("2026-11-20T22:00:00Z")!
         let clock = TestClock(now: evening)
+        let app = try await buildApplication(
+            workspace: Workspace(root: folder), environment: ["PATH": "/usr/bin:/bin"], clock: clock, logger: Logger(label: "test")
+        )
         let queue = try app.buildQueue()
 
         let fix = try await queue.add(.init(id: "fix", title: "Fix login", hours: 1, category: "Bug fixes", priority: .high, verify: "test -f done/fix"), at: evening)
@@ -57,7 +59,7 @@ struct SimulatedNightTests {
         _ = try await BuildPlanner.apply(plan, store: app.store, at: clock.now())
 
         // The builds step: everything allowed runs now; the clock stands still while the agents work.
-        let worker = try app.makeBuildWorker(clock: clock)
+        let worker = try app.makeBuildWorker()
         let summary = await worker.work(until: ISO8601.parse("2026-11-21T06:30:00Z")!, window: "overnight")
         #expect(Set(summary.succeeded) == [fix.id, docs.id, speed.id])
         #expect(summary.failed == [broken.id])
@@ -98,7 +100,7 @@ struct SimulatedNightTests {
 
         // 07:00: the morning brief says the same, with the command that approves the feature.
         clock.advance(to: ISO8601.parse("2026-11-21T07:00:00Z")!)
-        let brief = try await app.makeBriefBuilder(clock: clock).build(since: ISO8601.parse("2026-11-20T23:00:00Z")!, until: clock.now())
+        let brief = try await app.makeBriefBuilder().build(since: ISO8601.parse("2026-11-20T23:00:00Z")!, until: clock.now())
         let shipped = try #require(brief.section("builds_shipped"))
         #expect(shipped.lines.first == "3 tasks shipped, 5 h of estimated work.")
         for title in ["Fix login", "Document the fix", "Speed up reports"] { #expect(shipped.lines.contains { $0.contains(title) }) }
@@ -115,7 +117,7 @@ struct SimulatedNightTests {
 
         // The operator approves in the morning: the approval runs the feature once, at once; the
         // next night's worker has nothing left of it to run.
-        let approved = try await app.makeGate(clock: clock).approve(parkedAction, by: "operator", note: nil)
+        let approved = try await app.gate.approve(parkedAction, by: "operator", note: nil)
         #expect(approved.executed && approved.result.succeeded)
         #expect(try await app.store.task(feature.id)?.state == .succeeded)
         let next = await worker.work(until: ISO8601.parse("2026-11-22T06:30:00Z")!, window: nil)

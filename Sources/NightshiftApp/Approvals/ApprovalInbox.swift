@@ -8,10 +8,10 @@ public struct ApprovalInbox: Sendable {
     let app: NightshiftApplication
     let gate: PolicyGate
 
-    /// The inbox of `app`, answered through `gate` (by default a gate of its own).
+    /// The inbox of `app`, answered through `gate` (by default the application's).
     public init(_ app: NightshiftApplication, gate: PolicyGate? = nil) {
         self.app = app
-        self.gate = gate ?? app.makeGate()
+        self.gate = gate ?? app.gate
     }
 
     /// The actions waiting for the operator, newest first: awaiting approval (those past their

@@ -41,7 +41,7 @@ public struct GoalBook: Sendable {
             type: suggestion.type, attributes: suggestion.attributes, actor: Actor(.goal, goal.name),
             summary: "goal \(goal.name) is behind pace: \(suggestion.reason)"
         )
-        return Recorded(goal: goal, proposed: try await (gate ?? app.makeGate()).propose(action))
+        return Recorded(goal: goal, proposed: try await (gate ?? app.gate).propose(action))
     }
 
     /// The active goals (with `includeFinished`, also completed and missed ones), settled at `now`.
@@ -51,13 +51,13 @@ public struct GoalBook: Sendable {
     }
 
     /// One goal, settled at `now`, with its newest `historyLimit` progress records.
-    public func show(_ name: String, historyLimit: Int, at now: Date) async throws -> (goal: Goal, history: [GoalProgress]) {
+    public func show(_ name: String, historyLimit: Int, at now: Date) async throws -> GoalDetail {
         guard historyLimit > 0 else { throw AppError.usage("--limit must be at least 1") }
         guard var goal = try await app.store.goal(name) else { throw Self.unknown(name) }
         if goal.settled(at: now) != goal, let settled = try await app.store.updateGoal(name, value: nil, note: nil, at: now) {
             goal = settled
         }
-        return (goal, try await app.store.goalHistory(name, limit: historyLimit))
+        return GoalDetail(goal, history: try await app.store.goalHistory(name, limit: historyLimit), at: now)
     }
 
     /// Marks active goals whose period is over missed, so listings and `show` agree with the store.

@@ -48,3 +48,22 @@ public struct GoalView: Encodable, Sendable {
         status == "active" ? (onTrack ? "on track" : "behind") : status
     }
 }
+
+/// One goal as `goals show --json` prints it: where it stands, its history, and what to do when
+/// it is behind.
+public struct GoalDetail: Encodable, Sendable {
+    public var goal: GoalView
+    public var history: [GoalProgress]
+    public var suggestion: GoalSuggestion?
+    /// The goal itself, for the text output. Not part of the JSON.
+    public var record: Goal
+
+    enum CodingKeys: String, CodingKey { case goal, history, suggestion }
+
+    public init(_ goal: Goal, history: [GoalProgress], at now: Date) {
+        self.goal = GoalView(goal, at: now)
+        self.history = history
+        self.suggestion = goal.suggestion(at: now)
+        self.record = goal
+    }
+}

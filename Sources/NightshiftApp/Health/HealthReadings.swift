@@ -13,6 +13,14 @@ public struct HealthReadings: Sendable {
         return try await app.store.samples(SampleQuery(since: since, limit: 100_000))
     }
 
+    /// Proposes the safe fixes through the gate at `now` (with `dryRun`, only says what would be
+    /// done and what the policy would decide), then scans again.
+    public func fix(dryRun: Bool, at now: Date) async throws -> HealthFixReport {
+        let outcomes = try await app.applyHealthFixes(dryRun: dryRun, at: now)
+        let scan = dryRun ? nil : try await app.scanHealth(at: now, resolution: "fixed by nightshift health fix")
+        return HealthFixReport(dryRun: dryRun, outcomes: outcomes, scan: scan)
+    }
+
     /// The open problems; with `all`, also the resolved ones.
     public func problems(all: Bool) async throws -> [Problem] {
         try await app.store.problems(ProblemQuery(open: all ? nil : true))

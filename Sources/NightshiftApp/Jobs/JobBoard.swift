@@ -19,6 +19,22 @@ public struct JobBoard: Sendable {
         return views
     }
 
+    /// One job as `jobs show` shows it: its view, its next five fires after `now` and its newest runs.
+    ///
+    /// - Throws: ``AppError/failure(_:)`` for a job that is not declared.
+    public func show(_ name: String, at now: Date) async throws -> JobDetail {
+        guard let job = app.configuration.job(named: name), let view = try await views(at: now).first(where: { $0.name == name }) else {
+            throw AppError.failure("no job named \"\(name)\"; `nightshift jobs list` shows the declared jobs")
+        }
+        var fires: [Date] = []
+        var cursor = now
+        while fires.count < 5, let next = job.nextSlot(after: cursor) {
+            fires.append(next)
+            cursor = next
+        }
+        return JobDetail(job: view, nextFires: fires, runs: try await recentRuns(name), declaration: job)
+    }
+
     /// The newest `limit` runs of `name`.
     public func recentRuns(_ name: String, limit: Int = 10) async throws -> [RunRecord] {
         try await app.store.runs(RunQuery(job: name, limit: limit))

@@ -33,3 +33,23 @@ public struct JobView: Encodable, Sendable {
         lastRun = last.map { RunView($0, logPath: nil) }
     }
 }
+
+/// One job as `jobs show --json` prints it.
+public struct JobDetail: Encodable, Sendable {
+    public var job: JobView
+    public var nextFires: [Date]
+    public var recentRuns: [RunView]
+    /// The newest runs and the declaration, for the text output. Not part of the JSON.
+    public var runs: [RunRecord]
+    public var declaration: Job
+
+    enum CodingKeys: String, CodingKey { case job, nextFires, recentRuns }
+
+    public init(job: JobView, nextFires: [Date], runs: [RunRecord], declaration: Job) {
+        self.job = job
+        self.nextFires = nextFires
+        self.recentRuns = runs.map { RunView($0, logPath: nil) }
+        self.runs = runs
+        self.declaration = declaration
+    }
+}

@@ -84,7 +84,7 @@ struct BriefPack: Pack {
         return [
             AppStep(name: "brief.deliver", summary: "write the brief since the last delivered one and send it to the notifiers") { step in
                 let now = step.now
-                let brief = try await app.makeBriefBuilder(clock: step.clock).build(since: try await app.defaultBriefSince(now: now), until: now)
+                let brief = try await app.makeBriefBuilder().build(since: try await app.defaultBriefSince(now: now), until: now)
                 let path = try app.saveBrief(brief)
                 var anchorProblem: String?
                 let problems = try await app.deliverBrief(brief, anchorProblem: &anchorProblem)

@@ -13,11 +13,6 @@ public struct StatusSummary: Sendable, Hashable {
     /// The builder's tasks per state (every state present), when the workspace has `[builder]`.
     public var queue: [String: Int]?
 
-    /// The daemon record (serving or not) and the active goals, for `status`.
-    public static func daemonAndGoals(of app: NightshiftApplication) async throws -> (daemon: DaemonInstance?, goals: [Goal]) {
-        (try await app.store.daemonInstance(), try await app.store.goals(includeFinished: false))
-    }
-
     public init(runningRuns: Int, pendingRuns: Int, approvalsWaiting: Int, queue: [String: Int]?) {
         self.runningRuns = runningRuns
         self.pendingRuns = pendingRuns

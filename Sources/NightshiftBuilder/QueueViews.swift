@@ -1,0 +1,83 @@
+public import Foundation
+public import NightshiftCore
+
+extension QueueTask {
+    /// The task as `queue … --json` prints it; times in `zone`.
+    public func json(zone: TimeZone) -> JSONValue {
+        func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601.format($0, in: zone)) } ?? .null }
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return .object([
+            "id": .string(id), "title": .string(title), "description": .string(description), "category": .string(category),
+            "hours": .number(hours), "score": .number(score), "priority": .string(priority.rawValue),
+            "impact": .integer(Int64(impact)), "effort": .integer(Int64(effort)), "verify": text(verify),
+            "depends_on": .array(dependsOn.map { .string($0) }), "state": .string(state.rawValue), "window": text(window),
+            "scheduled_for": time(scheduledFor), "attempts": .integer(Int64(attempts)), "max_attempts": .integer(Int64(maxAttempts)),
+            "lease_owner": text(leaseOwner), "lease_expires_at": time(leaseExpiresAt), "pid": pid.map { .integer(Int64($0)) } ?? .null,
+            "action_id": text(actionID), "created_at": time(createdAt), "updated_at": time(updatedAt),
+            "started_at": time(startedAt), "finished_at": time(finishedAt), "error": text(lastError), "result": result ?? .null,
+        ])
+    }
+
+    /// How far a running task is into its estimate at `now`, in percent (at most 100); 0 before it starts.
+    public func progressPercent(at now: Date) -> Double {
+        guard let startedAt else { return 0 }
+        return min(100, now.timeIntervalSince(startedAt) / (hours * 3600) * 100)
+    }
+
+    /// The task as `queue progress --json` prints it: ``json(zone:)`` with its progress and agent log.
+    public func progressJSON(zone: TimeZone, at now: Date, logsDirectory: String) -> JSONValue {
+        guard case .object(var members) = json(zone: zone) else { return json(zone: zone) }
+        members["progress_percent"] = startedAt == nil ? .null : .number(progressPercent(at: now))
+        members["log"] = .string("\(logsDirectory)/subagents/\(id).log")
+        return .object(members)
+    }
+}
+
+extension BuildPlanner.Plan {
+    /// The plan as `queue schedule --json` prints it; `written` says whether it was applied.
+    public func json(zone: TimeZone, written: Bool) -> JSONValue {
+        .object([
+            "assignments": .array(assignments.map { assignment in
+                .object([
+                    "task": .string(assignment.task.id), "title": .string(assignment.task.title), "hours": .number(assignment.task.hours),
+                    "score": .number(assignment.task.score), "window": .string(assignment.window),
+                    "opens": .string(ISO8601.format(assignment.opening.start, in: zone)), "closes": .string(ISO8601.format(assignment.opening.end, in: zone)),
+                ])
+            }),
+            "unplaced": .array(unplaced.map { .string($0.id) }), "written": .bool(written),
+        ])
+    }
+}
+
+extension WeekendPlanner.Suggestion {
+    /// The suggestion as `weekend suggest --json` prints it: the task with its phases.
+    public func json(zone: TimeZone) -> JSONValue {
+        guard case .object(var members) = task.json(zone: zone) else { return task.json(zone: zone) }
+        members["phases"] = .array(phases.map { .object(["name": .string($0.name), "hours": .number($0.hours)]) })
+        return .object(members)
+    }
+}
+
+/// The weekend project as `weekend progress --json` and `weekend summary --json` print it.
+public struct WeekendPlanView: Encodable, Sendable {
+    public var task: String
+    public var title: String
+    public var hours: Double
+    /// Done, from 0 to 1, to three decimals.
+    public var progress: Double
+    public var selectedAt: Date
+    public var startedAt: Date?
+    public var completedAt: Date?
+    public var phases: [WeekendPlan.Phase]
+
+    public init(_ plan: WeekendPlan) {
+        task = plan.task
+        title = plan.title
+        hours = plan.hours
+        progress = (plan.progress * 1000).rounded() / 1000
+        selectedAt = plan.selectedAt
+        startedAt = plan.startedAt
+        completedAt = plan.completedAt
+        phases = plan.phases
+    }
+}
