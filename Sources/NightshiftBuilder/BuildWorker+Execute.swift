@@ -10,28 +10,15 @@ extension BuildWorker {
     /// (waiting while its supervisor still runs it) instead of starting it again; an agent that was
     /// cut off hands the task back to the queue.
     func execute(_ task: QueueTask, record: ActionRecord, adopting: Bool = false) async {
-        let argv = spawn.argv(for: task)
-        let logPath = taskLogPath(task.id)
-        let runID = "\(task.id)#\(task.attempts)"
-        let started = clock.now()
-        let store = self.store, owner = self.owner, spawnLog = spawnLogPath, clock = self.clock
-        let displayCommand = SubagentSpawn.display(argv)
+        let attempt = AgentAttempt(
+            task: task, actionID: record.id, owner: owner, spawn: spawn, logDirectory: configuration.logDirectory,
+            workspacePath: configuration.workspacePath, started: clock.now(), approved: false
+        )
+        let store = self.store
         let context = ActionContext(
-            runID: runID, timeout: spawn.timeout(for: task), logPath: logPath,
-            runEnvironment: [
-                "NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_TASK_TITLE": task.title, "NIGHTSHIFT_TASK_CATEGORY": task.category,
-                "NIGHTSHIFT_TASK_ATTEMPT": String(task.attempts), "NIGHTSHIFT_WORKSPACE": configuration.workspacePath,
-                "NIGHTSHIFT_ACTION_ID": record.id, "NIGHTSHIFT_IDEMPOTENCY_KEY": "\(task.id):\(task.attempts)",
-            ],
+            runID: attempt.runID, timeout: spawn.timeout(for: task), logPath: attempt.logPath, runEnvironment: attempt.environment,
             executionKey: Self.agentExecutionKey(task),
-            onSpawn: { pid in
-                _ = try? await store.setTaskPID(task.id, owner: owner, pid: pid)
-                Self.appendLine(spawnLog, [
-                    "event": .string("start"), "task": .string(task.id), "attempt": .integer(Int64(task.attempts)),
-                    "command": .string(displayCommand), "pid": .integer(Int64(pid)), "start": .string(ISO8601.format(started, in: .gmt)),
-                    "log": .string(logPath), "action_id": .string(record.id),
-                ])
-            }
+            onSpawn: { pid in await attempt.started(pid: pid, store: store) }
         )
         // The gate executes the spawn it allowed, through its handler, and records how it went.
         let agent: ActionResult
@@ -49,21 +36,8 @@ extension BuildWorker {
                 return
             }
         }
-        let ended = clock.now()
         let pid = try? await store.task(task.id)?.pid
-        var result: [String: JSONValue] = [
-            "exit_status": agent.exitStatus.map { .integer(Int64($0)) } ?? .null, "log": .string(logPath),
-            "seconds": .number((ended.timeIntervalSince(started) * 10).rounded() / 10), "action_id": .string(record.id),
-            "attempt": .integer(Int64(task.attempts)),
-        ]
-        if let error = agent.error { result["agent_error"] = .string(error) }
-        Self.appendLine(spawnLog, [
-            "event": .string("end"), "task": .string(task.id), "attempt": .integer(Int64(task.attempts)),
-            "command": .string(displayCommand), "pid": pid.flatMap { $0 }.map { .integer(Int64($0)) } ?? .null,
-            "start": .string(ISO8601.format(started, in: .gmt)), "end": .string(ISO8601.format(ended, in: .gmt)),
-            "exit": agent.exitStatus.map { .integer(Int64($0)) } ?? .null, "log": .string(logPath),
-            "outcome": .string(agent.cancelled ? "stopped" : agent.succeeded ? "exited 0" : (agent.error ?? "failed")),
-        ])
+        var result = attempt.ended(agent, pid: pid.flatMap { $0 }, at: clock.now())
         if agent.cancelled || Task.isCancelled {
             await handBack(task, reason: stopReason(task.id) ?? "stopped", result: .object(result))
             return
@@ -76,7 +50,7 @@ extension BuildWorker {
             await end(task, .succeeded, error: nil, result: .object(result))
             return
         }
-        let check = await runVerify(task, command: verify, logPath: logPath, runID: runID)
+        let check = await attempt.verify(verify, gate: gate)
         result["verify"] = check.record
         if check.stopped {
             await handBack(task, reason: stopReason(task.id) ?? "stopped during verification", result: .object(result))
@@ -89,33 +63,6 @@ extension BuildWorker {
 
     /// The execution key of the agent of `task`'s current attempt.
     static func agentExecutionKey(_ task: QueueTask) -> String { "\(task.id).\(task.attempts)" }
-
-    /// Proposes and runs the task's verify command. Its output goes to the task's log too.
-    private func runVerify(_ task: QueueTask, command: String, logPath: String, runID: String) async
-        -> (record: JSONValue, problem: String?, stopped: Bool)
-    {
-        try? AppendOnlyFile.append("\n[nightshift] verify: \(command)\n", to: logPath)
-        let context = ActionContext(
-            runID: "\(runID).verify", timeout: spawn.timeout(for: task), logPath: logPath,
-            runEnvironment: ["NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_WORKSPACE": configuration.workspacePath]
-        )
-        let outcome = await gate.result(of: spawn.verifyProposal(for: task, command: command), runID: runID, context: context)
-        var record: [String: JSONValue] = [
-            "command": .string(command), "passed": .bool(outcome.succeeded),
-            "exit_status": outcome.exitStatus.map { .integer(Int64($0)) } ?? .null,
-        ]
-        if let note = outcome.gate {
-            record["gate"] = .string(note.summary)
-            return (.object(record), "the verify command was not run: \(note.summary)", false)
-        }
-        if outcome.cancelled || Task.isCancelled { return (.object(record), nil, true) }
-        guard outcome.succeeded else {
-            let why = outcome.error ?? "exit \(outcome.exitStatus ?? -1)"
-            record["error"] = .string(why)
-            return (.object(record), "the agent exited 0 but verification failed: `\(command)` \(why)", false)
-        }
-        return (.object(record), nil, false)
-    }
 
     private func end(_ task: QueueTask, _ state: TaskState, error: String?, result: JSONValue) async {
         settle(task.id)
@@ -134,10 +81,6 @@ extension BuildWorker {
         // In a task of its own: the cancelled agent's task must still leave the record.
         let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value
         if stored != nil { record(\Summary.handedBack, task.id) }
-    }
-
-    static func appendLine(_ path: String, _ members: [String: JSONValue]) {
-        try? AppendOnlyFile.append(JSONValue.object(members).canonical + "\n", to: path)
     }
 }
 

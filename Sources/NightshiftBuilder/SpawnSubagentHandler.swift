@@ -75,25 +75,17 @@ public struct SpawnSubagentHandler: ActionHandler {
         guard let task = claimed else {
             return .failure("the task \(taskID) no longer waits for this approval (see nightshift queue show \(taskID)); nothing was run")
         }
-        let logPath = "\(configuration.logDirectory)/subagents/\(task.id).log"
+        let attempt = AgentAttempt(
+            task: task, actionID: action.id, owner: owner, spawn: spawn, logDirectory: configuration.logDirectory,
+            workspacePath: configuration.workspacePath, started: now, approved: true
+        )
         var agentContext = context
-        agentContext.logPath = logPath
+        agentContext.logPath = attempt.logPath
         agentContext.timeout = spawn.timeout(for: task)
-        agentContext.runEnvironment.merge([
-            "NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_TASK_TITLE": task.title, "NIGHTSHIFT_TASK_CATEGORY": task.category,
-            "NIGHTSHIFT_TASK_ATTEMPT": String(task.attempts), "NIGHTSHIFT_WORKSPACE": configuration.workspacePath,
-            "NIGHTSHIFT_ACTION_ID": action.id, "NIGHTSHIFT_IDEMPOTENCY_KEY": "\(task.id):\(task.attempts)",
-        ]) { _, new in new }
+        agentContext.runEnvironment.merge(attempt.environment) { _, new in new }
         let onSpawn = context.onSpawn
-        let spawnLog = "\(configuration.logDirectory)/subagents.jsonl", display = SubagentSpawn.display(spawn.argv(for: task))
-        let started = clock.now()
         agentContext.onSpawn = { [store] pid in
-            _ = try? await store.setTaskPID(task.id, owner: owner, pid: pid)
-            BuildWorker.appendLine(spawnLog, [
-                "event": .string("start"), "task": .string(task.id), "attempt": .integer(Int64(task.attempts)), "command": .string(display),
-                "pid": .integer(Int64(pid)), "start": .string(ISO8601.format(started, in: .gmt)), "log": .string(logPath),
-                "action_id": .string(action.id), "approved": .bool(true),
-            ])
+            await attempt.started(pid: pid, store: store)
             await onSpawn(pid)
         }
         // The claim is renewed while the agent runs, as a worker renews its own.
@@ -106,31 +98,19 @@ public struct SpawnSubagentHandler: ActionHandler {
         }
         let agent = await executor.execute(.command(command), context: agentContext)
         renewal.cancel()
-        BuildWorker.appendLine(spawnLog, [
-            "event": .string("end"), "task": .string(task.id), "attempt": .integer(Int64(task.attempts)), "command": .string(display),
-            "start": .string(ISO8601.format(started, in: .gmt)), "end": .string(ISO8601.format(clock.now(), in: .gmt)),
-            "exit": agent.exitStatus.map { .integer(Int64($0)) } ?? .null, "log": .string(logPath),
-            "outcome": .string(agent.cancelled ? "stopped" : agent.succeeded ? "exited 0" : (agent.error ?? "failed")), "approved": .bool(true),
-        ])
-        var result: [String: JSONValue] = [
-            "exit_status": agent.exitStatus.map { .integer(Int64($0)) } ?? .null, "log": .string(logPath),
-            "action_id": .string(action.id), "attempt": .integer(Int64(task.attempts)), "approved": .bool(true),
-        ]
-        if let error = agent.error { result["agent_error"] = .string(error) }
+        let pid = try? await store.task(task.id)?.pid
+        var result = attempt.ended(agent, pid: pid.flatMap { $0 }, at: clock.now())
         let outcome: TaskOutcome
         if agent.cancelled {
             outcome = TaskOutcome(state: .queued, at: clock.now(), error: "stopped while it ran after approval; queued again", result: .object(result))
         } else if !agent.succeeded {
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
         } else if let verify = task.verify, let gate = context.gate {
-            try? AppendOnlyFile.append("\n[nightshift] verify: \(verify)\n", to: logPath)
-            let check = await gate.result(of: spawn.verifyProposal(for: task, command: verify), runID: context.runID, context: ActionContext(
-                runID: "\(context.runID).verify", timeout: spawn.timeout(for: task), logPath: logPath,
-                runEnvironment: ["NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_WORKSPACE": configuration.workspacePath]
-            ))
-            result["verify"] = .object(["command": .string(verify), "passed": .bool(check.succeeded)])
-            let problem = check.succeeded ? nil : "the agent exited 0 but verification failed: `\(verify)` \(check.error ?? "exit \(check.exitStatus ?? -1)")"
-            outcome = TaskOutcome(state: problem == nil ? .succeeded : .failed, at: clock.now(), error: problem, result: .object(result))
+            let check = await attempt.verify(verify, gate: gate)
+            result["verify"] = check.record
+            outcome = check.stopped
+                ? TaskOutcome(state: .queued, at: clock.now(), error: "stopped during verification after approval; queued again", result: .object(result))
+                : TaskOutcome(state: check.problem == nil ? .succeeded : .failed, at: clock.now(), error: check.problem, result: .object(result))
         } else {
             outcome = TaskOutcome(state: .succeeded, at: clock.now(), error: nil, result: .object(result))
         }
