@@ -17,7 +17,7 @@ extension BuildWorker {
         let store = self.store
         let context = ActionContext(
             runID: attempt.runID, timeout: spawn.timeout(for: task), logPath: attempt.logPath, runEnvironment: attempt.environment,
-            executionKey: Self.agentExecutionKey(task),
+            executionKey: Self.agentExecutionKey(task, record: record),
             onSpawn: { pid in await attempt.started(pid: pid, store: store) }
         )
         // The gate executes the spawn it allowed, through its handler, and records how it went.
@@ -61,8 +61,14 @@ extension BuildWorker {
         }
     }
 
-    /// The execution key of the agent of `task`'s current attempt.
-    static func agentExecutionKey(_ task: QueueTask) -> String { "\(task.id).\(task.attempts)" }
+    /// The execution key of the agent of `task`'s current attempt, run for `record`: a worker's own
+    /// spawn is keyed by the task and its attempt; a spawn the operator approved ran in the
+    /// approving process, keyed by that process's run of it, so that a worker can adopt the agent
+    /// when the approving process dies and its supervisor does not.
+    static func agentExecutionKey(_ task: QueueTask, record: ActionRecord) -> String {
+        if record.verdict == .approve, let run = record.executionRunID { return run }
+        return "\(task.id).\(task.attempts)"
+    }
 
     private func end(_ task: QueueTask, _ state: TaskState, error: String?, result: JSONValue) async {
         settle(task.id)

@@ -216,7 +216,7 @@ public actor BuildWorker {
         guard let record = spawns.first(where: { $0.attributes["task"] == .string(task.id) }) else { return false }
         let context = ActionContext(
             runID: "\(task.id)#\(task.attempts)", timeout: nil, logPath: taskLogPath(task.id), runEnvironment: [:],
-            executionKey: Self.agentExecutionKey(task)
+            executionKey: Self.agentExecutionKey(task, record: record)
         )
         guard await gate.recoverable(record, context: context),
               let adopted = try await store.adoptTask(task.id, from: previous, to: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds))

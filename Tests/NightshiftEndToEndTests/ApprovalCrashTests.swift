@@ -68,4 +68,39 @@ struct ApprovalCrashTests {
             #expect(verify.status == 0, "\(verify)")
         }
     }
+
+    @Test("SIGKILL approvals approve of a spawn while its agent runs: the next worker adopts the agent under its supervisor; nothing is asked twice or run twice")
+    func killedDuringApprovedSpawn() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilder(
+                agent: #"echo started >> ran.txt; echo $$ > child.pid; while [ ! -f go ]; do sleep 0.1; done; echo finished >> ran.txt"#,
+                policy: #"policy = "policy.toml""#
+            )
+            try FileManager.default.copyItem(atPath: QueueCLIWorkTests.examplePolicy, toPath: "\(workspace.root)/policy.toml")
+            _ = try await workspace.addTask("Feature A", category: "New features")
+            let (first, _) = try await workspace.work()
+            #expect(first.parked == ["task_1"], "\(first)")
+            let id = try #require(try await workspace.task("task_1").actionId)
+
+            let approving = try BackgroundCLI(workspace.args("approvals", "approve", id), in: workspace)
+            defer { approving.kill() }
+            _ = try await waitFor("the approved agent runs and wrote its pid", timeout: 30) { () -> Int32? in
+                workspace.read("child.pid").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+            // The approving process dies; the agent's supervisor outlives it, as it is built to.
+            approving.kill()
+            FileManager.default.createFile(atPath: "\(workspace.root)/go", contents: nil)
+
+            let (second, run) = try await workspace.work()
+            #expect(second.adopted == ["task_1"] && second.parked.isEmpty && second.started.isEmpty, "\(run)")
+            let task = try await workspace.task("task_1")
+            #expect(task.state == "succeeded" && task.attempts == 1, "\(task)")
+            #expect(workspace.read("ran.txt") == "started\nfinished\n", "the agent ran once, to its end")
+            let inbox = try await workspace.approvals()
+            #expect(inbox.isEmpty, "the operator is not asked again: \(inbox)")
+            #expect(try await workspace.action(id).status == "executed")
+            let verify = try await CLI.run(workspace.args("audit", "verify"))
+            #expect(verify.status == 0, "\(verify)")
+        }
+    }
 }
