@@ -5,7 +5,7 @@ extension StoreConformance {
     /// Actions and the audit trail: an action and its audit record written together or not at all,
     /// compare-and-set updates, the usage that counts and budgets read, and a hash chain that
     /// verifies, whatever the order and concurrency of writes.
-    static let actionCases: [StoreConformanceCase] = [
+    public static let actionCases: [StoreConformanceCase] = [
         StoreConformanceCase("insertAction: an action reads back field for field, and its audit record starts the chain") { store in
             var record = actionFixture("a_1", status: .awaitingApproval, cost: 12.5, created: 10)
             record.expiresAt = Fixture.at(10 + 72 * 3600)

@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Cycle runs and step checkpoints: uniqueness, listing, fenced writes and resumption.
-    static let checkpointCases: [StoreConformanceCase] = [
+    public static let checkpointCases: [StoreConformanceCase] = [
         StoreConformanceCase("insertCycleRun: a second run for the same cycle, tenant, slot and variant is refused and writes nothing") { store in
             let run = CycleFixture.run("c_a")
             try check(try await store.insertCycleRun(run, steps: CycleFixture.steps(of: "c_a")), "first insertCycleRun returned false")

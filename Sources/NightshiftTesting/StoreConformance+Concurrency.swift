@@ -6,7 +6,7 @@ extension StoreConformance {
     static let contenders = 20
 
     /// Races: many callers at once, one winner.
-    static let concurrencyCases: [StoreConformanceCase] = [
+    public static let concurrencyCases: [StoreConformanceCase] = [
         StoreConformanceCase("concurrency: 20 claims of one pending run, exactly one succeeds") { store in
             try await Fixture.insert(Fixture.run("r_a", slot: 10), into: store)
             let winners = try await race { index in

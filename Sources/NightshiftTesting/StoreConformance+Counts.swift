@@ -5,7 +5,7 @@ extension StoreConformance {
     /// What keeps reading commands at the cost of their page: counts the store makes itself
     /// (`runCounts`, `taskTotals`, `countActions`) and the filters that read only a page (a run
     /// period, tasks by id or by the span they finished in, actions still approvable).
-    static let countCases: [StoreConformanceCase] = [
+    public static let countCases: [StoreConformanceCase] = [
         StoreConformanceCase("runCounts: runs per state asked, 0 for a state without runs; they follow claims and finishes") { store in
             try await Fixture.insert(Fixture.run("r_1", slot: 1), into: store)
             try await Fixture.insert(Fixture.run("r_2", slot: 2), into: store)

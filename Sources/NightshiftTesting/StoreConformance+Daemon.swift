@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Scheduler leadership: the daemon record's compare-and-swap, heartbeats and release.
-    static let daemonCases: [StoreConformanceCase] = [
+    public static let daemonCases: [StoreConformanceCase] = [
         StoreConformanceCase("daemon: a fresh store has no record") { store in
             let current = try await store.daemonInstance()
             try check(current == nil, "expected no daemon record, got \(String(describing: current))")

@@ -4,7 +4,7 @@ import NightshiftCore
 extension StoreConformance {
     /// Goals: unique names, listing with and without finished goals, progress and status moving
     /// together in one step, and the history.
-    static let goalCases: [StoreConformanceCase] = [
+    public static let goalCases: [StoreConformanceCase] = [
         StoreConformanceCase("insertGoal: a goal reads back field for field; a second goal of the same name is refused") { store in
             let goal = try goalFixture("march-meetings", target: 12.5, zone: "America/New_York")
             try check(try await store.insertGoal(goal), "insertGoal of a new name returned false")

@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Metric samples, the problem lifecycle, and learner events.
-    static let healthCases: [StoreConformanceCase] = [
+    public static let healthCases: [StoreConformanceCase] = [
         StoreConformanceCase("samples: filtered by metric and time, oldest first, the newest kept at the limit; pruned by age") { store in
             let base = Date(timeIntervalSince1970: 1_790_000_000)
             var samples: [MetricSample] = []

@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// The store's identity: none until set, then set only over the identity the caller expects.
-    static let identityCases: [StoreConformanceCase] = [
+    public static let identityCases: [StoreConformanceCase] = [
         StoreConformanceCase("identity: a fresh store has none; the first set wins, and a set over the expected one replaces it") { store in
             let fresh = try await store.storeIdentity()
             try check(fresh.identity == nil, "a fresh store has an identity: \(fresh)")

@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Run insertion: uniqueness of (job, slot key, attempt) and `recordSlots`' cursor move.
-    static let insertCases: [StoreConformanceCase] = [
+    public static let insertCases: [StoreConformanceCase] = [
         StoreConformanceCase("insertRun: stores the run") { store in
             let run = Fixture.run("r_a", slot: 60)
             try await Fixture.insert(run, into: store)

@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Job registration, pausing and alert bookkeeping.
-    static let jobCases: [StoreConformanceCase] = [
+    public static let jobCases: [StoreConformanceCase] = [
         StoreConformanceCase("jobs: a fresh store has none") { store in
             let states = try await store.jobStates()
             try check(states.isEmpty, "expected no jobs, got \(states.map(\.name))")

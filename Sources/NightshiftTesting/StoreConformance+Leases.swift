@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Leases: grants, takeover after expiry, renewal and release, all fenced by increasing tokens.
-    static let leaseCases: [StoreConformanceCase] = [
+    public static let leaseCases: [StoreConformanceCase] = [
         StoreConformanceCase("acquireLease: a free key is granted with token 1; another owner is told who holds it") { store in
             let first = try await store.acquireLease("cycle:nightly@acme", owner: "owner-a", ttl: 60, at: Fixture.at(0))
             let lease = try granted(first, "first acquireLease of a free key")
@@ -107,7 +107,7 @@ extension StoreConformance {
         },
     ]
 
-    static let leaseConcurrencyCases: [StoreConformanceCase] = [
+    public static let leaseConcurrencyCases: [StoreConformanceCase] = [
         StoreConformanceCase("concurrency: 20 acquireLease of one free key, exactly one granted") { store in
             let winners = try await race { index in
                 let grant = try await store.acquireLease("cycle:nightly@acme", owner: "owner-\(index)", ttl: 60, at: Fixture.at(0))

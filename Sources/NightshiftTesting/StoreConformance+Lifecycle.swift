@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// The end of a run: child pid, `finishRun` fencing and `interruptRun`.
-    static let lifecycleCases: [StoreConformanceCase] = [
+    public static let lifecycleCases: [StoreConformanceCase] = [
         StoreConformanceCase("setChildPID: records and clears the child pid") { store in
             var run = try await Fixture.insertRunning(Fixture.run("r_a", slot: 10), into: store)
             try await store.setChildPID("r_a", 31337)

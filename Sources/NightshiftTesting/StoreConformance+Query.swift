@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Listings: `run(_:)`, `runs(_:)` and `alerts(job:limit:)`.
-    static let queryCases: [StoreConformanceCase] = [
+    public static let queryCases: [StoreConformanceCase] = [
         StoreConformanceCase("run: an unknown id is nil") { store in
             let run = try await store.run("r_ghost")
             try check(run == nil, "run of an unknown id is not nil")

@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// The pending queue: `dueRuns`, `nextPendingRunTime` and `claimRun`.
-    static let queueCases: [StoreConformanceCase] = [
+    public static let queueCases: [StoreConformanceCase] = [
         StoreConformanceCase("dueRuns: only pending runs whose notBefore has come, oldest first") { store in
             try await Fixture.insert(Fixture.run("r_late", slot: 30), into: store)
             try await Fixture.insert(Fixture.run("r_early", slot: 10), into: store)

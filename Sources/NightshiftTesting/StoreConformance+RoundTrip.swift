@@ -3,7 +3,7 @@ import NightshiftCore
 
 extension StoreConformance {
     /// Values come back as they went in: every field, nil versus empty, text, extreme numbers.
-    static let roundTripCases: [StoreConformanceCase] = [
+    public static let roundTripCases: [StoreConformanceCase] = [
         StoreConformanceCase("round trip: every RunRecord field survives storage") { store in
             let run = RunRecord(
                 id: "r_01jd3q5w4z8k2m7n",

@@ -4,7 +4,7 @@ import NightshiftCore
 extension StoreConformance {
     /// Task queues: `task_N` numbering, listings, compare-and-set updates, leased claims and their
     /// release, and the named state values.
-    static let taskCases: [StoreConformanceCase] = [
+    public static let taskCases: [StoreConformanceCase] = [
         StoreConformanceCase("insertTask: empty ids become task_1, task_2, … in insertion order") { store in
             for expected in ["task_1", "task_2", "task_3"] {
                 let inserted = try await insert(taskFixture(title: expected), into: store)
