@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "nightshift", targets: ["nightshift"]),
         .library(name: "NightshiftCore", targets: ["NightshiftCore"]),
         .library(name: "NightshiftSQLite", targets: ["NightshiftSQLite"]),
+        .library(name: "NightshiftPostgres", targets: ["NightshiftPostgres"]),
         .library(name: "NightshiftExec", targets: ["NightshiftExec"]),
         .library(name: "NightshiftApp", targets: ["NightshiftApp"]),
         .library(name: "NightshiftBuilder", targets: ["NightshiftBuilder"]),
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(
@@ -43,6 +45,18 @@ let package = Package(
             dependencies: [
                 "NightshiftCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The multi-node driver (issue 13, branch h/postgres): PostgreSQL through PostgresNIO's pooled client.
+        .target(
+            name: "NightshiftPostgres",
+            dependencies: [
+                "NightshiftCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,6 +120,12 @@ let package = Package(
         .testTarget(
             name: "NightshiftSQLiteTests",
             dependencies: ["NightshiftSQLite", "NightshiftCore", "NightshiftTesting"],
+            swiftSettings: swiftSettings
+        ),
+        // Runs against a real server: NIGHTSHIFT_TEST_POSTGRES_URL, or scripts/postgres-test-cluster.
+        .testTarget(
+            name: "NightshiftPostgresTests",
+            dependencies: ["NightshiftPostgres", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

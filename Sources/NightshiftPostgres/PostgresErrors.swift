@@ -1,0 +1,54 @@
+import NightshiftCore
+import PostgresNIO
+
+/// How the driver's failures become `StoreError`s.
+enum PostgresErrors {
+    /// The kind of `StoreError` a failure becomes when the server does not say something more precise.
+    enum Failure: Sendable { case unavailable, migration, io }
+
+    /// Whether the transaction can simply run again: a deadlock or a serialization failure.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard error.code == .server, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+
+    /// Turns a PostgresNIO or decoding error into a `StoreError` naming the database and the operation.
+    ///
+    /// Only the server's message and SQLSTATE are kept: they name tables and constraints, while
+    /// its detail and the query's binds may quote values (which can hold secrets from job output).
+    static func translate(_ error: any Error, location: String, operation: String, failure: Failure) -> any Error {
+        switch error {
+        case is StoreError, is CancellationError:
+            return error
+        case let fault as StoreRowFault:
+            return StoreError.unreadableRow(fault, location: location)
+        case let error as PSQLError:
+            return translate(error, location: location, operation: operation, failure: failure)
+        default:
+            return StoreError.io("\(operation): \(type(of: error))", location: location)
+        }
+    }
+
+    private static func translate(_ error: PSQLError, location: String, operation: String, failure: Failure) -> StoreError {
+        guard error.code == .server else {
+            let cause = error.underlying.map { ": \($0)" } ?? ""
+            return .unavailable(
+                "\(operation): \(error.code)\(cause); check the server is running and accepts connections", location: location
+            )
+        }
+        let state = error.serverInfo?[.sqlState] ?? "?"
+        let said = "PostgreSQL error \(state): \(error.serverInfo?[.message] ?? "no message")"
+        switch state.prefix(2) {
+        case "08", "28", "3D", "57":
+            return .unavailable("\(operation): \(said); check the server, the credentials and the database", location: location)
+        case "53", "58":
+            return .io("\(operation): \(said); check the server's disk and resources", location: location)
+        default:
+            switch failure {
+            case .unavailable: return .unavailable("\(operation): \(said)", location: location)
+            case .migration: return .migration("\(operation): \(said)", location: location)
+            case .io: return .io("\(operation): \(said)", location: location)
+            }
+        }
+    }
+}

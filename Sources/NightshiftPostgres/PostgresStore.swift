@@ -1,0 +1,195 @@
+public import Foundation
+public import Logging
+public import NightshiftCore
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// A ``Store`` in a PostgreSQL database, shared by the daemons of several nodes and any number of
+/// CLI processes.
+///
+/// The store owns a pooled `PostgresClient`, which works only while ``run()`` runs: add the store
+/// to the daemon's `ServiceGroup` before the services that use it, or scope it with
+/// ``withStore(_:logger:_:)``. Every method is one transaction on one pooled connection, at READ
+/// COMMITTED; the guarantees that SQLite gets from its single writer come from the statements
+/// themselves (`INSERT … ON CONFLICT DO NOTHING`, compare-and-set `UPDATE … WHERE … RETURNING`),
+/// row locks (`SELECT … FOR UPDATE`, the audit head row) and, where a check spans rows that may not
+/// exist yet, a transaction-scoped advisory lock (see `PostgresLocks`).
+///
+/// Dates are `bigint` milliseconds, as in SQLite (see `PostgresTime`).
+///
+/// ```swift
+/// let store = try PostgresStore(configuration: .init(url: "postgres://nightshift@db.internal/nightshift"))
+/// try await PostgresStore.withStore(store) { store in
+///     try await store.migrate()
+///     …
+/// }
+/// ```
+///
+/// This driver is being built on branch `h/postgres` (issue 13); docs/POSTGRES.md lists what is
+/// done. Methods not built yet throw a `StoreError` saying so.
+public final class PostgresStore: Store, Service {
+    /// Where the database is and how to reach it.
+    public struct Configuration: Sendable {
+        /// The client's configuration: host, port, credentials, TLS, pool size.
+        public var client: PostgresClient.Configuration
+        /// The schema holding Nightshift's tables, created by ``PostgresStore/migrate()`` if
+        /// missing; nil: the connection's default search path (`public`). Several workspaces can
+        /// share one database, each in a schema of its own.
+        public var schema: String? {
+            didSet { applySchema() }
+        }
+        /// The URL without its password, for messages.
+        public var location: String
+
+        /// A configuration from its parts.
+        public init(client: PostgresClient.Configuration, schema: String? = nil) {
+            self.client = client
+            self.schema = schema
+            self.location = "postgres://\(client.username)@\(client.host ?? client.unixSocketPath ?? "?")"
+                + (client.port.map { ":\($0)" } ?? "") + "/\(client.database ?? client.username)"
+            applySchema()
+        }
+
+        /// A configuration from a URL: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, with the
+        /// query parameters `sslmode` (`disable`, `prefer`, the default, or `require`, which also
+        /// verifies the server's certificate as libpq's `verify-full` does) and `schema`.
+        ///
+        /// - Throws: `StoreError.unavailable` naming what is wrong with the URL (never its password).
+        public init(url: String) throws {
+            let parsed = try PostgresURL(url)
+            var client = PostgresClient.Configuration(
+                host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
+                database: parsed.database, tls: parsed.tls
+            )
+            client.options.connectTimeout = .seconds(10)
+            self.client = client
+            self.schema = parsed.schema
+            self.location = parsed.location
+            applySchema()
+        }
+
+        /// Every connection starts in the schema: `search_path` is sent with the startup message.
+        private mutating func applySchema() {
+            client.options.additionalStartupParameters.removeAll { $0.0 == "search_path" }
+            if let schema {
+                client.options.additionalStartupParameters.append(("search_path", PostgresSQL.identifier(schema)))
+            }
+        }
+    }
+
+    /// How the store was set up.
+    public let configuration: Configuration
+    /// The database, as messages name it: the URL without its password.
+    public var location: String { configuration.location }
+    let client: PostgresClient
+    let logger: Logger
+
+    /// A store on the database `configuration` names. Nothing connects until ``run()`` runs and a
+    /// method is called; call ``migrate()`` before use.
+    public init(configuration: Configuration, logger: Logger = Logger(label: "nightshift.postgres")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until the task is cancelled (graceful shutdown of its service
+    /// group); then closes every connection. Methods called while it does not run wait for it.
+    public func run() async throws {
+        await client.run()
+    }
+
+    /// Runs `store`'s pool for the duration of `body`, then shuts it down.
+    public static func withStore<T>(
+        _ store: PostgresStore, _ body: (PostgresStore) async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            defer { group.cancelAll() }
+            return try await body(store)
+        }
+    }
+
+    public func migrate() async throws {
+        try await PostgresMigrator(schema: configuration.schema, migrations: PostgresSchema.migrations).apply(in: self)
+    }
+
+    // MARK: Access
+
+    /// Runs `body` on one pooled connection, outside a transaction: for reads of one statement,
+    /// which see one snapshot by themselves.
+    func read<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await body(PostgresSession(connection: connection, logger: logger))
+            }
+        } catch {
+            throw PostgresErrors.translate(error, location: location, operation: operation, failure: .io)
+        }
+    }
+
+    /// Runs `body` in one transaction (READ COMMITTED), committed when it returns, rolled back
+    /// when it throws. A transaction the server aborts as a deadlock or a serialization failure is
+    /// run again, a few times.
+    func write<T: Sendable>(
+        _ operation: String = #function, failure: PostgresErrors.Failure = .io, _ body: (PostgresSession) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    let session = PostgresSession(connection: connection, logger: logger)
+                    try await session.execute("BEGIN")
+                    do {
+                        let result = try await body(session)
+                        try await session.execute("COMMIT")
+                        return result
+                    } catch {
+                        _ = try? await session.execute("ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch let error as PSQLError where PostgresErrors.isRetryable(error) && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(5 * attempt))
+            } catch {
+                throw PostgresErrors.translate(error, location: location, operation: operation, failure: failure)
+            }
+        }
+    }
+}
+
+/// One connection lent to a read or a transaction.
+struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    /// Every row the statement returns.
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs a statement, discarding what it returns.
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await rows(query)
+    }
+
+    /// How many rows the statement returns: with `RETURNING 1`, how many it changed.
+    func count(_ query: PostgresQuery) async throws -> Int {
+        try await rows(query).count
+    }
+
+    /// Runs SQL text of several statements (a migration) one statement at a time: the extended
+    /// query protocol takes one statement per query.
+    func script(_ sql: String) async throws {
+        for statement in PostgresSQL.statements(sql) {
+            try await execute(PostgresQuery(unsafeSQL: statement))
+        }
+    }
+}
+
+extension Store where Self == PostgresStore {
+    /// A store in the PostgreSQL database at `url`, e.g. `try .postgres(url: "postgres://…")`.
+    public static func postgres(url: String, logger: Logger = Logger(label: "nightshift.postgres")) throws -> PostgresStore {
+        PostgresStore(configuration: try .init(url: url), logger: logger)
+    }
+}
