@@ -130,7 +130,7 @@ struct StoredRow {
 
     func optionalJSON(_ column: String) throws -> JSONValue? {
         guard let text = try optionalText(column) else { return nil }
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else {
+        guard let value = StoredJSON.parse(text) else {
             throw fault(column, "expected JSON, found text \(Self.quoted(text)) that does not parse")
         }
         return value
