@@ -98,6 +98,20 @@ extension SQLiteStore {
         }
     }
 
+    public func claimFirstTask(of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
+        guard !from.isEmpty, !candidates.isEmpty else { return nil }
+        // One statement picks and claims: the candidates travel as one JSON list, so the statement
+        // stays the same whatever their number and is prepared once.
+        let sql = TaskRows.claimFirstSQL[from.count]
+        let at: Int64 = SQLiteTime.millis(now)
+        let until: Int64 = SQLiteTime.millis(leaseUntil)
+        let list = JSONValue.array(candidates.map { .string($0) }).canonical
+        let arguments: StatementArguments = [owner, until, at, at, list] + StatementArguments(TaskRows.names(from))
+        return try await write { db in
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(TaskRows.task)
+        }
+    }
+
     public func renewTask(_ id: String, owner: String, leaseUntil: Date) async throws -> Bool {
         try await write { db in
             try db.cachedStatement(sql: "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?")
@@ -233,6 +247,20 @@ private enum TaskRows {
         UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
             started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
         WHERE id = ? AND state IN (\(list(count)))
+        RETURNING \(columns)
+        """
+    }
+
+    /// The claim of the first of a JSON list of ids (in the list's order) that is in a set of `n`
+    /// states, at index `n`. The write lock is held from the look to the claim.
+    static let claimFirstSQL = (0...TaskState.allCases.count).map { count in
+        """
+        UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+            started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
+        WHERE id = (
+            SELECT waiting.id FROM json_each(?) AS candidate JOIN tasks AS waiting ON waiting.id = candidate.value
+            WHERE waiting.state IN (\(list(count))) ORDER BY candidate.key LIMIT 1
+        )
         RETURNING \(columns)
         """
     }
