@@ -108,9 +108,27 @@ func claimAndFinish(_ id: String, store: SQLiteStore, owner: String) async throw
 }
 
 /// One worker's pass over a ready list, as the builder's worker makes it: every worker sees the same
-/// tasks in the same order and tries to claim each; a lost claim means another worker has it.
-/// Returns how many tasks this worker claimed and finished.
+/// tasks in the same order and claims the first one still waiting (`claimFirstTask`), then goes on
+/// after it. Returns how many tasks this worker claimed and finished.
 func drain(_ ids: [String], store: SQLiteStore, owner: String) async throws -> Int {
+    var won = 0
+    var rest = ids[...]
+    while !rest.isEmpty {
+        let now = Date()
+        guard let claimed = try await store.claimFirstTask(
+            of: Array(rest), from: [.queued, .scheduled], owner: owner, leaseUntil: now.addingTimeInterval(60), at: now
+        ) else { break }
+        let finished = try await store.finishTask(claimed.id, owner: owner, outcome: TaskOutcome(state: .succeeded, at: Date()))
+        precondition(finished != nil, "the owner of a claim just won must be able to finish it")
+        won += 1
+        rest = rest.drop { $0 != claimed.id }.dropFirst()
+    }
+    return won
+}
+
+/// The pass as the worker made it up to issue 12: one claim per task of the list, in order; a
+/// lost claim means another worker has the task.
+func drainOneByOne(_ ids: [String], store: SQLiteStore, owner: String) async throws -> Int {
     var won = 0
     for id in ids {
         if try await claimAndFinish(id, store: store, owner: owner) { won += 1 }
@@ -212,20 +230,26 @@ let benchmarks: @Sendable () -> Void = {
         try? FileManager.default.removeItem(at: rawRunDirectory)
     }
 
-    // (workers, whether each worker has a store of its own on the file, as separate processes do)
+    // (workers, whether each worker has a store of its own on the file, as separate processes do,
+    // whether the workers claim one task at a time by id, as before issue 12)
     var pool = configuration
     pool.warmupIterations = 2
-    for (workers, ownStores) in [(1, false), (4, false), (4, true)] {
-        let directory = scratchDirectory("pool-\(workers)-\(ownStores)")
+    for (workers, ownStores, oneByOne) in [(1, false, false), (4, false, false), (4, true, false), (4, false, true)] {
+        let directory = scratchDirectory("pool-\(workers)-\(ownStores)-\(oneByOne)")
         let stores = ownStores ? "\(workers) stores on one file" : "1 store"
-        let name = "Pool of \(QueueFixture.batch) tasks drained by \(workers) worker\(workers == 1 ? "" : "s"), \(stores)"
+        let claims = oneByOne ? ", one claim per id (as before)" : ""
+        let name = "Pool of \(QueueFixture.batch) tasks drained by \(workers) worker\(workers == 1 ? "" : "s"), \(stores)\(claims)"
         Benchmark(name, configuration: pool) { benchmark, fixture in
             let ids = try await fixture.insertTasks(QueueFixture.batch)
             let stores = ownStores ? fixture.others : Array(repeating: fixture.store, count: workers)
             benchmark.startMeasurement()
             let won = try await withThrowingTaskGroup(of: Int.self) { group in
                 for worker in 0..<workers {
-                    group.addTask { try await drain(ids, store: stores[worker], owner: "worker-\(worker)") }
+                    group.addTask {
+                        oneByOne
+                            ? try await drainOneByOne(ids, store: stores[worker], owner: "worker-\(worker)")
+                            : try await drain(ids, store: stores[worker], owner: "worker-\(worker)")
+                    }
                 }
                 return try await group.reduce(0, +)
             }
