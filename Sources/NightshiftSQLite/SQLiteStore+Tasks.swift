@@ -98,7 +98,9 @@ extension SQLiteStore {
         }
     }
 
-    public func claimFirstTask(of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
+    public func claimFirstTask(
+        of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date
+    ) async throws -> QueueTask? {
         guard !from.isEmpty, !candidates.isEmpty else { return nil }
         // One statement picks and claims: the candidates travel as one JSON list, so the statement
         // stays the same whatever their number and is prepared once.

@@ -206,19 +206,21 @@ extension StoreConformance {
             try checkEqual(order, ["b", "d"], "tasks claimed after c, in order")
             try checkTask(try await store.task("a"), blocked)
             try check(
-                try await store.claimFirstTask(of: candidates, from: [.blocked], owner: "w3", leaseUntil: Fixture.at(500), at: Fixture.at(30))?.id == "a",
+                try await store.claimFirstTask(
+                    of: candidates, from: [.blocked], owner: "w3", leaseUntil: Fixture.at(500), at: Fixture.at(30)
+                )?.id == "a",
                 "claim of the blocked candidate from blocked"
             )
         },
 
         StoreConformanceCase("claimFirstTask: no candidates, no from state, or none waiting gives nil and changes nothing") { store in
             let queued = try await insert(taskFixture("q"), into: store)
-            try check(try await store.claimFirstTask(of: [], from: [.queued], owner: "w1", leaseUntil: Fixture.at(300), at: Fixture.at(10)) == nil, "no candidates")
-            try check(try await store.claimFirstTask(of: ["q"], from: [], owner: "w1", leaseUntil: Fixture.at(300), at: Fixture.at(10)) == nil, "no from state")
-            try check(
-                try await store.claimFirstTask(of: ["q", "nope"], from: [.scheduled], owner: "w1", leaseUntil: Fixture.at(300), at: Fixture.at(10)) == nil,
-                "no candidate in a from state"
-            )
+            func claimFirst(_ candidates: [String], from: Set<TaskState>) async throws -> QueueTask? {
+                try await store.claimFirstTask(of: candidates, from: from, owner: "w1", leaseUntil: Fixture.at(300), at: Fixture.at(10))
+            }
+            try check(try await claimFirst([], from: [.queued]) == nil, "no candidates")
+            try check(try await claimFirst(["q"], from: []) == nil, "no from state")
+            try check(try await claimFirst(["q", "nope"], from: [.scheduled]) == nil, "no candidate in a from state")
             try checkTask(try await store.task("q"), queued)
         },
 

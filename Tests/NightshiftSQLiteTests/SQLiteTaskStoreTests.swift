@@ -71,7 +71,8 @@ struct SQLiteTaskStoreTests {
             for index in 0..<50 {
                 // Every fifth task waits on something: no worker may take it.
                 let state: TaskState = index.isMultiple(of: 5) ? .blocked : (index.isMultiple(of: 2) ? .queued : .scheduled)
-                let task = try #require(try await daemon.insertTask(QueueTask(queue: "builder", title: "t\(index)", state: state, createdAt: created)))
+                let new = QueueTask(queue: "builder", title: "t\(index)", state: state, createdAt: created)
+                let task = try #require(try await daemon.insertTask(new))
                 ids.append(task.id)
             }
             // The list every worker is given, best first: not the insertion order.
@@ -89,7 +90,9 @@ struct SQLiteTaskStoreTests {
                             of: Array(rest), from: [.queued, .scheduled], owner: owner, leaseUntil: created.addingTimeInterval(600), at: created
                         ) {
                             // A worker's own claims follow the list's order.
-                            let index = try #require(rest.firstIndex(of: claimed.id), "\(claimed.id) was claimed twice by \(owner) or is not a candidate")
+                            let index = try #require(
+                                rest.firstIndex(of: claimed.id), "\(claimed.id) was claimed twice by \(owner) or is not a candidate"
+                            )
                             won.append((id: claimed.id, owner: owner))
                             rest = rest[(index + 1)...]
                         }

@@ -189,7 +189,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let grdbTaskDirectory = scratchDirectory("grdb-claim-finish")
-    Benchmark("GRDB pool, prepared statements: claim + finish task, 1 worker (2 transactions per task)", configuration: single) { benchmark, fixture in
+    let grdbName = "GRDB pool, prepared statements: claim + finish task, 1 worker (2 transactions per task)"
+    Benchmark(grdbName, configuration: single) { benchmark, fixture in
         let id = fixture.tasks.takeFromPool()
         benchmark.startMeasurement()
         try await fixture.claimAndFinish(id, owner: "worker-0")

@@ -51,7 +51,9 @@ extension MemoryStore {
         claim(id, from: from, owner: owner, leaseUntil: leaseUntil, at: now)
     }
 
-    public func claimFirstTask(of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
+    public func claimFirstTask(
+        of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date
+    ) async throws -> QueueTask? {
         // Synchronous on the actor: no other claim can come between two candidates.
         for id in candidates {
             if let claimed = claim(id, from: from, owner: owner, leaseUntil: leaseUntil, at: now) { return claimed }

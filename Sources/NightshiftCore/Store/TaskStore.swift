@@ -53,7 +53,9 @@ extension TaskStore {
     /// One claim per candidate, in order, until one is won: what a driver without a one-statement
     /// claim of the first ready task does. Each claim is atomic; the candidates before the one won
     /// were in no state of `from` when their claim was tried.
-    public func claimFirstTask(of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
+    public func claimFirstTask(
+        of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date
+    ) async throws -> QueueTask? {
         for id in candidates {
             if let claimed = try await claimTask(id, from: from, owner: owner, leaseUntil: leaseUntil, at: now) { return claimed }
         }
