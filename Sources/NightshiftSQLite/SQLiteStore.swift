@@ -126,13 +126,7 @@ public final class SQLiteStore: Store {
             while true {
                 do {
                     let result = try await self.pool.writeWithoutTransaction { db in
-                        var result: T?
-                        try db.inTransaction(.immediate) {
-                            result = try body(db)
-                            return .commit
-                        }
-                        // inTransaction returns only after `body` returned and the commit succeeded.
-                        return result!
+                        try Self.immediateTransaction(db, body)
                     }
                     self.writeWaiting.succeeded()
                     return result
@@ -143,6 +137,23 @@ public final class SQLiteStore: Store {
                 }
             }
         }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT`, rolled back when it throws, as GRDB's
+    /// `inTransaction(.immediate)` does; but the two statements are prepared once per connection,
+    /// where `inTransaction` compiles both for every transaction.
+    private static func immediateTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        let result: T
+        do {
+            result = try body(db)
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            // The first error is the one reported, as `inTransaction` reports it.
+            try? db.rollback()
+            throw error
+        }
+        return result
     }
 
     /// Runs `attempt`, translating its errors. Once quarantining is on, a row it cannot read is
