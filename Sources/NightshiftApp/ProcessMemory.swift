@@ -19,4 +19,12 @@ public enum ProcessMemory {
         _ = mallopt(M_ARENA_MAX, count)
         #endif
     }
+
+    /// Returns the heap's free memory to the system: glibc's `malloc_trim(0)` releases the top of
+    /// every arena and the whole free pages inside them (no effect elsewhere).
+    public static func trimHeap() {
+        #if canImport(Glibc)
+        _ = malloc_trim(0)
+        #endif
+    }
 }
