@@ -105,6 +105,19 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Closes the idle read connections (the next read opens one again) and empties the writer's
+    /// page, schema and statement caches (GRDB's `releaseMemory()`), off the caller's thread: it
+    /// waits for the accesses under way.
+    public func releaseMemory() async {
+        let pool = self.pool
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                pool.releaseMemory()
+                done.resume()
+            }
+        }
+    }
+
     // MARK: Access
 
     /// Runs `body` in a read transaction: a consistent snapshot, never blocked by the writer.
