@@ -199,12 +199,11 @@ enum ActionRow {
             actor: try row.parsed("actor", Actor.init(parsing:)), tenant: try row.optionalText("tenant")
         )
         let decision = Decision(verdict: try row.known("verdict"), tier: nil, decidedBy: try row.stringList("decided_by"), reason: try row.text("reason"))
+        // The stored hash, not a recomputed one: a payload edited in the file must not match it.
         var record = ActionRecord(
             id: try row.text("id"), action: proposed, decision: decision, status: try row.known("status"), runID: try row.optionalText("run_id"),
-            createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at")
+            createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"), payloadHash: try row.text("payload_hash")
         )
-        // The stored hash, not a recomputed one: a payload edited in the file must not match it.
-        record.payloadHash = try row.text("payload_hash")
         record.resolvedBy = try row.optionalText("resolved_by")
         record.resolvedAt = try row.optionalDate("resolved_at")
         record.note = try row.optionalText("note")
