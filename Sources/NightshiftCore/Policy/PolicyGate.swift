@@ -86,24 +86,33 @@ public actor PolicyGate {
     }
 
     /// The context of `action` at `now` as `ledger` counts it: what the decision of a proposal
-    /// reads inside the transaction that records it.
+    /// reads inside the transaction that records it. Given `fields`, only those of the day's
+    /// counts and spending are counted (the others stay 0): each is a query over the day's
+    /// actions, and a decision reads only what its rules name (``PolicyEngine/contextFields(for:)``).
     static func context(
         for action: ProposedAction, engine: PolicyEngine, now: Date, timeZone: TimeZone, operatorContext: String?, executable: String?,
-        ledger: any ActionLedger
+        ledger: any ActionLedger, fields: Set<ContextField>? = nil
     ) throws -> PolicyContext {
         var context = PolicyContext(now: now, timeZone: timeZone, operatorContext: operatorContext)
         context.executable = executable
         let since = context.dayStart
         let type: Set = [action.type]
-        context.countToday = try ledger.usage(UsageQuery(since: since, types: type)).count
-        context.countTodayActor = try ledger.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
-        if let tenant = action.tenant {
+        func reads(_ field: ContextField) -> Bool { fields?.contains(field) ?? true }
+        if reads(.countToday) {
+            context.countToday = try ledger.usage(UsageQuery(since: since, types: type)).count
+        }
+        if reads(.countTodayActor) {
+            context.countTodayActor = try ledger.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
+        }
+        if reads(.countTodayTenant), let tenant = action.tenant {
             context.countTodayTenant = try ledger.usage(UsageQuery(since: since, types: type, tenant: tenant)).count
         }
-        if let recipient = action.recipient {
+        if reads(.countTodayRecipient), let recipient = action.recipient {
             context.countTodayRecipient = try ledger.usage(UsageQuery(since: since, types: type, recipient: recipient)).count
         }
-        context.spentToday = try ledger.usage(UsageQuery(since: since)).money
+        if reads(.spentToday) {
+            context.spentToday = try ledger.usage(UsageQuery(since: since)).money
+        }
         for budget in engine.budgets(for: action) {
             context.budgetUsage[budget.id] = try ledger.usage(budget.usageQuery(for: action, since: since))
         }
@@ -170,9 +179,11 @@ public actor PolicyGate {
         )
         // Counting, deciding and recording are one write transaction: concurrent proposals (from
         // any process) see each other's counts, so a daily budget of 3 executes exactly 3.
+        let fields = engine.contextFields(for: action.type)
         let decided = try await store.recordDecision { ledger in
             let context = try Self.context(
-                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger,
+                fields: fields
             )
             var decision = engine.decide(action, context: context)
             var grant: ActionRecord?
