@@ -116,6 +116,36 @@ extension SQLiteStore {
         }
     }
 
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
+    ) async throws -> StepCheckpoint {
+        try await write { db in
+            // The execution first and whatever the fence says: the action was executed either way.
+            let action = try Self.updateAction(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit, db)
+            guard state != .pending, state != .running, try Self.fenceHolds(fence, at: now, db) else {
+                return StepCheckpoint(action: action, finished: false, begun: nil)
+            }
+            guard let next else {
+                let finished = try Self.finishStep(
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                )
+                return StepCheckpoint(action: action, finished: finished, begun: nil)
+            }
+            var begun: StepRecord?
+            // A savepoint, so that a refused begin takes the finish back with it (not the execution).
+            try db.inSavepoint {
+                let finished = try Self.finishStep(
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                )
+                guard finished else { return .rollback }
+                begun = try Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, db)
+                return begun == nil ? .rollback : .commit
+            }
+            return StepCheckpoint(action: action, finished: begun != nil, begun: begun)
+        }
+    }
+
     public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
         try await write { db in
             guard try Self.fenceHolds(fence, at: now, db) else { return false }
