@@ -242,12 +242,14 @@ struct CycleEngineTests {
 
     /// The actions the run's steps proposed, oldest first, with the kinds of their audit records.
     func stepActions(_ runID: String, store: MemoryStore) async throws -> [(step: String, status: ActionStatus, audit: [AuditKind])] {
-        var actions: [(String, ActionStatus, [AuditKind])] = []
-        for record in try await store.actions(ActionQuery(runID: runID, limit: 100)).reversed() {
-            let kinds = try await store.auditRecords(AuditQuery(subject: record.id)).map(\.kind)
-            actions.append((record.attributes["step"]?.stringValue ?? "?", record.status, kinds))
+        // In the order they were decided: the test clock stands still, so creation times tie and
+        // the store's order among them is its ids'; the trail's sequence numbers do not tie.
+        var actions: [(seq: Int64, step: String, status: ActionStatus, audit: [AuditKind])] = []
+        for record in try await store.actions(ActionQuery(runID: runID, limit: 100)) {
+            let trail = try await store.auditRecords(AuditQuery(subject: record.id))
+            actions.append((trail.map(\.seq).min() ?? 0, record.attributes["step"]?.stringValue ?? "?", record.status, trail.map(\.kind)))
         }
-        return actions
+        return actions.sorted { $0.seq < $1.seq }.map { ($0.step, $0.status, $0.audit) }
     }
 
     @Test("each attempt's execution is recorded with its checkpoint: executed or failed, decision and execution in the trail")
