@@ -30,6 +30,30 @@ extension SQLiteStore {
         return record
     }
 
+    /// Applies `execution` as ``updateAction(_:expecting:_:audit:)`` does, inside the caller's write
+    /// transaction, without reading the row back: one compare-and-set update (a nil field of the
+    /// update keeps the stored value), then the audit record if it changed the row.
+    static func record(_ execution: ActionExecution, _ db: Database) throws -> Bool {
+        let expected = execution.expected.map(\.rawValue).sorted()
+        guard !expected.isEmpty else { return false }
+        let update = execution.update
+        var arguments: StatementArguments = [
+            update.status.rawValue, update.resolvedBy, SQLiteTime.millis(update.resolvedAt), update.note, update.executionRunID, update.outcome,
+            SQLiteTime.millis(update.countedAt), update.runSeconds, execution.actionID,
+        ]
+        arguments += StatementArguments(expected)
+        try db.cachedStatement(sql: """
+            UPDATE actions SET status = ?, resolved_by = COALESCE(?, resolved_by), resolved_at = COALESCE(?, resolved_at),
+                note = COALESCE(?, note), execution_run_id = COALESCE(?, execution_run_id), outcome = COALESCE(?, outcome),
+                counted_at = COALESCE(?, counted_at), run_seconds = COALESCE(?, run_seconds)
+            WHERE id = ? AND status IN (\(Array(repeating: "?", count: expected.count).joined(separator: ", ")))
+            """
+        ).execute(arguments: arguments)
+        guard db.changesCount == 1 else { return false }
+        try seal(execution.audit, in: db)
+        return true
+    }
+
     public func action(_ id: String) async throws -> ActionRecord? {
         try await read { db in try ActionRow.fetch(id, db) }
     }

@@ -122,15 +122,15 @@ extension SQLiteStore {
     ) async throws -> StepCheckpoint {
         try await write { db in
             // The execution first and whatever the fence says: the action was executed either way.
-            let action = try Self.updateAction(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit, db)
+            let recorded = try Self.record(execution, db)
             guard state != .pending, state != .running, try Self.fenceHolds(fence, at: now, db) else {
-                return StepCheckpoint(action: action, finished: false, begun: nil)
+                return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
             }
             guard let next else {
                 let finished = try Self.finishStep(
                     cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
                 )
-                return StepCheckpoint(action: action, finished: finished, begun: nil)
+                return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: nil)
             }
             var begun: StepRecord?
             // A savepoint, so that a refused begin takes the finish back with it (not the execution).
@@ -142,7 +142,7 @@ extension SQLiteStore {
                 begun = try Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, db)
                 return begun == nil ? .rollback : .commit
             }
-            return StepCheckpoint(action: action, finished: begun != nil, begun: begun)
+            return StepCheckpoint(executionRecorded: recorded, finished: begun != nil, begun: begun)
         }
     }
 
