@@ -15,7 +15,9 @@ extension SQLiteStore {
     }
 
     /// ``updateAction(_:expecting:_:audit:)`` inside the caller's write transaction.
-    static func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry, _ db: Database) throws -> ActionRecord? {
+    static func updateAction(
+        _ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry, _ db: Database
+    ) throws -> ActionRecord? {
         guard var record = try ActionRow.fetch(id, db), expected.contains(record.status) else { return nil }
         update.apply(to: &record)
         try db.cachedStatement(sql: """
@@ -156,11 +158,15 @@ extension SQLiteStore {
         // A head that cannot be read fails the write: nothing is recorded, so nothing proceeds unaudited.
         let head = try auditHead(db)
         let record = AuditRecord(sealing: entry, seq: (head?.seq ?? 0) + 1, previousHash: head?.hash ?? AuditChain.genesis)
-        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
-            arguments: [record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash, record.hash]
-        )
-        try db.cachedStatement(
-            sql: "INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash,
+                record.hash,
+            ])
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+            """
         ).execute(arguments: [record.seq, record.hash])
         return record
     }

@@ -13,7 +13,9 @@ extension SQLiteStore {
                 """
             ).execute(arguments: SQLiteRow.cycleRunArguments(run))
             guard db.changesCount == 1 else { return false }
-            let insertStep = try db.cachedStatement(sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let insertStep = try db.cachedStatement(
+                sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
             for step in steps {
                 try insertStep.execute(arguments: SQLiteRow.stepArguments(step))
             }
@@ -128,7 +130,8 @@ extension SQLiteStore {
             }
             guard let next else {
                 let finished = try Self.finishStep(
-                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                    at: now, db
                 )
                 return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: nil)
             }
@@ -136,7 +139,8 @@ extension SQLiteStore {
             // A savepoint, so that a refused begin takes the finish back with it (not the execution).
             try db.inSavepoint {
                 let finished = try Self.finishStep(
-                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                    at: now, db
                 )
                 guard finished else { return .rollback }
                 begun = try Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, db)

@@ -97,7 +97,8 @@ extension StoreConformance {
             try check(again.finished && again.begun?.index == 1, "the checkpoint was not written")
             try checkEqual(try await store.auditRecords(AuditQuery()).count, 6, "audit records after an execution from an unexpected status")
             try checkEqual(try await store.steps(of: "c_a").map(\.state), [.succeeded, .running, .pending], "step states")
-            try check(AuditChain.verify(try await store.auditRecords(AuditQuery()), head: try await store.auditHead()) == nil, "the chain does not verify")
+            let chain = try await store.auditRecords(AuditQuery())
+            try check(AuditChain.verify(chain, head: try await store.auditHead()) == nil, "the chain does not verify")
         },
     ]
 }
@@ -107,7 +108,9 @@ enum StepExecutionFixture {
     static func execution(_ id: String, at: Double, succeeded: Bool = true) -> ActionExecution {
         ActionExecution(
             actionID: id, expected: [.allowed],
-            update: ActionUpdate(status: succeeded ? .executed : .failed, executionRunID: "c_a", outcome: succeeded ? "succeeded" : "exit 1", runSeconds: 1.5),
+            update: ActionUpdate(
+                status: succeeded ? .executed : .failed, executionRunID: "c_a", outcome: succeeded ? "succeeded" : "exit 1", runSeconds: 1.5
+            ),
             audit: AuditEntry(
                 kind: .execution, at: Fixture.at(at), actor: "cycle:nightly", subject: id,
                 data: .object(["outcome": .string(succeeded ? "succeeded" : "failed"), "run_id": .string("c_a"), "seconds": .number(1.5)])
