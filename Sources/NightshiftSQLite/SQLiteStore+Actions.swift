@@ -15,7 +15,9 @@ extension SQLiteStore {
     }
 
     /// ``updateAction(_:expecting:_:audit:)`` inside the caller's write transaction.
-    static func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry, _ db: Database) throws -> ActionRecord? {
+    static func updateAction(
+        _ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry, _ db: Database
+    ) throws -> ActionRecord? {
         guard var record = try ActionRow.fetch(id, db), expected.contains(record.status) else { return nil }
         update.apply(to: &record)
         try db.cachedStatement(sql: """
@@ -28,6 +30,30 @@ extension SQLiteStore {
         ])
         try seal(audit, in: db)
         return record
+    }
+
+    /// Applies `execution` as ``updateAction(_:expecting:_:audit:)`` does, inside the caller's write
+    /// transaction, without reading the row back: one compare-and-set update (a nil field of the
+    /// update keeps the stored value), then the audit record if it changed the row.
+    static func record(_ execution: ActionExecution, _ db: Database) throws -> Bool {
+        let expected = execution.expected.map(\.rawValue).sorted()
+        guard !expected.isEmpty else { return false }
+        let update = execution.update
+        var arguments: StatementArguments = [
+            update.status.rawValue, update.resolvedBy, SQLiteTime.millis(update.resolvedAt), update.note, update.executionRunID, update.outcome,
+            SQLiteTime.millis(update.countedAt), update.runSeconds, execution.actionID,
+        ]
+        arguments += StatementArguments(expected)
+        try db.cachedStatement(sql: """
+            UPDATE actions SET status = ?, resolved_by = COALESCE(?, resolved_by), resolved_at = COALESCE(?, resolved_at),
+                note = COALESCE(?, note), execution_run_id = COALESCE(?, execution_run_id), outcome = COALESCE(?, outcome),
+                counted_at = COALESCE(?, counted_at), run_seconds = COALESCE(?, run_seconds)
+            WHERE id = ? AND status IN (\(Array(repeating: "?", count: expected.count).joined(separator: ", ")))
+            """
+        ).execute(arguments: arguments)
+        guard db.changesCount == 1 else { return false }
+        try seal(execution.audit, in: db)
+        return true
     }
 
     public func action(_ id: String) async throws -> ActionRecord? {
@@ -132,11 +158,15 @@ extension SQLiteStore {
         // A head that cannot be read fails the write: nothing is recorded, so nothing proceeds unaudited.
         let head = try auditHead(db)
         let record = AuditRecord(sealing: entry, seq: (head?.seq ?? 0) + 1, previousHash: head?.hash ?? AuditChain.genesis)
-        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
-            arguments: [record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash, record.hash]
-        )
-        try db.cachedStatement(
-            sql: "INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"
+        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash,
+                record.hash,
+            ])
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+            """
         ).execute(arguments: [record.seq, record.hash])
         return record
     }

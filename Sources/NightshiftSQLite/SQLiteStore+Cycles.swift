@@ -13,7 +13,9 @@ extension SQLiteStore {
                 """
             ).execute(arguments: SQLiteRow.cycleRunArguments(run))
             guard db.changesCount == 1 else { return false }
-            let insertStep = try db.cachedStatement(sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let insertStep = try db.cachedStatement(
+                sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
             for step in steps {
                 try insertStep.execute(arguments: SQLiteRow.stepArguments(step))
             }
@@ -122,27 +124,29 @@ extension SQLiteStore {
     ) async throws -> StepCheckpoint {
         try await write { db in
             // The execution first and whatever the fence says: the action was executed either way.
-            let action = try Self.updateAction(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit, db)
+            let recorded = try Self.record(execution, db)
             guard state != .pending, state != .running, try Self.fenceHolds(fence, at: now, db) else {
-                return StepCheckpoint(action: action, finished: false, begun: nil)
+                return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
             }
             guard let next else {
                 let finished = try Self.finishStep(
-                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                    at: now, db
                 )
-                return StepCheckpoint(action: action, finished: finished, begun: nil)
+                return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: nil)
             }
             var begun: StepRecord?
             // A savepoint, so that a refused begin takes the finish back with it (not the execution).
             try db.inSavepoint {
                 let finished = try Self.finishStep(
-                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, at: now, db
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                    at: now, db
                 )
                 guard finished else { return .rollback }
                 begun = try Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, db)
                 return begun == nil ? .rollback : .commit
             }
-            return StepCheckpoint(action: action, finished: begun != nil, begun: begun)
+            return StepCheckpoint(executionRecorded: recorded, finished: begun != nil, begun: begun)
         }
     }
 

@@ -8,7 +8,10 @@ extension StoreConformance {
         StoreConformanceCase("finishStep recording: the execution, the finish and the begin of the next step are written together") { store in
             let fence = try await CycleFixture.insertStarted("c_a", in: store)
             _ = try await store.beginStep("c_a", index: 0, fence: fence, at: Fixture.at(5))
-            let decided = actionFixture("a_1", runID: "c_a", created: 5)
+            // Fields the execution does not set keep their values (note, counted_at); the ones it sets change.
+            var decided = actionFixture("a_1", runID: "c_a", created: 5)
+            decided.note = "from the planner"
+            decided.outcome = "waiting"
             try await store.insertAction(decided, audit: auditFixture(.decision, subject: "a_1", at: 5))
             let execution = StepExecutionFixture.execution("a_1", at: 8)
             let checkpoint = try await store.finishStep(
@@ -17,7 +20,7 @@ extension StoreConformance {
             )
             var expected = decided
             execution.update.apply(to: &expected)
-            try checkAction(checkpoint.action, expected)
+            try check(checkpoint.executionRecorded, "the execution of an allowed action was not recorded")
             try checkAction(try await store.action("a_1"), expected)
             try check(checkpoint.finished, "the checkpoint of a running step and a pending one was not written")
             var steps = CycleFixture.steps(of: "c_a")
@@ -46,7 +49,8 @@ extension StoreConformance {
                 thenBegin: nil, recording: StepExecutionFixture.execution("a_2", at: 10, succeeded: false), fence: fence, at: Fixture.at(10)
             )
             try check(last.finished && last.begun == nil, "the finish alone was not written, or began a step")
-            try checkEqual(last.action?.status, .failed, "the second action's status")
+            try check(last.executionRecorded, "the second execution was not recorded")
+            try checkEqual(try await store.action("a_2")?.status, .failed, "the second action's status")
             try checkEqual(try await store.steps(of: "c_a").map(\.state), [.succeeded, .failed, .pending], "step states")
             try checkEqual(try await store.auditRecords(AuditQuery()).map(\.kind), [.decision, .execution, .decision, .execution], "audit kinds")
         },
@@ -64,7 +68,7 @@ extension StoreConformance {
                 thenBegin: 1, recording: StepExecutionFixture.execution("a_1", at: 60), fence: old, at: Fixture.at(60)
             )
             try check(!expired.finished && expired.begun == nil, "a checkpoint at the lease's expiry was written")
-            try checkEqual(expired.action?.status, .executed, "the action of a refused checkpoint")
+            try check(expired.executionRecorded, "the execution of a refused checkpoint was not recorded")
             try checkEqual(try await store.action("a_1")?.status, .executed, "the stored action of a refused checkpoint")
             try checkEqual(try await store.steps(of: "c_a"), before, "steps after the expired fence's checkpoint")
             let current = try granted(try await store.acquireLease(old.key, owner: "owner-b", ttl: 600, at: Fixture.at(100)), "takeover").fence
@@ -89,11 +93,12 @@ extension StoreConformance {
                 "c_a", index: 0, state: .succeeded, excerpt: nil, output: "{}", error: nil, overrunSeconds: nil,
                 thenBegin: 1, recording: StepExecutionFixture.execution("a_1", at: 103), fence: current, at: Fixture.at(103)
             )
-            try check(again.action == nil, "an execution from an unexpected status returned the action")
+            try check(!again.executionRecorded, "an execution from an unexpected status was recorded")
             try check(again.finished && again.begun?.index == 1, "the checkpoint was not written")
             try checkEqual(try await store.auditRecords(AuditQuery()).count, 6, "audit records after an execution from an unexpected status")
             try checkEqual(try await store.steps(of: "c_a").map(\.state), [.succeeded, .running, .pending], "step states")
-            try check(AuditChain.verify(try await store.auditRecords(AuditQuery()), head: try await store.auditHead()) == nil, "the chain does not verify")
+            let chain = try await store.auditRecords(AuditQuery())
+            try check(AuditChain.verify(chain, head: try await store.auditHead()) == nil, "the chain does not verify")
         },
     ]
 }
@@ -103,7 +108,9 @@ enum StepExecutionFixture {
     static func execution(_ id: String, at: Double, succeeded: Bool = true) -> ActionExecution {
         ActionExecution(
             actionID: id, expected: [.allowed],
-            update: ActionUpdate(status: succeeded ? .executed : .failed, executionRunID: "c_a", outcome: succeeded ? "succeeded" : "exit 1", runSeconds: 1.5),
+            update: ActionUpdate(
+                status: succeeded ? .executed : .failed, executionRunID: "c_a", outcome: succeeded ? "succeeded" : "exit 1", runSeconds: 1.5
+            ),
             audit: AuditEntry(
                 kind: .execution, at: Fixture.at(at), actor: "cycle:nightly", subject: id,
                 data: .object(["outcome": .string(succeeded ? "succeeded" : "failed"), "run_id": .string("c_a"), "seconds": .number(1.5)])

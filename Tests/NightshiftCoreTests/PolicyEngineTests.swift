@@ -765,7 +765,10 @@ struct PolicyEngineTests {
             PolicyRule(id: "typed", effect: .approve, types: ["a"], when: try comparison("context.count_today", ">=", 3), reason: "r"),
             PolicyRule(
                 id: "pinned", effect: .forbid,
-                when: .all([try comparison("type", "==", "b"), .not(.any([try comparison("context.count_today_recipient", ">", 1), try comparison("context.hour", "<", 6)]))]),
+                when: .all([
+                    try comparison("type", "==", "b"),
+                    .not(.any([try comparison("context.count_today_recipient", ">", 1), try comparison("context.hour", "<", 6)])),
+                ]),
                 reason: "r"
             ),
             PolicyRule(id: "untyped", effect: .approve, when: try comparison("context.spent_today", ">", 10), reason: "r"),

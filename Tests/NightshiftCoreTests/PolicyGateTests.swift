@@ -389,7 +389,8 @@ struct PolicyGateTests {
         let store = MemoryStore(), clock = TestClock(now: start)
         var policy = Self.policy
         func rule(_ id: String, types: Set<String> = [], _ field: ContextField, _ limit: JSONValue) throws -> PolicyRule {
-            PolicyRule(id: id, effect: .approve, types: types, when: .compare(try Comparison(field: .context(field), op: .greaterOrEqual, value: limit)), reason: id)
+            let condition = Condition.compare(try Comparison(field: .context(field), op: .greaterOrEqual, value: limit))
+            return PolicyRule(id: id, effect: .approve, types: types, when: condition, reason: id)
         }
         policy.rules = [
             try rule("actor", types: ["ping"], .countTodayActor, 2), try rule("tenant", types: ["deploy"], .countTodayTenant, 1),

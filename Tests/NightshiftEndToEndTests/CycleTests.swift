@@ -127,7 +127,9 @@ struct CycleTests {
             }
             // Each step's execution was recorded once, with its checkpoint or when its result was
             // taken over; the trail verifies against the rows.
-            let executed = try await SQLiteTool.query(workspace.storePath, "SELECT COUNT(*) FROM actions WHERE status IN ('executed', 'failed', 'executing')")
+            let executed = try await SQLiteTool.query(
+                workspace.storePath, "SELECT COUNT(*) FROM actions WHERE status IN ('executed', 'failed', 'executing')"
+            )
             #expect(executed == nil || executed == "6", "actions recorded executed: \(executed ?? "?")")
             let verify = try await CLI.run(workspace.args("audit", "verify"))
             #expect(verify.status == 0, "\(verify)")

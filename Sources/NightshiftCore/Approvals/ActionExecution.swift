@@ -23,16 +23,16 @@ public struct ActionExecution: Sendable, Hashable {
 
 /// What a checkpoint that records an action's execution wrote.
 public struct StepCheckpoint: Sendable, Hashable {
-    /// The action as its execution left it; nil when its status was none of those expected, and
-    /// nothing was written for it.
-    public var action: ActionRecord?
+    /// Whether the execution was written; false when the action's status was none of those
+    /// expected (nothing was written for it).
+    public var executionRecorded: Bool
     /// Whether the step was finished (and, when a next step was given, that step begun).
     public var finished: Bool
     /// The step begun, when a next step was given and the checkpoint was written.
     public var begun: StepRecord?
 
-    public init(action: ActionRecord?, finished: Bool, begun: StepRecord?) {
-        self.action = action
+    public init(executionRecorded: Bool, finished: Bool, begun: StepRecord?) {
+        self.executionRecorded = executionRecorded
         self.finished = finished
         self.begun = begun
     }

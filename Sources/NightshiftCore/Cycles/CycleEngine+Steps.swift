@@ -367,9 +367,11 @@ extension CycleEngine {
         )
         defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
         guard let action = step.action else {
-            return (await WorkBlock.act(plan: outputs["plan"], gate: gate, actor: Actor(.cycle, cycle.name), tenant: run.tenant, context: context), nil)
+            let actor = Actor(.cycle, cycle.name)
+            return (await WorkBlock.act(plan: outputs["plan"], gate: gate, actor: actor, tenant: run.tenant, context: context), nil)
         }
-        return await gate.stepResult(of: ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant), runID: run.id, context: context)
+        let proposed = ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant)
+        return await gate.stepResult(of: proposed, runID: run.id, context: context)
     }
 
     /// Outputs of earlier steps this run can read: its own succeeded steps, and for a remainder

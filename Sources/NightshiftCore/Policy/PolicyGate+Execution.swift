@@ -30,7 +30,8 @@ extension PolicyGate {
         context.gate = self
         let started = clock.now()
         var result = await handler.execute(record, context: context)
-        let execution = execution(of: record, result: result, runID: context.runID, seconds: clock.now().timeIntervalSince(started), from: from, countedAt: countedAt)
+        let seconds = clock.now().timeIntervalSince(started)
+        let execution = execution(of: record, result: result, runID: context.runID, seconds: seconds, from: from, countedAt: countedAt)
         if result.error == nil, !result.succeeded { result.error = "failed" }
         return (result, execution)
     }
@@ -160,7 +161,9 @@ extension PolicyGate {
     func record(_ execution: ActionExecution) async throws -> ActionRecord? {
         // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
         let store = self.store
-        return try await Task { try await store.updateAction(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit) }.value
+        return try await Task {
+            try await store.updateAction(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit)
+        }.value
     }
 
     /// How an allowed or approved action's execution went, as its row and audit record record it.

@@ -249,7 +249,8 @@ public actor PolicyGate {
                 )), nil)
             }
             guard let makeContext else {
-                return (Outcome(record: record, decision: decision, result: ActionResult(succeeded: true, excerpt: "allowed: \(decision.reason)")), nil)
+                let result = ActionResult(succeeded: true, excerpt: "allowed: \(decision.reason)")
+                return (Outcome(record: record, decision: decision, result: result), nil)
             }
             let context = try await makeContext(record)
             if deferringExecution {

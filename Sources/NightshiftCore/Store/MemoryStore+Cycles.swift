@@ -132,17 +132,19 @@ extension MemoryStore {
         overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
     ) async throws -> StepCheckpoint {
         // Nothing here suspends: the execution and the checkpoint are one write of the actor.
-        let action = applyUpdate(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit)
+        let recorded = applyUpdate(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit) != nil
         guard fenceHolds(fence, at: now), let finishing = finishable(cycleRunID, index, as: state) else {
-            return StepCheckpoint(action: action, finished: false, begun: nil)
+            return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
         }
         guard let next else {
             update(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
-            return StepCheckpoint(action: action, finished: true, begun: nil)
+            return StepCheckpoint(executionRecorded: recorded, finished: true, begun: nil)
         }
-        guard let beginning = beginnable(cycleRunID, next, from: [.pending]) else { return StepCheckpoint(action: action, finished: false, begun: nil) }
+        guard let beginning = beginnable(cycleRunID, next, from: [.pending]) else {
+            return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
+        }
         update(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
-        return StepCheckpoint(action: action, finished: true, begun: begin(cycleRunID, at: beginning, now))
+        return StepCheckpoint(executionRecorded: recorded, finished: true, begun: begin(cycleRunID, at: beginning, now))
     }
 
     public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
