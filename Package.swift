@@ -80,9 +80,12 @@ let package = Package(
         ),
         // zlib from the system (Debian's zlib1g-dev), for gzipping large logs.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h> (mallopt, malloc_trim), for the daemon's memory; empty elsewhere.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .target(
             name: "NightshiftApp",
             dependencies: [
+                "CMalloc",
                 "CZlib",
                 "NightshiftCore",
                 "NightshiftBuilder",

@@ -89,6 +89,9 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 "BenchmarkSupport",
+                // The raw SQLite baseline: the C API and the bare GRDB pool next to the store.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "NightshiftCore", package: parent),
                 .product(name: "NightshiftSQLite", package: parent),
             ],

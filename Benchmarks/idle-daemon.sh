@@ -70,6 +70,9 @@ cron_hour=$(( ($(date -u +%-H) + 12) % 24 ))
 } > "$workspace/nightshift.toml"
 
 "$bin" config check --workspace "$workspace" >/dev/null
+# A binary just linked sits in the page cache as dirty pages until written back, and would count as
+# the daemon's private dirty memory; write it out first.
+sync "$bin"
 
 "$bin" serve --workspace "$workspace" --log-level notice 2>"$workspace/serve.log" &
 pid=$!
@@ -134,6 +137,18 @@ end_main=$(status_field "$pid" voluntary_ctxt_switches)
 end_threads=$(thread_ids "$pid")
 end_rss=$(status_field "$pid" VmRSS)
 thread_count=$(status_field "$pid" Threads)
+# What the RSS is made of, at the end of the window: anonymous pages (heap, stacks, pages of the
+# binary and libraries written at load) against pages mapped from files (code and read-only data),
+# and, from smaps_rollup, what only this process holds (private) against what it shares with other
+# processes mapping the same libraries. Private dirty is what the daemon really costs the machine:
+# clean file pages can be dropped by the kernel and read again.
+rss_anon=$(status_field "$pid" RssAnon)
+rss_file=$(status_field "$pid" RssFile)
+rollup() { awk -v key="$2:" '$1 == key { print $2 }' "/proc/$1/smaps_rollup"; }
+private_dirty=$(rollup "$pid" Private_Dirty)
+private_clean=$(rollup "$pid" Private_Clean)
+shared_clean=$(rollup "$pid" Shared_Clean)
+pss=$(rollup "$pid" Pss)
 
 kill -TERM "$pid"
 for _ in $(seq 1 150); do
@@ -154,6 +169,8 @@ awk -v ticks="$ticks" -v cpu="$((end_cpu - start_cpu))" \
     -v ns="$((end_ns - start_ns))" \
     -v main="$((end_main - start_main))" -v all="$all" \
     -v rss="$end_rss" -v maxrss="$max_rss" -v threads="$thread_count" -v jobs="$JOBS" \
+    -v anon="$rss_anon" -v file="$rss_file" -v pdirty="$private_dirty" -v pclean="$private_clean" \
+    -v sclean="$shared_clean" -v pss="$pss" \
     -v same="$([ "$start_threads" = "$end_threads" ] && echo yes || echo no)" \
     -v series="$series" -v runs="$runs" -v stopped="$stopped" -v uname="$(uname -r)" -v cores="$(nproc)" '
 BEGIN {
@@ -163,6 +180,12 @@ BEGIN {
     printf "cpu_time_s          %.2f  (%d ticks at %d/s)\n", seconds, cpu, ticks
     printf "cpu_percent         %.3f %%  (of one core)\n", 100 * seconds / window
     printf "rss_mib             %.1f  (end of window; max sample %.1f)\n", rss / 1024, maxrss / 1024
+    printf "rss_anon_mib        %.1f  (RssAnon: heap, thread stacks, written pages of the binary and libraries)\n", anon / 1024
+    printf "rss_file_mib        %.1f  (RssFile: pages mapped from the binary and library files)\n", file / 1024
+    printf "private_dirty_mib   %.1f  (smaps_rollup: only this process holds them and the kernel cannot drop them)\n", pdirty / 1024
+    printf "private_clean_mib   %.1f  (file pages no other process maps, mostly the binary'"'"'s own code)\n", pclean / 1024
+    printf "shared_clean_mib    %.1f  (file pages other processes map too: the Swift runtime, Foundation, libc)\n", sclean / 1024
+    printf "pss_mib             %.1f  (proportional set size: shared pages divided among their users)\n", pss / 1024
     printf "threads             %d  (same thread ids at start and end: %s)\n", threads, same
     printf "wakeups_per_s_main  %.2f  (voluntary context switches of the main thread)\n", main / window
     printf "wakeups_per_s_all   %.2f  (voluntary context switches summed over all threads, lower bound)\n", all / window

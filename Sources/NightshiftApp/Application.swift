@@ -126,8 +126,8 @@ public struct NightshiftApplication: Sendable {
     /// The jobs as declared.
     public var jobs: [Job] { configuration.jobs }
 
-    /// A new executor for this workspace's actions. Only ``buildParts()`` and the doctor's checks
-    /// make one; everything else runs through ``gate``.
+    /// A new executor for this workspace's actions; only ``buildParts()`` makes one, and everything
+    /// else uses ``executor`` or runs through ``gate``.
     func makeExecutor() -> WorkspaceExecutor {
         WorkspaceExecutor(
             workspace: workspace, settings: configuration.settings, environment: environment, secrets: secrets,

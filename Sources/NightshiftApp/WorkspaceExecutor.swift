@@ -15,7 +15,7 @@ public struct WorkspaceExecutor: ActionExecutor {
     /// (``WorkspaceConfiguration/secrets(in:)``).
     public let secrets: SecretValues
     let commands: CommandExecutor
-    let webhooks: WebhookExecutor
+    let logger: Logger
     /// Runs commands with an execution key under `nightshift supervise`, so they outlive this
     /// process; nil when no `nightshift` executable is known (commands run as direct children).
     let supervised: SupervisedLauncher?
@@ -34,11 +34,16 @@ public struct WorkspaceExecutor: ActionExecutor {
         var configuration = CommandExecutor.Configuration()
         configuration.logCap = settings.runLogLimit
         self.commands = CommandExecutor(configuration: configuration, logger: logger)
-        self.webhooks = WebhookExecutor(httpClient: HTTPClient.shared, logger: logger)
+        self.logger = logger
         self.supervised = supervisor.map {
             SupervisedLauncher(supervisor: $0, directory: workspace.supervisedDirectory, configuration: configuration, logger: logger)
         }
     }
+
+    /// Sends webhooks through the process's shared `HTTPClient`, which is made on first use: it
+    /// starts an event loop thread per core, which a daemon that never sends a webhook should not
+    /// keep (docs/PERFORMANCE.md, idle daemon).
+    var webhooks: WebhookExecutor { WebhookExecutor(httpClient: HTTPClient.shared, logger: logger) }
 
     public func execute(_ action: JobAction, context: ActionContext) async -> ActionResult {
         switch action {

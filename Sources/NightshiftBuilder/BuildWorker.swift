@@ -260,17 +260,24 @@ public actor BuildWorker {
         guard free > 0 else { return 0 }
         var handled = 0
         let low = Set(settings.lowRiskCategories.map { $0.lowercased() })
-        for task in BuildQueue.ready(tasks) where free > 0 && running[task.id] == nil {
+        var candidates = BuildQueue.ready(tasks).filter { task in
             if let window {
                 let scheduledHere = task.state == .scheduled && task.window == window
                 let fits = task.state == .queued && (windowSpec?.fits(hours: task.hours) ?? true)
-                guard scheduledHere || fits else { continue }
+                guard scheduledHere || fits else { return false }
             }
-            if limits.lowRiskOnly, !low.contains(task.category.lowercased()) { continue }
+            return !limits.lowRiskOnly || low.contains(task.category.lowercased())
+        }[...]
+        // The first candidate still waiting is claimed in one step, so a task another worker took
+        // costs no claim of its own; the look goes on after the task claimed, in the same order.
+        while free > 0 {
+            let ids = candidates.map(\.id).filter { running[$0] == nil }
+            guard !ids.isEmpty else { break }
             let now = clock.now()
-            guard let claimed = try await store.claimTask(
-                task.id, from: [.queued, .scheduled], owner: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds), at: now
-            ) else { continue }
+            guard let claimed = try await store.claimFirstTask(
+                of: ids, from: [.queued, .scheduled], owner: owner, leaseUntil: now.addingTimeInterval(settings.leaseTTL.inSeconds), at: now
+            ) else { break }
+            candidates = candidates.drop { $0.id != claimed.id }.dropFirst()
             handled += 1
             if try await propose(claimed) { free -= 1 }
         }

@@ -4,17 +4,17 @@ public import NightshiftCore
 extension QueueTask {
     /// The task as `queue … --json` prints it; times in `zone`.
     public func json(zone: TimeZone) -> JSONValue {
-        func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601.format($0, in: zone)) } ?? .null }
-        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return .object([
+        .object([
             "id": .string(id), "title": .string(title), "description": .string(description), "category": .string(category),
             "hours": .number(hours), "score": .number(score), "priority": .string(priority.rawValue),
-            "impact": .integer(Int64(impact)), "effort": .integer(Int64(effort)), "verify": text(verify),
-            "depends_on": .array(dependsOn.map { .string($0) }), "state": .string(state.rawValue), "window": text(window),
-            "scheduled_for": time(scheduledFor), "attempts": .integer(Int64(attempts)), "max_attempts": .integer(Int64(maxAttempts)),
-            "lease_owner": text(leaseOwner), "lease_expires_at": time(leaseExpiresAt), "pid": pid.map { .integer(Int64($0)) } ?? .null,
-            "action_id": text(actionID), "created_at": time(createdAt), "updated_at": time(updatedAt),
-            "started_at": time(startedAt), "finished_at": time(finishedAt), "error": text(lastError), "result": result ?? .null,
+            "impact": .integer(Int64(impact)), "effort": .integer(Int64(effort)), "verify": .string(orNull: verify),
+            "depends_on": .array(dependsOn.map { .string($0) }), "state": .string(state.rawValue), "window": .string(orNull: window),
+            "scheduled_for": .time(scheduledFor, in: zone), "attempts": .integer(Int64(attempts)),
+            "max_attempts": .integer(Int64(maxAttempts)), "lease_owner": .string(orNull: leaseOwner),
+            "lease_expires_at": .time(leaseExpiresAt, in: zone), "pid": pid.map { .integer(Int64($0)) } ?? .null,
+            "action_id": .string(orNull: actionID), "created_at": .time(createdAt, in: zone), "updated_at": .time(updatedAt, in: zone),
+            "started_at": .time(startedAt, in: zone), "finished_at": .time(finishedAt, in: zone), "error": .string(orNull: lastError),
+            "result": result ?? .null,
         ])
     }
 

@@ -30,14 +30,7 @@ public struct SpawnSubagentHandler: ActionHandler {
     }
 
     /// The agent's command in a spawn payload.
-    static func command(_ payload: JSONValue) -> CommandAction? {
-        guard case .array(let parts)? = payload["agent"] else { return nil }
-        let argv = parts.compactMap(\.stringValue)
-        guard argv.count == parts.count, !argv.isEmpty else { return nil }
-        var environment: [String] = []
-        if case .array(let names)? = payload["env"] { environment = names.compactMap(\.stringValue) }
-        return CommandAction(program: .argv(argv), workingDirectory: payload["cwd"]?.stringValue, environment: environment)
-    }
+    static func command(_ payload: JSONValue) -> CommandAction? { CommandAction(argv: "agent", in: payload) }
 
     public func execute(_ action: ActionRecord, context: ActionContext) async -> ActionResult {
         guard let command = Self.command(action.payload) else { return .failure("\(action.id) has no agent command in its payload") }

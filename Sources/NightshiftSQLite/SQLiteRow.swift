@@ -21,8 +21,11 @@ enum SQLiteRow {
         ]
     }
 
+    /// Where each of ``runColumns`` is in a row selected with them.
+    static let runLayout = RowLayout(runColumns)
+
     static func run(_ row: Row) throws -> RunRecord {
-        let row = StoredRow(row, table: "runs", key: ["id"])
+        let row = StoredRow(row, table: "runs", key: ["id"], layout: runLayout)
         return RunRecord(
             id: try row.text("id"),
             job: try row.text("job"),

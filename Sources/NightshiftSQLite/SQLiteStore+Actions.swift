@@ -5,39 +5,59 @@ public import NightshiftCore
 extension SQLiteStore {
     public func insertAction(_ record: ActionRecord, audit: AuditEntry) async throws {
         try await write { db in
-            try db.execute(
-                sql: "INSERT INTO actions (\(ActionRow.columns)) VALUES (\(ActionRow.placeholders))",
-                arguments: ActionRow.arguments(record)
-            )
+            try ActionRow.insert(record, db)
             try Self.seal(audit, in: db)
         }
     }
 
     public func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry) async throws -> ActionRecord? {
-        try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT \(ActionRow.columns) FROM actions WHERE id = ?", arguments: [id]) else { return nil }
-            var record = try ActionRow.record(row)
-            guard expected.contains(record.status) else { return nil }
-            update.apply(to: &record)
-            try db.execute(
-                sql: """
-                    UPDATE actions SET status = ?, resolved_by = ?, resolved_at = ?, note = ?, execution_run_id = ?, outcome = ?,
-                    counted_at = ?, run_seconds = ? WHERE id = ?
-                    """,
-                arguments: [
-                    record.status.rawValue, record.resolvedBy, SQLiteTime.millis(record.resolvedAt), record.note, record.executionRunID,
-                    record.outcome, SQLiteTime.millis(record.countedAt), record.runSeconds, id,
-                ]
-            )
-            try Self.seal(audit, in: db)
-            return record
-        }
+        try await write { db in try Self.updateAction(id, expecting: expected, update, audit: audit, db) }
+    }
+
+    /// ``updateAction(_:expecting:_:audit:)`` inside the caller's write transaction.
+    static func updateAction(
+        _ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry, _ db: Database
+    ) throws -> ActionRecord? {
+        guard var record = try ActionRow.fetch(id, db), expected.contains(record.status) else { return nil }
+        update.apply(to: &record)
+        try db.cachedStatement(sql: """
+            UPDATE actions SET status = ?, resolved_by = ?, resolved_at = ?, note = ?, execution_run_id = ?, outcome = ?,
+            counted_at = ?, run_seconds = ? WHERE id = ?
+            """
+        ).execute(arguments: [
+            record.status.rawValue, record.resolvedBy, SQLiteTime.millis(record.resolvedAt), record.note, record.executionRunID,
+            record.outcome, SQLiteTime.millis(record.countedAt), record.runSeconds, id,
+        ])
+        try seal(audit, in: db)
+        return record
+    }
+
+    /// Applies `execution` as ``updateAction(_:expecting:_:audit:)`` does, inside the caller's write
+    /// transaction, without reading the row back: one compare-and-set update (a nil field of the
+    /// update keeps the stored value), then the audit record if it changed the row.
+    static func record(_ execution: ActionExecution, _ db: Database) throws -> Bool {
+        let expected = execution.expected.map(\.rawValue).sorted()
+        guard !expected.isEmpty else { return false }
+        let update = execution.update
+        var arguments: StatementArguments = [
+            update.status.rawValue, update.resolvedBy, SQLiteTime.millis(update.resolvedAt), update.note, update.executionRunID, update.outcome,
+            SQLiteTime.millis(update.countedAt), update.runSeconds, execution.actionID,
+        ]
+        arguments += StatementArguments(expected)
+        try db.cachedStatement(sql: """
+            UPDATE actions SET status = ?, resolved_by = COALESCE(?, resolved_by), resolved_at = COALESCE(?, resolved_at),
+                note = COALESCE(?, note), execution_run_id = COALESCE(?, execution_run_id), outcome = COALESCE(?, outcome),
+                counted_at = COALESCE(?, counted_at), run_seconds = COALESCE(?, run_seconds)
+            WHERE id = ? AND status IN (\(Array(repeating: "?", count: expected.count).joined(separator: ", ")))
+            """
+        ).execute(arguments: arguments)
+        guard db.changesCount == 1 else { return false }
+        try seal(execution.audit, in: db)
+        return true
     }
 
     public func action(_ id: String) async throws -> ActionRecord? {
-        try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(ActionRow.columns) FROM actions WHERE id = ?", arguments: [id]).map(ActionRow.record)
-        }
+        try await read { db in try ActionRow.fetch(id, db) }
     }
 
     public func actions(_ query: ActionQuery) async throws -> [ActionRecord] {
@@ -66,10 +86,7 @@ extension SQLiteStore {
                     throw StoreError.corrupt("the approval \(grant.id) was used by another proposal meanwhile")
                 }
             }
-            try db.execute(
-                sql: "INSERT INTO actions (\(ActionRow.columns)) VALUES (\(ActionRow.placeholders))",
-                arguments: ActionRow.arguments(decided.record)
-            )
+            try ActionRow.insert(decided.record, db)
             try Self.seal(decided.audit, in: db)
             if let grant = decided.consumedGrant { try Self.seal(grant.audit, in: db) }
             return decided
@@ -131,7 +148,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Appends `entry` to the chain inside the caller's write transaction (the only writer).
+    /// Appends `entry` to the chain inside the caller's write transaction (the only writer). Its
+    /// statements, like the other ones a decision or an execution makes, are prepared once per
+    /// connection: compiling them cost more CPU than running them.
     @discardableResult
     static func seal(_ entry: AuditEntry, in db: Database) throws -> AuditRecord {
         // Chained to the head as last written, not to the newest row: a removed newest record then
@@ -139,21 +158,23 @@ extension SQLiteStore {
         // A head that cannot be read fails the write: nothing is recorded, so nothing proceeds unaudited.
         let head = try auditHead(db)
         let record = AuditRecord(sealing: entry, seq: (head?.seq ?? 0) + 1, previousHash: head?.hash ?? AuditChain.genesis)
-        try db.execute(
-            sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            arguments: [record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash, record.hash]
-        )
-        try db.execute(
-            sql: "INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?) ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-            arguments: [record.seq, record.hash]
-        )
+        try db.cachedStatement(sql: "INSERT INTO audit (seq, at, kind, actor, subject, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [
+                record.seq, record.atMillis, record.kind.rawValue, record.actor, record.subject, record.data.canonical, record.previousHash,
+                record.hash,
+            ])
+        try db.cachedStatement(sql: """
+            INSERT INTO audit_head (singleton, seq, hash) VALUES (1, ?, ?)
+            ON CONFLICT (singleton) DO UPDATE SET seq = excluded.seq, hash = excluded.hash
+            """
+        ).execute(arguments: [record.seq, record.hash])
         return record
     }
 
     static let auditColumns = "seq, at, kind, actor, subject, data, prev_hash, hash"
 
     static func auditHead(_ db: Database) throws -> AuditHead? {
-        try Row.fetchOne(db, sql: "SELECT singleton, seq, hash FROM audit_head WHERE singleton = 1").map { row in
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT singleton, seq, hash FROM audit_head WHERE singleton = 1")).map { row in
             let row = StoredRow(row, table: "audit_head", key: ["singleton"])
             return AuditHead(seq: try row.integer("seq"), hash: try row.text("hash"))
         }
@@ -182,6 +203,16 @@ enum ActionRow {
         """
     static let placeholders = Array(repeating: "?", count: 24).joined(separator: ", ")
 
+    /// Inserts `record` inside the caller's write transaction.
+    static func insert(_ record: ActionRecord, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO actions (\(columns)) VALUES (\(placeholders))").execute(arguments: arguments(record))
+    }
+
+    /// The action `id`, if there is one.
+    static func fetch(_ id: String, _ db: Database) throws -> ActionRecord? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(columns) FROM actions WHERE id = ?"), arguments: [id]).map(record)
+    }
+
     static func arguments(_ record: ActionRecord) -> StatementArguments {
         [
             record.id, record.type, record.actor.description, record.tenant, record.attributes.canonical, record.payload.canonical,
@@ -199,12 +230,11 @@ enum ActionRow {
             actor: try row.parsed("actor", Actor.init(parsing:)), tenant: try row.optionalText("tenant")
         )
         let decision = Decision(verdict: try row.known("verdict"), tier: nil, decidedBy: try row.stringList("decided_by"), reason: try row.text("reason"))
+        // The stored hash, not a recomputed one: a payload edited in the file must not match it.
         var record = ActionRecord(
             id: try row.text("id"), action: proposed, decision: decision, status: try row.known("status"), runID: try row.optionalText("run_id"),
-            createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at")
+            createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"), payloadHash: try row.text("payload_hash")
         )
-        // The stored hash, not a recomputed one: a payload edited in the file must not match it.
-        record.payloadHash = try row.text("payload_hash")
         record.resolvedBy = try row.optionalText("resolved_by")
         record.resolvedAt = try row.optionalDate("resolved_at")
         record.note = try row.optionalText("note")
@@ -227,13 +257,13 @@ struct SQLiteLedger: ActionLedger {
         var (filter, arguments) = Self.filter(query)
         arguments += [query.limit]
         let sql = "SELECT \(ActionRow.columns) FROM actions \(filter) ORDER BY created_at DESC, id DESC LIMIT ?"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(ActionRow.record)
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(ActionRow.record)
     }
 
     /// As ``ActionStore/countActions(_:)``: an index range (by status) counted, no row read.
     func count(_ query: ActionQuery) throws -> Int {
         let (filter, arguments) = Self.filter(query)
-        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM actions \(filter)", arguments: arguments) ?? 0
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM actions \(filter)"), arguments: arguments) ?? 0
     }
 
     /// The WHERE clause of `query` and its arguments.
@@ -290,8 +320,10 @@ struct SQLiteLedger: ActionLedger {
             conditions.append("recipient = ?")
             arguments += [recipient]
         }
+        // Prepared once per connection and shape of query (which filters, how many types): a
+        // decision makes several of these, and compiling one cost more than running it.
         let sql = "SELECT COUNT(*), TOTAL(cost), TOTAL(run_seconds) FROM actions WHERE " + conditions.joined(separator: " AND ")
-        guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return Usage() }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments) else { return Usage() }
         return Usage(count: row[0], money: row[1], runSeconds: row[2])
     }
 }

@@ -4,20 +4,20 @@ public import NightshiftCore
 
 extension SQLiteStore {
     public func insertCycleRun(_ run: CycleRunRecord, steps: [StepRecord]) async throws -> Bool {
+        // The statements of a cycle run's life (insert, start, its steps, its end) are prepared once
+        // per connection, as the checkpoints' are: a run makes each of them at least once.
         try await write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO cycle_runs (\(SQLiteRow.cycleRunColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """,
-                arguments: SQLiteRow.cycleRunArguments(run)
-            )
+            try db.cachedStatement(sql: """
+                INSERT INTO cycle_runs (\(SQLiteRow.cycleRunColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """
+            ).execute(arguments: SQLiteRow.cycleRunArguments(run))
             guard db.changesCount == 1 else { return false }
+            let insertStep = try db.cachedStatement(
+                sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            )
             for step in steps {
-                try db.execute(
-                    sql: "INSERT INTO cycle_steps (\(SQLiteRow.stepColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    arguments: SQLiteRow.stepArguments(step)
-                )
+                try insertStep.execute(arguments: SQLiteRow.stepArguments(step))
             }
             return true
         }
@@ -25,7 +25,7 @@ extension SQLiteStore {
 
     public func cycleRun(_ id: String) async throws -> CycleRunRecord? {
         try await read { db in
-            try Row.fetchOne(db, sql: "SELECT \(SQLiteRow.cycleRunColumns) FROM cycle_runs WHERE id = ?", arguments: [id])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(SQLiteRow.cycleRunColumns) FROM cycle_runs WHERE id = ?"), arguments: [id])
                 .map(SQLiteRow.cycleRun)
         }
     }
@@ -58,8 +58,7 @@ extension SQLiteStore {
     public func steps(of cycleRunID: String) async throws -> [StepRecord] {
         try await read { db in
             try Row.fetchAll(
-                db,
-                sql: "SELECT \(SQLiteRow.stepColumns) FROM cycle_steps WHERE cycle_run_id = ? ORDER BY step_index",
+                db.cachedStatement(sql: "SELECT \(SQLiteRow.stepColumns) FROM cycle_steps WHERE cycle_run_id = ? ORDER BY step_index"),
                 arguments: [cycleRunID]
             ).map(SQLiteRow.step)
         }
@@ -68,14 +67,12 @@ extension SQLiteStore {
     public func startCycleRun(_ id: String, owner: String, fence: Fence, at now: Date) async throws -> Bool {
         try await write { db in
             guard try Self.fenceHolds(fence, at: now, db) else { return false }
-            try db.execute(
-                sql: """
-                    UPDATE cycle_runs SET state = 'running', owner = ?, lease_token = ?,
-                        started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL
-                    WHERE id = ? AND state IN ('pending', 'running', 'interrupted')
-                    """,
-                arguments: [owner, fence.token, SQLiteTime.millis(now), id]
-            )
+            try db.cachedStatement(sql: """
+                UPDATE cycle_runs SET state = 'running', owner = ?, lease_token = ?,
+                    started_at = COALESCE(started_at, ?), finished_at = NULL, error = NULL
+                WHERE id = ? AND state IN ('pending', 'running', 'interrupted')
+                """
+            ).execute(arguments: [owner, fence.token, SQLiteTime.millis(now), id])
             return db.changesCount == 1
         }
     }
@@ -121,6 +118,38 @@ extension SQLiteStore {
         }
     }
 
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
+    ) async throws -> StepCheckpoint {
+        try await write { db in
+            // The execution first and whatever the fence says: the action was executed either way.
+            let recorded = try Self.record(execution, db)
+            guard state != .pending, state != .running, try Self.fenceHolds(fence, at: now, db) else {
+                return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
+            }
+            guard let next else {
+                let finished = try Self.finishStep(
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                    at: now, db
+                )
+                return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: nil)
+            }
+            var begun: StepRecord?
+            // A savepoint, so that a refused begin takes the finish back with it (not the execution).
+            try db.inSavepoint {
+                let finished = try Self.finishStep(
+                    cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                    at: now, db
+                )
+                guard finished else { return .rollback }
+                begun = try Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, db)
+                return begun == nil ? .rollback : .commit
+            }
+            return StepCheckpoint(executionRecorded: recorded, finished: begun != nil, begun: begun)
+        }
+    }
+
     public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
         try await write { db in
             guard try Self.fenceHolds(fence, at: now, db) else { return false }
@@ -147,10 +176,8 @@ extension SQLiteStore {
         guard state.isFinal else { return false }
         return try await write { db in
             guard try Self.fenceHolds(fence, at: now, db) else { return false }
-            try db.execute(
-                sql: "UPDATE cycle_runs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'",
-                arguments: [state.rawValue, error, SQLiteTime.millis(now), id]
-            )
+            try db.cachedStatement(sql: "UPDATE cycle_runs SET state = ?, error = ?, finished_at = ? WHERE id = ? AND state = 'running'")
+                .execute(arguments: [state.rawValue, error, SQLiteTime.millis(now), id])
             return db.changesCount == 1
         }
     }

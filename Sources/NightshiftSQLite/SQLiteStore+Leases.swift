@@ -7,7 +7,7 @@ extension SQLiteStore {
         try await write { db in
             // The read and the upsert share one BEGIN IMMEDIATE transaction: no other writer in between.
             let row = try Row.fetchOne(
-                db, sql: "SELECT \(SQLiteRow.leaseColumns), released FROM leases WHERE key = ?", arguments: [key]
+                db.cachedStatement(sql: "SELECT \(SQLiteRow.leaseColumns), released FROM leases WHERE key = ?"), arguments: [key]
             )
             var token: Int64 = 1
             if let row {
@@ -22,17 +22,15 @@ extension SQLiteStore {
                 key: key, owner: owner, token: token,
                 acquiredAt: now, renewedAt: now, expiresAt: now.addingTimeInterval(ttl)
             )
-            try db.execute(
-                sql: """
-                    INSERT INTO leases (\(SQLiteRow.leaseColumns), released) VALUES (?, ?, ?, ?, ?, ?, 0)
-                    ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, token = excluded.token,
-                        acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
-                        expires_at = excluded.expires_at, released = 0
-                    """,
-                arguments: [
-                    key, owner, token, SQLiteTime.millis(now), SQLiteTime.millis(now), SQLiteTime.millis(lease.expiresAt),
-                ]
-            )
+            try db.cachedStatement(sql: """
+                INSERT INTO leases (\(SQLiteRow.leaseColumns), released) VALUES (?, ?, ?, ?, ?, ?, 0)
+                ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, token = excluded.token,
+                    acquired_at = excluded.acquired_at, renewed_at = excluded.renewed_at,
+                    expires_at = excluded.expires_at, released = 0
+                """
+            ).execute(arguments: [
+                key, owner, token, SQLiteTime.millis(now), SQLiteTime.millis(now), SQLiteTime.millis(lease.expiresAt),
+            ])
             return .granted(lease)
         }
     }
@@ -69,10 +67,8 @@ extension SQLiteStore {
 
     public func releaseLease(_ key: String, token: Int64) async throws -> Bool {
         try await write { db in
-            try db.execute(
-                sql: "UPDATE leases SET released = 1 WHERE key = ? AND token = ? AND released = 0",
-                arguments: [key, token]
-            )
+            try db.cachedStatement(sql: "UPDATE leases SET released = 1 WHERE key = ? AND token = ? AND released = 0")
+                .execute(arguments: [key, token])
             return db.changesCount == 1
         }
     }

@@ -20,15 +20,36 @@ extension SQLiteStore {
 
     /// Inserts `run` unless its id or its (job, slot key, attempt) exists; true if it was inserted.
     private static func insert(_ run: RunRecord, _ db: Database) throws -> Bool {
-        try db.execute(
-            sql: """
-                INSERT INTO runs (\(SQLiteRow.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """,
-            arguments: SQLiteRow.runArguments(run)
-        )
+        try db.cachedStatement(sql: insertRunSQL).execute(arguments: SQLiteRow.runArguments(run))
         return db.changesCount == 1
     }
+
+    // The statements of the runner's hot path, built once and prepared once per connection
+    // (`cachedStatement`): preparing one had cost more than running it.
+
+    private static let insertRunSQL = """
+        INSERT INTO runs (\(SQLiteRow.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT DO NOTHING
+        """
+
+    /// One statement: the check and the move cannot be split by another writer. Exclusive, it also
+    /// requires that no run of the same job is running.
+    private static let claimRunSQL: (shared: String, exclusive: String) = {
+        let busyJob = "AND NOT EXISTS (SELECT 1 FROM runs AS busy WHERE busy.job = runs.job AND busy.state = 'running')"
+        func claim(_ condition: String) -> String {
+            """
+            UPDATE runs SET state = 'running', owner = ?, started_at = ?
+            WHERE id = ? AND state = 'pending' \(condition)
+            RETURNING \(SQLiteRow.runColumns)
+            """
+        }
+        return (claim(""), claim(busyJob))
+    }()
+
+    private static let finishRunSQL = """
+        UPDATE runs SET state = ?, finished_at = ?, exit_status = ?, error = ?, excerpt = ?, child_pid = NULL
+        WHERE id = ? AND state = 'running' AND owner = ?
+        """
 
     public func dueRuns(at now: Date, limit: Int) async throws -> [RunRecord] {
         try await read { db in
@@ -55,17 +76,9 @@ extension SQLiteStore {
     }
 
     public func claimRun(_ id: String, owner: String, at now: Date, exclusive: Bool) async throws -> RunRecord? {
-        // One statement: the check and the move cannot be split by another writer.
-        let busyJob = """
-            AND NOT EXISTS (SELECT 1 FROM runs AS busy WHERE busy.job = runs.job AND busy.state = 'running')
-            """
-        let sql = """
-            UPDATE runs SET state = 'running', owner = ?, started_at = ?
-            WHERE id = ? AND state = 'pending' \(exclusive ? busyJob : "")
-            RETURNING \(SQLiteRow.runColumns)
-            """
+        let sql = exclusive ? Self.claimRunSQL.exclusive : Self.claimRunSQL.shared
         return try await write { db in
-            try Row.fetchOne(db, sql: sql, arguments: [owner, SQLiteTime.millis(now), id]).map(SQLiteRow.run)
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [owner, SQLiteTime.millis(now), id]).map(SQLiteRow.run)
         }
     }
 
@@ -77,16 +90,9 @@ extension SQLiteStore {
 
     public func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool {
         try await write { db in
-            try db.execute(
-                sql: """
-                    UPDATE runs SET state = ?, finished_at = ?, exit_status = ?, error = ?, excerpt = ?, child_pid = NULL
-                    WHERE id = ? AND state = 'running' AND owner = ?
-                    """,
-                arguments: [
-                    outcome.state.rawValue, SQLiteTime.millis(outcome.finishedAt), outcome.exitStatus, outcome.error,
-                    outcome.excerpt, id, owner,
-                ]
-            )
+            try db.cachedStatement(sql: Self.finishRunSQL).execute(arguments: [
+                outcome.state.rawValue, SQLiteTime.millis(outcome.finishedAt), outcome.exitStatus, outcome.error, outcome.excerpt, id, owner,
+            ])
             return db.changesCount == 1
         }
     }

@@ -10,14 +10,7 @@ extension SQLiteStore {
                 task.id = try TaskRows.nextID(db)
             }
             // RETURNING yields no row when the id exists: nothing was written.
-            return try Row.fetchOne(
-                db,
-                sql: """
-                    INSERT INTO tasks (\(TaskRows.columns)) VALUES (\(TaskRows.placeholders))
-                    ON CONFLICT (id) DO NOTHING RETURNING \(TaskRows.columns)
-                    """,
-                arguments: TaskRows.arguments(task)
-            ).map(TaskRows.task)
+            return try Row.fetchOne(db.cachedStatement(sql: TaskRows.insertSQL), arguments: TaskRows.arguments(task)).map(TaskRows.task)
         }
     }
 
@@ -96,26 +89,35 @@ extension SQLiteStore {
     public func claimTask(_ id: String, from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
         guard !from.isEmpty else { return nil }
         // One compare-and-set: of two claimers, the second finds the state already `running`.
-        let sql = """
-            UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
-                started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
-            WHERE id = ? AND state IN (\(TaskRows.list(from.count)))
-            RETURNING \(TaskRows.columns)
-            """
+        let sql = TaskRows.claimSQL[from.count]
         let at: Int64 = SQLiteTime.millis(now)
         let until: Int64 = SQLiteTime.millis(leaseUntil)
         let arguments: StatementArguments = [owner, until, at, at, id] + StatementArguments(TaskRows.names(from))
         return try await write { db in
-            try Row.fetchOne(db, sql: sql, arguments: arguments).map(TaskRows.task)
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(TaskRows.task)
+        }
+    }
+
+    public func claimFirstTask(
+        of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date
+    ) async throws -> QueueTask? {
+        guard !from.isEmpty, !candidates.isEmpty else { return nil }
+        // One statement picks and claims: the candidates travel as one JSON list, so the statement
+        // stays the same whatever their number and is prepared once.
+        let sql = TaskRows.claimFirstSQL[from.count]
+        let at: Int64 = SQLiteTime.millis(now)
+        let until: Int64 = SQLiteTime.millis(leaseUntil)
+        let list = JSONValue.array(candidates.map { .string($0) }).canonical
+        let arguments: StatementArguments = [owner, until, at, at, list] + StatementArguments(TaskRows.names(from))
+        return try await write { db in
+            try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map(TaskRows.task)
         }
     }
 
     public func renewTask(_ id: String, owner: String, leaseUntil: Date) async throws -> Bool {
         try await write { db in
-            try db.execute(
-                sql: "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?",
-                arguments: [SQLiteTime.millis(leaseUntil), id, owner]
-            )
+            try db.cachedStatement(sql: "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?")
+                .execute(arguments: [SQLiteTime.millis(leaseUntil), id, owner])
             return db.changesCount == 1
         }
     }
@@ -137,16 +139,7 @@ extension SQLiteStore {
             outcome.state.rawValue, outcome.error, outcome.result?.canonical, at, outcome.state.isFinal ? at : nil, id, owner,
         ]
         return try await write { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE tasks SET state = ?, last_error = ?, result = COALESCE(?, result), lease_owner = NULL,
-                        lease_expires_at = NULL, pid = NULL, updated_at = ?, finished_at = ?
-                    WHERE id = ? AND state = 'running' AND lease_owner = ?
-                    RETURNING \(TaskRows.columns)
-                    """,
-                arguments: arguments
-            ).map(TaskRows.task)
+            try Row.fetchOne(db.cachedStatement(sql: TaskRows.finishSQL), arguments: arguments).map(TaskRows.task)
         }
     }
 
@@ -239,6 +232,47 @@ private enum TaskRows {
     static let columns = (["id"] + valueColumns).joined(separator: ", ")
     static let placeholders = list(valueColumns.count + 1)
     static let assignments = valueColumns.map { "\($0) = ?" }.joined(separator: ", ")
+    /// Where each of ``columns`` is in a row selected with them.
+    static let layout = RowLayout(columns)
+
+    // The statements of the queue's hot path, built once: each is prepared once per connection
+    // (`cachedStatement`), and preparing one had cost more than running it.
+
+    static let insertSQL = """
+        INSERT INTO tasks (\(columns)) VALUES (\(placeholders))
+        ON CONFLICT (id) DO NOTHING RETURNING \(columns)
+        """
+
+    /// The claim from a set of `n` states, at index `n` (0 is never used).
+    static let claimSQL = (0...TaskState.allCases.count).map { count in
+        """
+        UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+            started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
+        WHERE id = ? AND state IN (\(list(count)))
+        RETURNING \(columns)
+        """
+    }
+
+    /// The claim of the first of a JSON list of ids (in the list's order) that is in a set of `n`
+    /// states, at index `n`. The write lock is held from the look to the claim.
+    static let claimFirstSQL = (0...TaskState.allCases.count).map { count in
+        """
+        UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
+            started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
+        WHERE id = (
+            SELECT waiting.id FROM json_each(?) AS candidate JOIN tasks AS waiting ON waiting.id = candidate.value
+            WHERE waiting.state IN (\(list(count))) ORDER BY candidate.key LIMIT 1
+        )
+        RETURNING \(columns)
+        """
+    }
+
+    static let finishSQL = """
+        UPDATE tasks SET state = ?, last_error = ?, result = COALESCE(?, result), lease_owner = NULL,
+            lease_expires_at = NULL, pid = NULL, updated_at = ?, finished_at = ?
+        WHERE id = ? AND state = 'running' AND lease_owner = ?
+        RETURNING \(columns)
+        """
 
     /// `?, ?, …`, `count` times.
     static func list(_ count: Int) -> String {
@@ -285,7 +319,7 @@ private enum TaskRows {
 
     /// The next free `task_N`, recording N as handed out. Call it inside the inserting transaction.
     static func nextID(_ db: Database) throws -> String {
-        var number = try Row.fetchOne(db, sql: "SELECT singleton, last FROM task_numbers WHERE singleton = 1").map { row in
+        var number = try Row.fetchOne(db.cachedStatement(sql: "SELECT singleton, last FROM task_numbers WHERE singleton = 1")).map { row in
             try StoredRow(row, table: "task_numbers", key: ["singleton"]).integer("last")
         } ?? 0
         var id: String
@@ -293,16 +327,15 @@ private enum TaskRows {
         repeat {
             number += 1
             id = "task_\(number)"
-        } while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?)", arguments: [id]) ?? false
-        try db.execute(
-            sql: "INSERT INTO task_numbers (singleton, last) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET last = excluded.last",
-            arguments: [number]
-        )
+        } while try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM tasks WHERE id = ?)"), arguments: [id]) ?? false
+        try db.cachedStatement(
+            sql: "INSERT INTO task_numbers (singleton, last) VALUES (1, ?) ON CONFLICT (singleton) DO UPDATE SET last = excluded.last"
+        ).execute(arguments: [number])
         return id
     }
 
     static func task(_ row: Row) throws -> QueueTask {
-        let row = StoredRow(row, table: "tasks", key: ["id"])
+        let row = StoredRow(row, table: "tasks", key: ["id"], layout: layout)
         var task = QueueTask(
             id: try row.text("id"),
             queue: try row.text("queue"),

@@ -105,6 +105,19 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Closes the idle read connections (the next read opens one again) and empties the writer's
+    /// page, schema and statement caches (GRDB's `releaseMemory()`), off the caller's thread: it
+    /// waits for the accesses under way.
+    public func releaseMemory() async {
+        let pool = self.pool
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                pool.releaseMemory()
+                done.resume()
+            }
+        }
+    }
+
     // MARK: Access
 
     /// Runs `body` in a read transaction: a consistent snapshot, never blocked by the writer.
@@ -126,13 +139,7 @@ public final class SQLiteStore: Store {
             while true {
                 do {
                     let result = try await self.pool.writeWithoutTransaction { db in
-                        var result: T?
-                        try db.inTransaction(.immediate) {
-                            result = try body(db)
-                            return .commit
-                        }
-                        // inTransaction returns only after `body` returned and the commit succeeded.
-                        return result!
+                        try Self.immediateTransaction(db, body)
                     }
                     self.writeWaiting.succeeded()
                     return result
@@ -143,6 +150,23 @@ public final class SQLiteStore: Store {
                 }
             }
         }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE … COMMIT`, rolled back when it throws, as GRDB's
+    /// `inTransaction(.immediate)` does; but the two statements are prepared once per connection,
+    /// where `inTransaction` compiles both for every transaction.
+    private static func immediateTransaction<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        let result: T
+        do {
+            result = try body(db)
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            // The first error is the one reported, as `inTransaction` reports it.
+            try? db.rollback()
+            throw error
+        }
+        return result
     }
 
     /// Runs `attempt`, translating its errors. Once quarantining is on, a row it cannot read is

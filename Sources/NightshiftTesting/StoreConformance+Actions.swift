@@ -351,7 +351,7 @@ func auditFixture(_ kind: AuditKind, subject: String, at: Double) -> AuditEntry 
 
 /// Compares every field of an action read back from the store with the one expected; JSON by its
 /// canonical form (a driver may store 2.0 as 2).
-private func checkAction(_ actual: ActionRecord?, _ expected: ActionRecord, file: String = #fileID, line: Int = #line) throws {
+func checkAction(_ actual: ActionRecord?, _ expected: ActionRecord, file: String = #fileID, line: Int = #line) throws {
     let actual = try unwrap(actual, "action \(expected.id)", file: file, line: line)
     let name = "action \(expected.id)"
     try checkEqual(actual.id, expected.id, "\(name).id", file: file, line: line)

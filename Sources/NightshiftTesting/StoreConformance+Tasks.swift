@@ -177,6 +177,67 @@ extension StoreConformance {
             try checkEqual(stored.attempts, 1, "attempts after one successful claim")
         },
 
+        StoreConformanceCase("claimFirstTask: claims the first candidate, in the list's order, that is in a from state") { store in
+            let blocked = try await insert(taskFixture("a", state: .blocked), into: store)
+            try await insert(taskFixture("b"), into: store)
+            var scheduled = try await insert(taskFixture("c", state: .scheduled), into: store)
+            try await insert(taskFixture("d"), into: store)
+            let candidates = ["missing", "a", "c", "b", "d"]
+            let first = try await store.claimFirstTask(
+                of: candidates, from: [.queued, .scheduled], owner: "w1", leaseUntil: Fixture.at(310), at: Fixture.at(10)
+            )
+            scheduled.state = .running
+            scheduled.leaseOwner = "w1"
+            scheduled.leaseExpiresAt = Fixture.at(310)
+            scheduled.attempts = 1
+            scheduled.startedAt = Fixture.at(10)
+            scheduled.updatedAt = Fixture.at(10)
+            try checkTask(first, scheduled)
+            try checkTask(try await store.task("c"), scheduled)
+            var order: [String] = []
+            while let next = try await store.claimFirstTask(
+                of: candidates, from: [.queued, .scheduled], owner: "w2", leaseUntil: Fixture.at(400), at: Fixture.at(20)
+            ) {
+                try checkEqual(next.leaseOwner, "w2", "owner of \(next.id)")
+                try checkEqual(next.attempts, 1, "attempts of \(next.id)")
+                order.append(next.id)
+                try check(order.count <= 2, "more claims than waiting candidates: \(order)")
+            }
+            try checkEqual(order, ["b", "d"], "tasks claimed after c, in order")
+            try checkTask(try await store.task("a"), blocked)
+            try check(
+                try await store.claimFirstTask(
+                    of: candidates, from: [.blocked], owner: "w3", leaseUntil: Fixture.at(500), at: Fixture.at(30)
+                )?.id == "a",
+                "claim of the blocked candidate from blocked"
+            )
+        },
+
+        StoreConformanceCase("claimFirstTask: no candidates, no from state, or none waiting gives nil and changes nothing") { store in
+            let queued = try await insert(taskFixture("q"), into: store)
+            func claimFirst(_ candidates: [String], from: Set<TaskState>) async throws -> QueueTask? {
+                try await store.claimFirstTask(of: candidates, from: from, owner: "w1", leaseUntil: Fixture.at(300), at: Fixture.at(10))
+            }
+            try check(try await claimFirst([], from: [.queued]) == nil, "no candidates")
+            try check(try await claimFirst(["q"], from: []) == nil, "no from state")
+            try check(try await claimFirst(["q", "nope"], from: [.scheduled]) == nil, "no candidate in a from state")
+            try checkTask(try await store.task("q"), queued)
+        },
+
+        StoreConformanceCase("claimFirstTask: 20 concurrent workers given the same 20 tasks each claim a different one") { store in
+            let ids = (0..<contenders).map { "t\($0)" }
+            for id in ids { try await insert(taskFixture(id), into: store) }
+            let claimed = try await race { index in
+                try await store.claimFirstTask(of: ids, from: [.queued], owner: "w\(index)", leaseUntil: Fixture.at(300), at: Fixture.at(10))?.id
+            }
+            try checkEqual(claimed.count, contenders, "claims won")
+            try checkEqual(Set(claimed), Set(ids), "tasks claimed")
+            for task in try await store.tasks(TaskQuery()) {
+                try checkEqual(task.attempts, 1, "attempts of \(task.id)")
+                try checkEqual(task.state, .running, "state of \(task.id)")
+            }
+        },
+
         StoreConformanceCase("renewTask and setTaskPID: only the owner of the running task may") { store in
             try await insert(taskFixture("t"), into: store)
             _ = try unwrap(try await claim("t", by: "w1", until: 300, at: 10, in: store), "claim")

@@ -17,6 +17,7 @@ public enum StoreConformance {
         + leaseCases
         + leaseConcurrencyCases
         + checkpointCases
+        + stepExecutionCases
         + goalCases
         + actionCases
         + taskCases

@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
+        // Process-wide, so the executable sets it, before the daemon's threads allocate.
+        ProcessMemory.limitMallocArenas(to: 2)
         let target = workspace.resolved
         if !target.exists {
             let contents = (try? FileManager.default.contentsOfDirectory(atPath: target.root)) ?? []

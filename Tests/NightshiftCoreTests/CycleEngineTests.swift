@@ -240,6 +240,67 @@ struct CycleEngineTests {
         #expect(stopped.steps[2].error == "not run: step d failed")
     }
 
+    /// The actions the run's steps proposed, oldest first, with the kinds of their audit records.
+    func stepActions(_ runID: String, store: MemoryStore) async throws -> [(step: String, status: ActionStatus, audit: [AuditKind])] {
+        // In the order they were decided: the test clock stands still, so creation times tie and
+        // the store's order among them is its ids'; the trail's sequence numbers do not tie.
+        var actions: [(seq: Int64, step: String, status: ActionStatus, audit: [AuditKind])] = []
+        for record in try await store.actions(ActionQuery(runID: runID, limit: 100)) {
+            let trail = try await store.auditRecords(AuditQuery(subject: record.id))
+            actions.append((trail.map(\.seq).min() ?? 0, record.attributes["step"]?.stringValue ?? "?", record.status, trail.map(\.kind)))
+        }
+        return actions.sorted { $0.seq < $1.seq }.map { ($0.step, $0.status, $0.audit) }
+    }
+
+    @Test("each attempt's execution is recorded with its checkpoint: executed or failed, decision and execution in the trail")
+    func executionsRecordedWithCheckpoints() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let failures = Mutex(["b": 1, "c": 1])
+        let executor = StepScript { step, _ in
+            let fail = failures.withLock { left -> Bool in
+                guard let count = left[step], count > 0 else { return false }
+                left[step] = count - 1
+                return true
+            }
+            return ActionResult(succeeded: !fail, exitStatus: fail ? 1 : 0, error: fail ? "exited with status 1" : nil)
+        }
+        let retrying = StepFailurePolicy.retry(RetryPolicy(attempts: 2, backoff: .seconds(0), maxBackoff: .seconds(0)))
+        let nightly = try cycle([step("a"), step("b", onFailure: retrying), step("c")])
+        let outcome = try await engine(nightly, executor, store: store, clock: clock).start(nightly)
+        #expect(outcome.steps.map(\.state) == [.succeeded, .succeeded, .failed])
+        let actions = try await stepActions(outcome.run.id, store: store)
+        #expect(actions.map(\.step) == ["a", "b", "b", "c"])
+        #expect(actions.map(\.status) == [.executed, .failed, .executed, .failed])
+        #expect(actions.allSatisfy { $0.audit == [.decision, .execution] })
+        let records = try await store.auditRecords(AuditQuery())
+        #expect(AuditChain.verify(records, head: try await store.auditHead()) == nil)
+    }
+
+    @Test("a step stopped by a shutdown or fenced out has its execution recorded all the same")
+    func executionsRecordedWithoutCheckpoint() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        let stopped = try cycle([step("stopped"), step("after")])
+        let stopping = StepScript { _, _ in ActionResult(succeeded: false, error: "stopped", cancelled: true) }
+        let interrupted = try await engine(stopped, stopping, store: store, clock: clock).start(stopped)
+        #expect(interrupted.run.state == .interrupted)
+        #expect(interrupted.steps.map(\.state) == [.running, .pending])
+        let stoppedActions = try await stepActions(interrupted.run.id, store: store)
+        #expect(stoppedActions.map(\.status) == [.failed] && stoppedActions.allSatisfy { $0.audit == [.decision, .execution] })
+
+        // The lease expires while the step runs: the checkpoint is refused, the execution is not.
+        let fenced = try cycle([step("long"), step("after")]) { $0.name = "fenced" }
+        let expiring = StepScript { _, _ in
+            clock.advance(by: 3600)
+            return ActionResult(succeeded: true)
+        }
+        await #expect(throws: CycleError.self) { try await engine(fenced, expiring, store: store, clock: clock).start(fenced) }
+        let run = try #require(try await store.cycleRuns(cycle: "fenced", tenant: nil, states: [], limit: 1).first)
+        #expect(try await store.steps(of: run.id).map(\.state) == [.running, .pending])
+        let fencedActions = try await stepActions(run.id, store: store)
+        #expect(fencedActions.map(\.status) == [.executed] && fencedActions.allSatisfy { $0.audit == [.decision, .execution] })
+        #expect(AuditChain.verify(try await store.auditRecords(AuditQuery()), head: try await store.auditHead()) == nil)
+    }
+
     @Test("a step over budget records its overrun; steps not started by the deadline are deferred")
     func budgetsAndDeadline() async throws {
         let store = MemoryStore(), clock = TestClock(now: instant("2026-06-01T06:59:00Z"))

@@ -758,4 +758,27 @@ struct PolicyEngineTests {
             #expect(Set(decision.decidedBy) == ids, "type \(type)")
         }
     }
+
+    @Test("the context values a decision reads are those its type's rules and the untyped rules name, nested ones included")
+    func contextFieldsRead() throws {
+        let rules = [
+            PolicyRule(id: "typed", effect: .approve, types: ["a"], when: try comparison("context.count_today", ">=", 3), reason: "r"),
+            PolicyRule(
+                id: "pinned", effect: .forbid,
+                when: .all([
+                    try comparison("type", "==", "b"),
+                    .not(.any([try comparison("context.count_today_recipient", ">", 1), try comparison("context.hour", "<", 6)])),
+                ]),
+                reason: "r"
+            ),
+            PolicyRule(id: "untyped", effect: .approve, when: try comparison("context.spent_today", ">", 10), reason: "r"),
+            PolicyRule(id: "no-context", effect: .forbid, types: ["c"], when: try comparison("attributes.x", "==", 1), reason: "r"),
+        ]
+        let engine = PolicyEngine(policy: Policy(catalog: ["a": .autonomous, "b": .autonomous, "c": .autonomous], rules: rules))
+        #expect(engine.contextFields(for: "a") == [.countToday, .spentToday])
+        #expect(engine.contextFields(for: "b") == [.countTodayRecipient, .hour, .spentToday])
+        #expect(engine.contextFields(for: "c") == [.spentToday])
+        #expect(engine.contextFields(for: "unknown") == [.spentToday])
+        #expect(PolicyEngine(policy: .default).contextFields(for: "run_command").isEmpty)
+    }
 }

@@ -384,6 +384,36 @@ struct PolicyGateTests {
         #expect(try await gate.propose(action("ping"), context: actionContext()).decision.verdict == .allow)
     }
 
+    @Test("a proposal counts what its rules read: per actor, tenant and recipient, and the day's spending for an untyped rule")
+    func countsReadByRules() async throws {
+        let store = MemoryStore(), clock = TestClock(now: start)
+        var policy = Self.policy
+        func rule(_ id: String, types: Set<String> = [], _ field: ContextField, _ limit: JSONValue) throws -> PolicyRule {
+            let condition = Condition.compare(try Comparison(field: .context(field), op: .greaterOrEqual, value: limit))
+            return PolicyRule(id: id, effect: .approve, types: types, when: condition, reason: id)
+        }
+        policy.rules = [
+            try rule("actor", types: ["ping"], .countTodayActor, 2), try rule("tenant", types: ["deploy"], .countTodayTenant, 1),
+            try rule("recipient", types: ["release"], .countTodayRecipient, 1), try rule("spent", .spentToday, 5),
+        ]
+        policy.catalog["release"] = .autonomous
+        let gate = gate(policy, store: store, clock: clock, executor: RecordingExecutor())
+        func verdict(_ action: ProposedAction) async throws -> Verdict { try await gate.propose(action, context: actionContext()).decision.verdict }
+        let ann = Actor(.cli, "ann"), bob = Actor(.cli, "bob")
+        #expect(try await verdict(action("ping", actor: ann)) == .allow)
+        #expect(try await verdict(action("ping", actor: bob)) == .allow)
+        #expect(try await verdict(action("ping", actor: ann)) == .allow)
+        #expect(try await verdict(action("ping", actor: ann)) == .approve, "ann's third ping: two today")
+        #expect(try await verdict(action("deploy", tenant: "acme")) == .allow)
+        #expect(try await verdict(action("deploy", tenant: "globex")) == .allow)
+        #expect(try await verdict(action("deploy", tenant: "acme")) == .approve, "acme deployed once today")
+        #expect(try await verdict(action("release", ["recipient": "a@example.com"])) == .allow)
+        #expect(try await verdict(action("release", ["recipient": "a@example.com"])) == .approve, "one release to a@ today")
+        #expect(try await verdict(action("ping", ["cost": 5], actor: bob)) == .allow)
+        let spent = try await gate.propose(action("deploy", tenant: "initech"), context: actionContext()).decision
+        #expect(spent.verdict == .approve && spent.decidedBy == ["spent"], "5 spent today")
+    }
+
     @Test("explain at another moment reads that moment's weekday and hour, and that day's counts up to it")
     func explainAtAnotherMoment() async throws {
         let store = MemoryStore()

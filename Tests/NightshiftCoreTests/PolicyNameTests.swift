@@ -160,6 +160,17 @@ struct PolicyNameTests {
         #expect(PolicyName.key("closed-won") != PolicyName.key("closed_won"))
     }
 
+    @Test("a lower-case ASCII name is its own key, as the full folding makes it")
+    func asciiKeys() {
+        for name in ["run_command", "call_webhook", "spawn_subagent", "closed-won", "v1.2", "a", "x9_-.", "run_step"] {
+            #expect(PolicyName.key(name) == name)
+            #expect(PolicyName.key(name) == PolicyName.key(" \(name.uppercased())\n"))
+        }
+        for name in ["Run_command", "run command", " run_command", "ﬁle", "straße", "", "a:b"] {
+            #expect(PolicyName.key(name) == PolicyName.key(name + " "), "\(name)")
+        }
+    }
+
     @Test("a name declared twice in different cases is an error at its line and column, and no policy is made")
     func duplicateSpellings() {
         let (policy, diagnostics) = ConfigLoader.parsePolicy("""

@@ -125,6 +125,14 @@ struct CycleTests {
                 #expect(mine.count == 1, "\(step): \(mine)")
                 #expect(Set(mine.map { $0[1] }) == ["\(id):\(step)"], "\(step): \(mine)")
             }
+            // Each step's execution was recorded once, with its checkpoint or when its result was
+            // taken over; the trail verifies against the rows.
+            let executed = try await SQLiteTool.query(
+                workspace.storePath, "SELECT COUNT(*) FROM actions WHERE status IN ('executed', 'failed', 'executing')"
+            )
+            #expect(executed == nil || executed == "6", "actions recorded executed: \(executed ?? "?")")
+            let verify = try await CLI.run(workspace.args("audit", "verify"))
+            #expect(verify.status == 0, "\(verify)")
             try await SQLiteTool.expectIntegrity(workspace.storePath)
         }
     }

@@ -59,4 +59,64 @@ struct SQLiteTaskStoreTests {
             #expect(try await cli.integrityCheck() == "ok")
         }
     }
+
+    @Test func twoStoresOnOneFileClaimFirstOfTheSameListEachTaskOnceAndInOrder() async throws {
+        try await withTemporaryFolder { folder in
+            let path = folder.file("nightshift.sqlite")
+            let daemon = try SQLiteStore(path: path)
+            let cli = try SQLiteStore(path: path)
+            try await daemon.migrate()
+            let created = Date(timeIntervalSince1970: 1_750_000_000)
+            var ids: [String] = []
+            for index in 0..<50 {
+                // Every fifth task waits on something: no worker may take it.
+                let state: TaskState = index.isMultiple(of: 5) ? .blocked : (index.isMultiple(of: 2) ? .queued : .scheduled)
+                let new = QueueTask(queue: "builder", title: "t\(index)", state: state, createdAt: created)
+                let task = try #require(try await daemon.insertTask(new))
+                ids.append(task.id)
+            }
+            // The list every worker is given, best first: not the insertion order.
+            let list = Array(ids.reversed())
+
+            // Eight workers on each store, each claiming the first waiting task of the same list until none is left.
+            let claims = try await withThrowingTaskGroup(of: [(id: String, owner: String)].self) { group in
+                for worker in 0..<16 {
+                    let store = worker.isMultiple(of: 2) ? daemon : cli
+                    let owner = "worker-\(worker)"
+                    group.addTask {
+                        var won: [(id: String, owner: String)] = []
+                        var rest = list[...]
+                        while let claimed = try await store.claimFirstTask(
+                            of: Array(rest), from: [.queued, .scheduled], owner: owner, leaseUntil: created.addingTimeInterval(600), at: created
+                        ) {
+                            // A worker's own claims follow the list's order.
+                            let index = try #require(
+                                rest.firstIndex(of: claimed.id), "\(claimed.id) was claimed twice by \(owner) or is not a candidate"
+                            )
+                            won.append((id: claimed.id, owner: owner))
+                            rest = rest[(index + 1)...]
+                        }
+                        return won
+                    }
+                }
+                var all: [(id: String, owner: String)] = []
+                for try await won in group { all += won }
+                return all
+            }
+
+            let waiting = ids.enumerated().filter { !$0.offset.isMultiple(of: 5) }.map(\.element)
+            #expect(claims.count == waiting.count, "every waiting task is claimed, and none twice")
+            #expect(Set(claims.map(\.id)) == Set(waiting))
+            let stored = try await cli.tasks(TaskQuery(queue: "builder"))
+            let owners = Dictionary(claims.map { ($0.id, $0.owner) }, uniquingKeysWith: { first, _ in first })
+            for task in stored {
+                if waiting.contains(task.id) {
+                    #expect(task.state == .running && task.attempts == 1 && task.leaseOwner == owners[task.id], "\(task.id)")
+                } else {
+                    #expect(task.state == .blocked && task.attempts == 0 && task.leaseOwner == nil, "\(task.id)")
+                }
+            }
+            #expect(try await daemon.integrityCheck() == "ok")
+        }
+    }
 }

@@ -10,8 +10,17 @@ public struct BenchmarkSetupError: Error, CustomStringConvertible {
     }
 }
 
-/// A folder under the system temporary directory, unique to one benchmark run.
+/// A folder unique to one benchmark run: under `NIGHTSHIFT_BENCH_DIR` when it is set (a tmpfs
+/// such as `/dev/shm/nightshift-bench`, to see the cost of a commit without the disk's fsync),
+/// otherwise under the system temporary directory.
 public func scratchDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory
-        .appending(path: "nightshift-bench-\(label)-\(UUID().uuidString)", directoryHint: .isDirectory)
+    benchmarkRoot.appending(path: "nightshift-bench-\(label)-\(UUID().uuidString)", directoryHint: .isDirectory)
+}
+
+/// Where the benchmarks' databases go: `NIGHTSHIFT_BENCH_DIR`, or the system temporary directory.
+public var benchmarkRoot: URL {
+    guard let path = ProcessInfo.processInfo.environment["NIGHTSHIFT_BENCH_DIR"], !path.isEmpty else {
+        return FileManager.default.temporaryDirectory
+    }
+    return URL(fileURLWithPath: path, isDirectory: true)
 }

@@ -1,6 +1,7 @@
 import Benchmark
 import BenchmarkSupport
 import Foundation
+import GRDB
 import NightshiftCore
 import NightshiftSQLite
 import Synchronization
@@ -14,6 +15,12 @@ import Synchronization
 // iteration, so the tool's throughput is tasks per second. The pool benchmarks measure one batch
 // of `QueueFixture.batch` tasks drained by several workers per iteration: tasks per second is the
 // tool's throughput times the batch size.
+//
+// Next to the store's calls, in the same run: the same statements through SQLite's C API
+// (`RawSQLite.swift`), the floor the store is measured against, and through a bare GRDB pool with
+// prepared statements (the floor of any store built on GRDB's async writer). `NIGHTSHIFT_BENCH_DIR`
+// puts the databases elsewhere than the temporary directory, e.g. on a tmpfs (`/dev/shm/…`), where
+// a commit's fsync costs nothing and only the CPU's work is left.
 
 /// A migrated store in a fresh folder, with tasks for the benchmarks to claim.
 final class QueueFixture: Sendable {
@@ -22,6 +29,8 @@ final class QueueFixture: Sendable {
     static let batch = 100
 
     let directory: URL
+    /// The database file.
+    let path: String
     let store: SQLiteStore
     /// Further stores on the same file, as other processes would open it.
     let others: [SQLiteStore]
@@ -47,6 +56,7 @@ final class QueueFixture: Sendable {
             pool.append(try await Self.insert(Self.task(number), into: store))
         }
         self.directory = directory
+        self.path = path
         self.store = store
         self.pool = pool
         sequence = Atomic(tasks)
@@ -98,9 +108,27 @@ func claimAndFinish(_ id: String, store: SQLiteStore, owner: String) async throw
 }
 
 /// One worker's pass over a ready list, as the builder's worker makes it: every worker sees the same
-/// tasks in the same order and tries to claim each; a lost claim means another worker has it.
-/// Returns how many tasks this worker claimed and finished.
+/// tasks in the same order and claims the first one still waiting (`claimFirstTask`), then goes on
+/// after it. Returns how many tasks this worker claimed and finished.
 func drain(_ ids: [String], store: SQLiteStore, owner: String) async throws -> Int {
+    var won = 0
+    var rest = ids[...]
+    while !rest.isEmpty {
+        let now = Date()
+        guard let claimed = try await store.claimFirstTask(
+            of: Array(rest), from: [.queued, .scheduled], owner: owner, leaseUntil: now.addingTimeInterval(60), at: now
+        ) else { break }
+        let finished = try await store.finishTask(claimed.id, owner: owner, outcome: TaskOutcome(state: .succeeded, at: Date()))
+        precondition(finished != nil, "the owner of a claim just won must be able to finish it")
+        won += 1
+        rest = rest.drop { $0 != claimed.id }.dropFirst()
+    }
+    return won
+}
+
+/// The pass as the worker made it up to issue 12: one claim per task of the list, in order; a
+/// lost claim means another worker has the task.
+func drainOneByOne(_ ids: [String], store: SQLiteStore, owner: String) async throws -> Int {
     var won = 0
     for id in ids {
         if try await claimAndFinish(id, store: store, owner: owner) { won += 1 }
@@ -146,20 +174,83 @@ let benchmarks: @Sendable () -> Void = {
         try? FileManager.default.removeItem(at: singleDirectory)
     }
 
-    // (workers, whether each worker has a store of its own on the file, as separate processes do)
+    // The floors under it, in the same run: the same two statements through SQLite's C API, and
+    // through a bare GRDB pool (async writer, prepared statements).
+    let rawTaskDirectory = scratchDirectory("raw-claim-finish")
+    Benchmark("Raw SQLite (C API): claim + finish task, 1 worker (2 transactions per task)", configuration: single) { benchmark, fixture in
+        let id = fixture.tasks.takeFromPool()
+        benchmark.startMeasurement()
+        fixture.claimAndFinish(id, owner: "worker-0")
+        benchmark.stopMeasurement()
+    } setup: {
+        try await RawTaskFixture(under: rawTaskDirectory, tasks: single.warmupIterations + single.maxIterations)
+    } teardown: {
+        try? FileManager.default.removeItem(at: rawTaskDirectory)
+    }
+
+    let grdbTaskDirectory = scratchDirectory("grdb-claim-finish")
+    let grdbName = "GRDB pool, prepared statements: claim + finish task, 1 worker (2 transactions per task)"
+    Benchmark(grdbName, configuration: single) { benchmark, fixture in
+        let id = fixture.tasks.takeFromPool()
+        benchmark.startMeasurement()
+        try await fixture.claimAndFinish(id, owner: "worker-0")
+        benchmark.stopMeasurement()
+    } setup: {
+        try await GRDBTaskFixture(under: grdbTaskDirectory, tasks: single.warmupIterations + single.maxIterations)
+    } teardown: {
+        try? FileManager.default.removeItem(at: grdbTaskDirectory)
+    }
+
+    // The runner's claim and finish of a scheduled run (exclusive per job), and its floor.
+    let runDirectory = scratchDirectory("claim-finish-run")
+    Benchmark("claimRun + finishRun, 1 worker (2 transactions per run)", configuration: single) { benchmark, fixture in
+        let id = fixture.takeFromPool()
+        let owner = "bench@localhost:1"
+        benchmark.startMeasurement()
+        let claimed = try await fixture.store.claimRun(id, owner: owner, at: Date(), exclusive: true)
+        let finished = try await fixture.store.finishRun(
+            id, owner: owner, outcome: RunOutcome(state: .succeeded, finishedAt: Date(), exitStatus: 0, excerpt: "ok")
+        )
+        benchmark.stopMeasurement()
+        precondition(claimed != nil && finished, "a pending run must be claimable and finishable")
+    } setup: {
+        try await RunFixture(under: runDirectory, runs: single.warmupIterations + single.maxIterations)
+    } teardown: {
+        try? FileManager.default.removeItem(at: runDirectory)
+    }
+
+    let rawRunDirectory = scratchDirectory("raw-claim-finish-run")
+    Benchmark("Raw SQLite (C API): claim + finish run, 1 worker (2 transactions per run)", configuration: single) { benchmark, fixture in
+        let id = fixture.runs.takeFromPool()
+        benchmark.startMeasurement()
+        fixture.claimAndFinish(id, owner: "bench@localhost:1")
+        benchmark.stopMeasurement()
+    } setup: {
+        try await RawRunFixture(under: rawRunDirectory, runs: single.warmupIterations + single.maxIterations)
+    } teardown: {
+        try? FileManager.default.removeItem(at: rawRunDirectory)
+    }
+
+    // (workers, whether each worker has a store of its own on the file, as separate processes do,
+    // whether the workers claim one task at a time by id, as before issue 12)
     var pool = configuration
     pool.warmupIterations = 2
-    for (workers, ownStores) in [(1, false), (4, false), (4, true)] {
-        let directory = scratchDirectory("pool-\(workers)-\(ownStores)")
+    for (workers, ownStores, oneByOne) in [(1, false, false), (4, false, false), (4, true, false), (4, false, true)] {
+        let directory = scratchDirectory("pool-\(workers)-\(ownStores)-\(oneByOne)")
         let stores = ownStores ? "\(workers) stores on one file" : "1 store"
-        let name = "Pool of \(QueueFixture.batch) tasks drained by \(workers) worker\(workers == 1 ? "" : "s"), \(stores)"
+        let claims = oneByOne ? ", one claim per id (as before)" : ""
+        let name = "Pool of \(QueueFixture.batch) tasks drained by \(workers) worker\(workers == 1 ? "" : "s"), \(stores)\(claims)"
         Benchmark(name, configuration: pool) { benchmark, fixture in
             let ids = try await fixture.insertTasks(QueueFixture.batch)
             let stores = ownStores ? fixture.others : Array(repeating: fixture.store, count: workers)
             benchmark.startMeasurement()
             let won = try await withThrowingTaskGroup(of: Int.self) { group in
                 for worker in 0..<workers {
-                    group.addTask { try await drain(ids, store: stores[worker], owner: "worker-\(worker)") }
+                    group.addTask {
+                        oneByOne
+                            ? try await drainOneByOne(ids, store: stores[worker], owner: "worker-\(worker)")
+                            : try await drain(ids, store: stores[worker], owner: "worker-\(worker)")
+                    }
                 }
                 return try await group.reduce(0, +)
             }

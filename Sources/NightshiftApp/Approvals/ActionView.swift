@@ -6,17 +6,17 @@ public import NightshiftCore
 public enum ActionView {
     /// An action record: what it is, how it was decided, what became of it. Times in `zone`.
     public static func json(_ record: ActionRecord, zone: TimeZone) -> JSONValue {
-        func time(_ date: Date?) -> JSONValue { date.map { .string(ISO8601.format($0, in: zone)) } ?? .null }
-        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-        return .object([
-            "id": .string(record.id), "type": .string(record.type), "actor": .string(record.actor.description), "tenant": text(record.tenant),
+        .object([
+            "id": .string(record.id), "type": .string(record.type), "actor": .string(record.actor.description),
+            "tenant": .string(orNull: record.tenant),
             "attributes": record.attributes, "payload": record.payload, "payload_hash": .string(record.payloadHash),
             "payload_intact": .bool(record.payload.canonicalHash == record.payloadHash),
             "verdict": .string(record.verdict.rawValue), "decided_by": .array(record.decidedBy.map(JSONValue.string)),
-            "reason": .string(record.reason), "status": .string(record.status.rawValue), "run_id": text(record.runID),
-            "created_at": time(record.createdAt), "expires_at": time(record.expiresAt), "resolved_by": text(record.resolvedBy),
-            "resolved_at": time(record.resolvedAt), "note": text(record.note), "execution_run_id": text(record.executionRunID),
-            "outcome": text(record.outcome), "summary": text(record.summary),
+            "reason": .string(record.reason), "status": .string(record.status.rawValue), "run_id": .string(orNull: record.runID),
+            "created_at": .time(record.createdAt, in: zone), "expires_at": .time(record.expiresAt, in: zone),
+            "resolved_by": .string(orNull: record.resolvedBy), "resolved_at": .time(record.resolvedAt, in: zone),
+            "note": .string(orNull: record.note), "execution_run_id": .string(orNull: record.executionRunID),
+            "outcome": .string(orNull: record.outcome), "summary": .string(orNull: record.summary),
         ])
     }
 

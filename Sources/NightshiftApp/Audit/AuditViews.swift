@@ -50,7 +50,7 @@ extension AnchorOutcome {
         .object([
             "written": .bool(written), "file": .string(file),
             "anchor": anchor?.json ?? .null,
-            "published": JSONContract.text(published),
+            "published": .string(orNull: published),
         ])
     }
 }

@@ -24,7 +24,7 @@ public struct CycleListing: Sendable {
             "budget_seconds": cycle.budget.map { .number($0.inSeconds) } ?? .null,
             "deadline": cycle.deadline.map { .string($0.description) } ?? .null,
             "shape": cycle.shape.map { .string($0.rawValue) } ?? .null,
-            "next_fire": JSONContract.time(next, zone),
+            "next_fire": .time(next, in: zone),
             "last_run": last.map { .object(["id": .string($0.id), "state": .string($0.state.rawValue), "variant": .string($0.variant.rawValue)]) } ?? .null,
         ])
     }

@@ -60,6 +60,7 @@ extension NightshiftApplication {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: heartbeat, serviceName: "heartbeat")]
         if let storeWatch { services.append(.init(service: storeWatch, serviceName: "store-watch")) }
         services += [
+            .init(service: MemoryTrimService(store: store, clock: clock), serviceName: "memory-trim"),
             .init(service: AnchorService(app: self, clock: clock), serviceName: "audit-anchor"),
             .init(service: nudges, serviceName: "wake-on-signal"),
             .init(service: runner, serviceName: "runner"),

@@ -16,9 +16,9 @@ extension Problem {
             "summary": .string(summary), "evidence": .object(evidence), "fix": fix.map { .string($0.actionType) } ?? .null,
             "first_seen": .string(ISO8601.format(firstSeen, in: zone)), "last_seen": .string(ISO8601.format(lastSeen, in: zone)),
             "occurrences": .integer(Int64(occurrences)),
-            "resolved_at": JSONContract.time(resolvedAt, zone),
-            "resolution": JSONContract.text(resolution),
-            "escalated_at": JSONContract.time(escalatedAt, zone),
+            "resolved_at": .time(resolvedAt, in: zone),
+            "resolution": .string(orNull: resolution),
+            "escalated_at": .time(escalatedAt, in: zone),
         ])
     }
 }
@@ -52,7 +52,7 @@ public struct HealthFixReport: Sendable {
             "fixes": .array(outcomes.map {
                 .object([
                     "fix": .string($0.fix.kind.rawValue), "action_type": .string($0.fix.kind.actionType), "status": .string($0.status.rawValue),
-                    "action_id": JSONContract.text($0.actionID), "summary": .string($0.fix.summary),
+                    "action_id": .string(orNull: $0.actionID), "summary": .string($0.fix.summary),
                     "paths": .array($0.fix.paths.map { .string($0) }), "detail": .string($0.detail),
                 ])
             }),

@@ -76,7 +76,7 @@ extension PrebuildJobProposal {
         .object([
             "pattern": pattern.briefJSON(zone: zone),
             "job": .string(jobName), "schedule": .string(schedule.source), "time_zone": .string(timeZone),
-            "command": command?.json ?? .null, "toml": JSONContract.text(toml),
+            "command": command?.json ?? .null, "toml": .string(orNull: toml),
             "accept": command == nil ? .null : .string(acceptCommand),
             "note": command == nil ? .string(LearnedPattern.noCommandNote(pattern)) : .null,
         ])
@@ -90,8 +90,8 @@ extension PrebuildOutcome {
             "pattern": .string(pattern.id), "name": .string(pattern.name), "status": .string(status.rawValue),
             "expected_at": .string(ISO8601.format(expectedAt, in: zone)),
             "prebuild_at": .string(ISO8601.format(prebuildAt, in: zone)),
-            "action_id": JSONContract.text(actionID), "run_id": JSONContract.text(runID),
-            "detail": JSONContract.text(detail),
+            "action_id": .string(orNull: actionID), "run_id": .string(orNull: runID),
+            "detail": .string(orNull: detail),
         ])
     }
 }
@@ -107,7 +107,7 @@ extension OperationStats {
             "operation": .string(operation), "count": .integer(Int64(count)),
             "p50_ms": milliseconds(p50), "p90_ms": milliseconds(p90), "max_ms": milliseconds(max),
             "failures_24h": .integer(Int64(recentFailures)), "failures_total": .integer(Int64(failuresTotal)),
-            "last_failure": JSONContract.text(lastFailure),
+            "last_failure": .string(orNull: lastFailure),
         ])
     }
 }

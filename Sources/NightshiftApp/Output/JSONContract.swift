@@ -24,14 +24,4 @@ public enum JSONContract {
     }
 
     private static let utc = TimeZone(identifier: "UTC")!
-
-    /// `date` in `zone`, or null.
-    public static func time(_ date: Date?, _ zone: TimeZone) -> JSONValue {
-        date.map { .string(ISO8601.format($0, in: zone)) } ?? .null
-    }
-
-    /// `text`, or null.
-    public static func text(_ text: String?) -> JSONValue {
-        text.map(JSONValue.string) ?? .null
-    }
 }

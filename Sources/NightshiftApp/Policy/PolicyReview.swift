@@ -40,7 +40,7 @@ public struct PolicyReview: Sendable {
             .object([
                 "name": .string(name), "passed": .bool(failure == nil), "expected": .string(expected.rawValue),
                 "got": .string(decision.verdict.rawValue), "decided_by": .array(decision.decidedBy.map(JSONValue.string)),
-                "problem": JSONContract.text(failure), "line": .integer(Int64(line)),
+                "problem": .string(orNull: failure), "line": .integer(Int64(line)),
             ])
         }
     }

@@ -75,9 +75,11 @@ public struct ActionRecord: Sendable, Hashable, Codable {
     /// How long the execution took.
     public var runSeconds: Double
 
+    /// A record of `action` as decided. `payloadHash` is the hash stored with a record read back
+    /// (nil: the SHA-256 of the payload now, as for a new proposal).
     public init(
         id: String = ActionRecord.makeID(), action: ProposedAction, decision: Decision, status: ActionStatus, runID: String?,
-        createdAt: Date, expiresAt: Date? = nil
+        createdAt: Date, expiresAt: Date? = nil, payloadHash: String? = nil
     ) {
         self.id = id
         self.type = action.type
@@ -85,7 +87,7 @@ public struct ActionRecord: Sendable, Hashable, Codable {
         self.tenant = action.tenant
         self.attributes = .object(action.attributes)
         self.payload = action.payload
-        self.payloadHash = action.payloadHash
+        self.payloadHash = payloadHash ?? action.payloadHash
         self.verdict = decision.verdict
         self.decidedBy = decision.decidedBy
         self.reason = decision.reason

@@ -158,6 +158,8 @@ extension CycleEngine {
         var overrunSeconds: Double?
         var at: Date
         var line: String
+        /// The execution of the step's action, which the gate left for the checkpoint to record.
+        var execution: ActionExecution?
     }
 
     /// Runs one step to its end, attempts under `on_failure = "retry"` included, starting with
@@ -180,6 +182,7 @@ extension CycleEngine {
         while true {
             let attempt: StepRecord
             let result: ActionResult
+            var execution: ActionExecution?
             if let taken = recovered {
                 recovered = nil
                 attempt = record
@@ -195,16 +198,19 @@ extension CycleEngine {
                     attempt = started
                     markStarted(attempt, log: log)
                 }
-                result = await execute(step, record: attempt, of: run, cycle: cycle, outputs: outputs, log: log)
+                (result, execution) = await execute(step, record: attempt, of: run, cycle: cycle, outputs: outputs, log: log)
             }
             if result.cancelled || Task.isCancelled {
+                // No checkpoint follows: the execution is recorded alone, as the gate would have.
+                if let execution { await self.record(execution, log: log) }
                 if watch.lost { throw CycleError.fencedOut(fence.key) }
                 return (.interrupted("interrupted: the process stopped during step \(step.name)"), nil)
             }
             let finishedAt = clock.now()
             if let note = result.gate {
                 let finish = StepFinish(
-                    state: note.stepState, error: note.summary, at: finishedAt, line: "step \(step.name) \(note.stepState): \(note.summary)"
+                    state: note.stepState, error: note.summary, at: finishedAt, line: "step \(step.name) \(note.stepState): \(note.summary)",
+                    execution: execution
                 )
                 return (.blocked(note), finish)
             }
@@ -225,7 +231,7 @@ extension CycleEngine {
             }
             let finish = StepFinish(
                 state: state, excerpt: result.excerpt.isEmpty ? nil : result.excerpt, output: output.map(\.text), error: error,
-                overrunSeconds: overrun, at: finishedAt, line: line + (error.map { ": \($0)" } ?? "")
+                overrunSeconds: overrun, at: finishedAt, line: line + (error.map { ": \($0)" } ?? ""), execution: execution
             )
             if state == .succeeded { return (.succeeded(output), finish) }
             guard case .retry(let policy) = step.onFailure, attempt.attempt < policy.attempts else { return (.failed, finish) }
@@ -240,13 +246,28 @@ extension CycleEngine {
     }
 
     /// Records `finish` for `record`'s step and, given `next`, begins that step in the same
-    /// transaction. Returns the begun step.
+    /// transaction, with the execution of the step's action when the gate left it to be recorded
+    /// here. Returns the begun step.
     @discardableResult
     private func checkpoint(
         _ finish: StepFinish, of record: StepRecord, run: CycleRunRecord, thenBegin next: StepRecord?, fence: Fence, log: ProgressLog
     ) async throws -> StepRecord? {
         var begun: StepRecord?
-        if let next {
+        if let execution = finish.execution {
+            let written: StepCheckpoint
+            do {
+                written = try await store.finishStep(
+                    run.id, index: record.index, state: finish.state, excerpt: finish.excerpt, output: finish.output, error: finish.error,
+                    overrunSeconds: finish.overrunSeconds, thenBegin: next?.index, recording: execution, fence: fence, at: finish.at
+                )
+            } catch {
+                // The action was executed: its record must not wait for a checkpoint that failed.
+                await self.record(execution, log: log)
+                throw error
+            }
+            guard written.finished else { throw CycleError.fencedOut(fence.key) }
+            begun = written.begun
+        } else if let next {
             begun = try await store.finishStep(
                 run.id, index: record.index, state: finish.state, excerpt: finish.excerpt, output: finish.output, error: finish.error,
                 overrunSeconds: finish.overrunSeconds, thenBegin: next.index, fence: fence, at: finish.at
@@ -271,6 +292,15 @@ extension CycleEngine {
         guard next.state == .pending, cycle.steps.contains(where: { $0.name == next.name }) else { return nil }
         if let deadline, clock.now() >= deadline { return nil }
         return next
+    }
+
+    /// Records an execution the gate left to the checkpoint that will not come (the step was
+    /// interrupted, or the checkpoint failed), as the gate records one.
+    private func record(_ execution: ActionExecution, log: ProgressLog) async {
+        do { _ = try await gate.record(execution) } catch {
+            log.mark("the execution of action \(execution.actionID) could not be recorded: \(error)")
+            logger.info("execution not recorded", metadata: ["nightshift.action.id": "\(execution.actionID)", "nightshift.error": "\(error)"])
+        }
     }
 
     private func markStarted(_ attempt: StepRecord, log: ProgressLog) {
@@ -302,10 +332,11 @@ extension CycleEngine {
         return result
     }
 
-    /// Executes a step's action, or the plan's actions for a work block's built-in `act`.
+    /// Executes a step's action, or the plan's actions for a work block's built-in `act`. The
+    /// execution of a step's action is returned, not yet recorded: the checkpoint records it.
     private func execute(
         _ step: CycleStep, record: StepRecord, of run: CycleRunRecord, cycle: Cycle, outputs: [String: JSONValue], log: ProgressLog
-    ) async -> ActionResult {
+    ) async -> (ActionResult, ActionExecution?) {
         let outputsPath = "\(configuration.logDirectory)/\(run.id).outputs.json"
         writeOutputs(outputs, to: outputsPath)
         let environment: [String: String] = [
@@ -336,9 +367,11 @@ extension CycleEngine {
         )
         defer { try? FileManager.default.removeItem(atPath: pidPath(run.id)) }
         guard let action = step.action else {
-            return await WorkBlock.act(plan: outputs["plan"], gate: gate, actor: Actor(.cycle, cycle.name), tenant: run.tenant, context: context)
+            let actor = Actor(.cycle, cycle.name)
+            return (await WorkBlock.act(plan: outputs["plan"], gate: gate, actor: actor, tenant: run.tenant, context: context), nil)
         }
-        return await gate.result(of: ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant), runID: run.id, context: context)
+        let proposed = ProposedAction(step: step, action: action, cycle: cycle.name, tenant: run.tenant)
+        return await gate.stepResult(of: proposed, runID: run.id, context: context)
     }
 
     /// Outputs of earlier steps this run can read: its own succeeded steps, and for a remainder

@@ -50,6 +50,15 @@ public indirect enum Condition: Sendable {
         }
     }
 
+    /// The context values the condition reads (`context.NAME` fields of its comparisons).
+    var contextFields: Set<ContextField> {
+        switch self {
+        case .all(let conditions), .any(let conditions): conditions.reduce(into: []) { $0.formUnion($1.contextFields) }
+        case .not(let condition): condition.contextFields
+        case .compare(let comparison): if case .context(let field) = comparison.field { [field] } else { [] }
+        }
+    }
+
     /// The condition as written, with the values the action had, for `policy explain`.
     public func explain(for action: ProposedAction, in context: PolicyContext) -> String {
         explain(PolicySubject(action: action, context: context))

@@ -58,12 +58,18 @@ public struct PolicyContext: Sendable {
         self.spentToday = spentToday
         self.budgetUsage = budgetUsage
         let weekdays = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"]
+        // Padded by hand: Foundation's formatter is slow, and every decision builds a context.
+        func padded(_ value: Int, _ width: Int) -> String {
+            guard value >= 0 else { return String(format: "%0\(width)d", value) }
+            let digits = String(value)
+            return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        }
         values = [
-            .time: .string(String(format: "%02d:%02d", civil.hour, civil.minute)),
+            .time: .string("\(padded(civil.hour, 2)):\(padded(civil.minute, 2))"),
             .hour: .integer(Int64(civil.hour)),
             .minute: .integer(Int64(civil.minute)),
             .weekday: .string(weekdays[CivilTime.weekday(days: days)]),
-            .date: .string(String(format: "%04d-%02d-%02d", civil.year, civil.month, civil.day)),
+            .date: .string("\(padded(civil.year, 4))-\(padded(civil.month, 2))-\(padded(civil.day, 2))"),
             .operator: .string(operatorContext ?? "unknown"),
         ]
     }

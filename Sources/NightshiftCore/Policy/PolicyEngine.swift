@@ -22,6 +22,9 @@ public struct PolicyEngine: Sendable {
     /// that matches are reported in declared order without copying rules around.
     private let rulesByType: [String: [Int]]
     private let untypedRules: [Int]
+    /// The context values each type's rules read, and those the untyped rules read.
+    private let contextFieldsByType: [String: Set<ContextField>]
+    private let untypedContextFields: Set<ContextField>
 
     public init(policy: Policy) {
         let (canonical, spellings) = policy.canonical()
@@ -29,16 +32,32 @@ public struct PolicyEngine: Sendable {
         self.spellings = spellings
         var byType: [String: [Int]] = [:]
         var untyped: [Int] = []
+        var fieldsByType: [String: Set<ContextField>] = [:]
+        var untypedFields: Set<ContextField> = []
         for (position, rule) in canonical.rules.enumerated() {
             let types = rule.types.isEmpty ? rule.when?.requiredTypes.map { Set($0.map(spellings.type)) } : rule.types
+            let fields = rule.when?.contextFields ?? []
             if let types {
-                for type in types { byType[type, default: []].append(position) }
+                for type in types {
+                    byType[type, default: []].append(position)
+                    fieldsByType[type, default: []].formUnion(fields)
+                }
             } else {
                 untyped.append(position)
+                untypedFields.formUnion(fields)
             }
         }
         rulesByType = byType
         untypedRules = untyped
+        contextFieldsByType = fieldsByType
+        untypedContextFields = untypedFields
+    }
+
+    /// The context values a decision of an action of `type` (in the policy's spelling, as after
+    /// ``normalized(_:)``) can read: those its type's rules and the untyped rules name. Budgets
+    /// read their own usage, not these. The gate counts only these while it decides.
+    public func contextFields(for type: String) -> Set<ContextField> {
+        untypedContextFields.union(contextFieldsByType[type] ?? [])
     }
 
     /// `action` with its type, and its `stage` and `category` attributes, in the policy's spelling

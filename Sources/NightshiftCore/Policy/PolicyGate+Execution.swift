@@ -16,16 +16,24 @@ extension PolicyGate {
     func execute(
         _ record: ActionRecord, handler: any ActionHandler, context: ActionContext, from: Set<ActionStatus>, countedAt: Date?
     ) async throws -> (ActionResult, ActionRecord?) {
+        let (result, execution) = await perform(record, handler: handler, context: context, from: from, countedAt: countedAt)
+        return (result, try await self.record(execution))
+    }
+
+    /// Executes an allowed or approved action through `handler`, and returns how it went with the
+    /// record of its execution, which the caller writes.
+    func perform(
+        _ record: ActionRecord, handler: any ActionHandler, context: ActionContext, from: Set<ActionStatus>, countedAt: Date?
+    ) async -> (ActionResult, ActionExecution) {
         var context = context
         context.executor = executor
         context.gate = self
         let started = clock.now()
         var result = await handler.execute(record, context: context)
-        let finished = try await recordExecution(
-            of: record, result: result, runID: context.runID, seconds: clock.now().timeIntervalSince(started), from: from, countedAt: countedAt
-        )
+        let seconds = clock.now().timeIntervalSince(started)
+        let execution = execution(of: record, result: result, runID: context.runID, seconds: seconds, from: from, countedAt: countedAt)
         if result.error == nil, !result.succeeded { result.error = "failed" }
-        return (result, finished)
+        return (result, execution)
     }
 
     /// Executes, once, an action that ``decide(_:runID:)`` allowed: `allowed → executing →
@@ -145,6 +153,23 @@ extension PolicyGate {
     func recordExecution(
         of record: ActionRecord, result: ActionResult, runID: String, seconds: Double, from: Set<ActionStatus>, countedAt: Date?
     ) async throws -> ActionRecord? {
+        try await self.record(execution(of: record, result: result, runID: runID, seconds: seconds, from: from, countedAt: countedAt))
+    }
+
+    /// Writes `execution`: the action's row and its audit record. Returns the action as it left it,
+    /// nil when its status was none of those expected (nothing written).
+    func record(_ execution: ActionExecution) async throws -> ActionRecord? {
+        // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
+        let store = self.store
+        return try await Task {
+            try await store.updateAction(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit)
+        }.value
+    }
+
+    /// How an allowed or approved action's execution went, as its row and audit record record it.
+    func execution(
+        of record: ActionRecord, result: ActionResult, runID: String, seconds: Double, from: Set<ActionStatus>, countedAt: Date?
+    ) -> ActionExecution {
         // Handlers of packs might not redact their results, and the trail is forever.
         let error = SecretValues(configuration.secrets).redact(result.error)
         // An execution that began as `executing` and was stopped (Ctrl-C, shutdown) was cut off, not
@@ -152,7 +177,6 @@ extension PolicyGate {
         let cutOff = result.cancelled && !result.succeeded && from == [.executing]
         let status: ActionStatus = result.succeeded ? .executed : cutOff ? .interrupted : .failed
         let outcome = result.succeeded ? "succeeded" : cutOff ? "interrupted: stopped before it finished" : (error ?? "failed")
-        // Recorded in a task of its own: a cancelled caller (shutdown) must still leave the record.
         let update = ActionUpdate(status: status, executionRunID: runID, outcome: outcome, countedAt: countedAt, runSeconds: seconds)
         let audit = AuditEntry(
             kind: .execution, at: clock.now(), actor: record.actor.description, subject: record.id,
@@ -162,8 +186,7 @@ extension PolicyGate {
                 "seconds": .number((seconds * 1000).rounded() / 1000), "run_id": .string(runID),
             ])
         )
-        let store = self.store
-        return try await Task { try await store.updateAction(record.id, expecting: from, update, audit: audit) }.value
+        return ActionExecution(actionID: record.id, expected: from, update: update, audit: audit)
     }
 
     // MARK: Runs of their own

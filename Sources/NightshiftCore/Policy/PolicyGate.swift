@@ -86,24 +86,33 @@ public actor PolicyGate {
     }
 
     /// The context of `action` at `now` as `ledger` counts it: what the decision of a proposal
-    /// reads inside the transaction that records it.
+    /// reads inside the transaction that records it. Given `fields`, only those of the day's
+    /// counts and spending are counted (the others stay 0): each is a query over the day's
+    /// actions, and a decision reads only what its rules name (``PolicyEngine/contextFields(for:)``).
     static func context(
         for action: ProposedAction, engine: PolicyEngine, now: Date, timeZone: TimeZone, operatorContext: String?, executable: String?,
-        ledger: any ActionLedger
+        ledger: any ActionLedger, fields: Set<ContextField>? = nil
     ) throws -> PolicyContext {
         var context = PolicyContext(now: now, timeZone: timeZone, operatorContext: operatorContext)
         context.executable = executable
         let since = context.dayStart
         let type: Set = [action.type]
-        context.countToday = try ledger.usage(UsageQuery(since: since, types: type)).count
-        context.countTodayActor = try ledger.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
-        if let tenant = action.tenant {
+        func reads(_ field: ContextField) -> Bool { fields?.contains(field) ?? true }
+        if reads(.countToday) {
+            context.countToday = try ledger.usage(UsageQuery(since: since, types: type)).count
+        }
+        if reads(.countTodayActor) {
+            context.countTodayActor = try ledger.usage(UsageQuery(since: since, types: type, actor: action.actor)).count
+        }
+        if reads(.countTodayTenant), let tenant = action.tenant {
             context.countTodayTenant = try ledger.usage(UsageQuery(since: since, types: type, tenant: tenant)).count
         }
-        if let recipient = action.recipient {
+        if reads(.countTodayRecipient), let recipient = action.recipient {
             context.countTodayRecipient = try ledger.usage(UsageQuery(since: since, types: type, recipient: recipient)).count
         }
-        context.spentToday = try ledger.usage(UsageQuery(since: since)).money
+        if reads(.spentToday) {
+            context.spentToday = try ledger.usage(UsageQuery(since: since)).money
+        }
         for budget in engine.budgets(for: action) {
             context.budgetUsage[budget.id] = try ledger.usage(budget.usageQuery(for: action, since: since))
         }
@@ -156,12 +165,33 @@ public actor PolicyGate {
         }
     }
 
+    /// How a cycle step's action went through the gate: as ``result(of:runID:context:)``, except
+    /// that its execution, when it executed, is not recorded here but returned, for the cycle engine
+    /// to record in the transaction of the step's checkpoint (one commit after the step, not two).
+    /// The caller must record it, with the checkpoint or through ``record(_:)``.
+    func stepResult(of action: ProposedAction, runID: String, context: ActionContext) async -> (ActionResult, ActionExecution?) {
+        do {
+            let (outcome, execution) = try await propose(action, runID: runID, makeContext: { @Sendable _ in context }, deferringExecution: true)
+            return (outcome.result, execution)
+        } catch {
+            return (ActionResult(succeeded: false, error: "the policy gate could not record the action: \(error)"), nil)
+        }
+    }
+
     /// Like ``propose(_:runID:context:)``, with the execution context made only once the action is
     /// allowed and executable (the CLI records a run for it then). Without `makeContext` an allowed
     /// action is only recorded (``decide(_:runID:)``).
     public func propose(
         _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?
     ) async throws -> Outcome {
+        try await propose(action, runID: runID, makeContext: makeContext, deferringExecution: false).0
+    }
+
+    /// ``propose(_:runID:makeContext:)``; with `deferringExecution`, an executed action's execution
+    /// is returned instead of recorded.
+    private func propose(
+        _ action: ProposedAction, runID: String?, makeContext: (@Sendable (ActionRecord) async throws -> ActionContext)?, deferringExecution: Bool
+    ) async throws -> (Outcome, ActionExecution?) {
         // Recorded, counted and shown with its names in the policy's spelling (docs/POLICY.md).
         let action = engine.normalized(action.redacted(secrets: configuration.secrets))
         let now = clock.now()
@@ -170,9 +200,11 @@ public actor PolicyGate {
         )
         // Counting, deciding and recording are one write transaction: concurrent proposals (from
         // any process) see each other's counts, so a daily budget of 3 executes exactly 3.
+        let fields = engine.contextFields(for: action.type)
         let decided = try await store.recordDecision { ledger in
             let context = try Self.context(
-                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger
+                for: action, engine: engine, now: now, timeZone: zone, operatorContext: operatorContext, executable: executable, ledger: ledger,
+                fields: fields
             )
             var decision = engine.decide(action, context: context)
             var grant: ActionRecord?
@@ -212,23 +244,28 @@ public actor PolicyGate {
         case .allow:
             guard let handler = handlers.handler(for: record) else {
                 logger.info("nothing executes \(record.type)", metadata: ["nightshift.action.id": "\(record.id)"])
-                return Outcome(record: record, decision: decision, result: ActionResult(
+                return (Outcome(record: record, decision: decision, result: ActionResult(
                     succeeded: true, excerpt: "allowed (\(decision.reason)); nothing executes \(record.type)"
-                ))
+                )), nil)
             }
             guard let makeContext else {
-                return Outcome(record: record, decision: decision, result: ActionResult(succeeded: true, excerpt: "allowed: \(decision.reason)"))
+                let result = ActionResult(succeeded: true, excerpt: "allowed: \(decision.reason)")
+                return (Outcome(record: record, decision: decision, result: result), nil)
             }
             let context = try await makeContext(record)
+            if deferringExecution {
+                let (result, execution) = await perform(record, handler: handler, context: context, from: [.allowed], countedAt: nil)
+                return (Outcome(record: record, decision: decision, result: result, executed: true), execution)
+            }
             let (result, finished) = try await execute(record, handler: handler, context: context, from: [.allowed], countedAt: nil)
-            return Outcome(record: finished ?? record, decision: decision, result: result, executed: true)
+            return (Outcome(record: finished ?? record, decision: decision, result: result, executed: true), nil)
         case .approve:
             await announce(record)
             let stop = try await deniedTooOften(runID)
-            return Outcome(record: record, decision: decision, result: blocked(record, decision, stop: stop))
+            return (Outcome(record: record, decision: decision, result: blocked(record, decision, stop: stop)), nil)
         case .forbid:
             let stop = try await deniedTooOften(runID)
-            return Outcome(record: record, decision: decision, result: blocked(record, decision, stop: stop))
+            return (Outcome(record: record, decision: decision, result: blocked(record, decision, stop: stop)), nil)
         }
     }
 

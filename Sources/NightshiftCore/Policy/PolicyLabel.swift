@@ -62,12 +62,11 @@ extension JobAction {
     /// The command or webhook a payload describes; nil when it describes neither (then the action
     /// has no built-in executor: `propose` only decides and records it).
     public init?(payload: JSONValue) {
-        if case .array(let parts)? = payload["command"] {
-            let argv = parts.compactMap { if case .string(let text) = $0 { text } else { nil } }
-            guard argv.count == parts.count, !argv.isEmpty else { return nil }
-            self = .command(CommandAction(program: .argv(argv), workingDirectory: payload["cwd"]?.stringValue, environment: Self.names(payload["env"])))
+        if case .array? = payload["command"] {
+            guard let command = CommandAction(argv: "command", in: payload) else { return nil }
+            self = .command(command)
         } else if case .string(let line)? = payload["shell"] ?? payload["command"], !line.isEmpty {
-            self = .command(CommandAction(program: .shell(line), workingDirectory: payload["cwd"]?.stringValue, environment: Self.names(payload["env"])))
+            self = .command(CommandAction(program: .shell(line), workingDirectory: payload["cwd"]?.stringValue, environment: CommandAction.environmentNames(in: payload)))
         } else if let webhook = payload["webhook"] {
             let spec = webhook.stringValue.map { JSONValue.object(["url": .string($0)]) } ?? webhook
             guard let url = spec["url"]?.stringValue, url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("env:") else { return nil }
@@ -83,8 +82,21 @@ extension JobAction {
         }
     }
 
-    private static func names(_ value: JSONValue?) -> [String] {
-        guard case .array(let items)? = value else { return [] }
+}
+
+extension CommandAction {
+    /// The command a payload names as an argv array under `key` (`command`, or a spawn's `agent`),
+    /// with the payload's `cwd` and `env` names; nil when `key` holds no non-empty array of strings.
+    public init?(argv key: String, in payload: JSONValue) {
+        guard case .array(let parts)? = payload[key] else { return nil }
+        let argv = parts.compactMap(\.stringValue)
+        guard argv.count == parts.count, !argv.isEmpty else { return nil }
+        self.init(program: .argv(argv), workingDirectory: payload["cwd"]?.stringValue, environment: Self.environmentNames(in: payload))
+    }
+
+    /// The names of the environment variables a payload passes (`env`).
+    static func environmentNames(in payload: JSONValue) -> [String] {
+        guard case .array(let items)? = payload["env"] else { return [] }
         return items.compactMap(\.stringValue)
     }
 }

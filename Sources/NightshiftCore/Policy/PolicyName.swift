@@ -13,6 +13,19 @@ public enum PolicyName {
     /// PolicyName.key(" Closed_Won") == PolicyName.key("closed_won")   // true
     /// ```
     public static func key(_ name: String) -> String {
+        // A name of lower-case ASCII letters, digits, `_`, `-` and `.` (`run_command`) is its own
+        // key: every step below leaves it as it is. A decision asks for several keys.
+        if !name.isEmpty, name.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }) {
+            return name
+        }
+        return folded(name)
+    }
+
+    /// The key without the shortcut for names that are their own key.
+    static func folded(_ name: String) -> String {
         // Upper then lower case is a full case folding for names: ß and SS, ſ and s meet.
         name.precomposedStringWithCompatibilityMapping.trimmingCharacters(in: .whitespacesAndNewlines).uppercased().lowercased()
     }

@@ -39,6 +39,21 @@ public protocol CycleStore: Sendable {
         _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
         overrunSeconds: Double?, thenBegin next: Int, fence: Fence, at now: Date
     ) async throws -> StepRecord?
+    /// Records an action's execution as ``ActionStore/updateAction(_:expecting:_:audit:)`` does and,
+    /// in the same transaction, ends the running step `index` as
+    /// ``finishStep(_:index:state:excerpt:output:error:overrunSeconds:fence:at:)`` does — or, given
+    /// `next`, ends it and begins `next` as
+    /// ``finishStep(_:index:state:excerpt:output:error:overrunSeconds:thenBegin:fence:at:)`` does — so
+    /// that a step whose action the gate executed costs one commit after it ran, not two.
+    ///
+    /// The execution is written whenever the action's status is one `execution` expects, also when
+    /// the checkpoint is refused (fenced out, the step not running, `next` not pending): the action
+    /// was executed whatever became of the lease. The checkpoint is written under its own rules
+    /// (for `next`: both or neither). One transaction: a crash leaves all of it or none.
+    func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
+    ) async throws -> StepCheckpoint
     /// Moves the pending steps among `indices` to `state` (e.g. deferred, skipped) with `reason` as
     /// their error and `now` as their finish. Steps in other states are left alone. Returns false
     /// when fenced out or the run is unknown or final.

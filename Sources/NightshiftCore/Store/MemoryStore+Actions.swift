@@ -22,6 +22,11 @@ extension MemoryStore {
     }
 
     public func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry) async throws -> ActionRecord? {
+        applyUpdate(id, expecting: expected, update, audit: audit)
+    }
+
+    /// ``updateAction(_:expecting:_:audit:)`` without a suspension, for writes that do more.
+    func applyUpdate(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry) -> ActionRecord? {
         guard var record = actionTable.actions[id], expected.contains(record.status) else { return nil }
         update.apply(to: &record)
         actionTable.actions[id] = record

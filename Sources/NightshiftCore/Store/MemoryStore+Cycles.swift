@@ -127,6 +127,26 @@ extension MemoryStore {
         return begin(cycleRunID, at: beginning, now)
     }
 
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
+    ) async throws -> StepCheckpoint {
+        // Nothing here suspends: the execution and the checkpoint are one write of the actor.
+        let recorded = applyUpdate(execution.actionID, expecting: execution.expected, execution.update, audit: execution.audit) != nil
+        guard fenceHolds(fence, at: now), let finishing = finishable(cycleRunID, index, as: state) else {
+            return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
+        }
+        guard let next else {
+            update(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
+            return StepCheckpoint(executionRecorded: recorded, finished: true, begun: nil)
+        }
+        guard let beginning = beginnable(cycleRunID, next, from: [.pending]) else {
+            return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
+        }
+        update(cycleRunID, at: finishing, state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds, finishedAt: now)
+        return StepCheckpoint(executionRecorded: recorded, finished: true, begun: begin(cycleRunID, at: beginning, now))
+    }
+
     public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
         guard fenceHolds(fence, at: now), let run = cycleRunsByID[cycleRunID], !run.state.isFinal else { return false }
         let chosen = Set(indices)

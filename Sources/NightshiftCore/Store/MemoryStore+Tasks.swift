@@ -48,6 +48,20 @@ extension MemoryStore {
     }
 
     public func claimTask(_ id: String, from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
+        claim(id, from: from, owner: owner, leaseUntil: leaseUntil, at: now)
+    }
+
+    public func claimFirstTask(
+        of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date
+    ) async throws -> QueueTask? {
+        // Synchronous on the actor: no other claim can come between two candidates.
+        for id in candidates {
+            if let claimed = claim(id, from: from, owner: owner, leaseUntil: leaseUntil, at: now) { return claimed }
+        }
+        return nil
+    }
+
+    private func claim(_ id: String, from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) -> QueueTask? {
         guard var task = taskTable.tasks[id], from.contains(task.state) else { return nil }
         task.state = .running
         task.leaseOwner = owner

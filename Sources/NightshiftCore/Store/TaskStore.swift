@@ -23,6 +23,11 @@ public protocol TaskStore: Sendable {
     /// attempt and setting `startedAt`. Returns the claimed task, or nil when it was not in one of
     /// `from` (someone else claimed it, or it changed).
     func claimTask(_ id: String, from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask?
+    /// Claims, as ``claimTask(_:from:owner:leaseUntil:at:)`` does, the first of `candidates` (in
+    /// their order) that is in one of `from` at the moment of the claim, in one atomic step: workers
+    /// given the same list each get a different task instead of losing claims to one another.
+    /// Returns the claimed task, or nil when none of the candidates could be claimed.
+    func claimFirstTask(of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask?
     /// Extends the lease of a task running under `owner`. Returns false when `owner` no longer
     /// holds it (the lease expired and the task was handed back).
     func renewTask(_ id: String, owner: String, leaseUntil: Date) async throws -> Bool
@@ -45,6 +50,18 @@ public protocol TaskStore: Sendable {
 }
 
 extension TaskStore {
+    /// One claim per candidate, in order, until one is won: what a driver without a one-statement
+    /// claim of the first ready task does. Each claim is atomic; the candidates before the one won
+    /// were in no state of `from` when their claim was tried.
+    public func claimFirstTask(
+        of candidates: [String], from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date
+    ) async throws -> QueueTask? {
+        for id in candidates {
+            if let claimed = try await claimTask(id, from: from, owner: owner, leaseUntil: leaseUntil, at: now) { return claimed }
+        }
+        return nil
+    }
+
     /// Hands back every running task whose lease expired before `now` (see ``releaseTasks(expiredAt:ownedBy:)``).
     public func releaseExpiredTasks(at now: Date) async throws -> [QueueTask] {
         try await releaseTasks(expiredAt: now, ownedBy: [])

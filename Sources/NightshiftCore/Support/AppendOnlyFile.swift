@@ -7,8 +7,12 @@ public enum AppendOnlyFile {
     /// Appends `text` to `path`, creating the file and its folder when missing.
     /// - Throws: the `errno` of the open or write that failed.
     public static func append(_ text: String, to path: String) throws(AppendError) {
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let handle = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        var handle = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        // The folder is created only when it is missing: a cycle appends a line per step.
+        if handle < 0, errno == ENOENT {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            handle = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+        }
         guard handle >= 0 else { throw AppendError(path: path, errno: errno) }
         defer { close(handle) }
         let bytes = Array(text.utf8)

@@ -71,6 +71,20 @@ public enum SHA256Hex {
     public static func of(_ text: String) -> String { of(Data(text.utf8)) }
 
     public static func of(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
+    }
+
+    /// The bytes as lowercase hex. Written out by hand: `String(format: "%02x")` per byte goes
+    /// through Foundation's formatter and cost more than the hash itself (two hashes per
+    /// decision, one per audit record).
+    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

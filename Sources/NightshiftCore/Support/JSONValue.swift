@@ -109,6 +109,16 @@ public enum JSONValue: Sendable, Hashable, Codable {
 }
 
 extension JSONValue {
+    /// `date` in ISO 8601 in `zone`, or null: how every view prints an optional moment.
+    public static func time(_ date: Date?, in zone: TimeZone) -> JSONValue {
+        date.map { .string(ISO8601.format($0, in: zone)) } ?? .null
+    }
+
+    /// `text` as a string, or null.
+    public static func string(orNull text: String?) -> JSONValue {
+        text.map(JSONValue.string) ?? .null
+    }
+
     /// The JSON form of `value` (Foundation's default encoding: dates as seconds since 2001).
     public init<T: Encodable>(encoding value: T) throws {
         self = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
