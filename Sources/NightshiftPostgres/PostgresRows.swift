@@ -14,7 +14,7 @@ enum PostgresRows {
 
     /// `INSERT INTO runs … VALUES (…)` for `run`, ending where a conflict clause may follow.
     static func insertRun(_ run: RunRecord) -> PostgresQuery {
-        let millis = PostgresTime.millis
+        let millis: (Date) -> Int64 = PostgresTime.millis
         return """
             INSERT INTO runs (\(unescaped: runColumns)) VALUES (
                 \(run.id), \(run.job), \(millis(run.slot)), \(run.slotKey), \(run.trigger.rawValue), \(run.state.rawValue),

@@ -64,6 +64,9 @@ enum PostgresLocks {
     /// Claims of one job's runs: an exclusive claim's "no run of the job is running" check and its
     /// update cannot be split by another claim of the same job.
     static let jobClaims: Int32 = 0x4E53_0002
+    /// Policy decisions of one schema: a decision's counts and its record are one turn, so
+    /// concurrent proposals on any node see each other's counted actions.
+    static let decisions: Int32 = 0x4E53_0003
 }
 
 /// A statement composed piece by piece (filters that depend on a query): SQL text with `$n`

@@ -94,6 +94,32 @@ extension PostgresStore {
         }
     }
 
+    public func finishStep(
+        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
+        overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
+    ) async throws -> StepCheckpoint {
+        try await write { session in
+            // The execution first and whatever the fence says: the action was executed either way.
+            let recorded = try await Self.record(execution, session)
+            guard state != .pending, state != .running, try await Self.fenceHolds(fence, at: now, session) else {
+                return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
+            }
+            // A savepoint, so that a refused finish or begin takes the checkpoint back with it (not the execution).
+            try await session.execute("SAVEPOINT checkpoint")
+            let finished = try await Self.finishStep(
+                cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
+                at: now, session
+            )
+            guard let next else {
+                try await session.execute("RELEASE SAVEPOINT checkpoint")
+                return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: nil)
+            }
+            let begun = finished ? try await Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, session) : nil
+            try await session.execute(begun == nil ? "ROLLBACK TO SAVEPOINT checkpoint" : "RELEASE SAVEPOINT checkpoint")
+            return StepCheckpoint(executionRecorded: recorded, finished: begun != nil, begun: begun)
+        }
+    }
+
     public func markSteps(_ cycleRunID: String, indices: [Int], state: StepState, reason: String?, fence: Fence, at now: Date) async throws -> Bool {
         try await write { session in
             guard try await Self.fenceHolds(fence, at: now, session) else { return false }

@@ -1,5 +1,6 @@
 public import Foundation
 public import NightshiftCore
+import PostgresNIO
 
 extension PostgresStore {
     // MARK: Jobs

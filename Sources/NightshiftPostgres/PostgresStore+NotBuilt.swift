@@ -17,24 +17,6 @@ extension PostgresStore {
     public func updateGoal(_ name: String, value: Double?, note: String?, at now: Date) async throws -> Goal? { throw notBuilt() }
     public func goalHistory(_ name: String, limit: Int) async throws -> [GoalProgress] { throw notBuilt() }
 
-    // MARK: ActionStore
-
-    public func insertAction(_ record: ActionRecord, audit: AuditEntry) async throws { throw notBuilt() }
-    public func updateAction(_ id: String, expecting expected: Set<ActionStatus>, _ update: ActionUpdate, audit: AuditEntry) async throws -> ActionRecord? {
-        throw notBuilt()
-    }
-    public func action(_ id: String) async throws -> ActionRecord? { throw notBuilt() }
-    public func actions(_ query: ActionQuery) async throws -> [ActionRecord] { throw notBuilt() }
-    public func countActions(_ query: ActionQuery) async throws -> Int { throw notBuilt() }
-    public func usage(_ query: UsageQuery) async throws -> Usage { throw notBuilt() }
-    @discardableResult
-    public func appendAudit(_ entry: AuditEntry) async throws -> AuditRecord { throw notBuilt() }
-    public func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord] { throw notBuilt() }
-    public func auditHead() async throws -> AuditHead? { throw notBuilt() }
-    public func auditTrail() async throws -> AuditTrail { throw notBuilt() }
-    public func recordDecision(_ decide: @Sendable (any ActionLedger) throws -> DecidedAction) async throws -> DecidedAction { throw notBuilt() }
-    public func readLedger<T: Sendable>(_ body: @Sendable (any ActionLedger) throws -> T) async throws -> T { throw notBuilt() }
-
     // MARK: HealthStore
 
     public func insertSamples(_ samples: [MetricSample]) async throws { throw notBuilt() }

@@ -156,6 +156,27 @@ public final class PostgresStore: Store, Service {
             }
         }
     }
+
+    /// Runs `body` in a read-only transaction that sees one snapshot throughout (REPEATABLE READ):
+    /// for reads of several statements that must agree, such as the audit trail and its head.
+    func snapshot<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                let session = PostgresSession(connection: connection, logger: logger)
+                try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                do {
+                    let result = try await body(session)
+                    try await session.execute("COMMIT")
+                    return result
+                } catch {
+                    _ = try? await session.execute("ROLLBACK")
+                    throw error
+                }
+            }
+        } catch {
+            throw PostgresErrors.translate(error, location: location, operation: operation, failure: .io)
+        }
+    }
 }
 
 /// One connection lent to a read or a transaction.

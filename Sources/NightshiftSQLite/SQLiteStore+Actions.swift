@@ -182,12 +182,7 @@ extension SQLiteStore {
 
     static func auditRecord(_ row: Row) throws -> AuditRecord {
         let row = StoredRow(row, table: "audit", key: ["seq"])
-        // Sealed data is stored as its canonical JSON. Text that does not parse, or parses but is not
-        // its own canonical form, was edited: it is kept as the string it is, so it no longer hashes
-        // as sealed and verification names the record (a reformatting must not pass for the original).
-        let text = try row.text("data")
-        let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
-        let data = parsed.flatMap { $0.canonical.utf8.elementsEqual(text.utf8) ? $0 : nil } ?? .string(text)
+        let data = AuditRecord.storedData(try row.text("data"))
         return AuditRecord(
             seq: try row.integer("seq"), kind: try row.known("kind"), at: Date(timeIntervalSince1970: Double(try row.integer("at", "an integer (milliseconds)")) / 1000),
             actor: try row.text("actor"), subject: try row.text("subject"), data: data, previousHash: try row.text("prev_hash"), hash: try row.text("hash")

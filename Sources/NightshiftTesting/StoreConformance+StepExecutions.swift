@@ -4,7 +4,7 @@ import NightshiftCore
 extension StoreConformance {
     /// The checkpoint that also records the execution of the step's action: one write, the
     /// execution kept even when the checkpoint is refused.
-    static let stepExecutionCases: [StoreConformanceCase] = [
+    public static let stepExecutionCases: [StoreConformanceCase] = [
         StoreConformanceCase("finishStep recording: the execution, the finish and the begin of the next step are written together") { store in
             let fence = try await CycleFixture.insertStarted("c_a", in: store)
             _ = try await store.beginStep("c_a", index: 0, fence: fence, at: Fixture.at(5))

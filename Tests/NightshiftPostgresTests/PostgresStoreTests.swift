@@ -23,6 +23,11 @@ struct PostgresStoreTests {
         ("concurrency", StoreConformance.concurrencyCases),
         ("lease", StoreConformance.leaseCases),
         ("leaseConcurrency", StoreConformance.leaseConcurrencyCases),
+        ("checkpoint", StoreConformance.checkpointCases),
+        ("identity", StoreConformance.identityCases),
+        ("task", StoreConformance.taskCases),
+        ("action", StoreConformance.actionCases),
+        ("stepExecution", StoreConformance.stepExecutionCases),
     ]
 
     @Test(arguments: conformanceGroups.flatMap(\.cases))

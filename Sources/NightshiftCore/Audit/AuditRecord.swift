@@ -85,6 +85,15 @@ public struct AuditRecord: Sendable, Hashable, Codable {
         self.hash = hash
     }
 
+    /// The data of a record as a driver stored it, the canonical JSON text it was sealed with.
+    /// Text that does not parse, or parses but is not its own canonical form, was edited: it is
+    /// kept as the string it is, so that it no longer hashes as sealed and verification names the
+    /// record (a reformatting must not pass for the original).
+    public static func storedData(_ text: String) -> JSONValue {
+        let parsed = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        return parsed.flatMap { $0.canonical.utf8.elementsEqual(text.utf8) ? $0 : nil } ?? .string(text)
+    }
+
     /// `at` in whole milliseconds, as hashed and stored.
     public var atMillis: Int64 { Int64((at.timeIntervalSince1970 * 1000).rounded()) }
 

@@ -23,7 +23,7 @@ enum TestDatabase {
     }
 
     /// Runs `body` with a migrated store in a fresh schema, then drops the schema.
-    static func withFreshStore(_ body: (PostgresStore) async throws -> Void) async throws {
+    static func withFreshStore(_ body: @Sendable (PostgresStore) async throws -> Void) async throws {
         let configuration = try configuration()
         try await permits.withPermit {
             let store = PostgresStore(configuration: configuration)
@@ -58,7 +58,7 @@ actor Permits {
         available = count
     }
 
-    func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    func withPermit<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
         return try await body()
