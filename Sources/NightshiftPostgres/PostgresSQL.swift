@@ -67,6 +67,9 @@ enum PostgresLocks {
     /// Policy decisions of one schema: a decision's counts and its record are one turn, so
     /// concurrent proposals on any node see each other's counted actions.
     static let decisions: Int32 = 0x4E53_0003
+    /// Health scans of one schema: a scan reads the open problems and writes what it found, and
+    /// two nodes scanning at once must not both open a problem for one key.
+    static let healthScans: Int32 = 0x4E53_0004
 }
 
 /// A statement composed piece by piece (filters that depend on a query): SQL text with `$n`

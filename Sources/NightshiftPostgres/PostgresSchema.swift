@@ -295,6 +295,7 @@ enum PostgresSchema {
 
         -- Metric samples, problems (at most one open per key), and the events the learners count.
         CREATE TABLE samples (
+            seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
             metric text COLLATE "C" NOT NULL,
             at bigint NOT NULL,
             value double precision NOT NULL
