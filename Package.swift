@@ -48,7 +48,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The multi-node driver (issue 13, branch h/postgres): PostgreSQL through PostgresNIO's pooled client.
+        // The multi-node driver: PostgreSQL through PostgresNIO's pooled client (docs/POSTGRES.md).
         .target(
             name: "NightshiftPostgres",
             dependencies: [
@@ -90,6 +90,7 @@ let package = Package(
                 "NightshiftCore",
                 "NightshiftBuilder",
                 "NightshiftSQLite",
+                "NightshiftPostgres",
                 "NightshiftExec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -293,7 +293,10 @@ public func buildApplication(
     // Before the store is opened: a refused configuration changes nothing.
     try NightshiftApplication(workspace: workspace, configuration: configuration, store: MemoryStore(), environment: environment, logger: logger)
         .checkSteps()
-    let (store, storeChange) = try await StoreIdentityCheck.open(workspace, newStore: newStore)
+    let settings = configuration.section(StoreSettings.self) ?? StoreSettings()
+    let (store, storeChange) = try await StoreIdentityCheck.open(
+        workspace, settings: settings, environment: environment, logger: logger, newStore: newStore
+    )
     do {
         if let storeChange { _ = try await store.appendAudit(storeChange.auditEntry(at: Date())) }
         try await store.syncJobs(configuration.jobs.map(\.name), at: Date())

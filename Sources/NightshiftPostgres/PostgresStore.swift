@@ -3,6 +3,7 @@ public import Logging
 public import NightshiftCore
 public import PostgresNIO
 public import ServiceLifecycle
+import Synchronization
 
 /// A ``Store`` in a PostgreSQL database, shared by the daemons of several nodes and any number of
 /// CLI processes.
@@ -68,6 +69,15 @@ public final class PostgresStore: Store, Service {
             applySchema()
         }
 
+        /// Checks `url` as ``init(url:)`` reads it, without connecting; returns whether it carries a password.
+        ///
+        /// - Throws: `StoreError.unavailable` naming what is wrong with it (never the password).
+        public static func checkURL(_ url: String) throws(StoreError) -> Bool {
+            do { return try PostgresURL(url).password != nil } catch let error as StoreError { throw error } catch {
+                throw StoreError.unavailable("the PostgreSQL URL cannot be read")
+            }
+        }
+
         /// Every connection starts in the schema: `search_path` is sent with the startup message.
         private mutating func applySchema() {
             client.options.additionalStartupParameters.removeAll { $0.0 == "search_path" }
@@ -83,19 +93,40 @@ public final class PostgresStore: Store, Service {
     public var location: String { configuration.location }
     let client: PostgresClient
     let logger: Logger
+    /// The task running the pool, for a store ``started(configuration:logger:)``.
+    private let runner = Mutex<Task<Void, Never>?>(nil)
 
     /// A store on the database `configuration` names. Nothing connects until ``run()`` runs and a
     /// method is called; call ``migrate()`` before use.
     public init(configuration: Configuration, logger: Logger = Logger(label: "nightshift.postgres")) {
         self.configuration = configuration
         self.logger = logger
-        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+        var background = logger
+        background.handler = EarlyLeaseFilter(base: logger.handler)
+        self.client = PostgresClient(configuration: configuration.client, backgroundLogger: background)
     }
 
     /// Runs the connection pool until the task is cancelled (graceful shutdown of its service
     /// group); then closes every connection. Methods called while it does not run wait for it.
     public func run() async throws {
         await client.run()
+    }
+
+    /// A store whose pool runs in a task of its own, for a process that has no service group to
+    /// run it in (a command); it runs until ``close()`` or the end of the process.
+    public static func started(configuration: Configuration, logger: Logger = Logger(label: "nightshift.postgres")) -> PostgresStore {
+        let store = PostgresStore(configuration: configuration, logger: logger)
+        let client = store.client
+        store.runner.withLock { $0 = Task.detached { await client.run() } }
+        return store
+    }
+
+    /// Stops the pool that ``started(configuration:logger:)`` runs, closing its connections.
+    public func close() {
+        runner.withLock { runner in
+            runner?.cancel()
+            runner = nil
+        }
     }
 
     /// Runs `store`'s pool for the duration of `body`, then shuts it down.
@@ -212,5 +243,33 @@ extension Store where Self == PostgresStore {
     /// A store in the PostgreSQL database at `url`, e.g. `try .postgres(url: "postgres://…")`.
     public static func postgres(url: String, logger: Logger = Logger(label: "nightshift.postgres")) throws -> PostgresStore {
         PostgresStore(configuration: try .init(url: url), logger: logger)
+    }
+}
+
+/// Forwards the pool's log messages but one: PostgresNIO warns when a connection is asked for before
+/// `run()` has begun, which a command's store does by design (``PostgresStore/started(configuration:logger:)``
+/// starts the pool and the command's first query at once; the pool serves the request as soon as it
+/// runs). Every other message passes.
+struct EarlyLeaseFilter: LogHandler {
+    var base: any LogHandler
+
+    var logLevel: Logger.Level {
+        get { base.logLevel }
+        set { base.logLevel = newValue }
+    }
+
+    var metadata: Logger.Metadata {
+        get { base.metadata }
+        set { base.metadata = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { base[metadataKey: key] }
+        set { base[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        if event.level == .warning, event.message.description.hasPrefix("Trying to lease connection from `PostgresClient`, but") { return }
+        base.log(event: event)
     }
 }

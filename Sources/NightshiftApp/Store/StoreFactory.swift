@@ -1,8 +1,26 @@
+public import Logging
 public import NightshiftCore
+import NightshiftPostgres
 import NightshiftSQLite
 
-/// Opens the store of a workspace.
+/// Opens the store of a workspace: the embedded SQLite file, or the PostgreSQL database that
+/// `[store] url` names (docs/POSTGRES.md).
 public enum StoreFactory {
+    /// Where a workspace's store is, as messages name it.
+    public enum Location: Sendable, Hashable, CustomStringConvertible {
+        /// The workspace's `nightshift.sqlite`.
+        case sqlite(path: String)
+        /// A PostgreSQL database: its URL without the password.
+        case postgres(String)
+
+        public var description: String {
+            switch self {
+            case .sqlite(let path): path
+            case .postgres(let location): location
+            }
+        }
+    }
+
     /// The workspace's embedded SQLite store (`nightshift.sqlite`), created if missing.
     public static func open(_ workspace: Workspace) throws -> any Store {
         do {
@@ -12,5 +30,24 @@ public enum StoreFactory {
         } catch {
             throw AppError.failure("cannot open the store \(workspace.storePath): \(error)")
         }
+    }
+
+    /// The store `settings` name: PostgreSQL when `[store] url` is set (read from `environment`
+    /// for `env:NAME`), else the workspace's SQLite file. A PostgreSQL store's connection pool runs
+    /// from here until the process ends. Nothing connects yet.
+    ///
+    /// - Throws: ``AppError/usage(_:)`` for a URL that is unset or cannot be read.
+    public static func open(
+        _ workspace: Workspace, settings: StoreSettings, environment: [String: String], logger: Logger
+    ) throws -> (store: any Store, location: Location) {
+        guard let url = try settings.databaseURL(in: environment, configPath: workspace.configPath) else {
+            return (try open(workspace), .sqlite(path: workspace.storePath))
+        }
+        let configuration: PostgresStore.Configuration
+        do { configuration = try PostgresStore.Configuration(url: url) } catch {
+            throw AppError.usage("\(workspace.configPath): [store] url: \(error)")
+        }
+        let store = PostgresStore.started(configuration: configuration, logger: logger)
+        return (store, .postgres(store.location))
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import NightshiftCore
 
 /// Opens a workspace's store only if it is the store the workspace had: the id in the store must
@@ -24,11 +25,13 @@ public enum StoreIdentityCheck {
         public var reason: String
         /// Whether the operator asked for it with `--new-store`.
         public var requested: Bool
+        /// The store, as the audit record names it: `nightshift.sqlite`, or the database's URL without its password.
+        public var subject = "nightshift.sqlite"
 
         /// The `store_change` audit entry.
         public func auditEntry(at now: Date) -> AuditEntry {
             AuditEntry(
-                kind: .storeChange, at: now, actor: requested ? "cli:operator" : "nightshift", subject: "nightshift.sqlite",
+                kind: .storeChange, at: now, actor: requested ? "cli:operator" : "nightshift", subject: subject,
                 data: .object([
                     "store": .string(identity.id), "reason": .string(reason),
                     "previous_marker": previousMarker.map { .string($0) } ?? .null,
@@ -44,9 +47,17 @@ public enum StoreIdentityCheck {
     /// the change to record.
     ///
     /// - Throws: ``AppError/storeRefused(_:)`` saying what is wrong and what to do.
-    public static func open(_ workspace: Workspace, newStore: Bool, at now: Date = Date()) async throws -> (store: any Store, change: Change?) {
+    ///
+    /// - Parameter settings: the `[store]` table: with a `url`, the store is that PostgreSQL database
+    ///   (read from `environment` for `env:NAME`), else the workspace's SQLite file.
+    public static func open(
+        _ workspace: Workspace, settings: StoreSettings = StoreSettings(), environment: [String: String] = [:],
+        logger: Logger = Logger(label: "nightshift"), newStore: Bool, at now: Date = Date()
+    ) async throws -> (store: any Store, change: Change?) {
         let marker = try readMarker(workspace)
-        let fileExists = FileManager.default.fileExists(atPath: workspace.storePath)
+        let database = try settings.databaseURL(in: environment, configPath: workspace.configPath) != nil
+        // A database cannot be missing the way a file can: an empty one reads as empty.
+        let fileExists = database || FileManager.default.fileExists(atPath: workspace.storePath)
         // Refuse before opening: opening would create the missing file.
         if let marker, !fileExists, !newStore {
             throw AppError.storeRefused(
@@ -54,10 +65,13 @@ public enum StoreIdentityCheck {
                     + "Put the store file back (from a backup), or start a new, empty store with --new-store"
             )
         }
-        let store = try StoreFactory.open(workspace)
+        let (store, location) = try StoreFactory.open(workspace, settings: settings, environment: environment, logger: logger)
+        let putBack = database
+            ? "Point [store] url at this workspace's database"
+            : "Put this workspace's store file back (from a backup)"
         let reading: StoreIdentityReading
         do { reading = try await store.storeIdentity() } catch {
-            throw AppError.failure("cannot read the store \(workspace.storePath): \(error)")
+            throw AppError.failure("cannot read the store \(location): \(error)")
         }
         var change: Change?
         let fresh = StoreIdentity.make(at: now)
@@ -74,13 +88,14 @@ public enum StoreIdentityCheck {
             let problem = problem(of: reading, fileExists: fileExists)
             guard newStore else {
                 throw AppError.storeRefused(
-                    "the store \(workspace.storePath) \(problem.description), but this workspace's store is \(marker) (named in \(workspace.storeMarkerPath)). "
-                        + "Put this workspace's store file back (from a backup), or "
+                    "the store \(location) \(problem.description), but this workspace's store is \(marker) (named in \(workspace.storeMarkerPath)). "
+                        + "\(putBack), or "
                         + (reading == .empty ? "start a new, empty store with --new-store" : "adopt the store that is there with --new-store (it gets a new identity)")
                 )
             }
             change = Change(identity: fresh, previousMarker: marker, previousStore: reading.identity?.id, reason: problem.reason, requested: true)
         }
+        if case .postgres(let url) = location { change?.subject = url }
         do {
             try await store.migrate()
             let wanted = change?.identity ?? fresh
@@ -90,7 +105,7 @@ public enum StoreIdentityCheck {
         } catch let error as AppError {
             throw error
         } catch {
-            throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
+            throw AppError.failure("cannot prepare the store \(location): \(error)")
         }
         return (store, change)
     }

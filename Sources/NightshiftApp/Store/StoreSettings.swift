@@ -1,14 +1,22 @@
 public import NightshiftCore
+import NightshiftPostgres
 
-/// The `[store]` table: how the daemon looks after its store's files (see ``StoreWatchService``).
+/// The `[store]` table: which store the workspace uses, and how the daemon looks after an
+/// embedded store's files (see ``StoreWatchService``).
 ///
 /// ```toml
 /// [store]
+/// url = "env:NIGHTSHIFT_DATABASE_URL"   # PostgreSQL; without it, the embedded nightshift.sqlite
 /// checkpoint_interval = "1m"   # write the WAL into the database file and empty it
 /// file_check_interval = "5s"   # check the database, -wal and -shm files are the ones open
 /// ```
 public struct StoreSettings: ConfigSection, Hashable {
     public static let key = "store"
+
+    /// The PostgreSQL database holding the store, as written: `"env:NAME"` (the URL, which carries
+    /// the password, in the daemon's environment) or a `postgres://` URL without a password. Nil:
+    /// the workspace's embedded SQLite file.
+    public var url: String?
 
     /// How often the daemon checkpoints the write-ahead log (`PRAGMA wal_checkpoint(TRUNCATE)`).
     public var checkpointInterval: Duration = .seconds(60)
@@ -35,8 +43,44 @@ public struct StoreSettings: ConfigSection, Hashable {
             }
             if key == "checkpoint_interval" { checkpointInterval = interval } else { fileCheckInterval = interval }
         }
-        table.finish(known: ["checkpoint_interval", "file_check_interval"])
+        if let (url, location) = table.string("url") {
+            if Self.checkURL(url, at: location, table: table) { self.url = url } else { failed = true }
+        } else if table.node("url") != nil {
+            failed = true
+        }
+        table.finish(known: ["url", "checkpoint_interval", "file_check_interval"])
         if failed { return nil }
+    }
+}
+
+extension StoreSettings {
+    /// Whether `url` is an `env:NAME` reference or a `postgres://` URL without credentials; reports
+    /// what is wrong at `location` otherwise.
+    static func checkURL(_ url: String, at location: SourcePosition, table: TableReader) -> Bool {
+        if url.hasPrefix("env:") { return table.checkEnvironmentReference(url, at: location) }
+        do {
+            guard try !PostgresStore.Configuration.checkURL(url) else {
+                table.error("the URL carries a password: put the whole URL in an environment variable and write \"env:NAME\"", at: location)
+                return false
+            }
+            return true
+        } catch {
+            table.error("\(error.message); or write \"env:NAME\" and put the URL in the daemon's environment", at: location)
+            return false
+        }
+    }
+
+    /// The database URL `url` names, read from `environment` for `env:NAME`; nil without a `url`.
+    ///
+    /// - Throws: ``AppError/usage(_:)`` when the variable is unset or empty.
+    func databaseURL(in environment: [String: String], configPath: String) throws -> String? {
+        guard let url else { return nil }
+        guard url.hasPrefix("env:") else { return url }
+        let name = String(url.dropFirst(4))
+        guard let value = environment[name], !value.isEmpty else {
+            throw AppError.usage("\(configPath): [store] url = \"\(url)\", but \(name) is not set in the environment; set it to postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        return value
     }
 }
 

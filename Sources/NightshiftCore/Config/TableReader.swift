@@ -198,3 +198,14 @@ final class DiagnosticSink {
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
+
+extension TableReader {
+    /// Whether `text`, an `"env:NAME"` value, names a valid variable; reports it at `location` if not.
+    public func checkEnvironmentReference(_ text: String, at location: SourcePosition) -> Bool {
+        guard ActionReader.isValidVariableName(String(text.dropFirst(4))) else {
+            error("\"\(text)\" is not a valid env:NAME reference", at: location)
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import NightshiftTesting
+import Testing
+
+/// A workspace whose store is PostgreSQL (`[store] url`), driven from the CLI: the same commands,
+/// the runs and the audit trail in the database, not in `nightshift.sqlite`.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct PostgresWorkspaceTests {
+    /// The test server's URL for a schema of the test's own (created by the first migration).
+    static func databaseURL() throws -> (url: String, schema: String) {
+        let schema = "e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        let base = try PostgresTestCluster.url()
+        return (base + (base.contains("?") ? "&" : "?") + "schema=\(schema)", schema)
+    }
+
+    /// `psql` on the test server; its output, trimmed.
+    static func psql(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["psql", try PostgresTestCluster.url(), "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard process.terminationStatus == 0 else { throw CLIError("psql failed: \(text)") }
+        return text
+    }
+
+    static let config = """
+        [workspace]
+        time_zone = "UTC"
+
+        [store]
+        url = "env:NIGHTSHIFT_DATABASE_URL"
+
+        [jobs.tick]
+        every = "1s"
+        command = ["sh", "-c", "echo tick"]
+        """
+
+    @Test("[store] url = \"env:…\" puts the runs and the audit trail in PostgreSQL; the empty database is adopted with --new-store")
+    func aWorkspaceOnPostgres() async throws {
+        let (url, schema) = try Self.databaseURL()
+        defer { _ = try? Self.psql("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        let environment = ["NIGHTSHIFT_DATABASE_URL": url]
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.config)
+
+            let unset = try await CLI.run(workspace.args("status"))
+            #expect(unset.status == 2, "\(unset)")
+            #expect(unset.stderr.contains("NIGHTSHIFT_DATABASE_URL is not set"), "\(unset)")
+
+            // The workspace's marker names the SQLite store `init` made: an empty database is refused until adopted.
+            let refused = try await CLI.run(workspace.args("status"), environment: environment)
+            #expect(refused.status == 1 && refused.stderr.contains("is empty") && refused.stderr.contains("--new-store"), "\(refused)")
+            #expect(!refused.stderr.contains(url) || !url.contains(":@"), "\(refused)")
+            let adopted = try await CLI.run(workspace.args("status", "--new-store"), environment: environment)
+            #expect(adopted.status == 0, "\(adopted)")
+
+            let serve = try await ServeProcess.start(workspace, environment: environment)
+            defer { serve.kill() }
+            try await waitUntil("the job has run twice from the database", timeout: 30) {
+                try await CLI.json([RunInfo].self, workspace.args("runs", "list", "--job", "tick", "--state", "succeeded"), environment: environment)
+                    .count >= 2
+            }
+            let code = try await serve.stop(SIGTERM)
+            #expect(!serve.killedBySignal && code == 0, "\(serve.stderr)")
+
+            let runs = try await CLI.json([RunInfo].self, workspace.args("runs", "list", "--job", "tick"), environment: environment)
+            let stored = try Int(Self.psql("SELECT count(*) FROM \(schema).runs WHERE job = 'tick'")) ?? -1
+            #expect(stored == runs.count && stored >= 2, "the runs listed are the database's: \(stored) rows, \(runs.count) listed")
+            let slots = try Self.psql("SELECT count(*) = count(DISTINCT slot_key) FROM \(schema).runs WHERE job = 'tick' AND attempt = 1")
+            #expect(slots == "t", "one run per slot")
+            #expect(try Self.psql("SELECT count(*) FROM \(schema).audit WHERE kind = 'store_change'") == "1", "the adoption is in the database's trail")
+
+            let verify = try await CLI.run(workspace.args("audit", "verify"), environment: environment)
+            #expect(verify.status == 0 && verify.stdout.contains("ok"), "\(verify)")
+            // The SQLite file `init` made holds none of it.
+            #expect(try await workspace.sql("SELECT count(*) FROM runs;") == "0")
+        }
+    }
+
+    @Test("a [store] url with a password or that is not a postgres:// URL is refused with FILE:LINE:COL and exit 2")
+    func badURLsAreRefused() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize()
+            for (value, message) in [
+                ("postgres://nightshift:hunter2@db.internal/nightshift", "the URL carries a password"),
+                ("mysql://db.internal/nightshift", "does not start with postgres://"),
+                ("env:NOT A NAME", "is not a valid env:NAME reference"),
+            ] {
+                try workspace.write(config: "[workspace]\ntime_zone = \"UTC\"\n\n[store]\nurl = \"\(value)\"\n")
+                let check = try await CLI.run(workspace.args("config", "check"))
+                #expect(check.status == 2, "\(value): \(check)")
+                #expect(check.stderr.contains("nightshift.toml:5:7: ") && check.stderr.contains(message), "\(value): \(check)")
+                #expect(!check.stderr.contains("hunter2") && !check.stdout.contains("hunter2"), "the password is never shown: \(check)")
+            }
+        }
+    }
+}
