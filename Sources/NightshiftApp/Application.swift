@@ -218,7 +218,13 @@ public struct NightshiftApplication: Sendable {
     }
 
     /// Whether a daemon serves the workspace now, and which.
+    /// On a store several machines share: a node alive on this host if there is one, else any alive node.
     public func servingDaemon(now: Date = Date()) async throws -> DaemonInstance? {
+        if let nodes = try await StatusView.nodes(of: store, at: now) {
+            let alive = nodes.filter(\.alive)
+            let node = alive.first { $0.host == ProcessInfo.processInfo.hostName } ?? alive.first
+            return node.map { DaemonInstance(id: $0.node, pid: $0.pid ?? 0, host: $0.host ?? "?", startedAt: $0.since, heartbeatAt: $0.lastHeartbeat) }
+        }
         guard let instance = try await store.daemonInstance() else { return nil }
         return DaemonLease.isServing(instance, now: now) ? instance : nil
     }

@@ -140,6 +140,9 @@ public final class PostgresStore: Store, Service {
         }
     }
 
+    /// Daemons on several machines serve one database at once, each holding a node lease.
+    public var isSharedByNodes: Bool { true }
+
     public func migrate() async throws {
         try await PostgresMigrator(schema: configuration.schema, migrations: PostgresSchema.migrations).apply(in: self)
     }

@@ -21,13 +21,22 @@ struct StatusCommand: AsyncParsableCommand {
         if output.json { return try Output.json(view) }
         let zone = app.configuration.settings.timeZone
         print("workspace  \(view.workspace)")
-        if view.scheduler.running, let instance = view.daemon {
+        if view.scheduler.running, let nodes = view.nodes {
+            print("scheduler  running on \(nodes.filter(\.alive).count) node\(nodes.filter(\.alive).count == 1 ? "" : "s")")
+        } else if let nodes = view.nodes {
+            print("scheduler  NOT running: no node serves this store\(nodes.isEmpty ? " (nightshift serve)" : " (\(nodes.count) dead, not yet cleaned up)")")
+        } else if view.scheduler.running, let instance = view.daemon {
             print("scheduler  running, pid \(instance.pid) since \(Output.time(instance.startedAt, zone)) (heartbeat \(Int(now.timeIntervalSince(instance.heartbeatAt)))s ago)")
         } else if let instance = view.daemon {
             let when = instance.stoppedAt.map { "stopped at \(Output.time($0, zone))" } ?? "last seen \(Output.time(instance.heartbeatAt, zone)) (pid \(instance.pid), died without stopping)"
             print("scheduler  NOT running: \(when)")
         } else {
             print("scheduler  NOT running: never started in this workspace (nightshift serve)")
+        }
+        for node in view.nodes ?? [] {
+            let host = node.host.map { " on \($0)" } ?? ""
+            let heartbeat = "heartbeat \(Int(now.timeIntervalSince(node.lastHeartbeat)))s ago"
+            print("node       \(node.alive ? "alive" : "DEAD ") pid \(node.pid.map(String.init) ?? "?")\(host) since \(Output.time(node.since, zone)) (\(heartbeat))")
         }
         print("runs       \(view.runningRuns) running, \(view.pendingRuns) pending")
         print(view.failing.isEmpty ? "failing    none" : "failing    \(view.failing.joined(separator: ", "))")

@@ -199,4 +199,47 @@ struct RunnerTests {
         #expect(retry.map(\.attempt) == [2])
         #expect(retry.first?.slotKey == run.slotKey)
     }
+
+    @Test("on a store nodes share, another machine's run is orphaned only once its node's lease expired; that lease is then cleaned up")
+    func orphansOfDeadNodes() async throws {
+        let job = try Job.simulated("shared", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 2, backoff: .seconds(1)) }
+        let clock = TestClock(now: start)
+        let store = MemoryStore(sharedByNodes: true)
+        try await store.syncJobs([job.name], at: start)
+        // Two nodes on other machines (their pids mean nothing here) and a command run there, which holds no node lease.
+        let alive = ProcessIdentity(pid: 41, host: "node-a.internal", instance: "alive").description
+        let dead = ProcessIdentity(pid: 42, host: "node-b.internal", instance: "dead").description
+        let command = ProcessIdentity(pid: 43, host: "node-b.internal", instance: "cli").description
+        for node in [alive, dead] {
+            guard case .granted = try await store.acquireLease(NodeLeases.key(node), owner: node, ttl: NodeLeases.ttl, at: start) else {
+                Issue.record("the node lease of \(node) was not granted")
+                return
+            }
+        }
+        var runs: [String: String] = [:]
+        for (index, owner) in [alive, dead, command].enumerated() {
+            let run = RunRecord(job: job.name, slot: start.addingTimeInterval(Double(index) * 60), trigger: .schedule, state: .pending, createdAt: start)
+            _ = try await store.insertRun(run)
+            _ = try await store.claimRun(run.id, owner: owner, at: start, exclusive: false)
+            runs[owner] = run.id
+        }
+        let runner = makeRunner(job, ScriptedExecutor([]), clock: clock, store: store)
+
+        // Within the lease time every node is alive, whatever its pid.
+        clock.advance(by: NodeLeases.ttl - 1)
+        _ = try await store.renewLease(NodeLeases.key(alive), token: 1, ttl: NodeLeases.ttl, at: clock.now())
+        try await runner.reapOrphans()
+        for id in runs.values { #expect(try await store.run(id)?.state == .running) }
+
+        // The dead node stops renewing: its lease expires, its run is interrupted and retried, its lease goes.
+        clock.advance(by: 2)
+        try await runner.reapOrphans()
+        #expect(try await store.run(runs[dead]!)?.state == .interrupted)
+        #expect(try await store.run(runs[dead]!)?.error?.contains(dead) == true)
+        #expect(try await store.run(runs[alive]!)?.state == .running, "a node renewing its lease is alive")
+        #expect(try await store.run(runs[command]!)?.state == .running, "a process that held no node lease cannot be judged from another machine")
+        #expect(try await store.runs(RunQuery(job: job.name, states: [.pending], limit: 5)).map(\.attempt) == [2])
+        #expect(try await store.lease(NodeLeases.key(dead)) == nil, "the dead node's lease is cleaned up once its runs are recovered")
+        #expect(try await store.lease(NodeLeases.key(alive)) != nil)
+    }
 }

@@ -100,4 +100,70 @@ struct PostgresWorkspaceTests {
             }
         }
     }
+
+    @Test("three nodes on one database share an every-second job: one run per slot, none lost; a SIGKILLed node's run is recovered by another")
+    func threeNodesShareTheSchedule() async throws {
+        let (url, schema) = try Self.databaseURL()
+        defer { _ = try? Self.psql("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        let environment = ["NIGHTSHIFT_DATABASE_URL": url]
+        let config = """
+            [workspace]
+            time_zone = "UTC"
+
+            [store]
+            url = "env:NIGHTSHIFT_DATABASE_URL"
+
+            [jobs.tick]
+            schedule = "*/1 * * * * *"
+            command = ["sh", "-c", "sleep 2"]
+            overlap = "allow"
+            retry = { attempts = 3, backoff = "1s" }
+            """
+        // Each node has a workspace folder of its own (its logs, its journal), the same configuration,
+        // and the marker of the one store, copied from the first as an operator copies the folder.
+        let folders = try (0..<3).map { _ in try TestWorkspace() }
+        defer { folders.forEach { $0.remove() } }
+        for folder in folders { try await folder.initialize(config: config) }
+        let adopted = try await CLI.run(folders[0].args("status", "--new-store"), environment: environment)
+        #expect(adopted.status == 0, "\(adopted)")
+        let marker = "\(folders[0].root)/.nightshift-store-id"
+        for folder in folders.dropFirst() {
+            try FileManager.default.removeItem(atPath: "\(folder.root)/.nightshift-store-id")
+            try FileManager.default.copyItem(atPath: marker, toPath: "\(folder.root)/.nightshift-store-id")
+        }
+
+        var nodes = [ServeProcess]()
+        defer { nodes.forEach { $0.kill() } }
+        for folder in folders { nodes.append(try await ServeProcess.start(folder, environment: environment)) }
+        let status = try await CLI.run(folders[1].args("status"), environment: environment)
+        #expect(status.stdout.contains("scheduler  running on 3 nodes"), "\(status)")
+
+        // Let the three share the schedule, then kill one while a run of its may be under way.
+        try await Task.sleep(for: .seconds(5))
+        let killed = nodes[0]
+        try await killed.stop(SIGKILL)
+        try await Task.sleep(for: .seconds(3))
+        nodes[0] = try await ServeProcess.start(folders[0], environment: environment)
+        try await Task.sleep(for: .seconds(3))
+        for node in nodes {
+            let code = try await node.stop(SIGTERM)
+            #expect(!node.killedBySignal && code == 0, "\(node.stderr)")
+        }
+
+        let runs = try await CLI.json([RunInfo].self, folders[2].args("runs", "list", "--job", "tick", "--limit", "1000"), environment: environment)
+        print("three nodes: runs by state \(Dictionary(grouping: runs, by: \.state).mapValues(\.count)), by attempt \(Dictionary(grouping: runs, by: \.attempt).mapValues(\.count)), interrupted: \(runs.filter { $0.state == "interrupted" }.map { "\($0.id) \($0.error ?? "")" })")
+        let firsts = runs.filter { $0.attempt == 1 && $0.trigger == "schedule" }
+        #expect(Set(firsts.map(\.slot)).count == firsts.count, "one run per slot: \(firsts)")
+        let owners = Set(runs.compactMap(\.owner).map { $0.split(separator: "#").last.map(String.init) ?? $0 })
+        #expect(owners.count >= 2, "the nodes shared the runs: \(owners)")
+        // Every second from the first slot to the last has its run: none was lost while a node died.
+        let seconds = Set(firsts.compactMap { try? parseISO8601($0.slot) }.map { Int($0.timeIntervalSince1970) })
+        if let first = seconds.min(), let last = seconds.max() {
+            let lost = (first...last).filter { !seconds.contains($0) }
+            #expect(lost.isEmpty, "no slot lost: \(lost.map { Date(timeIntervalSince1970: Double($0)) })")
+        }
+        #expect(!runs.contains { $0.state == "running" }, "the killed node's run was recovered: \(runs.filter { $0.state == "running" })")
+        let verify = try await CLI.run(folders[1].args("audit", "verify"), environment: environment)
+        #expect(verify.status == 0 && verify.stdout.contains("audit trail ok"), "one audit chain across the nodes: \(verify)")
+    }
 }

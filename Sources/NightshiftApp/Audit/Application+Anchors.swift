@@ -15,6 +15,13 @@ public struct AnchorOutcome: Sendable {
 extension NightshiftApplication {
     /// The store remembers the last anchor it wrote, so that a removed or cut anchor log shows.
     static let lastAnchorKey = "audit.last_anchor"
+
+    /// Where this process remembers its last anchor: on a store several machines share, each node
+    /// anchors into a log of its own machine, so each log has its own last anchor (keyed by host
+    /// and path); a store of one machine has one log.
+    var lastAnchorKey: String {
+        store.isSharedByNodes ? "\(Self.lastAnchorKey)@\(identity.host):\(anchorLogPath)" : Self.lastAnchorKey
+    }
     /// The action type of publishing an anchor through `[audit.publish]`.
     public static let publishAnchorType = "publish_anchor"
 
@@ -57,14 +64,14 @@ extension NightshiftApplication {
             throw AppError.failure("cannot write the audit anchor: \(error)")
         }
         // After the line: a check that sees the record must find the line.
-        try await store.setStateValue(Self.lastAnchorKey, .object(["line": .string(anchor.line), "file": .string(auditSettings.anchorFile)]), at: now)
+        try await store.setStateValue(lastAnchorKey, .object(["line": .string(anchor.line), "file": .string(auditSettings.anchorFile)]), at: now)
         return AnchorOutcome(anchor: anchor, written: true, published: await publish(anchor))
     }
 
     /// The last anchor this store wrote to the configured anchor log (kept as configured, so
     /// that a workspace copied or moved elsewhere still finds it).
     func lastAnchor() async throws -> AuditAnchor? {
-        guard let value = try await store.stateValue(Self.lastAnchorKey), value["file"]?.stringValue == auditSettings.anchorFile,
+        guard let value = try await store.stateValue(lastAnchorKey), value["file"]?.stringValue == auditSettings.anchorFile,
             let line = value["line"]?.stringValue
         else { return nil }
         return AuditAnchor(line: line)

@@ -18,7 +18,15 @@ extension NightshiftApplication {
         signal(SIGUSR1, SIG_IGN)
         // From here on a row that cannot be read is moved aside instead of failing every pass.
         quarantineUnreadableRows()
-        let instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
+        // One daemon serves a store of one machine; on a store several machines share, every node
+        // serves and holds a node lease instead.
+        let instance: DaemonInstance
+        var nodeLease: Lease?
+        if store.isSharedByNodes {
+            (instance, nodeLease) = try await DaemonLease(store: store).join(identity, now: clock.now())
+        } else {
+            instance = try await DaemonLease(store: store).acquire(identity, workspace: workspace, now: clock.now())
+        }
         // On a full disk the daemon stays up: its writes wait and retry, and the operator hears once.
         let stalls = WriteStallService(app: self, clock: clock)
         stalls.start()
@@ -42,7 +50,9 @@ extension NightshiftApplication {
             jobs: jobs, store: store, clock: clock, runnerWakeup: runnerWakeup,
             configuration: schedulerConfiguration, logger: logger
         )
-        let heartbeat = HeartbeatService(store: store, instanceID: instance.id, interval: 5, clock: clock)
+        let heartbeat = HeartbeatService(
+            store: store, instanceID: instance.id, interval: NodeLeases.heartbeatInterval, clock: clock, nodeLease: nodeLease
+        )
         let nudges = WakeOnSignalService(wakeup: runnerWakeup)
         let packContext = packContext()
         let packServices = Self.packs.flatMap { $0.services(packContext) }
@@ -85,7 +95,11 @@ extension NightshiftApplication {
         } catch {
             failure = error
         }
-        try? await store.releaseDaemon(instance.id, at: clock.now())
+        if let nodeLease {
+            _ = try? await store.releaseLease(nodeLease.key, token: nodeLease.token)
+        } else {
+            try? await store.releaseDaemon(instance.id, at: clock.now())
+        }
         if failure == nil {
             // The last records are anchored, and all of the log is in the database file; in a task
             // of its own, since GRDB refuses work in a cancelled one (a test cancelling `serve`).

@@ -44,6 +44,23 @@ public struct DaemonLease: Sendable {
     }
 }
 
+extension DaemonLease {
+    /// Joins the nodes serving a store several machines share: takes this process's node lease
+    /// (``NodeLeases``). Other nodes serve on; none is refused.
+    public func join(_ identity: ProcessIdentity, now: Date) async throws -> (instance: DaemonInstance, lease: Lease) {
+        switch try await store.acquireLease(NodeLeases.key(identity.description), owner: identity.description, ttl: NodeLeases.ttl, at: now) {
+        case .granted(let lease):
+            let instance = DaemonInstance(
+                id: identity.description, pid: identity.pid, host: identity.host, startedAt: lease.acquiredAt, heartbeatAt: lease.renewedAt
+            )
+            return (instance, lease)
+        case .held(let holder):
+            // The key is this process's own identity, fresh at every start: only a clash of instance tags gets here.
+            throw AppError.failure("this node's lease \(holder.key) is held by \(holder.owner); start the daemon again")
+        }
+    }
+}
+
 /// Writes the daemon's liveness heartbeat to the store every few seconds, and stops the daemon if
 /// another process has taken the workspace over.
 struct HeartbeatService: Service {
@@ -51,6 +68,8 @@ struct HeartbeatService: Service {
     let instanceID: String
     let interval: TimeInterval
     let clock: any WallClock
+    /// On a store several nodes share, the node lease renewed instead of the daemon record.
+    var nodeLease: Lease?
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
@@ -62,7 +81,19 @@ struct HeartbeatService: Service {
                 }
                 let held: Bool
                 do {
-                    held = try await store.heartbeatDaemon(instanceID, at: clock.now())
+                    if let lease = nodeLease {
+                        held = try await store.renewLease(lease.key, token: lease.token, ttl: NodeLeases.ttl, at: clock.now()) != nil
+                        guard held else {
+                            throw AppError.failure(
+                                "this node's lease expired (the daemon was paused for more than \(Int(NodeLeases.ttl)) s), so other nodes may have "
+                                    + "recovered its runs; stopping"
+                            )
+                        }
+                    } else {
+                        held = try await store.heartbeatDaemon(instanceID, at: clock.now())
+                    }
+                } catch let error as AppError {
+                    throw error
                 } catch {
                     // Shutdown cancelled the write, or the store cannot be written right now (a full
                     // disk): neither is a reason to stop; the next beat tries again.

@@ -96,6 +96,7 @@ extension NightshiftApplication {
     }
 
     private func daemonFindings(at now: Date) async -> [DoctorFinding] {
+        if store.isSharedByNodes { return await nodeFindings(at: now) }
         let stale = configuration.health.staleAfter
         let instance: DaemonInstance?
         do { instance = try await store.daemonInstance() } catch {
@@ -115,6 +116,27 @@ extension NightshiftApplication {
             return [DoctorFinding(check: "daemon", severity: .critical, message: "heartbeat \(age)s old (stale after \(Int(stale))s): pid \(instance.pid) on \(instance.host) is hung or unreachable")]
         }
         return [DoctorFinding(check: "daemon", severity: nil, message: "alive: pid \(instance.pid), heartbeat \(age)s ago")]
+    }
+
+    /// The nodes serving a store several machines share: one finding each, alive or dead.
+    private func nodeFindings(at now: Date) async -> [DoctorFinding] {
+        let nodes: [StatusView.Node]
+        do { nodes = try await StatusView.nodes(of: store, at: now) ?? [] } catch {
+            return [DoctorFinding(check: "nodes", severity: .critical, message: "cannot read the nodes' leases: \(error)")]
+        }
+        guard nodes.contains(where: \.alive) else {
+            return [DoctorFinding(check: "nodes", severity: .critical, message: "no node serves this store (start one: nightshift serve)")]
+        }
+        return nodes.map { node in
+            let age = Int(now.timeIntervalSince(node.lastHeartbeat).rounded())
+            let name = "pid \(node.pid.map(String.init) ?? "?") on \(node.host ?? "?")"
+            return node.alive
+                ? DoctorFinding(check: "nodes", severity: nil, message: "alive: \(name), heartbeat \(age)s ago")
+                : DoctorFinding(
+                    check: "nodes", severity: .warning,
+                    message: "dead: \(name), heartbeat \(age)s ago; the other nodes recover its runs on their next pass"
+                )
+        }
     }
 
     /// Running runs whose process is gone, or that are past their job's timeout (plus a minute).

@@ -133,17 +133,43 @@ extension Runner {
     /// is cut off: its leftover process group is stopped, it is recorded `interrupted`, and its
     /// retry policy runs it again (same idempotency key). The daemon calls this at start and then
     /// on every pass, so a killed CLI's manual run does not stay `running`.
+    ///
+    /// On a store several nodes share (``Store/isSharedByNodes``) a run of a process on another
+    /// host is orphaned only when that process was a node whose lease expired (``NodeLeases``):
+    /// the other nodes are alive while they renew their leases. A node's lease is cleaned up once
+    /// none of its runs is left running.
     public func reapOrphans() async throws {
+        let shared = store.isSharedByNodes
+        let now = clock.now()
+        let nodes = shared ? Dictionary(NodeLeases.nodes(in: try await store.leases()).map { ($0.key, $0) }) { first, _ in first } : [:]
+        var stillRunning: Set<String> = []
         for run in try await store.runs(RunQuery(states: [.running], limit: 1000)) {
             guard run.owner != owner.description else { continue }
             let owner = run.owner.flatMap(ProcessIdentity.init(owner:))
-            // A previous daemon of this workspace on another host is gone too: we hold the workspace now.
-            if let owner, owner.isAlive, owner.host == self.owner.host { continue }
+            if let owner, owner.host == self.owner.host {
+                if owner.isAlive { continue }
+            } else if shared {
+                // Another machine's process: dead only if it was a node and its lease expired. A
+                // process that held no node lease (a command run there) cannot be judged from here.
+                guard let lease = run.owner.flatMap({ nodes[NodeLeases.key($0)] }), lease.expiresAt <= now else {
+                    if let owner = run.owner { stillRunning.insert(owner) }
+                    continue
+                }
+            }
+            // Otherwise (one machine's store): a previous daemon of this workspace on another host
+            // is gone too, since this daemon holds the workspace now.
             if try await adoptIfRecoverable(run) { continue }
             if let pid = run.childPID, ProcessIdentity.isAlive(pid: pid), ProcessIdentity.hasEnvironment(pid: pid, "NIGHTSHIFT_RUN_ID", run.id) {
                 ProcessIdentity.signalGroup(pid, SIGKILL)
             }
             await interruptOrphan(run, reason: "interrupted: the process running it (\(run.owner ?? "unknown")) died")
+        }
+        // Dead nodes whose runs are all recovered: their leases go (one node wins the takeover).
+        for lease in nodes.values where lease.expiresAt <= now && NodeLeases.node(lease).map({ !stillRunning.contains($0) }) == true {
+            if let taken = try await store.takeOverLease(lease.key, from: lease.token, owner: owner.description, ttl: 1, at: now) {
+                _ = try await store.releaseLease(taken.key, token: taken.token)
+                logger.info("a dead node's runs are recovered", metadata: ["nightshift.node": "\(NodeLeases.node(lease) ?? lease.key)"])
+            }
         }
     }
 

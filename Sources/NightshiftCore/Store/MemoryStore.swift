@@ -21,7 +21,13 @@ public actor MemoryStore: Store {
     var healthTable = MemoryHealthTable()
     private var identity: StoreIdentity?
 
-    public init() {}
+    /// Whether the store stands in for one several machines share (``Store/isSharedByNodes``): for
+    /// simulating nodes in tests.
+    public nonisolated let isSharedByNodes: Bool
+
+    public init(sharedByNodes: Bool = false) {
+        self.isSharedByNodes = sharedByNodes
+    }
 
     public func migrate() async throws {}
 

@@ -9,6 +9,10 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     /// Creates or upgrades the schema. Idempotent.
     func migrate() async throws
 
+    /// Whether daemons on several machines may serve the store at once (PostgreSQL): each then
+    /// holds a node lease (see ``NodeLeases``) instead of the workspace's one daemon record.
+    var isSharedByNodes: Bool { get }
+
     // MARK: Scheduler leadership
 
     /// The daemon instance recorded as serving the workspace, running or stopped, if any.
@@ -111,6 +115,11 @@ public struct RunOutcome: Sendable, Hashable {
         self.error = error
         self.excerpt = excerpt
     }
+}
+
+extension Store {
+    /// A store of one machine: one daemon at a time serves it.
+    public var isSharedByNodes: Bool { false }
 }
 
 /// The daemon process recorded as serving a workspace.
