@@ -121,6 +121,33 @@ public final class PostgresStore: Store, Service {
         return store
     }
 
+    /// Waits at most `wait` for a connection and one query: the pool retries a server it cannot
+    /// reach for ever (and its callers wait with it), so a store is checked once when it is opened,
+    /// and a command fails in seconds, saying why, instead of hanging.
+    ///
+    /// - Throws: `StoreError.unavailable` naming the database (never the password).
+    public func checkReachable(within wait: Duration = .seconds(10)) async throws {
+        let reached = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await self.read { session in try await session.execute("SELECT 1") }
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: wait)
+                return false
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? false
+        }
+        guard reached else {
+            throw StoreError.unavailable(
+                "no connection to the PostgreSQL server within \(wait.components.seconds) s: check that it runs and accepts this user, "
+                    + "password and database (the server's log says why it refused)",
+                location: location
+            )
+        }
+    }
+
     /// Stops the pool that ``started(configuration:logger:)`` runs, closing its connections.
     public func close() {
         runner.withLock { runner in

@@ -91,8 +91,12 @@ struct PostgresStoredRow {
     }
 
     func bool(_ column: String) throws -> Bool {
-        guard let value = try decode(column, Bool.self, "a boolean") else { throw fault(column, "expected a boolean, found NULL") }
+        guard let value = try optionalBool(column) else { throw fault(column, "expected a boolean, found NULL") }
         return value
+    }
+
+    func optionalBool(_ column: String) throws -> Bool? {
+        try decode(column, Bool.self, "a boolean")
     }
 
     /// Dates are `bigint` milliseconds since 1970 (see `PostgresTime`).

@@ -166,4 +166,54 @@ struct PostgresWorkspaceTests {
         let verify = try await CLI.run(folders[1].args("audit", "verify"), environment: environment)
         #expect(verify.status == 0 && verify.stdout.contains("audit trail ok"), "one audit chain across the nodes: \(verify)")
     }
+
+    @Test("store migrate copies a SQLite workspace into PostgreSQL and back: the same rows, identity and audit head; a non-empty target is refused")
+    func migrateToPostgresAndBack() async throws {
+        let (url, schema) = try Self.databaseURL()
+        defer { _ = try? Self.psql("DROP SCHEMA IF EXISTS \(schema) CASCADE") }
+        let environment = ["NIGHTSHIFT_DATABASE_URL": url]
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: "[workspace]\ntime_zone = \"UTC\"\n\n[jobs.hello]\nevery = \"1h\"\ncommand = [\"echo\", \"hi\"]\n")
+            for _ in 0..<3 { #expect(try await CLI.run(workspace.args("jobs", "run", "hello")).status == 0) }
+            let before = try await workspace.runs()
+
+            let bad = try await CLI.run(workspace.args("store", "migrate", "--to", "mysql://db/x"))
+            #expect(bad.status == 2 && bad.stderr.contains("--to must be"), "\(bad)")
+            let copied = try await CLI.run(workspace.args("store", "migrate", "--to", "env:NIGHTSHIFT_DATABASE_URL", "--json"), environment: environment)
+            #expect(copied.status == 0, "\(copied)")
+            #expect(copied.stdout.contains("\"audit_records\"") && copied.stdout.contains("\"runs\" : 3"), "\(copied)")
+            #expect(try Self.psql("SELECT count(*) FROM \(schema).runs") == "3")
+            let again = try await CLI.run(workspace.args("store", "migrate", "--to", "env:NIGHTSHIFT_DATABASE_URL"), environment: environment)
+            #expect(again.status == 1 && again.stderr.contains("is not empty"), "\(again)")
+
+            // The workspace, pointed at the copy, is the same store: its runs, its marker, a chain that verifies.
+            try workspace.write(config: "[workspace]\ntime_zone = \"UTC\"\n\n[store]\nurl = \"env:NIGHTSHIFT_DATABASE_URL\"\n\n[jobs.hello]\nevery = \"1h\"\ncommand = [\"echo\", \"hi\"]\n")
+            let runs = try await CLI.json([RunInfo].self, workspace.args("runs", "list"), environment: environment)
+            #expect(runs.map(\.id) == before.map(\.id))
+            let verify = try await CLI.run(workspace.args("audit", "verify"), environment: environment)
+            #expect(verify.status == 0 && verify.stdout.contains("audit trail ok"), "\(verify)")
+
+            let back = "\(workspace.root)/back.sqlite"
+            let returned = try await CLI.run(workspace.args("store", "migrate", "--to", "sqlite:\(back)"), environment: environment)
+            #expect(returned.status == 0, "\(returned)")
+            try await SQLiteTool.expectIntegrity(back)
+            let existing = try await CLI.run(workspace.args("store", "migrate", "--to", "sqlite:\(back)"), environment: environment)
+            #expect(existing.status == 1 && existing.stderr.contains("exists"), "\(existing)")
+        }
+    }
+
+    @Test("a database that cannot be reached fails the command within seconds, naming it without its password")
+    func unreachableDatabase() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: "[workspace]\ntime_zone = \"UTC\"\n\n[store]\nurl = \"env:NIGHTSHIFT_DATABASE_URL\"\n")
+            let started = Date()
+            // Port 9 (discard) on loopback: nothing listens there.
+            let result = try await CLI.run(
+                workspace.args("status"), environment: ["NIGHTSHIFT_DATABASE_URL": "postgres://nightshift:hunter2@127.0.0.1:9/nightshift"]
+            )
+            #expect(result.status == 1 && result.stderr.contains("no connection to the PostgreSQL server"), "\(result)")
+            #expect(!result.stderr.contains("hunter2"), "\(result)")
+            #expect(Date().timeIntervalSince(started) < 30)
+        }
+    }
 }

@@ -34,12 +34,12 @@ public enum StoreFactory {
 
     /// The store `settings` name: PostgreSQL when `[store] url` is set (read from `environment`
     /// for `env:NAME`), else the workspace's SQLite file. A PostgreSQL store's connection pool runs
-    /// from here until the process ends. Nothing connects yet.
+    /// from here until the process ends; the server is reached once (within 10 s) before it returns.
     ///
     /// - Throws: ``AppError/usage(_:)`` for a URL that is unset or cannot be read.
     public static func open(
         _ workspace: Workspace, settings: StoreSettings, environment: [String: String], logger: Logger
-    ) throws -> (store: any Store, location: Location) {
+    ) async throws -> (store: any Store, location: Location) {
         guard let url = try settings.databaseURL(in: environment, configPath: workspace.configPath) else {
             return (try open(workspace), .sqlite(path: workspace.storePath))
         }
@@ -48,6 +48,10 @@ public enum StoreFactory {
             throw AppError.usage("\(workspace.configPath): [store] url: \(error)")
         }
         let store = PostgresStore.started(configuration: configuration, logger: logger)
+        do { try await store.checkReachable() } catch {
+            store.close()
+            throw AppError.failure("cannot open the store: \(error)")
+        }
         return (store, .postgres(store.location))
     }
 }

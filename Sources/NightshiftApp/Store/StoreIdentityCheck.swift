@@ -65,7 +65,7 @@ public enum StoreIdentityCheck {
                     + "Put the store file back (from a backup), or start a new, empty store with --new-store"
             )
         }
-        let (store, location) = try StoreFactory.open(workspace, settings: settings, environment: environment, logger: logger)
+        let (store, location) = try await StoreFactory.open(workspace, settings: settings, environment: environment, logger: logger)
         let putBack = database
             ? "Point [store] url at this workspace's database"
             : "Put this workspace's store file back (from a backup)"
