@@ -170,6 +170,14 @@ public final class PostgresStore: Store, Service {
     /// Daemons on several machines serve one database at once, each holding a node lease.
     public var isSharedByNodes: Bool { true }
 
+    /// The database server's clock (`clock_timestamp()`), in milliseconds as every time is stored.
+    public func storeTime() async throws -> Date? {
+        try await read { session in
+            let rows = try await session.rows("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+            return PostgresTime.date(Int64(try PostgresActions.integer(rows)))
+        }
+    }
+
     public func migrate() async throws {
         try await PostgresMigrator(schema: configuration.schema, migrations: PostgresSchema.migrations).apply(in: self)
     }

@@ -46,6 +46,7 @@ extension NightshiftApplication {
         )
         var schedulerConfiguration = Scheduler.Configuration()
         schedulerConfiguration.lateAfter = configuration.settings.lateAfter.inSeconds
+        if store.isSharedByNodes { schedulerConfiguration.maxClockSkew = storeSettings.maxClockSkew.inSeconds }
         let scheduler = Scheduler(
             jobs: jobs, store: store, clock: clock, runnerWakeup: runnerWakeup,
             configuration: schedulerConfiguration, logger: logger

@@ -127,7 +127,20 @@ extension NightshiftApplication {
         guard nodes.contains(where: \.alive) else {
             return [DoctorFinding(check: "nodes", severity: .critical, message: "no node serves this store (start one: nightshift serve)")]
         }
-        return nodes.map { node in
+        var findings: [DoctorFinding] = []
+        do {
+            let maximum = storeSettings.maxClockSkew.inSeconds
+            if let offset = try await ClockSkew.offset(of: clock, from: store) {
+                let refusal = ClockSkew.refusal(offset: offset, maximum: maximum)
+                findings.append(DoctorFinding(
+                    check: "clock", severity: refusal == nil ? nil : .critical,
+                    message: refusal ?? String(format: "this machine's clock is within %.2f s of the database's (max_clock_skew %.1f s)", abs(offset), maximum)
+                ))
+            }
+        } catch {
+            findings.append(DoctorFinding(check: "clock", severity: .warning, message: "cannot read the database's clock: \(error)"))
+        }
+        return findings + nodes.map { node in
             let age = Int(now.timeIntervalSince(node.lastHeartbeat).rounded())
             let name = "pid \(node.pid.map(String.init) ?? "?") on \(node.host ?? "?")"
             return node.alive

@@ -7,6 +7,7 @@ import NightshiftPostgres
 /// ```toml
 /// [store]
 /// url = "env:NIGHTSHIFT_DATABASE_URL"   # PostgreSQL; without it, the embedded nightshift.sqlite
+/// max_clock_skew = "2s"        # PostgreSQL: a node whose clock is further off plans no slots
 /// checkpoint_interval = "1m"   # write the WAL into the database file and empty it
 /// file_check_interval = "5s"   # check the database, -wal and -shm files are the ones open
 /// ```
@@ -18,6 +19,9 @@ public struct StoreSettings: ConfigSection, Hashable {
     /// the workspace's embedded SQLite file.
     public var url: String?
 
+    /// On a store several machines share: how far a node's clock may be from the database's
+    /// before the node stops planning slots (``ClockSkew``).
+    public var maxClockSkew: Duration = .seconds(2)
     /// How often the daemon checkpoints the write-ahead log (`PRAGMA wal_checkpoint(TRUNCATE)`).
     public var checkpointInterval: Duration = .seconds(60)
     /// How often the daemon checks that its store's files were not removed or replaced.
@@ -29,6 +33,7 @@ public struct StoreSettings: ConfigSection, Hashable {
         var failed = false
         let bounds: [(key: String, minimum: Duration, maximum: Duration, range: String)] = [
             ("checkpoint_interval", .seconds(1), .seconds(3600), "1s and 1h"), ("file_check_interval", .milliseconds(100), .seconds(300), "100ms and 5m"),
+            ("max_clock_skew", .milliseconds(100), .seconds(60), "100ms and 1m"),
         ]
         for (key, minimum, maximum, range) in bounds {
             guard let location = table.node(key)?.location else { continue }
@@ -41,14 +46,18 @@ public struct StoreSettings: ConfigSection, Hashable {
                 failed = true
                 continue
             }
-            if key == "checkpoint_interval" { checkpointInterval = interval } else { fileCheckInterval = interval }
+            switch key {
+            case "checkpoint_interval": checkpointInterval = interval
+            case "file_check_interval": fileCheckInterval = interval
+            default: maxClockSkew = interval
+            }
         }
         if let (url, location) = table.string("url") {
             if Self.checkURL(url, at: location, table: table) { self.url = url } else { failed = true }
         } else if table.node("url") != nil {
             failed = true
         }
-        table.finish(known: ["url", "checkpoint_interval", "file_check_interval"])
+        table.finish(known: ["url", "max_clock_skew", "checkpoint_interval", "file_check_interval"])
         if failed { return nil }
     }
 }

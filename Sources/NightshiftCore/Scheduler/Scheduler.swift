@@ -14,6 +14,9 @@ public actor Scheduler: Service {
         public var lateAfter: TimeInterval = 60
         /// The longest sleep between passes.
         public var maxSleep: TimeInterval = 60
+        /// On a store several machines share: the largest difference between this node's clock and
+        /// the store's at which it still plans slots (``ClockSkew``). Nil: no check.
+        public var maxClockSkew: TimeInterval?
         public init() {}
     }
 
@@ -30,6 +33,8 @@ public actor Scheduler: Service {
     /// cursors, so a job whose next slot after its cached cursor is still ahead needs no store read:
     /// an idle pass touches the store not at all.
     private var cursors: [String: Date] = [:]
+    /// Why this node plans no slots now (its clock is off), and when that was last measured.
+    private var skew: (refusal: String?, measuredAt: Date)?
 
     public init(
         jobs: [Job],
@@ -84,6 +89,7 @@ public actor Scheduler: Service {
     @discardableResult
     public func tick() async throws -> Date? {
         let now = clock.now()
+        if try await clockRefusal(at: now) != nil { return now.addingTimeInterval(5) }
         let planner = SlotPlanner(lateAfter: configuration.lateAfter)
         var queued = false
         for job in jobs {
@@ -131,5 +137,22 @@ public actor Scheduler: Service {
                 logger.debug("slot due", metadata: metadata)
             }
         }
+    }
+
+    /// Why this node must not plan slots now (``ClockSkew``), measured at most every 10 s; said in
+    /// the log when it starts and when it ends.
+    private func clockRefusal(at now: Date) async throws -> String? {
+        guard let maximum = configuration.maxClockSkew else { return nil }
+        if let skew, now.timeIntervalSince(skew.measuredAt) < 10, now >= skew.measuredAt { return skew.refusal }
+        let refusal = ClockSkew.refusal(offset: try await ClockSkew.offset(of: clock, from: store), maximum: maximum)
+        if refusal != skew?.refusal ?? nil {
+            if let refusal {
+                logger.warning("not planning slots", metadata: ["nightshift.reason": "\(refusal)"])
+            } else if skew?.refusal != nil {
+                logger.info("the clocks agree again: planning slots")
+            }
+        }
+        skew = (refusal, now)
+        return refusal
     }
 }

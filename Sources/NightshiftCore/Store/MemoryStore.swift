@@ -24,10 +24,15 @@ public actor MemoryStore: Store {
     /// Whether the store stands in for one several machines share (``Store/isSharedByNodes``): for
     /// simulating nodes in tests.
     public nonisolated let isSharedByNodes: Bool
+    /// The clock of the database a shared store stands in for (``Store/storeTime()``).
+    private let storeClock: (any WallClock)?
 
-    public init(sharedByNodes: Bool = false) {
+    public init(sharedByNodes: Bool = false, storeClock: (any WallClock)? = nil) {
         self.isSharedByNodes = sharedByNodes
+        self.storeClock = storeClock
     }
+
+    public func storeTime() async throws -> Date? { storeClock?.now() }
 
     public func migrate() async throws {}
 

@@ -12,6 +12,9 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     /// Whether daemons on several machines may serve the store at once (PostgreSQL): each then
     /// holds a node lease (see ``NodeLeases``) instead of the workspace's one daemon record.
     var isSharedByNodes: Bool { get }
+    /// The time on the store's own clock (the database server's), for a store several machines
+    /// share: nodes hold their clocks against it (see ``ClockSkew``). Nil for a store of one machine.
+    func storeTime() async throws -> Date?
 
     // MARK: Scheduler leadership
 
@@ -120,6 +123,8 @@ public struct RunOutcome: Sendable, Hashable {
 extension Store {
     /// A store of one machine: one daemon at a time serves it.
     public var isSharedByNodes: Bool { false }
+    /// A store of one machine keeps no clock but the machine's.
+    public func storeTime() async throws -> Date? { nil }
 }
 
 /// The daemon process recorded as serving a workspace.
