@@ -309,6 +309,12 @@ enum PostgresActions {
         return Usage(count: Int(count), money: money, runSeconds: seconds)
     }
 
+    /// The one text a `SELECT` of one text value returns.
+    static func text(_ rows: [PostgresRow]) throws -> String {
+        guard let row = rows.first else { return "" }
+        return try row.decode(String.self)
+    }
+
     /// The one integer a `SELECT COUNT(*)` returns.
     static func integer(_ rows: [PostgresRow]) throws -> Int {
         guard let row = rows.first else { return 0 }

@@ -10,12 +10,17 @@ extension PostgresStore {
                 if try await Self.insert(run, session) { inserted.append(run) }
             }
             try await session.execute("UPDATE jobs SET cursor = \(PostgresTime.millis(cursor)) WHERE name = \(job)")
+            if inserted.contains(where: { $0.state == .pending }) { try await PostgresChanges.notify(.runs, session) }
             return inserted
         }
     }
 
     public func insertRun(_ run: RunRecord) async throws -> Bool {
-        try await write { session in try await Self.insert(run, session) }
+        try await write { session in
+            let inserted = try await Self.insert(run, session)
+            if inserted, run.state == .pending { try await PostgresChanges.notify(.runs, session) }
+            return inserted
+        }
     }
 
     /// Inserts `run` unless its id or its (job, slot key, attempt) exists; true if it was inserted.

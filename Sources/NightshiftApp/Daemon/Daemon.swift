@@ -55,6 +55,8 @@ extension NightshiftApplication {
             store: store, instanceID: instance.id, interval: NodeLeases.heartbeatInterval, clock: clock, nodeLease: nodeLease
         )
         let nudges = WakeOnSignalService(wakeup: runnerWakeup)
+        // Nodes on one database wake each other's runners through it (LISTEN/NOTIFY).
+        let changes = store.isSharedByNodes ? WakeOnStoreChangeService(store: store, wakeup: runnerWakeup) : nil
         let packContext = packContext()
         let packServices = Self.packs.flatMap { $0.services(packContext) }
         let storeWatch = (store as? any StoreFiles).map { files in
@@ -74,6 +76,9 @@ extension NightshiftApplication {
             .init(service: MemoryTrimService(store: store, clock: clock), serviceName: "memory-trim"),
             .init(service: AnchorService(app: self, clock: clock), serviceName: "audit-anchor"),
             .init(service: nudges, serviceName: "wake-on-signal"),
+        ]
+        if let changes { services.append(.init(service: changes, serviceName: "wake-on-store-change")) }
+        services += [
             .init(service: runner, serviceName: "runner"),
         ]
         // Only with something to resume: a service that returns at once may return only after a
@@ -162,6 +167,20 @@ struct WakeOnSignalService: Service {
             for await _ in signals {
                 await wakeup.signal()
             }
+        }
+    }
+}
+
+/// Wakes the runner when another node makes a run pending (``Store/waitForChanges(_:_:)``), so
+/// a node picks a run up without waiting for its next poll.
+struct WakeOnStoreChangeService: Service {
+    let store: any Store
+    let wakeup: Wakeup
+
+    func run() async throws {
+        let wakeup = self.wakeup
+        try await cancelWhenGracefulShutdown {
+            try await store.waitForChanges([.runs]) { _ in await wakeup.signal() }
         }
     }
 }

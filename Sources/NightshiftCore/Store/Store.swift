@@ -15,6 +15,10 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     /// The time on the store's own clock (the database server's), for a store several machines
     /// share: nodes hold their clocks against it (see ``ClockSkew``). Nil for a store of one machine.
     func storeTime() async throws -> Date?
+    /// Calls `onChange` whenever another process (on any node) makes work of a topic, until the
+    /// task is cancelled: for a store several machines share, where the nodes cannot signal each
+    /// other. Returns at once for a store of one machine (its processes signal each other).
+    func waitForChanges(_ topics: Set<StoreTopic>, _ onChange: @escaping @Sendable (StoreTopic) async -> Void) async throws
 
     // MARK: Scheduler leadership
 
@@ -125,6 +129,14 @@ extension Store {
     public var isSharedByNodes: Bool { false }
     /// A store of one machine keeps no clock but the machine's.
     public func storeTime() async throws -> Date? { nil }
+    /// A store of one machine: nothing to listen to.
+    public func waitForChanges(_ topics: Set<StoreTopic>, _ onChange: @escaping @Sendable (StoreTopic) async -> Void) async throws {}
+}
+
+/// Work a store's change notifications are about (``Store/waitForChanges(_:_:)``).
+public enum StoreTopic: String, Sendable, Hashable, CaseIterable {
+    /// A run became pending: runners claim it.
+    case runs
 }
 
 /// The daemon process recorded as serving a workspace.
