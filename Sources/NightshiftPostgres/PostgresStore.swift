@@ -41,6 +41,8 @@ public final class PostgresStore: Store, Service {
         }
         /// The URL without its password, for messages.
         public var location: String
+        /// The packs' own tables, applied after the core's (``Pack/postgresMigrations``).
+        public var packMigrations: [PackMigration] = []
 
         /// A configuration from its parts.
         public init(client: PostgresClient.Configuration, schema: String? = nil) {
@@ -179,7 +181,8 @@ public final class PostgresStore: Store, Service {
     }
 
     public func migrate() async throws {
-        try await PostgresMigrator(schema: configuration.schema, migrations: PostgresSchema.migrations).apply(in: self)
+        let migrations = PostgresSchema.migrations + configuration.packMigrations.map { ($0.name, $0.sql) }
+        try await PostgresMigrator(schema: configuration.schema, migrations: migrations).apply(in: self)
     }
 
     // MARK: Access

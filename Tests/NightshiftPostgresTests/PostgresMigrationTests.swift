@@ -19,6 +19,30 @@ struct PostgresMigrationTests {
         }
     }
 
+    @Test("a pack's PostgreSQL migrations are applied after the core's, once each")
+    func packMigrationsApplyOnce() async throws {
+        var configuration = try TestDatabase.configuration()
+        configuration.packMigrations = [
+            PackMigration(name: "sample.notes", sql: "CREATE TABLE sample_notes (id text PRIMARY KEY, body text NOT NULL)"),
+            PackMigration(name: "sample.notes_author", sql: "ALTER TABLE sample_notes ADD COLUMN author text"),
+        ]
+        let store = PostgresStore(configuration: configuration)
+        try await PostgresStore.withStore(store) { store in
+            do {
+                try await store.migrate()
+                try await store.migrate()
+                #expect(try await appliedMigrations(store) == PostgresSchema.migrations.map(\.name) + ["sample.notes", "sample.notes_author"])
+                try await store.write { session in
+                    try await session.execute("INSERT INTO sample_notes (id, body, author) VALUES ('n1', 'hello', 'pack')")
+                }
+            } catch {
+                try? await TestDatabase.dropSchema(of: store)
+                throw error
+            }
+            try await TestDatabase.dropSchema(of: store)
+        }
+    }
+
     @Test func twoStoresMigratingOneSchemaAtOnceMigrateItOnce() async throws {
         let configuration = try TestDatabase.configuration()
         let one = PostgresStore(configuration: configuration)

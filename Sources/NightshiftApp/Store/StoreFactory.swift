@@ -43,10 +43,11 @@ public enum StoreFactory {
         guard let url = try settings.databaseURL(in: environment, configPath: workspace.configPath) else {
             return (try open(workspace), .sqlite(path: workspace.storePath))
         }
-        let configuration: PostgresStore.Configuration
+        var configuration: PostgresStore.Configuration
         do { configuration = try PostgresStore.Configuration(url: url) } catch {
             throw AppError.usage("\(workspace.configPath): [store] url: \(error)")
         }
+        configuration.packMigrations = NightshiftApplication.packs.flatMap(\.postgresMigrations)
         let store = PostgresStore.started(configuration: configuration, logger: logger)
         do { try await store.checkReachable() } catch {
             store.close()

@@ -80,7 +80,9 @@ public enum StoreMigration {
     private static func open(_ target: Target, logger app: NightshiftApplication) async throws -> (any TableTransfer, String, () -> Void) {
         switch target {
         case .postgres(let url):
-            let store = PostgresStore.started(configuration: try PostgresStore.Configuration(url: url), logger: app.logger)
+            var configuration = try PostgresStore.Configuration(url: url)
+            configuration.packMigrations = NightshiftApplication.packs.flatMap(\.postgresMigrations)
+            let store = PostgresStore.started(configuration: configuration, logger: app.logger)
             do {
                 try await store.checkReachable()
                 try await store.migrate()

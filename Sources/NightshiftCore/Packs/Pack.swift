@@ -27,6 +27,10 @@ public protocol Pack: Sendable {
     func services(_ context: PackContext) -> [(name: String, service: any Service)]
     /// Its own tables: migrations the SQLite store applies after the core's, in order, once each.
     var sqliteMigrations: [PackMigration] { get }
+    /// The same tables for the PostgreSQL store: applied after the core's, in order, once each,
+    /// under the migration lock (so nodes starting together apply them once). A pack with tables
+    /// ships both, with the same names.
+    var postgresMigrations: [PackMigration] { get }
 }
 
 extension Pack {
@@ -38,6 +42,7 @@ extension Pack {
     public func briefContributors(_ context: PackContext) -> [any BriefContributor] { [] }
     public func services(_ context: PackContext) -> [(name: String, service: any Service)] { [] }
     public var sqliteMigrations: [PackMigration] { [] }
+    public var postgresMigrations: [PackMigration] { [] }
 }
 
 /// What a pack is given when the workspace is composed: the store, the configuration as loaded
