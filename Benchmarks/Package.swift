@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The library `CommandExecutor` is built on, for a baseline without Nightshift's own work.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // The parent's PostgreSQL client, for the bare one-table queue next to `PostgresStore`.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // What several benchmarks' setups share: the scratch folder and the setup error.
@@ -118,6 +120,22 @@ let package = Package(
             plugins: [
                 .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
+        ),
+        // A plain executable, not a benchmark-plugin target: it measures throughput over several
+        // concurrent claimers and a cross-connection latency, and prints the figures itself. It lives
+        // under Tools/, not Benchmarks/: `swift package benchmark` runs every executable target whose
+        // folder sits in a folder named Benchmarks. Run: see the top of Tools/PostgresQueue/main.swift,
+        // or postgres-issue13.sh for the whole comparison.
+        .executableTarget(
+            name: "PostgresQueue",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NightshiftCore", package: parent),
+                .product(name: "NightshiftPostgres", package: parent),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tools/PostgresQueue",
+            swiftSettings: swiftSettings
         ),
     ]
 )
