@@ -24,8 +24,7 @@ public enum PostgresTestCluster {
     private static func locate() -> Result<String, PostgresTestClusterError> {
         if let url = ProcessInfo.processInfo.environment[environmentVariable], !url.isEmpty { return .success(url) }
         // Sources/NightshiftTesting/PostgresTestCluster.swift → the package's root.
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let script = root.appending(path: "scripts/postgres-test-cluster").path
+        let script = self.script
         do {
             _ = try run(script, "start")
             let url = try run(script, "url").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -38,26 +37,47 @@ public enum PostgresTestCluster {
     }
 
     private static func run(_ script: String, _ command: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [command]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
+        let (status, output) = try runScript(script, [command])
+        guard status == 0 else {
             throw PostgresTestClusterError(
                 message: """
-                    \(script) \(command) failed (exit \(process.terminationStatus)); the PostgreSQL tests need a server: \
+                    \(script) \(command) failed (exit \(status)); the PostgreSQL tests need a server: \
                     install PostgreSQL or set \(environmentVariable).
-                    \(text)
+                    \(output)
                     """
             )
         }
-        return text
+        return output
+    }
+
+    /// Runs `script` with `arguments` (and `environment` added) to its end, at most two minutes.
+    /// Its output goes to a file, not a pipe: a server the script starts inherits its descriptors,
+    /// and a pipe it held open would never end. It runs as a ``ChildProcess`` (Foundation's `Process`
+    /// can miss a child's exit on Linux and wait for ever), waited for by polling, so this can be
+    /// called from synchronous code. Returns the exit status and the output.
+    public static func runScript(
+        _ script: String, _ arguments: [String], environment: [String: String] = [:]
+    ) throws -> (status: Int32, output: String) {
+        let log = FileManager.default.temporaryDirectory.appending(path: "postgres-test-cluster-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let child = try ChildProcess(
+            script, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new },
+            stdout: .file(log), stderr: .file(log + ".err")
+        )
+        defer { try? FileManager.default.removeItem(atPath: log + ".err") }
+        let deadline = Date().addingTimeInterval(120)
+        while child.termination == nil, Date() < deadline { usleep(20_000) }
+        let output = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "") + ((try? String(contentsOfFile: log + ".err", encoding: .utf8)) ?? "")
+        guard let termination = child.termination else {
+            throw PostgresTestClusterError(message: "\(script) \(arguments.joined(separator: " ")) did not finish within 2 minutes: \(output)")
+        }
+        return (termination.signalled ? 128 + termination.status : termination.status, output)
+    }
+
+    /// The path of `scripts/postgres-test-cluster` in this checkout.
+    public static var script: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "scripts/postgres-test-cluster").path
     }
 }
 

@@ -216,4 +216,66 @@ struct PostgresWorkspaceTests {
             #expect(Date().timeIntervalSince(started) < 30)
         }
     }
+
+    /// `scripts/postgres-test-cluster COMMAND` for a private cluster (its own folder and port), so
+    /// that restarting it disturbs no other test.
+    static func privateCluster(_ command: String, folder: String, port: Int) throws -> String {
+        let (status, output) = try PostgresTestCluster.runScript(
+            PostgresTestCluster.script, [command], environment: ["NIGHTSHIFT_TEST_POSTGRES_DIR": folder, "NIGHTSHIFT_TEST_POSTGRES_PORT": String(port)]
+        )
+        guard status == 0 else { throw CLIError("postgres-test-cluster \(command) failed: \(output)") }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("the database restarted under a serving node, then away for 5 s: the node reconnects and carries on, nothing recorded twice")
+    func databaseRestartedMidRun() async throws {
+        let folder = NSTemporaryDirectory() + "nightshift-pg-restart-\(UUID().uuidString.prefix(8))"
+        let port = 55000 + Int.random(in: 0..<900)
+        defer { _ = try? Self.privateCluster("stop", folder: folder, port: port) }
+        _ = try Self.privateCluster("start", folder: folder, port: port)
+        let url = try Self.privateCluster("url", folder: folder, port: port)
+        let environment = ["NIGHTSHIFT_DATABASE_URL": url]
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: """
+                [workspace]
+                time_zone = "UTC"
+
+                [store]
+                url = "env:NIGHTSHIFT_DATABASE_URL"
+
+                [jobs.tick]
+                schedule = "*/1 * * * * *"
+                command = ["sh", "-c", "sleep 0.2"]
+                retry = { attempts = 3, backoff = "1s" }
+                """)
+            #expect(try await CLI.run(workspace.args("status", "--new-store"), environment: environment).status == 0)
+            let serve = try await ServeProcess.start(workspace, environment: environment)
+            defer { serve.kill() }
+            func succeeded() async throws -> Int {
+                try await CLI.json([RunInfo].self, workspace.args("runs", "list", "--job", "tick", "--state", "succeeded", "--limit", "1000"), environment: environment)
+                    .count
+            }
+            try await waitUntil("the job has run", timeout: 30) { try await succeeded() >= 2 }
+
+            _ = try Self.privateCluster("restart", folder: folder, port: port)
+            let afterRestart = try await succeeded()
+            try await waitUntil("runs succeed again after the restart", timeout: 30) { try await succeeded() >= afterRestart + 3 }
+
+            _ = try Self.privateCluster("pause", folder: folder, port: port)
+            try await Task.sleep(for: .seconds(5))
+            _ = try Self.privateCluster("start", folder: folder, port: port)
+            let afterPause = try await succeeded()
+            try await waitUntil("runs succeed again after 5 s without the database", timeout: 30) { try await succeeded() >= afterPause + 3 }
+            #expect(serve.isRunning, "the node stayed up through both: \(serve.stderr)")
+
+            let code = try await serve.stop(SIGTERM)
+            #expect(!serve.killedBySignal && code == 0, "\(serve.stderr)")
+            let runs = try await CLI.json([RunInfo].self, workspace.args("runs", "list", "--job", "tick", "--limit", "1000"), environment: environment)
+            let firsts = runs.filter { $0.attempt == 1 }
+            #expect(Set(firsts.map(\.slot)).count == firsts.count, "no slot recorded twice")
+            #expect(!runs.contains { $0.state == "running" }, "\(runs.filter { $0.state == "running" })")
+            let verify = try await CLI.run(workspace.args("audit", "verify"), environment: environment)
+            #expect(verify.status == 0 && verify.stdout.contains("audit trail ok"), "\(verify)")
+        }
+    }
 }
