@@ -16,11 +16,14 @@ extension PostgresStore {
     }
 
     public func insertRun(_ run: RunRecord) async throws -> Bool {
-        try await write { session in
-            let inserted = try await Self.insert(run, session)
-            if inserted, run.state == .pending { try await PostgresChanges.notify(.runs, session) }
-            return inserted
-        }
+        guard run.state == .pending else { return try await write(transaction: false) { session in try await Self.insert(run, session) } }
+        // One statement, its own transaction: the insert and, when it inserted, the notification
+        // (sent at commit), in one round trip.
+        var query = PostgresRows.insertRun(run)
+        query.sql = "WITH inserted AS (" + query.sql + " ON CONFLICT DO NOTHING RETURNING 1) SELECT 1 FROM inserted, "
+            + "LATERAL (SELECT pg_notify('\(PostgresChanges.channel(.runs))', coalesce(current_schema(), ''))) AS notified"
+        let built = query
+        return try await write(transaction: false) { session in try await session.count(built) == 1 }
     }
 
     /// Inserts `run` unless its id or its (job, slot key, attempt) exists; true if it was inserted.
@@ -87,13 +90,15 @@ extension PostgresStore {
     }
 
     public func setChildPID(_ id: String, _ pid: Int32?) async throws {
-        try await write { session in
+        // One statement, its own transaction: one round trip.
+        try await write(transaction: false) { session in
             try await session.execute("UPDATE runs SET child_pid = \(pid.map(Int64.init)) WHERE id = \(id)")
         }
     }
 
     public func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool {
-        try await write { session in
+        // One statement, its own transaction: one round trip.
+        try await write(transaction: false) { session in
             try await session.count(
                 """
                 UPDATE runs SET state = \(outcome.state.rawValue), finished_at = \(PostgresTime.millis(outcome.finishedAt)),
@@ -105,7 +110,8 @@ extension PostgresStore {
     }
 
     public func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool {
-        try await write { session in
+        // One statement, its own transaction: one round trip.
+        try await write(transaction: false) { session in
             try await session.count(
                 """
                 UPDATE runs SET owner = \(owner)
@@ -116,7 +122,8 @@ extension PostgresStore {
     }
 
     public func interruptRun(_ id: String, reason: String, at now: Date) async throws -> Bool {
-        try await write { session in
+        // One statement, its own transaction: one round trip.
+        try await write(transaction: false) { session in
             try await session.count(
                 """
                 UPDATE runs SET state = 'interrupted', finished_at = \(PostgresTime.millis(now)), error = \(reason)

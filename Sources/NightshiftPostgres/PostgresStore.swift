@@ -202,8 +202,12 @@ public final class PostgresStore: Store, Service {
     /// Runs `body` in one transaction (READ COMMITTED), committed when it returns, rolled back
     /// when it throws. A transaction the server aborts as a deadlock or a serialization failure is
     /// run again, a few times.
+    ///
+    /// With `transaction: false`, `body` must send one statement: it is a transaction of its own
+    /// (autocommit), as atomic, one round trip instead of three (no `BEGIN`, no `COMMIT`).
     func write<T: Sendable>(
-        _ operation: String = #function, failure: PostgresErrors.Failure = .io, _ body: (PostgresSession) async throws -> T
+        _ operation: String = #function, failure: PostgresErrors.Failure = .io, transaction: Bool = true,
+        _ body: (PostgresSession) async throws -> T
     ) async throws -> T {
         var attempt = 0
         while true {
@@ -211,6 +215,7 @@ public final class PostgresStore: Store, Service {
             do {
                 return try await client.withConnection { connection in
                     let session = PostgresSession(connection: connection, logger: logger)
+                    guard transaction else { return try await body(session) }
                     try await session.execute("BEGIN")
                     do {
                         let result = try await body(session)
