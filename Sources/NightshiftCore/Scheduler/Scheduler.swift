@@ -29,9 +29,10 @@ public actor Scheduler: Service {
     /// Signal it to make the scheduler look again now (jobs paused or resumed).
     public nonisolated let wakeup = Wakeup()
     private var startedAt: Date?
-    /// The cursor of each job as this scheduler last wrote or read it. Only the serving daemon moves
-    /// cursors, so a job whose next slot after its cached cursor is still ahead needs no store read:
-    /// an idle pass touches the store not at all.
+    /// The cursor of each job as this scheduler last wrote or read it. A job whose next slot after
+    /// its cached cursor is still ahead needs no store read, so an idle pass touches the store not at
+    /// all. Other nodes of a shared store move cursors too; a cached cursor they moved past is only
+    /// older, which makes this scheduler read the store, never miss a slot.
     private var cursors: [String: Date] = [:]
     /// Why this node plans no slots now (its clock is off), and when that was last measured.
     private var skew: (refusal: String?, measuredAt: Date)?
