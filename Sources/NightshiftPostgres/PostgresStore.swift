@@ -216,15 +216,7 @@ public final class PostgresStore: Store, Service {
                 return try await client.withConnection { connection in
                     let session = PostgresSession(connection: connection, logger: logger)
                     guard transaction else { return try await body(session) }
-                    try await session.execute("BEGIN")
-                    do {
-                        let result = try await body(session)
-                        try await session.execute("COMMIT")
-                        return result
-                    } catch {
-                        _ = try? await session.execute("ROLLBACK")
-                        throw error
-                    }
+                    return try await session.transaction("BEGIN", body)
                 }
             } catch let error as PSQLError where PostgresErrors.isRetryable(error) && attempt < 5 {
                 try await Task.sleep(for: .milliseconds(5 * attempt))
@@ -240,15 +232,7 @@ public final class PostgresStore: Store, Service {
         do {
             return try await client.withConnection { connection in
                 let session = PostgresSession(connection: connection, logger: logger)
-                try await session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                do {
-                    let result = try await body(session)
-                    try await session.execute("COMMIT")
-                    return result
-                } catch {
-                    _ = try? await session.execute("ROLLBACK")
-                    throw error
-                }
+                return try await session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
             }
         } catch {
             throw PostgresErrors.translate(error, location: location, operation: operation, failure: .io)
@@ -264,6 +248,19 @@ struct PostgresSession: Sendable {
     /// Every row the statement returns.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs `body` between `begin` and `COMMIT`; rolls back when it throws.
+    nonisolated(nonsending) func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await execute(begin)
+        do {
+            let result = try await body(self)
+            try await execute("COMMIT")
+            return result
+        } catch {
+            _ = try? await execute("ROLLBACK")
+            throw error
+        }
     }
 
     /// Runs a statement, discarding what it returns.
