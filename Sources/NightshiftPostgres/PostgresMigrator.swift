@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 import PostgresNIO
 
 /// Applies the schema's migrations in one transaction under a transaction-scoped advisory lock, so

@@ -1,4 +1,5 @@
 import Foundation
+import NightshiftCore
 @testable import NightshiftSQLite
 import Testing
 
