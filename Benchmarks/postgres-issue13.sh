@@ -22,7 +22,7 @@ psql "$url" -Atc "SELECT 'server ' || version(), 'fsync=' || current_setting('fs
 load
 Benchmarks/.build/release/PostgresQueue --url "$url" --only queue --runs 5000
 load
-Benchmarks/.build/release/PostgresQueue --url "$url" --only queue --runs 5000 --jobs 1 --modes ids --claimers 1,4
+Benchmarks/.build/release/PostgresQueue --url "$url" --only queue --runs 5000 --jobs 1 --modes ids,runner --claimers 1,4
 load
 Benchmarks/.build/release/PostgresQueue --url "$url" --only pickup --rate 500
 load

@@ -148,11 +148,13 @@ final class OutputCollector: Sendable {
         }
     }
 
-    /// The last `length` characters of the combined output, trimmed.
+    /// The last `length` characters of the combined output, trimmed. A NUL byte becomes U+FFFD:
+    /// PostgreSQL's text holds none, and a run whose output had one could not be recorded there.
     static func excerpt(of tail: [UInt8], length: Int) -> String {
         var text = Substring(String(decoding: tail, as: UTF8.self))
         // The tail may start inside a multi-byte character.
         while text.first == "\u{FFFD}" { text = text.dropFirst() }
-        return String(text.suffix(length)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let excerpt = String(text.suffix(length)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return excerpt.contains("\0") ? excerpt.replacingOccurrences(of: "\0", with: "\u{FFFD}") : excerpt
     }
 }

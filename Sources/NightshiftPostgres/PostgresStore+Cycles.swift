@@ -41,23 +41,38 @@ extension PostgresStore {
         }
     }
 
+    // The fenced writes of a cycle run are one statement each, in a transaction of its own (one
+    // round trip): the fence is a condition of the statement (`\(fenceHolds:at:)`), whose lock
+    // keeps the lease from being taken over until the statement's commit.
+
     public func startCycleRun(_ id: String, owner: String, fence: Fence, at now: Date) async throws -> Bool {
-        try await write { session in
-            guard try await Self.fenceHolds(fence, at: now, session) else { return false }
-            return try await session.count(
+        let millis = PostgresTime.millis(now)
+        return try await write(transaction: false) { session in
+            try await session.count(
                 """
                 UPDATE cycle_runs SET state = 'running', owner = \(owner), lease_token = \(fence.token),
-                    started_at = COALESCE(started_at, \(PostgresTime.millis(now))), finished_at = NULL, error = NULL
-                WHERE id = \(id) AND state IN ('pending', 'running', 'interrupted') RETURNING 1
+                    started_at = COALESCE(started_at, \(millis)), finished_at = NULL, error = NULL
+                WHERE id = \(id) AND state IN ('pending', 'running', 'interrupted')
+                    AND \(fenceHolds: fence, at: millis)
+                RETURNING 1
                 """
             ) == 1
         }
     }
 
     public func beginStep(_ cycleRunID: String, index: Int, fence: Fence, at now: Date) async throws -> StepRecord? {
-        try await write { session in
-            guard try await Self.fenceHolds(fence, at: now, session) else { return nil }
-            return try await Self.beginStep(cycleRunID, index: index, from: [.pending, .running, .failed], at: now, session)
+        let millis = PostgresTime.millis(now)
+        return try await write(transaction: false) { session in
+            try await session.rows(
+                """
+                UPDATE cycle_steps SET state = 'running', attempt = attempt + 1, started_at = \(millis), finished_at = NULL,
+                    excerpt = NULL, output = NULL, error = NULL, overrun_seconds = NULL
+                WHERE cycle_run_id = \(cycleRunID) AND step_index = \(index) AND state IN ('pending', 'running', 'failed')
+                    AND EXISTS (SELECT 1 FROM cycle_runs WHERE id = \(cycleRunID) AND state = 'running')
+                    AND \(fenceHolds: fence, at: millis)
+                RETURNING \(unescaped: PostgresRows.stepColumns)
+                """
+            ).first.map(PostgresRows.step)
         }
     }
 
@@ -66,13 +81,11 @@ extension PostgresStore {
         overrunSeconds: Double?, fence: Fence, at now: Date
     ) async throws -> Bool {
         guard state != .pending, state != .running else { return false }
-        return try await write { session in
-            guard try await Self.fenceHolds(fence, at: now, session) else { return false }
-            return try await Self.finishStep(
-                cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
-                at: now, session
-            )
-        }
+        let checkpoint = Checkpoint(
+            cycleRunID: cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error,
+            overrunSeconds: overrunSeconds, next: nil, fence: fence, now: now
+        )
+        return try await write(transaction: false) { session in try await checkpoint.apply(session).finished }
     }
 
     public func finishStep(
@@ -80,43 +93,29 @@ extension PostgresStore {
         overrunSeconds: Double?, thenBegin next: Int, fence: Fence, at now: Date
     ) async throws -> StepRecord? {
         guard state != .pending, state != .running else { return nil }
-        return try await write { session in
-            guard try await Self.fenceHolds(fence, at: now, session) else { return nil }
-            // A savepoint, so that a refused begin takes the finish back with it.
-            try await session.execute("SAVEPOINT checkpoint")
-            let finished = try await Self.finishStep(
-                cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
-                at: now, session
-            )
-            let begun = finished ? try await Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, session) : nil
-            try await session.execute(begun == nil ? "ROLLBACK TO SAVEPOINT checkpoint" : "RELEASE SAVEPOINT checkpoint")
-            return begun
-        }
+        let checkpoint = Checkpoint(
+            cycleRunID: cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error,
+            overrunSeconds: overrunSeconds, next: next, fence: fence, now: now
+        )
+        return try await write(transaction: false) { session in try await checkpoint.apply(session).begun }
     }
 
     public func finishStep(
         _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
         overrunSeconds: Double?, thenBegin next: Int?, recording execution: ActionExecution, fence: Fence, at now: Date
     ) async throws -> StepCheckpoint {
-        try await write { session in
+        let checkpoint = Checkpoint(
+            cycleRunID: cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error,
+            overrunSeconds: overrunSeconds, next: next, fence: fence, now: now
+        )
+        return try await write { session in
             // The execution first and whatever the fence says: the action was executed either way.
             let recorded = try await Self.record(execution, session)
-            guard state != .pending, state != .running, try await Self.fenceHolds(fence, at: now, session) else {
+            guard state != .pending, state != .running else {
                 return StepCheckpoint(executionRecorded: recorded, finished: false, begun: nil)
             }
-            // A savepoint, so that a refused finish or begin takes the checkpoint back with it (not the execution).
-            try await session.execute("SAVEPOINT checkpoint")
-            let finished = try await Self.finishStep(
-                cycleRunID, index: index, state: state, excerpt: excerpt, output: output, error: error, overrunSeconds: overrunSeconds,
-                at: now, session
-            )
-            guard let next else {
-                try await session.execute("RELEASE SAVEPOINT checkpoint")
-                return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: nil)
-            }
-            let begun = finished ? try await Self.beginStep(cycleRunID, index: next, from: [.pending], at: now, session) : nil
-            try await session.execute(begun == nil ? "ROLLBACK TO SAVEPOINT checkpoint" : "RELEASE SAVEPOINT checkpoint")
-            return StepCheckpoint(executionRecorded: recorded, finished: begun != nil, begun: begun)
+            let (finished, begun) = try await checkpoint.apply(session)
+            return StepCheckpoint(executionRecorded: recorded, finished: finished, begun: begun)
         }
     }
 
@@ -141,12 +140,14 @@ extension PostgresStore {
 
     public func finishCycleRun(_ id: String, state: RunState, error: String?, fence: Fence, at now: Date) async throws -> Bool {
         guard state.isFinal else { return false }
-        return try await write { session in
-            guard try await Self.fenceHolds(fence, at: now, session) else { return false }
-            return try await session.count(
+        let millis = PostgresTime.millis(now)
+        return try await write(transaction: false) { session in
+            try await session.count(
                 """
-                UPDATE cycle_runs SET state = \(state.rawValue), error = \(error), finished_at = \(PostgresTime.millis(now))
-                WHERE id = \(id) AND state = 'running' RETURNING 1
+                UPDATE cycle_runs SET state = \(state.rawValue), error = \(error), finished_at = \(millis)
+                WHERE id = \(id) AND state = 'running'
+                    AND \(fenceHolds: fence, at: millis)
+                RETURNING 1
                 """
             ) == 1
         }
@@ -163,33 +164,47 @@ extension PostgresStore {
         }
     }
 
-    /// Starts an attempt at step `index` when it is in one of `states` and its run is running;
-    /// returns it, or nil when nothing matched.
-    private static func beginStep(
-        _ cycleRunID: String, index: Int, from states: [StepState], at now: Date, _ session: PostgresSession
-    ) async throws -> StepRecord? {
-        try await session.rows(
-            """
-            UPDATE cycle_steps SET state = 'running', attempt = attempt + 1, started_at = \(PostgresTime.millis(now)), finished_at = NULL,
-                excerpt = NULL, output = NULL, error = NULL, overrun_seconds = NULL
-            WHERE cycle_run_id = \(cycleRunID) AND step_index = \(index) AND state = ANY(\(states.map(\.rawValue)))
-                AND EXISTS (SELECT 1 FROM cycle_runs WHERE id = \(cycleRunID) AND state = 'running')
-            RETURNING \(unescaped: PostgresRows.stepColumns)
-            """
-        ).first.map(PostgresRows.step)
-    }
+    /// A checkpoint as one statement: step `index` ends (it must be running) and, with `next`, step
+    /// `next` begins (it must be pending, its run running), both under the fence or neither. The
+    /// `ready` part checks the fence and locks the next step first, so a checkpoint never ends a
+    /// step without beginning the next one it was asked to.
+    struct Checkpoint {
+        let cycleRunID: String
+        let index: Int
+        let state: StepState
+        let excerpt: String?
+        let output: String?
+        let error: String?
+        let overrunSeconds: Double?
+        let next: Int?
+        let fence: Fence
+        let now: Date
 
-    /// Ends step `index` when it is running; whether it was.
-    private static func finishStep(
-        _ cycleRunID: String, index: Int, state: StepState, excerpt: String?, output: String?, error: String?,
-        overrunSeconds: Double?, at now: Date, _ session: PostgresSession
-    ) async throws -> Bool {
-        try await session.count(
-            """
-            UPDATE cycle_steps SET state = \(state.rawValue), finished_at = \(PostgresTime.millis(now)), excerpt = \(excerpt),
-                output = \(output), error = \(error), overrun_seconds = \(overrunSeconds)
-            WHERE cycle_run_id = \(cycleRunID) AND step_index = \(index) AND state = 'running' RETURNING 1
-            """
-        ) == 1
+        /// Whether the step ended, and the next step begun.
+        func apply(_ session: PostgresSession) async throws -> (finished: Bool, begun: StepRecord?) {
+            let millis = PostgresTime.millis(now)
+            guard let next else {
+                let finished = try await session.count(
+                    """
+                    UPDATE cycle_steps SET state = \(state.rawValue), finished_at = \(millis), excerpt = \(excerpt),
+                        output = \(output), error = \(error), overrun_seconds = \(overrunSeconds)
+                    WHERE cycle_run_id = \(cycleRunID) AND step_index = \(index) AND state = 'running'
+                        AND \(fenceHolds: fence, at: millis)
+                    RETURNING 1
+                    """
+                )
+                return (finished == 1, nil)
+            }
+            let rows = try await session.rows(
+                CheckpointStatement(
+                    cycleRunID: cycleRunID, index: index, next: next, state: state.rawValue, excerpt: excerpt, output: output,
+                    error: error, overrunSeconds: overrunSeconds, fenceKey: fence.key, fenceToken: fence.token, millis: millis
+                )
+            )
+            // Once `ready` locked the next step, pending, the begin matches whenever the finish did:
+            // a step came back exactly when both happened.
+            guard let row = rows.first else { return (false, nil) }
+            return (true, try PostgresRows.step(row))
+        }
     }
 }

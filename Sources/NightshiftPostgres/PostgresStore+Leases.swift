@@ -86,11 +86,21 @@ extension PostgresStore {
     /// renewal by anyone else waits until that transaction ends, and the fence cannot move between
     /// the check and the write it guards.
     static func fenceHolds(_ fence: Fence, at now: Date, _ session: PostgresSession) async throws -> Bool {
-        try await session.count(
-            """
-            SELECT 1 FROM leases WHERE key = \(fence.key) AND token = \(fence.token) AND NOT released
-                AND expires_at > \(PostgresTime.millis(now)) FOR SHARE
-            """
-        ) == 1
+        try await session.count("SELECT 1 WHERE \(fenceHolds: fence, at: PostgresTime.millis(now))") == 1
+    }
+}
+
+extension PostgresQuery.StringInterpolation {
+    /// `EXISTS (…)`, true when `fence` names the current, unreleased, unexpired grant of its key at
+    /// `millis`: a fenced write's condition, in the write's own statement. It share-locks the lease
+    /// row, so a takeover or a renewal by anyone else waits until the statement's transaction ends.
+    mutating func appendInterpolation(fenceHolds fence: Fence, at millis: Int64) {
+        appendLiteral("EXISTS (SELECT 1 FROM leases WHERE key = ")
+        appendInterpolation(fence.key)
+        appendLiteral(" AND token = ")
+        appendInterpolation(fence.token)
+        appendLiteral(" AND NOT released AND expires_at > ")
+        appendInterpolation(millis)
+        appendLiteral(" FOR SHARE)")
     }
 }

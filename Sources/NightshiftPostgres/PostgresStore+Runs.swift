@@ -19,11 +19,7 @@ extension PostgresStore {
         guard run.state == .pending else { return try await write(transaction: false) { session in try await Self.insert(run, session) } }
         // One statement, its own transaction: the insert and, when it inserted, the notification
         // (sent at commit), in one round trip.
-        var query = PostgresRows.insertRun(run)
-        query.sql = "WITH inserted AS (" + query.sql + " ON CONFLICT DO NOTHING RETURNING 1) SELECT 1 FROM inserted, "
-            + "LATERAL (SELECT pg_notify('\(PostgresChanges.channel(.runs))', coalesce(current_schema(), ''))) AS notified"
-        let built = query
-        return try await write(transaction: false) { session in try await session.count(built) == 1 }
+        return try await write(transaction: false) { session in try await session.rows(InsertPendingRunStatement(run: run)).count == 1 }
     }
 
     /// Inserts `run` unless its id or its (job, slot key, attempt) exists; true if it was inserted.
@@ -47,11 +43,52 @@ extension PostgresStore {
         }
     }
 
-    public func nextPendingRunTime() async throws -> Date? {
+    public func nextPendingRunTime(after: Date?) async throws -> Date? {
         try await read { session in
-            try await session.rows("SELECT id, not_before FROM runs WHERE state = 'pending' ORDER BY not_before LIMIT 1").first.map { row in
+            try await session.rows(
+                """
+                SELECT id, not_before FROM runs WHERE state = 'pending' AND not_before > \(after.map(PostgresTime.millis) ?? Int64.min)
+                ORDER BY not_before LIMIT 1
+                """
+            ).first.map { row in
                 try PostgresStoredRow(row, table: "runs", key: ["id"]).date("not_before")
             }
+        }
+    }
+
+    public func claimDueRuns(at now: Date, owner: String, limit: Int, overlapping: Set<String>) async throws -> [RunRecord] {
+        guard limit > 0 else { return [] }
+        let millis = PostgresTime.millis(now)
+        let mayOverlap = overlapping.sorted()
+        // Four round trips for the whole pass (BEGIN, a page, the claim, COMMIT), not four per run.
+        return try await write { session in
+            var pass = DueRunClaim(limit: limit, overlapping: overlapping)
+            while pass.wantsPage {
+                // A page of due runs nobody else is claiming (SKIP LOCKED), locked, oldest first;
+                // then, per job whose runs may not overlap, its claim lock, tried without waiting
+                // (claimers taking locks in different orders never deadlock): a job another
+                // claimer holds is left to it. Taken in the outer query, locks cover only the page.
+                let rows = try await session.rows(
+                    DuePageStatement(millis: millis, settled: pass.settledJobList, limit: pass.pageSize, overlapping: mayOverlap)
+                )
+                var page: [DueRunClaim.Candidate] = []
+                var held: Set<String> = []
+                for row in rows {
+                    let stored = PostgresStoredRow(row, table: "runs", key: ["id"])
+                    let candidate = DueRunClaim.Candidate(id: try stored.text("id"), job: try stored.text("job"))
+                    if try !stored.bool("free") { held.insert(candidate.job) }
+                    page.append(candidate)
+                }
+                let picked = pass.pick(page, held: held)
+                guard !picked.isEmpty else { continue }
+                // A statement after the locks: its snapshot sees every run another claim of the
+                // same job made running, committed before the lock was granted.
+                let claimed = try await session.rows(
+                    ClaimRunsStatement(owner: owner, millis: millis, ids: picked.map(\.id), overlapping: mayOverlap)
+                ).map(PostgresRows.run)
+                pass.took(claimed.sorted { ($0.notBefore, $0.id) < ($1.notBefore, $1.id) })
+            }
+            return pass.claimed
         }
     }
 
@@ -97,16 +134,23 @@ extension PostgresStore {
     }
 
     public func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool {
-        // One statement, its own transaction: one round trip.
-        try await write(transaction: false) { session in
-            try await session.count(
-                """
-                UPDATE runs SET state = \(outcome.state.rawValue), finished_at = \(PostgresTime.millis(outcome.finishedAt)),
-                    exit_status = \(outcome.exitStatus), error = \(outcome.error), excerpt = \(outcome.excerpt), child_pid = NULL
-                WHERE id = \(id) AND state = 'running' AND owner = \(owner) RETURNING 1
-                """
-            ) == 1
+        // Group commit: finishes arriving while others are in flight share a statement.
+        try await runFinishes.write(RunFinish(id: id, owner: owner, outcome: outcome), key: id) { finishes in
+            try await self.finishRuns(finishes)
         }
+    }
+
+    /// Ends the runs in one statement, its own transaction; whether each was running under its owner.
+    private func finishRuns(_ finishes: [RunFinish]) async throws -> [Bool] {
+        if finishes.count == 1, let finish = finishes.first {
+            return [try await write(transaction: false) { session in try await session.rows(FinishRunStatement(finish: finish)).count == 1 }]
+        }
+        let rows = String(decoding: try JSONEncoder().encode(finishes.map(RunFinish.Row.init)), as: UTF8.self)
+        let finished = try await write(transaction: false) { session in
+            try await session.rows(FinishRunsStatement(rows: rows)).map { try PostgresStoredRow($0, table: "runs", key: ["id"]).text("id") }
+        }
+        let ended = Set(finished)
+        return finishes.map { ended.contains($0.id) }
     }
 
     public func adoptRun(_ id: String, from previousOwner: String?, to owner: String) async throws -> Bool {
@@ -169,6 +213,34 @@ extension PostgresStore {
                 counts[try stored.known("state") as RunState] = try stored.int("count")
             }
             return counts
+        }
+    }
+}
+
+/// One `finishRun`, as a grouped statement carries it.
+struct RunFinish: Sendable {
+    let id: String
+    let owner: String
+    let outcome: RunOutcome
+
+    /// Its row of the statement's JSON (`json_to_recordset`); a missing value is NULL.
+    struct Row: Encodable {
+        let id: String
+        let owner: String
+        let state: String
+        let finished_at: Int64
+        let exit_status: Int?
+        let error: String?
+        let excerpt: String?
+
+        init(_ finish: RunFinish) {
+            id = finish.id
+            owner = finish.owner
+            state = finish.outcome.state.rawValue
+            finished_at = PostgresTime.millis(finish.outcome.finishedAt)
+            exit_status = finish.outcome.exitStatus
+            error = finish.outcome.error
+            excerpt = finish.outcome.excerpt
         }
     }
 }

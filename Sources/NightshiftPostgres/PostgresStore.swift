@@ -25,9 +25,6 @@ import Synchronization
 ///     …
 /// }
 /// ```
-///
-/// This driver is being built on branch `h/postgres` (issue 13); docs/POSTGRES.md lists what is
-/// done. Methods not built yet throw a `StoreError` saying so.
 public final class PostgresStore: Store, Service {
     /// Where the database is and how to reach it.
     public struct Configuration: Sendable {
@@ -97,6 +94,8 @@ public final class PostgresStore: Store, Service {
     let logger: Logger
     /// The task running the pool, for a store ``started(configuration:logger:)``.
     private let runner = Mutex<Task<Void, Never>?>(nil)
+    /// `finishRun`s arriving together go to the server as one statement.
+    let runFinishes = GroupCommit<RunFinish, Bool>(inFlight: 4, batch: 256)
 
     /// A store on the database `configuration` names. Nothing connects until ``run()`` runs and a
     /// method is called; call ``migrate()`` before use.
@@ -248,6 +247,14 @@ struct PostgresSession: Sendable {
     /// Every row the statement returns.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Every row a prepared statement returns: the connection parses and plans it once, then only
+    /// binds and executes it (for the hottest statements: a claim, a finish, a checkpoint).
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+        return rows
     }
 
     /// Runs `body` between `begin` and `COMMIT`; rolls back when it throws.

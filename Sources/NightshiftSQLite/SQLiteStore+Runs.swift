@@ -66,12 +66,48 @@ extension SQLiteStore {
         }
     }
 
-    public func nextPendingRunTime() async throws -> Date? {
+    public func nextPendingRunTime(after: Date?) async throws -> Date? {
         try await read { db in
             // The earliest row rather than MIN(): a value of the wrong type then names its run.
-            try Row.fetchOne(db, sql: "SELECT id, not_before FROM runs WHERE state = 'pending' ORDER BY not_before LIMIT 1").map { row in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT id, not_before FROM runs WHERE state = 'pending' AND not_before > ? ORDER BY not_before LIMIT 1",
+                arguments: [after.map(SQLiteTime.millis) ?? Int64.min]
+            ).map { row in
                 try StoredRow(row, table: "runs", key: ["id"]).date("not_before")
             }
+        }
+    }
+
+    /// A page of due candidates, leaving out the jobs the pass is done with (a JSON array).
+    private static let duePageSQL = """
+        SELECT id, job FROM runs
+        WHERE state = 'pending' AND not_before <= ? AND job NOT IN (SELECT value FROM json_each(?))
+        ORDER BY not_before, id LIMIT ?
+        """
+
+    public func claimDueRuns(at now: Date, owner: String, limit: Int, overlapping: Set<String>) async throws -> [RunRecord] {
+        guard limit > 0 else { return [] }
+        let millis = SQLiteTime.millis(now)
+        // One write transaction: no other writer runs between reading a page and claiming from it.
+        return try await write { db in
+            var pass = DueRunClaim(limit: limit, overlapping: overlapping)
+            while pass.wantsPage {
+                let settled = String(decoding: try JSONEncoder().encode(pass.settledJobList), as: UTF8.self)
+                let page = try Row.fetchAll(db.cachedStatement(sql: Self.duePageSQL), arguments: [millis, settled, pass.pageSize]).map { row in
+                    let stored = try StoredRow(row, table: "runs", key: ["id"])
+                    return DueRunClaim.Candidate(id: try stored.text("id"), job: try stored.text("job"))
+                }
+                var taken: [RunRecord] = []
+                for candidate in pass.pick(page) {
+                    let sql = pass.mayOverlap(candidate.job) ? Self.claimRunSQL.shared : Self.claimRunSQL.exclusive
+                    if let run = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [owner, millis, candidate.id]).map(SQLiteRow.run) {
+                        taken.append(run)
+                    }
+                }
+                pass.took(taken)
+            }
+            return pass.claimed
         }
     }
 

@@ -10,6 +10,7 @@ public enum StoreConformance {
         + jobCases
         + insertCases
         + queueCases
+        + claimPassCases
         + lifecycleCases
         + queryCases
         + roundTripCases

@@ -100,6 +100,49 @@ struct CycleEngineTests {
         #expect(outcome.steps[0].error == "stdout line 2: NIGHTSHIFT_OUTPUT is not valid JSON (1:2: expected a key in double quotes, found 'n'): {nope")
     }
 
+    @Test("on a store nodes share, a cycle run another machine's node left is resumed by a live node once that node's lease expired")
+    func cycleRunOfDeadNodeResumed() async throws {
+        let store = MemoryStore(sharedByNodes: true), clock = TestClock(now: start)
+        let nightly = try cycle([step("a"), step("b")])
+        let dead = ProcessIdentity(pid: 42, host: "node-b.internal", instance: "dead").description
+        guard case .granted = try await store.acquireLease(NodeLeases.key(dead), owner: dead, ttl: NodeLeases.ttl, at: start) else {
+            Issue.record("the dead node's lease was not granted")
+            return
+        }
+        let run = CycleRunRecord(cycle: "nightly", slot: start, trigger: .schedule, createdAt: start)
+        #expect(try await store.insertCycleRun(run, steps: nightly.steps.enumerated().map { StepRecord(cycleRunID: run.id, index: $0, name: $1.name) }))
+        guard case .granted(let lease) = try await store.acquireLease(nightly.leaseKey(tenant: ""), owner: dead, ttl: 10, at: start) else {
+            Issue.record("the cycle's lease was not granted")
+            return
+        }
+        #expect(try await store.startCycleRun(run.id, owner: dead, fence: lease.fence, at: start))
+        #expect(try await store.beginStep(run.id, index: 0, fence: lease.fence, at: start) != nil)
+
+        let executor = StepScript()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let runner = Runner(
+            jobs: [nightly.job], store: store, executor: executor, cycles: engine(nightly, executor, store: store, clock: clock),
+            journal: nil, clock: clock, owner: owner, logger: logger
+        )
+        // Within the node's lease it is alive, whatever its pid: nothing is resumed.
+        clock.advance(by: NodeLeases.ttl - 1)
+        try await runner.resumeOrphanedCycles()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(executor.steps.isEmpty)
+        #expect(try await store.cycleRun(run.id)?.owner == dead)
+
+        // The node stopped renewing: its cycle run goes on here, from its running step.
+        clock.advance(by: 2)
+        try await runner.resumeOrphanedCycles()
+        for _ in 0..<100 where try await store.cycleRun(run.id)?.state == .running {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await store.cycleRun(run.id)?.state == .succeeded)
+        #expect(executor.steps == ["a", "b"])
+        #expect(try await store.cycleRun(run.id)?.owner == owner.description)
+    }
+
     /// A run of `nightly` a process on this host left when it died after the checkpoint that ended
     /// step a (with `output`) and began step b: a succeeded, b running, the lease not yet expired.
     func crashedRun(_ nightly: Cycle, store: MemoryStore, output: String? = nil) async throws -> (CycleRunRecord, Fence) {

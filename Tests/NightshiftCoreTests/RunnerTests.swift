@@ -242,4 +242,25 @@ struct RunnerTests {
         #expect(try await store.lease(NodeLeases.key(dead)) == nil, "the dead node's lease is cleaned up once its runs are recovered")
         #expect(try await store.lease(NodeLeases.key(alive)) != nil)
     }
+
+    @Test("a due run waiting for its job's running run, or for room, leaves the runner waiting, not looping")
+    func waitingRunsDoNotSpin() async throws {
+        let job = try Job.simulated("slow", "0 2 * * *") { $0.overlap = .queue }
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        let first = RunRecord(job: job.name, slot: start, trigger: .manual, state: .pending, createdAt: start)
+        let second = RunRecord(job: job.name, slot: start.addingTimeInterval(-60), trigger: .manual, state: .pending, createdAt: start)
+        #expect(try await store.insertRun(first))
+        #expect(try await store.insertRun(second))
+        // The first run runs under this runner's owner (its command still going), the second is due.
+        _ = try await store.claimRun(first.id, owner: owner.description, at: start, exclusive: true)
+        let runner = makeRunner(job, ScriptedExecutor([]), clock: clock, store: store)
+        let serving = Task { try await runner.run() }
+        try await Task.sleep(for: .milliseconds(300))
+        let passes = await runner.passes
+        serving.cancel()
+        // Before, the due run made every pass end with a deadline already past: thousands of passes.
+        #expect(passes <= 2, "the runner made \(passes) passes while nothing changed")
+        #expect(try await store.run(second.id)?.state == .pending)
+    }
 }

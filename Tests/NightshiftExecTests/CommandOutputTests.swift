@@ -22,6 +22,17 @@ struct CommandOutputTests {
         #expect(result.excerpt.split(separator: "\n").sorted() == ["one", "three", "two"])
     }
 
+    @Test("a NUL byte in the output reaches the excerpt as U+FFFD (PostgreSQL's text holds none)")
+    func nulInExcerpt() async throws {
+        let directory = try TestSupport.makeTemporaryDirectory()
+        defer { TestSupport.remove(directory) }
+        let spec = TestSupport.shell("printf 'a\\000b\\n'", in: directory)
+        let result = await TestSupport.executor().run(spec)
+        #expect(result.exitStatus == 0)
+        #expect(result.excerpt == "a\u{FFFD}b")
+        #expect(!result.excerpt.contains("\0"))
+    }
+
     @Test("a second run appends to the same log")
     func logAppends() async throws {
         let directory = try TestSupport.makeTemporaryDirectory()

@@ -15,17 +15,20 @@ import Synchronization
 //             finishRun, for C in --claimers. Two ways of finding the run to claim:
 //               ids     each claimer takes the next id of the inserted runs (a shared counter), so
 //                       claims never collide: the store's cost of a claim + finish;
-//               runner  as `Runner` does (Runner.swift): dueRuns(limit: 32), then claimRun of each
-//                       in order, so concurrent claimers collide on the same rows.
+//               runner  as `Runner` does (Runner.swift): claimDueRuns(limit: --batch), one
+//                       transaction per pass, of runs whose job may overlap (`overlap = "allow"`,
+//                       a queue's jobs), then a finishRun per claimed run, concurrently (the
+//                       runner executes the runs it claimed side by side);
+//               runner-x  the same for jobs whose runs may not overlap (the default): at most one
+//                       run per job runs at once, so with --jobs 16 at most 16 claims are open.
 //             And the floor: the same queue as one table of PostgresNIO's, a job claimed by one
 //             statement (UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED)) and finished by a
 //             second, both in autocommit: two round trips per job.
 //   pickup    one store listens (`waitForChanges([.runs])`), its claimer woken by the notification
-//             claims what is due; another store (its own pool) inserts pending runs at --rate per
-//             second. Latency: from the start of insertRun to the listener's claimRun returning.
-//             With --pickup-claimers K > 1, K claimer tasks are woken by each notification and try
-//             the due runs in a random order (not as the runner does), to see the wake-up's latency
-//             when claims keep up.
+//             claims what is due (claimDueRuns, as the runner does, in passes of up to 64);
+//             another store (its own pool) inserts pending runs at --rate per second. Latency:
+//             from the start of insertRun to the listener's claim returning. With
+//             --pickup-claimers K > 1, K claimer tasks are woken by each notification.
 //   steps     the checkpoint per cycle step as the engine makes it (finishStep(…thenBegin:), one
 //             transaction), as before (beginStep + finishStep), and a 10-step no-op cycle run
 //             through CycleEngine.start; as the SQLite `CycleCheckpoints` benchmark does.
@@ -33,7 +36,7 @@ import Synchronization
 // Usage (from Benchmarks/):
 //   nice -n 5 swift build -c release --product PostgresQueue
 //   .build/release/PostgresQueue [--url postgres://…] [--only queue,pickup,steps] [--runs 10000]
-//       [--claimers 1,2,4,8] [--jobs 16] [--modes ids,runner,raw] [--rate 500] [--pickups 5000]
+//       [--claimers 1,2,4,8] [--jobs 16] [--modes ids,runner,runner-x,raw] [--batch 32] [--rate 500] [--pickups 5000]
 //       [--pickup-claimers 1] [--steps 3000] [--cycles 300]
 // The URL defaults to $NIGHTSHIFT_TEST_POSTGRES_URL, else the test cluster's
 // (`scripts/postgres-test-cluster url`).
@@ -48,7 +51,8 @@ struct Options {
     var pickups = 5_000
     var steps = 3_000
     var cycles = 300
-    var modes: Set<String> = ["ids", "runner", "raw"]
+    var modes: Set<String> = ["ids", "runner", "runner-x", "raw"]
+    var batch = 32
     var pickupClaimers = 1
 
     init(_ arguments: [String]) {
@@ -67,6 +71,7 @@ struct Options {
             case "--steps": steps = Int(value)!
             case "--cycles": cycles = Int(value)!
             case "--pickup-claimers": pickupClaimers = Int(value)!
+            case "--batch": batch = Int(value)!
             default: fatalError("unknown option \(argument)")
             }
         }
@@ -207,17 +212,23 @@ func drain(_ runs: [RunRecord], store: PostgresStore, claimers: Int, mode: Strin
                             done.add()
                         }
                     } else {
+                        let overlapping = mode == "runner" ? Set(runs.map(\.job)) : []
                         while true {
-                            let due = try await store.dueRuns(at: Date(), limit: 32)
-                            if due.isEmpty { return }
-                            for candidate in due {
-                                if let run = try await store.claimRun(candidate.id, owner: owner, at: Date(), exclusive: false) {
-                                    try await finish(run.id, owner: owner, in: store)
-                                    done.add()
-                                } else {
-                                    missed.add()
-                                }
+                            let claimed = try await store.claimDueRuns(at: Date(), owner: owner, limit: options.batch, overlapping: overlapping)
+                            if claimed.isEmpty {
+                                // Nothing claimable: done, or (runner-x) every job's run is running elsewhere.
+                                if try await store.dueRuns(at: Date(), limit: 1).isEmpty { return }
+                                missed.add()
+                                try await Task.sleep(for: .milliseconds(1))
+                                continue
                             }
+                            try await withThrowingTaskGroup(of: Void.self) { finishing in
+                                for run in claimed {
+                                    finishing.addTask { try await finish(run.id, owner: owner, in: store) }
+                                }
+                                try await finishing.waitForAll()
+                            }
+                            for _ in claimed { done.add() }
                         }
                     }
                 }
@@ -231,7 +242,7 @@ func drain(_ runs: [RunRecord], store: PostgresStore, claimers: Int, mode: Strin
 func queueBenchmark() async throws {
     print("== queue: \(options.runs) runs of \(options.jobs) job(s); claim + finish through PostgresStore")
     for claimers in options.claimers {
-        for mode in ["ids", "runner"] where options.modes.contains(mode) {
+        for mode in ["ids", "runner", "runner-x"] where options.modes.contains(mode) {
             let schema = "pgq_\(stamp)_\(mode)_\(claimers)_j\(options.jobs)"
             let store = try makeStore(schema: schema)
             let runs = pendingRuns(options.runs, jobs: options.jobs)
@@ -243,8 +254,8 @@ func queueBenchmark() async throws {
                 guard done == runs.count, left[.pending] == 0, left[.running] == 0 else {
                     throw SetupError(description: "\(done) of \(runs.count) finished; left \(left)")
                 }
-                print("  \(mode.padding(toLength: 6, withPad: " ", startingAt: 0)) " + String(
-                    format: "claimers %d: insert %7.0f runs/s | claim+finish %7.0f runs/s (%6.3f ms/run/claimer) | insert+claim+finish %7.0f runs/s | claims that missed %d",
+                print("  \(mode.padding(toLength: 8, withPad: " ", startingAt: 0)) " + String(
+                    format: "claimers %d: insert %7.0f runs/s | claim+finish %7.0f runs/s (%6.3f ms/run/claimer) | insert+claim+finish %7.0f runs/s | empty passes %d",
                     claimers, Double(runs.count) / inserting.seconds, Double(done) / draining.seconds,
                     draining.millis * Double(claimers) / Double(done), Double(done) / (inserting + draining).seconds, missed
                 ))
@@ -334,6 +345,7 @@ func pickupBenchmark() async throws {
     let inserter = try makeStore(schema: schema)
     let log = Locked(PickupLog())
     let runs = pendingRuns(total, jobs: options.jobs)
+    let jobNames = Set(runs.map(\.job))
     try await PostgresStore.withStore(listener) { listener in
         try await PostgresStore.withStore(inserter) { inserter in
             try await listener.migrate()
@@ -349,15 +361,15 @@ func pickupBenchmark() async throws {
                 for (wakeups, _) in streams {
                   group.addTask {
                     for await _ in wakeups {
+                        // As the runner does: a pass per wake-up, another at once only when the
+                        // pass was full (a run inserted meanwhile notifies again).
                         while true {
-                            let due = try await listener.dueRuns(at: Date(), limit: 64)
-                            if due.isEmpty { break }
-                            for candidate in claimers > 1 ? due.shuffled() : due {
-                                if try await listener.claimRun(candidate.id, owner: "listener", at: Date(), exclusive: false) != nil {
-                                    let now = clock.now
-                                    log.withLock { $0.claimed[candidate.id] = now }
-                                }
+                            let claimed = try await listener.claimDueRuns(at: Date(), owner: "listener", limit: 64, overlapping: jobNames)
+                            let now = clock.now
+                            log.withLock { log in
+                                for run in claimed { log.claimed[run.id] = now }
                             }
+                            if claimed.count < 64 { break }
                         }
                     }
                   }

@@ -145,19 +145,10 @@ extension Runner {
         var stillRunning: Set<String> = []
         for run in try await store.runs(RunQuery(states: [.running], limit: 1000)) {
             guard run.owner != owner.description else { continue }
-            let owner = run.owner.flatMap(ProcessIdentity.init(owner:))
-            if let owner, owner.host == self.owner.host {
-                if owner.isAlive { continue }
-            } else if shared {
-                // Another machine's process: dead only if it was a node and its lease expired. A
-                // process that held no node lease (a command run there) cannot be judged from here.
-                guard let lease = run.owner.flatMap({ nodes[NodeLeases.key($0)] }), lease.expiresAt <= now else {
-                    if let owner = run.owner { stillRunning.insert(owner) }
-                    continue
-                }
+            guard Self.isGone(run.owner, this: owner, nodes: shared ? nodes : nil, at: now) else {
+                if shared, let owner = run.owner { stillRunning.insert(owner) }
+                continue
             }
-            // Otherwise (one machine's store): a previous daemon of this workspace on another host
-            // is gone too, since this daemon holds the workspace now.
             if try await adoptIfRecoverable(run) { continue }
             if let pid = run.childPID, ProcessIdentity.isAlive(pid: pid), ProcessIdentity.hasEnvironment(pid: pid, "NIGHTSHIFT_RUN_ID", run.id) {
                 ProcessIdentity.signalGroup(pid, SIGKILL)
@@ -171,6 +162,18 @@ extension Runner {
                 logger.info("a dead node's runs are recovered", metadata: ["nightshift.node": "\(NodeLeases.node(lease) ?? lease.key)"])
             }
         }
+    }
+
+    /// Whether the process `owner` names is gone, as this process (`this`) can tell: a process of
+    /// this host when it is no longer alive; on a store nodes share (`nodes`: their leases by key),
+    /// another machine's process only when it was a node and its lease expired (a process that held
+    /// no node lease, a command run there, cannot be judged from here); on one machine's store, a
+    /// process of another host is gone, since this daemon holds the workspace now.
+    static func isGone(_ owner: String?, this: ProcessIdentity, nodes: [String: Lease]?, at now: Date) -> Bool {
+        if let identity = owner.flatMap(ProcessIdentity.init(owner:)), identity.host == this.host { return !identity.isAlive }
+        guard let nodes else { return true }
+        guard let lease = owner.flatMap({ nodes[NodeLeases.key($0)] }) else { return false }
+        return lease.expiresAt <= now
     }
 
     private func interruptOrphan(_ run: RunRecord, reason: String) async {

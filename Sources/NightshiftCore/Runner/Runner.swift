@@ -26,6 +26,9 @@ public actor Runner: Service {
     }
 
     let jobs: [String: Job]
+    /// The jobs whose runs may run alongside each other; a run of any other job (or of a job no
+    /// longer declared) waits while one of its job's runs is running.
+    let overlapping: Set<String>
     let store: any Store
     /// Every action goes through it: decided, recorded, then executed, parked or refused.
     let gate: PolicyGate
@@ -46,6 +49,9 @@ public actor Runner: Service {
     /// Cycle runs of dead processes this runner is resuming.
     private var resuming: Set<String> = []
     private var draining = false
+    /// How many passes the loop made (claim, reap, expire), for tests: a pass comes per event, the
+    /// loop never spins.
+    public private(set) var passes = 0
 
     public init(
         jobs: [Job],
@@ -62,6 +68,7 @@ public actor Runner: Service {
         logger: Logger
     ) {
         self.jobs = Dictionary(jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.overlapping = Set(self.jobs.values.filter { $0.overlap == .allow }.map(\.name))
         self.store = store
         self.gate = gate ?? PolicyGate(policy: .default, store: store, executor: executor, clock: clock, logger: logger)
         self.cycles = cycles
@@ -78,6 +85,7 @@ public actor Runner: Service {
         await withDiscardingTaskGroup { group in
             await withGracefulShutdownHandler {
                 while !self.draining, !Task.isCancelled {
+                    self.passes += 1
                     do {
                         try await self.reapOrphans()
                         try await self.resumeOrphanedCycles()
@@ -117,20 +125,30 @@ public actor Runner: Service {
         }
     }
 
+    /// The next pass comes when a pending run comes due, a run ends or runs are queued (the
+    /// wakeup), or at the poll. Runs due already but not claimed (no room, or their job busy) wait
+    /// for a run to end: counting them here would make the loop spin until then.
     private func nextDeadline() async -> Date {
-        let poll = clock.now().addingTimeInterval(configuration.pollInterval)
-        guard let pending = try? await store.nextPendingRunTime() else { return poll }
+        let now = clock.now()
+        let poll = now.addingTimeInterval(configuration.pollInterval)
+        guard let pending = try? await store.nextPendingRunTime(after: now) else { return poll }
         return min(pending, poll)
     }
 
     /// Resumes cycle runs left `running` by a process that died while this daemon serves (a killed
-    /// `nightshift cycles run`): their lease is taken over at once and their steps go on, the one
-    /// that was running adopted or run again. Runs left by a previous daemon are resumed at start.
-    func resumeOrphanedCycles() async throws {
+    /// `nightshift cycles run`, or, on a store nodes share, a node whose lease expired): their steps
+    /// go on here, the one that was running adopted or run again, once their lease is free. Runs
+    /// left by a previous daemon of this node are resumed at start.
+    public func resumeOrphanedCycles() async throws {
         guard let cycles else { return }
-        for run in try await store.cycleRuns(cycle: nil, tenant: nil, states: [.running], limit: 1000) {
-            guard !resuming.contains(run.id), cycles.cycle(named: run.cycle) != nil,
-                  let owner = run.owner.flatMap(ProcessIdentity.init(owner:)), owner.isGone else { continue }
+        let running = try await store.cycleRuns(cycle: nil, tenant: nil, states: [.running], limit: 1000)
+        guard !running.isEmpty else { return }
+        let now = clock.now()
+        let nodes = store.isSharedByNodes
+            ? Dictionary(NodeLeases.nodes(in: try await store.leases()).map { ($0.key, $0) }) { first, _ in first } : nil
+        for run in running {
+            guard !resuming.contains(run.id), cycles.cycle(named: run.cycle) != nil, run.owner != owner.description,
+                  Self.isGone(run.owner, this: owner, nodes: nodes, at: now) else { continue }
             resuming.insert(run.id)
             logger.info("resuming a cycle run whose process died", metadata: ["nightshift.cycle.run": "\(run.id)", "nightshift.cycle": "\(run.cycle)"])
             Task {
@@ -142,19 +160,12 @@ public actor Runner: Service {
 
     private func resumed(_ id: String) { resuming.remove(id) }
 
-    /// Claims as many due runs as there is room for.
+    /// Claims as many due runs as there is room for, in one transaction of the store.
     func claimDue() async throws -> [RunRecord] {
         let room = configuration.maxConcurrent - active
         guard room > 0, !draining else { return [] }
-        let now = clock.now()
-        var claimed: [RunRecord] = []
-        for candidate in try await store.dueRuns(at: now, limit: room * 4) where claimed.count < room {
-            let exclusive = jobs[candidate.job]?.overlap != .allow
-            if let run = try await store.claimRun(candidate.id, owner: owner.description, at: now, exclusive: exclusive) {
-                claimed.append(run)
-                active += 1
-            }
-        }
+        let claimed = try await store.claimDueRuns(at: clock.now(), owner: owner.description, limit: room, overlapping: overlapping)
+        active += claimed.count
         return claimed
     }
 

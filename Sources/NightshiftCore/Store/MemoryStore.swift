@@ -119,8 +119,29 @@ public actor MemoryStore: Store {
         )
     }
 
-    public func nextPendingRunTime() async throws -> Date? {
-        runsByID.values.filter { $0.state == .pending }.map(\.notBefore).min()
+    public func nextPendingRunTime(after: Date?) async throws -> Date? {
+        runsByID.values.filter { run in run.state == .pending && after.map { $0 < run.notBefore } ?? true }.map(\.notBefore).min()
+    }
+
+    public func claimDueRuns(at now: Date, owner: String, limit: Int, overlapping: Set<String>) async throws -> [RunRecord] {
+        var pass = DueRunClaim(limit: limit, overlapping: overlapping)
+        let due = runsByID.values.filter { $0.state == .pending && $0.notBefore <= now }.sorted { ($0.notBefore, $0.id) < ($1.notBefore, $1.id) }
+        while pass.wantsPage {
+            let page = due.filter { runsByID[$0.id]?.state == .pending && !pass.settledJobs.contains($0.job) }.prefix(pass.pageSize)
+            var taken: [RunRecord] = []
+            for candidate in pass.pick(page.map { DueRunClaim.Candidate(id: $0.id, job: $0.job) }) {
+                guard var run = runsByID[candidate.id] else { continue }
+                let busy = runsByID.values.contains { $0.job == run.job && $0.state == .running }
+                if !pass.mayOverlap(run.job), busy { continue }
+                run.state = .running
+                run.owner = owner
+                run.startedAt = now
+                runsByID[run.id] = run
+                taken.append(run)
+            }
+            pass.took(taken)
+        }
+        return pass.claimed
     }
 
     public func claimRun(_ id: String, owner: String, at now: Date, exclusive: Bool) async throws -> RunRecord? {

@@ -54,8 +54,16 @@ public protocol Store: LeaseStore, CycleStore, GoalStore, ActionStore, TaskStore
     func insertRun(_ run: RunRecord) async throws -> Bool
     /// Pending runs whose `notBefore` has come, oldest first.
     func dueRuns(at now: Date, limit: Int) async throws -> [RunRecord]
-    /// The earliest `notBefore` of any pending run.
-    func nextPendingRunTime() async throws -> Date?
+    /// The earliest `notBefore` of any pending run, or, given `after`, of any pending run that
+    /// comes due later than it (a runner waits for that one: the runs due already but not
+    /// claimable wait for a run to end).
+    func nextPendingRunTime(after: Date?) async throws -> Date?
+    /// Claims up to `limit` due pending runs for `owner` in one transaction, oldest first (by
+    /// `notBefore`, then id), and returns them in that order. Every due run of a job in
+    /// `overlapping` may be taken; of any other job at most one, and only while none of its runs
+    /// is running. Runs another claimer is taking are skipped, not waited for. The bookkeeping is
+    /// ``DueRunClaim``'s, the same in every store.
+    func claimDueRuns(at now: Date, owner: String, limit: Int, overlapping: Set<String>) async throws -> [RunRecord]
     /// Moves a pending run to `running` under `owner`. With `exclusive`, only if no other run of the
     /// same job is running. Returns the claimed run, or nil if it was not pending or the job was busy.
     func claimRun(_ id: String, owner: String, at now: Date, exclusive: Bool) async throws -> RunRecord?
@@ -131,6 +139,8 @@ extension Store {
     public func storeTime() async throws -> Date? { nil }
     /// A store of one machine: nothing to listen to.
     public func waitForChanges(_ topics: Set<StoreTopic>, _ onChange: @escaping @Sendable (StoreTopic) async -> Void) async throws {}
+    /// The earliest `notBefore` of any pending run.
+    public func nextPendingRunTime() async throws -> Date? { try await nextPendingRunTime(after: nil) }
 }
 
 /// Work a store's change notifications are about (``Store/waitForChanges(_:_:)``).
