@@ -95,7 +95,7 @@ public final class PostgresStore: Store, Service {
     /// The task running the pool, for a store ``started(configuration:logger:)``.
     private let runner = Mutex<Task<Void, Never>?>(nil)
     /// `finishRun`s arriving together go to the server as one statement.
-    let runFinishes = GroupCommit<RunFinish, Bool>(inFlight: 4, batch: 256)
+    let runFinishes = GroupCommit<RunFinish, Bool>(inFlight: 2, batch: 256)
 
     /// A store on the database `configuration` names. Nothing connects until ``run()`` runs and a
     /// method is called; call ``migrate()`` before use.
