@@ -141,8 +141,22 @@ public actor BuildWorker {
 
     /// Works until nothing more can run: no ready task is left (or none fits `window`), and no
     /// agent runs. After `deadline` nothing new is claimed (and, with ``Configuration/stopAtDeadline``,
-    /// running agents are stopped and their tasks queued again).
+    /// running agents are stopped and their tasks queued again). On a store nodes share, a task
+    /// another node queues meanwhile wakes the worker at once (``StoreTopic/tasks``), not at its
+    /// next poll.
     public func work(until deadline: Date? = nil, window: String? = nil) async -> Summary {
+        guard store.isSharedByNodes else { return await workLoop(until: deadline, window: window) }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { [store, wakeup] in
+                try? await store.waitForChanges([.tasks]) { _ in await wakeup.signal() }
+            }
+            let summary = await workLoop(until: deadline, window: window)
+            group.cancelAll()
+            return summary
+        }
+    }
+
+    private func workLoop(until deadline: Date?, window: String?) async -> Summary {
         summary = Summary()
         let queue = BuildQueue(store: store, settings: settings)
         let windowSpec = window.flatMap { name in settings.windows.first { $0.name == name } }

@@ -1,9 +1,10 @@
 public import NightshiftCore
 import PostgresNIO
 
-/// Wake-ups between nodes: a transaction that makes work (a pending run) sends `NOTIFY` on the
-/// topic's channel, delivered when it commits, and every node listening wakes its runner at once
-/// instead of at its next poll (which stays, in case a notification is lost with a connection).
+/// Wake-ups between nodes: a transaction that makes work (a pending run, a queued task) sends
+/// `NOTIFY` on the topic's channel, delivered when it commits, and every node listening wakes its
+/// runner or its builder's worker at once instead of at its next poll (which stays, in case a
+/// notification is lost with a connection).
 /// Notifications are database-wide, so the payload names the schema: workspaces sharing a
 /// database in schemas of their own do not wake each other.
 enum PostgresChanges {

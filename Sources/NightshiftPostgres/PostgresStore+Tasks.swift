@@ -16,7 +16,9 @@ extension PostgresStore {
                 INSERT INTO tasks (\(TaskRows.columns)) VALUES (\(values.joined(separator: ", ")))
                 ON CONFLICT (id) DO NOTHING RETURNING \(TaskRows.columns)
                 """
-            return try await session.rows(statement.query).first.map(TaskRows.task)
+            let inserted = try await session.rows(statement.query).first.map(TaskRows.task)
+            if inserted?.state == .queued { try await PostgresChanges.notify(.tasks, session) }
+            return inserted
         }
     }
 
@@ -73,7 +75,11 @@ extension PostgresStore {
         let id = statement.bind(task.id), states = statement.bind(TaskRows.names(expecting))
         statement.sql = "UPDATE tasks SET \(assignments) WHERE id = \(id) AND state = ANY(\(states)) RETURNING \(TaskRows.columns)"
         let built = statement.query
-        return try await write { session in try await session.rows(built).first.map(TaskRows.task) }
+        return try await write { session in
+            let updated = try await session.rows(built).first.map(TaskRows.task)
+            if updated?.state == .queued { try await PostgresChanges.notify(.tasks, session) }
+            return updated
+        }
     }
 
     public func claimTask(_ id: String, from: Set<TaskState>, owner: String, leaseUntil: Date, at now: Date) async throws -> QueueTask? {
@@ -158,6 +164,7 @@ extension PostgresStore {
                     """
                 )
             }
+            if released.contains(where: { $0.attempts < $0.maxAttempts }) { try await PostgresChanges.notify(.tasks, session) }
             return released
         }
     }

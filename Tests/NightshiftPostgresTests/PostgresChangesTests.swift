@@ -44,4 +44,38 @@ struct PostgresChangesTests {
             }
         }
     }
+
+    @Test("a queued task added or handed back by one node wakes a listener on the same schema; a blocked one does not")
+    func queuedTasksWakeListeners() async throws {
+        try await TestDatabase.withFreshStore { listener in
+            let writer = PostgresStore(configuration: try TestDatabase.configuration(schema: listener.configuration.schema!))
+            try await PostgresStore.withStore(writer) { writer in
+                let heard = Mutex<[StoreTopic]>([])
+                let listening = Task {
+                    try await listener.waitForChanges([.tasks, .runs]) { topic in heard.withLock { $0.append(topic) } }
+                }
+                defer { listening.cancel() }
+                let start = Date()
+                func task(_ state: TaskState) -> QueueTask {
+                    QueueTask(queue: "builder", title: "t", state: state, createdAt: start)
+                }
+                // The LISTEN is in place once a notification sent after it arrives; send until one does.
+                while heard.withLock({ $0.isEmpty }), Date().timeIntervalSince(start) < 10 {
+                    _ = try await writer.insertTask(task(.queued))
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+                #expect(heard.withLock { $0.first } == .tasks, "the listener heard the queued task")
+                // A blocked task is nobody's work yet; it wakes workers when it is queued.
+                let before = heard.withLock { $0.count }
+                let blocked = try #require(try await writer.insertTask(task(.blocked)))
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(heard.withLock { $0.count } == before, "a blocked task woke a worker")
+                var queued = blocked
+                queued.state = .queued
+                _ = try await writer.updateTask(queued, expecting: [.blocked], at: start)
+                for _ in 0..<50 where heard.withLock({ $0.count }) == before { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(heard.withLock { Array($0.dropFirst(before)) } == [.tasks], "the unblocked task woke the listener")
+            }
+        }
+    }
 }

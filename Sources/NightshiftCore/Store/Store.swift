@@ -147,6 +147,9 @@ extension Store {
 public enum StoreTopic: String, Sendable, Hashable, CaseIterable {
     /// A run became pending: runners claim it.
     case runs
+    /// A queued task was added or went back to `queued` (unblocked, approved, released from a dead
+    /// worker): workers claim it.
+    case tasks
 }
 
 /// The daemon process recorded as serving a workspace.
