@@ -11,14 +11,18 @@ public struct HealthFix: Sendable, Hashable {
     public var bytes: Double
     /// For `optimize_store`: whether it vacuums.
     public var vacuum: Bool = false
-    /// For `prune_history`: samples and events taken before this are deleted.
+    /// For `prune_history`: samples taken before this are deleted.
     public var cutoff: Date?
+    /// For `prune_history`: learner events before this are deleted; never later than the
+    /// learner's lookback reaches, or a weekly routine could never be learnt.
+    public var eventCutoff: Date?
 
     /// The action proposed to the policy gate: its payload is exactly what is done.
     public var action: ProposedAction {
         var payload: [String: JSONValue] = ["fix": .string(kind.rawValue), "paths": .array(paths.map { .string($0) })]
         if kind == .optimizeStore { payload["vacuum"] = .bool(vacuum) }
         if let cutoff { payload["before"] = .string(ISO8601.format(cutoff, in: TimeZone(identifier: "UTC")!)) }
+        if let eventCutoff { payload["events_before"] = .string(ISO8601.format(eventCutoff, in: TimeZone(identifier: "UTC")!)) }
         return ProposedAction(
             type: kind.actionType, attributes: ["fix": .string(kind.rawValue), "files": .integer(Int64(paths.count)), "bytes": .number(bytes)],
             payload: .object(payload), actor: Actor(.pack, "health"), summary: summary
@@ -74,8 +78,11 @@ extension NightshiftApplication {
             ))
         }
         let cutoff = now.addingTimeInterval(-settings.sampleRetention)
+        // Events are what the pattern learner reads: kept as long as it looks back at least.
+        let eventRetention = max(settings.sampleRetention, patternLearner.configuration.lookback)
+        let eventCutoff = now.addingTimeInterval(-eventRetention)
         let oldSamples = try await store.samples(SampleQuery(until: cutoff, limit: 1))
-        let oldEvents = try await store.events(EventQuery(until: cutoff, limit: 1))
+        let oldEvents = try await store.events(EventQuery(until: eventCutoff, limit: 1))
         let deleting = Set(old.map(\.path))
         let outputs = logs.filter {
             // Run logs, and the supervisors' status and result files (read only to take over after a crash).
@@ -84,8 +91,10 @@ extension NightshiftApplication {
         }
         if !oldSamples.isEmpty || !oldEvents.isEmpty || !outputs.isEmpty {
             fixes.append(HealthFix(
-                kind: .pruneHistory, summary: "prune samples and events older than \(Int(settings.sampleRetention / 86_400)) days and \(outputs.count) run output(s) older than \(Int(settings.runOutputRetention / 86_400)) days",
-                paths: outputs.map(\.path), bytes: outputs.map(\.bytes).reduce(0, +), cutoff: cutoff
+                kind: .pruneHistory,
+                summary: "prune samples older than \(Int(settings.sampleRetention / 86_400)) days, events older than "
+                    + "\(Int(eventRetention / 86_400)) days and \(outputs.count) run output(s) older than \(Int(settings.runOutputRetention / 86_400)) days",
+                paths: outputs.map(\.path), bytes: outputs.map(\.bytes).reduce(0, +), cutoff: cutoff, eventCutoff: eventCutoff
             ))
         }
         return fixes

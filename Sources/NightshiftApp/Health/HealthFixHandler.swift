@@ -37,7 +37,11 @@ public struct HealthFixHandler: ActionHandler {
             if kind == .pruneHistory, let cutoff = action.payload["before"]?.stringValue.flatMap(ISO8601.parse) {
                 do {
                     let samples = try await store.pruneSamples(before: cutoff)
-                    let events = try await store.pruneEvents(before: cutoff)
+                    // Events only with their own cutoff (the learner's lookback): a payload without
+                    // one (proposed before it existed) leaves them.
+                    let eventCutoff = action.payload["events_before"]?.stringValue.flatMap(ISO8601.parse)
+                    var events = 0
+                    if let eventCutoff { events = try await store.pruneEvents(before: eventCutoff) }
                     if problems.isEmpty {
                         return ActionResult(succeeded: true, excerpt: "deleted \(samples) sample(s), \(events) event(s), \(listed.count) run output(s)")
                     }
