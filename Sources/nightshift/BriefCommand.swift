@@ -15,8 +15,9 @@ struct BriefCommand: AsyncParsableCommand {
             approves each), goals behind pace, the queue and the next three tasks. An empty period is one line.
 
             Printed to stdout and written to reports/brief/YYYY-MM-DD.md. --deliver also sends it to every \
-            notifier (a webhook gets a body Slack and Discord both accept) and marks it delivered: the next \
-            brief starts where this one ended. The builder's morning-brief job runs `brief --deliver` at 07:00.
+            notifier (a webhook gets a body Slack and Discord both accept) and, when one took it, marks it \
+            delivered: the next brief starts where this one ended. With no notifier configured it says so \
+            and marks nothing (exit 0); a notifier that fails exits 1. The builder's morning-brief job runs `brief --deliver` at 07:00.
             """
     )
     enum Format: String, ExpressibleByArgument, CaseIterable { case md, html, json }
@@ -42,11 +43,9 @@ struct BriefCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("brief written to \(path)\n".utf8))
         }
         if deliver {
-            var anchorProblem: String?
-            let problems = try await app.deliverBrief(brief, anchorProblem: &anchorProblem)
-            for problem in problems { FileHandle.standardError.write(Data("nightshift: brief not delivered to \(problem)\n".utf8)) }
-            if let anchorProblem { FileHandle.standardError.write(Data("nightshift: the audit trail was not anchored: \(anchorProblem)\n".utf8)) }
-            if !problems.isEmpty || anchorProblem != nil { throw ExitCode(1) }
+            let delivery = try await app.deliverBrief(brief)
+            for line in delivery.shortfalls { FileHandle.standardError.write(Data("nightshift: \(line)\n".utf8)) }
+            if delivery.failed { throw ExitCode(1) }
         }
     }
 }

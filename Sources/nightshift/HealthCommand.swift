@@ -72,6 +72,11 @@ struct HealthCommand: AsyncParsableCommand {
                     + (problem.fix.map { " [fix: \($0.actionType)]" } ?? " [needs the operator]"))
             }
             if !scan.escalated.isEmpty { print("Sent to the notifiers: \(scan.escalated.map(\.key).joined(separator: ", "))") }
+            let unsent = scan.changes.open.filter { $0.needsEscalation && $0.escalatedAt == nil && !scan.escalated.contains($0) }
+            if !unsent.isEmpty {
+                let why = app.configuration.notifiers.isEmpty ? "no notifier is configured ([[notifiers]] in nightshift.toml)" : "no notifier took them"
+                print("Not sent, \(why): \(unsent.map(\.key).joined(separator: ", "))")
+            }
         }
     }
 

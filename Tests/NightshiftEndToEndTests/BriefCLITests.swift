@@ -157,4 +157,19 @@ struct BriefCLITests {
                     "an undelivered brief must not move the next brief's start past what the operator never received: \(next.period)")
         }
     }
+
+    @Test("--deliver with no notifier configured says so, exits 0 and marks nothing: the next brief still covers its period")
+    func noNotifierIsNoDelivery() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize()
+            let since = "2026-01-05T23:00:00+00:00"
+            let undelivered = try await CLI.run(["brief", "--deliver", "--since", since, "--format", "json", "--no-save", "-w", workspace.root])
+            #expect(undelivered.status == 0, "\(undelivered)")
+            #expect(undelivered.stderr.contains("brief not delivered: no notifier is configured ([[notifiers]] in nightshift.toml)"), "\(undelivered)")
+            #expect(!undelivered.stderr.contains("delivered to"), "\(undelivered)")
+            let next = try await brief(workspace, ["--no-save"])
+            #expect(try parseISO8601(next.period.since) <= Date() - 23 * 3600,
+                    "a brief nobody received must not move the next brief's start: \(next.period)")
+        }
+    }
 }

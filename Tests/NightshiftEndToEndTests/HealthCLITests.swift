@@ -185,4 +185,27 @@ struct HealthCLITests {
             #expect(!brief.stdout.contains("Health problems"), "a resolved problem is not in the brief: \(brief)")
         }
     }
+
+    @Test("with no notifier configured a critical problem is not claimed sent: the scan says so, and once a notifier is added the next scan sends it")
+    func noNotifierIsNotSent() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: """
+                [workspace]
+                time_zone = "UTC"
+                """)
+            let full = ["NIGHTSHIFT_RESOURCE_USAGE": "95,40"]
+            let text = try await CLI.run(workspace.args("health", "scan"), environment: full)
+            #expect(text.status == 0, "\(text)")
+            #expect(!text.stdout.contains("Sent to the notifiers"), "\(text)")
+            #expect(text.stdout.contains("Not sent, no notifier is configured ([[notifiers]] in nightshift.toml): disk.usage"), "\(text)")
+
+            let server = try RequestRecorder(logPath: "\(workspace.base)/requests.jsonl")
+            defer { server.stop() }
+            let config = try #require(workspace.read("nightshift.toml"))
+            try workspace.write(config: config + "\n[notifiers.ops]\nwebhook = \"\(server.url)\"\n")
+            let next = try CLI.decode(ScanView.self, try await CLI.run(workspace.args("health", "scan", "--json"), environment: full).stdout)
+            #expect(next.escalated.count == 1, "the problem nobody was told of goes now: \(next)")
+            try await waitUntil("the webhook received the escalation", timeout: 10) { try server.requests().count == 1 }
+        }
+    }
 }

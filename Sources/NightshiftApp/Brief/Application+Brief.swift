@@ -50,10 +50,10 @@ extension NightshiftApplication {
     /// Sends the brief to every notifier (webhooks get a body Slack and Discord both accept;
     /// commands get it on `NIGHTSHIFT_ALERT_TEXT`) and, when at least one took it, marks it
     /// delivered, so the next brief starts where this one ended; then anchors the audit trail
-    /// (docs/RELIABILITY.md). Returns one line per notifier that failed; `anchorProblem` says why
-    /// no anchor was written, if none was.
-    public func deliverBrief(_ brief: Brief, anchorProblem: inout String?) async throws -> [String] {
-        var problems: [String] = []
+    /// (docs/RELIABILITY.md). A brief nobody received (no notifier configured, or every one
+    /// failed) is not marked: the next one covers its period again.
+    public func deliverBrief(_ brief: Brief) async throws -> BriefDelivery {
+        var delivery = BriefDelivery()
         for notifier in configuration.notifiers {
             let problem: String?
             switch notifier.kind {
@@ -66,16 +66,40 @@ extension NightshiftApplication {
                 problem = await CommandNotifier(name: notifier.name, command: command, executor: executor, logDirectory: workspace.logsDirectory)
                     .deliver(message)
             }
-            if let problem { problems.append("\(notifier.name): \(problem)") }
+            if let problem { delivery.problems.append("\(notifier.name): \(problem)") } else { delivery.deliveredTo.append(notifier.name) }
         }
-        // Delivered when at least one notifier took it (or there are none: the file is the delivery);
-        // a brief nobody received must be covered again by the next one.
-        if configuration.notifiers.isEmpty || problems.count < configuration.notifiers.count {
+        if delivery.delivered {
             try await store.setStateValue(Self.lastBriefKey, .string(ISO8601.format(brief.period.until, in: TimeZone(identifier: "UTC")!)), at: brief.generatedAt)
         }
         do { _ = try await writeAnchor(reason: "brief", onlyIfMoved: false) } catch {
-            anchorProblem = "\(error)"
+            delivery.anchorProblem = "\(error)"
         }
-        return problems
+        return delivery
     }
+}
+
+/// What became of a brief's delivery (``NightshiftApplication/deliverBrief(_:)``).
+public struct BriefDelivery: Sendable {
+    /// The notifiers that took it.
+    public var deliveredTo: [String] = []
+    /// `NAME: problem`, one per notifier that did not.
+    public var problems: [String] = []
+    /// Why no anchor was written, if none was.
+    public var anchorProblem: String?
+
+    /// Whether anyone received it; only then is it marked delivered.
+    public var delivered: Bool { !deliveredTo.isEmpty }
+
+    /// One line per thing that did not happen: notifiers that failed, no notifier at all, the anchor.
+    public var shortfalls: [String] {
+        var lines = problems.map { "brief not delivered to \($0)" }
+        if deliveredTo.isEmpty, problems.isEmpty {
+            lines.append("brief not delivered: no notifier is configured ([[notifiers]] in nightshift.toml); the next brief covers this period again")
+        }
+        if let anchorProblem { lines.append("the audit trail was not anchored: \(anchorProblem)") }
+        return lines
+    }
+
+    /// A failure: a notifier or the anchor failed. Having no notifier at all is said, not failed.
+    public var failed: Bool { !problems.isEmpty || anchorProblem != nil }
 }

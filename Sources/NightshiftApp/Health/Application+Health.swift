@@ -47,20 +47,26 @@ extension NightshiftApplication {
     }
 
     /// Sends each open problem that needs the operator (critical, or no automatic fix) to the
-    /// notifiers, once: a problem stays escalated until it resolves.
+    /// notifiers, once: a problem stays escalated until it resolves. Returns the problems at least
+    /// one notifier took; one none took (or with no notifier configured) is not marked escalated,
+    /// and goes at the next scan that can deliver it.
     func escalate(_ problems: [Problem], at now: Date) async throws -> [Problem] {
         let due = problems.filter { $0.needsEscalation && $0.escalatedAt == nil }
-        guard !due.isEmpty else { return [] }
-        let alerter = Alerter(store: store, notifiers: makeNotifiers(), logger: logger)
+        let notifiers = makeNotifiers()
+        guard !due.isEmpty, !notifiers.isEmpty else { return [] }
+        let alerter = Alerter(store: store, notifiers: notifiers, logger: logger)
+        var sent: [Problem] = []
         for problem in due {
             let text = "Health \(problem.severity) on \(workspaceName): \(problem.summary)"
                 + (problem.fix.map { " — `nightshift health fix` can \($0.phrase)" } ?? " — needs the operator")
-            await alerter.deliver(AlertMessage(
+            let errors = await alerter.deliver(AlertMessage(
                 job: "health", kind: .health, runID: nil, consecutiveFailures: problem.occurrences, error: problem.key, text: text, at: now
             ))
+            guard errors.count < notifiers.count else { continue }
             try await store.markEscalated(problem.id, at: now)
+            sent.append(problem)
         }
-        return due
+        return sent
     }
 
     /// Problems a fix resolved in [start, until), oldest first.

@@ -86,12 +86,13 @@ struct BriefPack: Pack {
                 let now = step.now
                 let brief = try await app.makeBriefBuilder().build(since: try await app.defaultBriefSince(now: now), until: now)
                 let path = try app.saveBrief(brief)
-                var anchorProblem: String?
-                let problems = try await app.deliverBrief(brief, anchorProblem: &anchorProblem)
-                var lines = ["brief written to \(path)"] + problems.map { "brief not delivered to \($0)" }
-                if let anchorProblem { lines.append("the audit trail was not anchored: \(anchorProblem)") }
-                var result = StepText.result(lines, ["path": .string(path), "undelivered": .array(problems.map { .string($0) })])
-                if !problems.isEmpty || anchorProblem != nil {
+                let delivery = try await app.deliverBrief(brief)
+                let lines = ["brief written to \(path)"] + delivery.shortfalls
+                var result = StepText.result(lines, [
+                    "path": .string(path), "delivered_to": .array(delivery.deliveredTo.map { .string($0) }),
+                    "undelivered": .array(delivery.problems.map { .string($0) }),
+                ])
+                if delivery.failed {
                     result.succeeded = false
                     result.error = lines.dropFirst().joined(separator: "; ")
                 }
