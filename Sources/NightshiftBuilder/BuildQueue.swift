@@ -53,11 +53,27 @@ public struct BuildQueue: Sendable {
         try await store.tasks(TaskQuery(queue: QueueTask.builderQueue))
     }
 
+    /// The longest title a task may have, in characters.
+    public static let maxTitle = 1_000
+    /// The longest description, in bytes. A prompt too long for one argument of the agent's command
+    /// reaches it in a file (``SubagentSpawn/longPrompt``), so this bounds what the store and the
+    /// audit trail keep, not what an agent can take.
+    public static let maxDescription = 1_048_576
+
     /// Adds a task: checks its fields and dependencies, scores it, and stores it `queued` (or
     /// `blocked` while a dependency is unfinished).
     public func add(_ new: NewTask, at now: Date) async throws -> QueueTask {
         let title = new.title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty else { throw Failure("the title is empty") }
+        guard title.count <= Self.maxTitle else {
+            throw Failure("the title is \(title.count) characters; at most \(Self.maxTitle) (put the details in --description)")
+        }
+        guard new.description.utf8.count <= Self.maxDescription else {
+            throw Failure(
+                "--description is \(new.description.utf8.count) bytes; at most \(Self.maxDescription) (1 MiB): "
+                    + "put a long specification in a file of the repository and name it in the description"
+            )
+        }
         guard new.hours > 0, new.hours <= 168 else { throw Failure("--hours must be above 0 and at most 168, found \(new.hours)") }
         guard !new.category.isEmpty else { throw Failure("--category is empty") }
         for (flag, value) in [("--impact", new.impact), ("--effort", new.effort)] {

@@ -35,6 +35,7 @@ public struct SpawnSubagentHandler: ActionHandler {
     public func execute(_ action: ActionRecord, context: ActionContext) async -> ActionResult {
         guard let command = Self.command(action.payload) else { return .failure("\(action.id) has no agent command in its payload") }
         guard let executor = context.executor else { return .failure("this process cannot run commands") }
+        if let problem = await writePromptFile(action) { return .failure(problem) }
         // A worker's execution: it holds the task and does its bookkeeping.
         if context.runEnvironment["NIGHTSHIFT_TASK_ID"] != nil { return await executor.execute(.command(command), context: context) }
         return await executeApproved(action, command: command, executor: executor, context: context)
@@ -48,6 +49,28 @@ public struct SpawnSubagentHandler: ActionHandler {
     public func recover(_ action: ActionRecord, context: ActionContext) async -> ActionResult? {
         guard let command = Self.command(action.payload), let executor = context.executor else { return nil }
         return await executor.recover(.command(command), context: context)
+    }
+
+    /// Writes a long prompt's file (``SubagentSpawn/longPrompt(for:)``) from the task as it is now,
+    /// when its SHA-256 is the one the proposal was decided on; otherwise says why nothing runs.
+    private func writePromptFile(_ action: ActionRecord) async -> String? {
+        guard case .object(let file)? = action.payload["prompt_file"] else { return nil }
+        guard let path = file["path"]?.stringValue, let sha256 = file["sha256"]?.stringValue,
+              let taskID = action.payload["task"]?.stringValue, path == SubagentSpawn.promptFile(task: taskID)
+        else { return "\(action.id): its prompt_file is not one this workspace writes; nothing was run" }
+        let task: QueueTask?
+        do { task = try await store.task(taskID) } catch { return "the task \(taskID) could not be read: \(error)" }
+        guard let task, let long = spawn.longPrompt(for: task), long.sha256 == sha256 else {
+            return "the prompt of \(taskID) changed since its spawn was decided (\(action.id)); nothing was run: propose it again"
+        }
+        let full = "\(configuration.workspacePath)/\(path)"
+        do {
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try Data(long.text.utf8).write(to: URL(fileURLWithPath: full), options: .atomic)
+        } catch {
+            return "the prompt of \(taskID) could not be written to \(path): \(error.localizedDescription)"
+        }
+        return nil
     }
 
     /// The operator approved a parked spawn: claim its task, run the agent, verify, end the task.

@@ -17,9 +17,30 @@ public struct SubagentSpawn: Sendable {
         Self.fill(settings.prompt, task: task, prompt: nil)
     }
 
-    /// The agent command for `task`, with `{prompt}`, `{task}`, `{title}` replaced in each argument.
-    public func argv(for task: QueueTask) -> [String] {
+    /// Prompts longer than this (bytes) reach the agent in a file: one argument of a command may
+    /// hold at most 128 KiB on Linux, and a longer one fails the spawn with "Argument list too long".
+    public static let longPrompt = 96 * 1024
+
+    /// Where a long prompt of the task `id` is written, relative to the workspace.
+    public static func promptFile(task id: String) -> String { "logs/subagents/\(id).prompt.md" }
+
+    /// A long prompt as the agent gets it: in a file, with the file's SHA-256 (the proposal binds
+    /// to it); nil when the prompt fits an argument.
+    public func longPrompt(for task: QueueTask) -> (path: String, text: String, sha256: String)? {
         let prompt = prompt(for: task)
+        guard prompt.utf8.count > Self.longPrompt else { return nil }
+        return (Self.promptFile(task: task.id), prompt, SHA256Hex.of(prompt))
+    }
+
+    /// The agent command for `task`, with `{prompt}`, `{task}`, `{title}` replaced in each argument.
+    /// A long prompt (``longPrompt``) is replaced by a sentence naming its file.
+    public func argv(for task: QueueTask) -> [String] {
+        var prompt = prompt(for: task)
+        if prompt.utf8.count > Self.longPrompt {
+            // Absolute: the agent runs in `workdir`, not in the workspace.
+            let path = URL(fileURLWithPath: workspacePath).appendingPathComponent(Self.promptFile(task: task.id)).standardizedFileURL.path
+            prompt = "Your instructions for \(task.id) (\(prompt.utf8.count) bytes) are in the file \(path). Read all of it first, then do what it says."
+        }
         return settings.agent.map { Self.fill($0, task: task, prompt: prompt) }
     }
 
@@ -42,6 +63,9 @@ public struct SubagentSpawn: Sendable {
         ]
         if let directory = workingDirectory { payload["cwd"] = .string(directory) }
         if let verify = task.verify { payload["verify"] = .string(verify) }
+        if let long = longPrompt(for: task) {
+            payload["prompt_file"] = .object(["path": .string(long.path), "sha256": .string(long.sha256)])
+        }
         var attributes: [String: JSONValue] = [
             "task": .string(task.id), "title": .string(task.title), "category": .string(task.category),
             "hours": .number(task.hours), "priority": .string(task.priority.rawValue),

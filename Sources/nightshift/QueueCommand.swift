@@ -38,6 +38,10 @@ struct QueueCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "What the task is, in a few words.") var title: String
         @Option(help: "What the agent should do, in full.") var description = ""
+        @Option(
+            name: .customLong("description-file"),
+            help: ArgumentHelp("Read the description from a file (- for standard input): for specifications too long for an argument.", valueName: "PATH")
+        ) var descriptionFile: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("The estimate in hours (e.g. 2.5).", valueName: "H"), transform: NumberArgument.decimal()) var hours: Double
         @Option(help: ArgumentHelp("The kind of work, e.g. \"Bug fixes\"; the policy maps it to a tier.", valueName: "C")) var category: String
         @Option(help: ArgumentHelp("HIGH, MEDIUM or LOW.", valueName: "P")) var priority = "MEDIUM"
@@ -53,6 +57,7 @@ struct QueueCommand: AsyncParsableCommand {
             guard let level = BuildPriority(parsing: priority) else {
                 throw AppError.usage("--priority must be HIGH, MEDIUM or LOW, found \"\(priority)\"")
             }
+            let description = try readDescription()
             let app = try await workspace.load()
             let new = BuildQueue.NewTask(
                 id: id, title: title, description: description, hours: hours, category: category, priority: level, impact: impact,
@@ -62,6 +67,29 @@ struct QueueCommand: AsyncParsableCommand {
             await app.noteRequest("queue:add", meta: .object(["title": .string(title), "category": .string(category)]))
             if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state): \(task.title) (score \(TaskView.number(task.score)), \(TaskView.hours(task.hours)), \(task.category))")
+        }
+
+        /// `--description`, or the text of `--description-file` (UTF-8, at most one byte over the
+        /// queue's limit read, so a huge file is refused without reading it all).
+        private func readDescription() throws -> String {
+            guard let path = descriptionFile else { return description }
+            guard description.isEmpty else { throw AppError.usage("give --description or --description-file, not both") }
+            let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
+            guard let handle else { throw AppError.usage("--description-file \(path): cannot be read") }
+            let data: Data
+            do { data = try handle.read(upToCount: BuildQueue.maxDescription + 1) ?? Data() } catch {
+                throw AppError.usage("--description-file \(path): \(error.localizedDescription)")
+            }
+            guard data.count <= BuildQueue.maxDescription else {
+                throw AppError.usage(
+                    "--description-file \(path) is over \(BuildQueue.maxDescription) bytes (1 MiB): "
+                        + "name a file of the repository in the description instead"
+                )
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw AppError.usage("--description-file \(path): not UTF-8 text")
+            }
+            return text
         }
     }
 

@@ -226,3 +226,38 @@ struct QueueCLIWorkTests {
             .appendingPathComponent("examples/builder/policy.toml").path
     }
 }
+
+/// Long task texts: refused when absurd, and a prompt too long for one argument reaches the agent in a file.
+@Suite(.timeLimit(.minutes(3)))
+struct QueueLongPromptTests {
+    @Test("a 200 KB specification reaches the agent through a prompt file (one argument holds 128 KiB at most); absurd sizes are refused at add")
+    func longPromptGoesThroughAFile() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilder(agent: #"printf '%s' "$1" > argument.txt"#)
+            let config = try #require(workspace.read("nightshift.toml"))
+            try workspace.write(config: config.replacingOccurrences(of: #"agent = ["sh", "agent.sh", "{title}"]"#, with: #"agent = ["sh", "agent.sh", "{prompt}"]"#))
+            let specification = String(repeating: "Make every query use an index. ", count: 6_600) + "END-OF-SPEC"
+            try workspace.write("spec.md", specification)
+            let added = try await workspace.addTask("Speed up the queries", ["--description-file", "\(workspace.root)/spec.md"])
+            #expect(added.id == "task_1")
+
+            let (summary, run) = try await workspace.work()
+            #expect(run.status == 0 && summary.succeeded == ["task_1"], "\(run)")
+            let argument = workspace.read("argument.txt") ?? ""
+            #expect(argument.utf8.count < 1_000 && argument.contains("are in the file \(workspace.root)/logs/subagents/task_1.prompt.md"), "\(argument)")
+            let prompt = workspace.read("logs/subagents/task_1.prompt.md") ?? ""
+            #expect(prompt.contains("Speed up the queries") && prompt.contains("END-OF-SPEC"), "\(prompt.suffix(200))")
+            #expect(prompt.utf8.count > specification.utf8.count)
+
+            // Absurd sizes are refused at add, naming the limit, and add nothing.
+            try workspace.write("huge.md", String(repeating: "x", count: 1_100_000))
+            let huge = try await CLI.run(workspace.args("queue", "add", "Huge", "--hours", "1", "--category", "Bug fixes", "--description-file", "\(workspace.root)/huge.md"))
+            #expect(huge.status == 2 && huge.stderr.contains("is over 1048576 bytes (1 MiB)"), "\(huge)")
+            let title = try await CLI.run(workspace.args("queue", "add", String(repeating: "t", count: 1_500), "--hours", "1", "--category", "Bug fixes"))
+            #expect(title.status == 2 && title.stderr.contains("the title is 1500 characters; at most 1000"), "\(title)")
+            let both = try await CLI.run(workspace.args("queue", "add", "Both", "--hours", "1", "--category", "Bug fixes", "--description", "x", "--description-file", "-"))
+            #expect(both.status == 2 && both.stderr.contains("not both"), "\(both)")
+            #expect(try await workspace.allTasks().map(\.id) == ["task_1"])
+        }
+    }
+}
