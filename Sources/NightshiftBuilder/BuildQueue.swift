@@ -22,11 +22,15 @@ public struct BuildQueue: Sendable {
         public var effort: Int?
         public var dependsOn: [String]
         public var verify: String?
+        /// A category the policy does not list is deliberate (`--category-new`): queued anyway,
+        /// and the policy parks its spawn for the operator.
+        public var newCategory = false
 
         public init(
             id: String? = nil, title: String, description: String = "", hours: Double, category: String, priority: BuildPriority = .medium,
-            impact: Int? = nil, effort: Int? = nil, dependsOn: [String] = [], verify: String? = nil
+            impact: Int? = nil, effort: Int? = nil, dependsOn: [String] = [], verify: String? = nil, newCategory: Bool = false
         ) {
+            self.newCategory = newCategory
             self.id = id
             self.title = title
             self.description = description
@@ -42,10 +46,13 @@ public struct BuildQueue: Sendable {
 
     let store: any Store
     let settings: BuilderSettings
+    /// The policy's categories (`[categories]`); empty when it lists none, and then any goes.
+    let categories: [String]
 
-    public init(store: any Store, settings: BuilderSettings) {
+    public init(store: any Store, settings: BuilderSettings, categories: [String] = []) {
         self.store = store
         self.settings = settings
+        self.categories = categories
     }
 
     /// Every task of the builder's queue, in insertion order.
@@ -76,6 +83,12 @@ public struct BuildQueue: Sendable {
         }
         guard new.hours > 0, new.hours <= 168 else { throw Failure("--hours must be above 0 and at most 168, found \(new.hours)") }
         guard !new.category.isEmpty else { throw Failure("--category is empty") }
+        if !categories.isEmpty, !new.newCategory, !categories.contains(where: { PolicyName.key($0) == PolicyName.key(new.category) }) {
+            throw Failure(
+                "--category \"\(new.category)\" is not one the policy knows (\(categories.sorted().joined(separator: ", "))): "
+                    + "its spawn would wait for approval every night. Pick one of those, or add --category-new to queue it as a new category"
+            )
+        }
         for (flag, value) in [("--impact", new.impact), ("--effort", new.effort)] {
             if let value, !(1...10).contains(value) { throw Failure("\(flag) must be between 1 and 10, found \(value)") }
         }

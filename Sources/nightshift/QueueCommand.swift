@@ -44,6 +44,8 @@ struct QueueCommand: AsyncParsableCommand {
         ) var descriptionFile: String?
         @Option(parsing: .unconditional, help: ArgumentHelp("The estimate in hours (e.g. 2.5).", valueName: "H"), transform: NumberArgument.decimal()) var hours: Double
         @Option(help: ArgumentHelp("The kind of work, e.g. \"Bug fixes\"; the policy maps it to a tier.", valueName: "C")) var category: String
+        @Flag(name: .customLong("category-new"), help: "Queue a category the policy does not list (its spawn waits for approval).")
+        var categoryNew = false
         @Option(help: ArgumentHelp("HIGH, MEDIUM or LOW.", valueName: "P")) var priority = "MEDIUM"
         @Option(parsing: .unconditional, help: ArgumentHelp("Impact 1–10 (default from the priority).", valueName: "1-10"), transform: NumberArgument.integer()) var impact: Int?
         @Option(parsing: .unconditional, help: ArgumentHelp("Effort 1–10 (default from the hours).", valueName: "1-10"), transform: NumberArgument.integer()) var effort: Int?
@@ -61,7 +63,7 @@ struct QueueCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let new = BuildQueue.NewTask(
                 id: id, title: title, description: description, hours: hours, category: category, priority: level, impact: impact,
-                effort: effort, dependsOn: dependsOn, verify: verify
+                effort: effort, dependsOn: dependsOn, verify: verify, newCategory: categoryNew
             )
             let task = try await QueueCommand.usage { try await app.buildQueue().add(new, at: app.clock.now()) }
             await app.noteRequest("queue:add", meta: .object(["title": .string(title), "category": .string(category)]))

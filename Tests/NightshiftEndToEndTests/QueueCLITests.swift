@@ -54,6 +54,25 @@ struct QueueCLITests {
         }
     }
 
+    @Test("a category the policy does not list is refused at add, naming the known ones, unless --category-new; case does not matter")
+    func unknownCategoryIsRefused() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilderExample()
+            let refused = try await CLI.run(workspace.args("queue", "add", "Launch post", "--hours", "1", "--category", "Marketing"))
+            #expect(refused.status == 2 && refused.stdout.isEmpty, "\(refused)")
+            #expect(refused.stderr.contains("--category \"Marketing\" is not one the policy knows (Bug fixes, Config changes, Documentation,"), "\(refused)")
+            #expect(refused.stderr.contains("--category-new"), "\(refused)")
+            #expect(try await workspace.allTasks().isEmpty, "nothing was stored")
+
+            let deliberate = try await CLI.json(
+                TaskInfo.self, workspace.args("queue", "add", "Launch post", "--hours", "1", "--category", "Marketing", "--category-new")
+            )
+            #expect(deliberate.category == "Marketing" && deliberate.state == "queued", "\(deliberate)")
+            let anyCase = try await CLI.run(workspace.args("queue", "add", "Fix typo", "--hours", "1", "--category", "bug FIXES"))
+            #expect(anyCase.status == 0, "categories compare without regard to case, as the policy does: \(anyCase)")
+        }
+    }
+
     @Test("depend adds an edge; one that closes a cycle exits 2 with the cycle's path")
     func dependRejectsCycles() async throws {
         try await withWorkspace { workspace in

@@ -23,7 +23,9 @@ extension NightshiftApplication: BuilderHost {
     }
 
     /// The builder's queue.
-    public func buildQueue() throws -> BuildQueue { BuildQueue(store: store, settings: try requireBuilder()) }
+    public func buildQueue() throws -> BuildQueue {
+        BuildQueue(store: store, settings: try requireBuilder(), categories: Array(configuration.policy.categories.keys))
+    }
 
 
     /// A worker that runs the builder's queue as this process, through ``gate``.
