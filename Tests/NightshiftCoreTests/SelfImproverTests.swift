@@ -119,7 +119,7 @@ struct SelfImproverTests {
         #expect(automate.summary
             == #"report was run by hand 5 times in 14 days, usually around 08:00 on weekdays; schedule it with "0 8 * * 1-5""#)
         #expect(automate.evidence == [
-            "runs": 5, "window_days": 14, "run_ids": ["m1", "m2", "m3", "m4", "m5"],
+            "runs": 5, "days": 5, "window_days": 14, "run_ids": ["m1", "m2", "m3", "m4", "m5"],
             "typical_time": "08:00", "on_time_runs": 5, "weekdays_only": true,
         ])
         let proposal = try #require(automate.proposedSchedule)
@@ -146,6 +146,22 @@ struct SelfImproverTests {
         #expect(improvements[0].summary == "cleanup was run by hand 3 times in 14 days at varying times; consider giving it a schedule")
         #expect(improvements[1].proposedSchedule?.cron.source == "0 8 * * *")
         #expect(improvements[1].evidence["weekdays_only"] == false)
+    }
+
+    @Test("Runs on one day count once: three within a minute suggest nothing; with two other days they make one day's evidence")
+    func repeatedRunsCountOncePerDay() throws {
+        let burst = ["2026-03-09T10:00:05Z", "2026-03-09T10:00:30Z", "2026-03-09T10:00:55Z"].enumerated()
+            .map { ManualRunRecord(job: "sync", at: instant($0.element), runID: "b\($0.offset)") }
+        #expect(improver.suggestions(timings: [], failures: [], manualRuns: burst, now: now).isEmpty,
+                "three runs in one minute are one day's evidence, below the threshold of three days")
+
+        let other = ["2026-03-05T08:00:00Z", "2026-03-06T08:05:00Z"].enumerated()
+            .map { ManualRunRecord(job: "sync", at: instant($0.element), runID: "o\($0.offset)") }
+        let improvement = try #require(improver.suggestions(timings: [], failures: [], manualRuns: other + burst, now: now).first)
+        #expect(improvement.evidence["runs"] == 5 && improvement.evidence["days"] == 3, "\(improvement.evidence)")
+        #expect(improvement.summary.hasPrefix("sync was run by hand 5 times on 3 days in 14 days"), "\(improvement.summary)")
+        // The day of the burst counts at its first run (10:00), not three times: 08:00 holds two of three days.
+        #expect(improvement.proposedSchedule?.cron.source == "0 8 * * 1-5", "\(improvement.summary)")
     }
 
     @Test("Fewer manual runs, or runs outside the window, suggest nothing")

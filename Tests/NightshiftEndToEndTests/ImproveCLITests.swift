@@ -59,7 +59,7 @@ struct ImproveCLITests {
         }
     }
 
-    @Test("a job failing 3 times through jobs run is unreliable as job:NAME with its run ids; 3 manual runs of a job propose a schedule")
+    @Test("a job failing 3 times through jobs run is unreliable as job:NAME with its run ids; manual runs on 3 days propose a schedule, 3 in one minute do not")
     func derivedFromRuns() async throws {
         try await withWorkspace { workspace in
             try await workspace.initialize(config: Self.config)
@@ -79,6 +79,15 @@ struct ImproveCLITests {
             #expect(flaky.lastFailure?.contains("3") == true, "the run's error: \(flaky)")
             let report = try #require(stats.first { $0.operation == "job:report" })
             #expect(report.count == 3 && report.failuresTotal == 0 && report.maxMs != nil, "\(report)")
+
+            // Three runs within seconds are one day's evidence: no schedule is proposed from them.
+            let sameDay = try await suggestions(workspace)
+            #expect(!sameDay.contains { $0.id == "automate:report" }, "\(sameDay.map(\.id))")
+            // Two of them a day and two days earlier: three days, one time of day.
+            let ordered = reportRuns.map(\.id).sorted()
+            for (id, days) in zip(ordered.prefix(2), [2, 1]) {
+                _ = try await workspace.sql("UPDATE runs SET created_at = created_at - \(days * 86_400_000) WHERE id = '\(id)';")
+            }
 
             let improvements = try await suggestions(workspace)
             let unreliable = try #require(improvements.first { $0.id == "unreliable:job:flaky" }, "\(improvements)")

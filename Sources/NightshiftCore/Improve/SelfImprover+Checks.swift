@@ -52,10 +52,12 @@ extension SelfImprover {
         }
     }
 
-    /// Jobs run by hand at least the threshold of times in the trailing window `(now − window, now]`.
+    /// Jobs run by hand on at least the threshold of distinct local days in the trailing window
+    /// `(now − window, now]`. Runs on one day count once (the day's first): a proposal is at most
+    /// daily, so three runs within a minute are one day's evidence, not three.
     ///
-    /// The proposal runs the job at the runs' typical local time (as ``PatternLearner`` finds it)
-    /// when more than half of the runs fall within the tolerance of it: Monday to Friday when every
+    /// The proposal runs the job at the days' typical local time (as ``PatternLearner`` finds it)
+    /// when more than half of the days fall within the tolerance of it: Monday to Friday when every
     /// run was on a weekday (`0 8 * * 1-5`), daily otherwise (`0 8 * * *`). Runs at scattered
     /// times get no proposal.
     func automation(_ runs: [ManualRunRecord], now: Date) -> [Improvement] {
@@ -64,18 +66,22 @@ extension SelfImprover {
         let calendar = LocalMoment.calendar(in: timeZone)
         let days = Self.json(configuration.manualRunWindow / 86_400)
         return Dictionary(grouping: recent, by: \.job).compactMap { job, runs in
-            guard runs.count >= configuration.manualRunThreshold else { return nil }
             let ordered = runs.sorted { $0.at < $1.at }
             let moments = ordered.map { LocalMoment($0.at, in: calendar) }
+            var seenDays: Set<CalendarDay> = []
+            let firstOfDay = moments.filter { seenDays.insert($0.day).inserted }
+            guard firstOfDay.count >= configuration.manualRunThreshold else { return nil }
             var evidence: [String: JSONValue] = [
                 "runs": .integer(Int64(ordered.count)),
+                "days": .integer(Int64(firstOfDay.count)),
                 "window_days": days,
                 "run_ids": .array(ordered.map { .string($0.runID) }),
             ]
-            let lead = "\(job) was run by hand \(ordered.count) times in \(days.text) days"
+            let onDays = firstOfDay.count == ordered.count ? "" : " on \(firstOfDay.count) days"
+            let lead = "\(job) was run by hand \(ordered.count) times\(onDays) in \(days.text) days"
             guard let cluster = TimeCluster.densest(
-                      moments.map(\.minute), tolerance: configuration.scheduleToleranceMinutes),
-                  cluster.members.count * 2 > ordered.count
+                      firstOfDay.map(\.minute), tolerance: configuration.scheduleToleranceMinutes),
+                  cluster.members.count * 2 > firstOfDay.count
             else {
                 return Improvement(
                     kind: .automate, subject: job,
