@@ -11,6 +11,19 @@ extension BuildQueue {
         return try await store.tasks(TaskQuery(queue: QueueTask.builderQueue, states: states))
     }
 
+    /// What `queue progress` shows: the running tasks and those waiting for approval, each with
+    /// its spawn's action as it stands now (approved, interrupted, rejected…), not as it was when
+    /// the task was parked.
+    public func progress() async throws -> [TaskProgress] {
+        var entries: [TaskProgress] = []
+        for task in try await tasks(in: [.running, .awaitingApproval]) {
+            var spawn: ActionRecord?
+            if task.state == .awaitingApproval, let actionID = task.actionID { spawn = try await store.action(actionID) }
+            entries.append(TaskProgress(task: task, spawn: spawn))
+        }
+        return entries
+    }
+
     /// What `queue list` shows, in ``listOrder(_:_:)``: the tasks in `states` when given, else every
     /// task with `all`, else those not succeeded or cancelled.
     /// The builder's task `id`; nil when there is none (or it belongs to another queue).

@@ -33,6 +33,51 @@ extension QueueTask {
     }
 }
 
+/// A running task, or one waiting for approval with its spawn's action as it stands now.
+public struct TaskProgress: Sendable {
+    public var task: QueueTask
+    /// The `spawn_subagent` action a waiting task was parked with.
+    public var spawn: ActionRecord?
+
+    public init(task: QueueTask, spawn: ActionRecord?) {
+        self.task = task
+        self.spawn = spawn
+    }
+
+    /// What a waiting task waits for, said from its spawn's status now: only a spawn still in the
+    /// inbox tells the operator to approve it.
+    public var waiting: String {
+        guard let spawn else { return task.lastError ?? "awaiting approval" }
+        switch spawn.status {
+        case .awaitingApproval:
+            return "awaiting approval: nightshift approvals approve \(spawn.id) (\(spawn.reason))"
+        case .approved, .executing, .allowed:
+            return "approved (\(spawn.id)): its agent is starting in the approving process"
+        case .interrupted:
+            return "approved (\(spawn.id)), but its start was cut off; approve it again: nightshift approvals approve \(spawn.id)"
+        case .failed, .refused:
+            return "approved (\(spawn.id)), not run: \(spawn.outcome ?? spawn.reason)"
+        case .rejected, .expired:
+            return "spawn \(spawn.status) (\(spawn.id)); the worker cancels the task at its next look"
+        case .executed, .consumed, .forbidden:
+            return "spawn \(spawn.status) (\(spawn.id))"
+        }
+    }
+
+    /// The entry as `queue progress --json` prints it: the task, its progress, and for a waiting
+    /// task `spawn` (`id`, `status`) and `waiting` (the sentence).
+    public func json(zone: TimeZone, at now: Date, logsDirectory: String) -> JSONValue {
+        guard case .object(var members) = task.progressJSON(zone: zone, at: now, logsDirectory: logsDirectory) else {
+            return task.progressJSON(zone: zone, at: now, logsDirectory: logsDirectory)
+        }
+        if task.state == .awaitingApproval {
+            members["waiting"] = .string(waiting)
+            members["spawn"] = spawn.map { .object(["id": .string($0.id), "status": .string($0.status.rawValue)]) } ?? .null
+        }
+        return .object(members)
+    }
+}
+
 extension BuildPlanner.Plan {
     /// The plan as `queue schedule --json` prints it; `written` says whether it was applied.
     public func json(zone: TimeZone, written: Bool) -> JSONValue {

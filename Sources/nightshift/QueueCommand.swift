@@ -194,20 +194,21 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let app = try await workspace.load()
-            let running = try await app.buildQueue().tasks(in: [.running, .awaitingApproval])
+            let entries = try await app.buildQueue().progress()
             let now = app.clock.now()
             if output.json {
                 let zone = app.configuration.settings.timeZone
-                return Output.printJSON(.array(running.map { $0.progressJSON(zone: zone, at: now, logsDirectory: app.workspace.logsDirectory) }))
+                return Output.printJSON(.array(entries.map { $0.json(zone: zone, at: now, logsDirectory: app.workspace.logsDirectory) }))
             }
-            if running.isEmpty { return print("No task is running or waiting for approval.") }
-            for task in running {
+            if entries.isEmpty { return print("No task is running or waiting for approval.") }
+            for entry in entries {
+                let task = entry.task
                 if task.state == .running {
                     print(String(format: "%@ %@: %.0f%% of its %@ estimate, attempt %d, pid %@", task.id, task.title, task.progressPercent(at: now),
                                  TaskView.hours(task.hours), task.attempts, task.pid.map(String.init) ?? "-"))
                     print("  log: \(app.workspace.logsDirectory)/subagents/\(task.id).log")
                 } else {
-                    print("\(task.id) \(task.title): \(task.lastError ?? "awaiting approval")")
+                    print("\(task.id) \(task.title): \(entry.waiting)")
                 }
             }
         }

@@ -98,6 +98,10 @@ struct QueueCLIWorkTests {
             #expect(approved.stdout.contains("executed as run"), "\(approved)")
             let rejected = try await CLI.run(workspace.args("approvals", "reject", try #require(featureB.actionId), "--note", "not this week"))
             #expect(rejected.status == 0, "\(rejected)")
+            // Until the worker's next look, the task waits still; progress says what its spawn is now.
+            let decided = try await CLI.run(workspace.args("queue", "progress"))
+            #expect(decided.stdout.contains("task_2 Feature B: spawn rejected (\(featureB.actionId ?? ""))"), "\(decided)")
+            #expect(!decided.stdout.contains("approvals approve"), "nothing decided is offered for approval again: \(decided)")
 
             let (second, secondRun) = try await workspace.work()
             #expect(secondRun.status == 0, "\(secondRun)")
