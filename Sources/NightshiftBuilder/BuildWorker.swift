@@ -63,8 +63,19 @@ public actor BuildWorker {
         public init() {}
     }
 
+    /// A ready task this worker did not start, and why.
+    public struct HeldBack: Sendable, Hashable {
+        public var task: String
+        public var reason: String
+    }
+
     /// What one call of ``work(until:window:)`` did, task ids per outcome.
     public struct Summary: Sendable, Hashable {
+        /// Notes that `task` was held back, once.
+        mutating func holdBack(_ task: String, _ reason: String) {
+            if !heldBack.contains(where: { $0.task == task }) { heldBack.append(HeldBack(task: task, reason: reason)) }
+        }
+
         public var started: [String] = []
         public var succeeded: [String] = []
         public var failed: [String] = []
@@ -79,6 +90,8 @@ public actor BuildWorker {
         /// Tasks running under another worker that is alive (or on another host, its lease not
         /// expired) when this one last looked: not this worker's to run.
         public var heldElsewhere: [String] = []
+        /// Ready tasks the operator's context held back, each with why, in the order first seen.
+        public var heldBack: [HeldBack] = []
         /// Why the resource gate held spawns back, when it did.
         public var resourceNote: String?
         /// The most agents this worker had running at once.
@@ -91,6 +104,7 @@ public actor BuildWorker {
                 "started": ids(started), "succeeded": ids(succeeded), "failed": ids(failed), "parked": ids(parked),
                 "forbidden": ids(forbidden), "handed_back": ids(handedBack), "reaped": ids(reaped),
                 "adopted": ids(adopted), "held_elsewhere": ids(heldElsewhere),
+                "held_back": .array(heldBack.map { .object(["task": .string($0.task), "reason": .string($0.reason)]) }),
                 "resource_gate": resourceNote.map { .string($0) } ?? .null, "peak_concurrent": .integer(Int64(peakConcurrent)),
             ])
         }
@@ -271,17 +285,23 @@ public actor BuildWorker {
         }
         let cap = max(0, min(settings.maxConcurrent, limits.maxConcurrent))
         var free = cap - running.count
+        let low = Set(settings.lowRiskCategories.map { $0.lowercased() })
+        let ready = BuildQueue.ready(tasks).filter { task in
+            guard let window else { return true }
+            let scheduledHere = task.state == .scheduled && task.window == window
+            let fits = task.state == .queued && (windowSpec?.fits(hours: task.hours) ?? true)
+            return scheduledHere || fits
+        }
+        // What the operator's context holds back is said, not silently skipped.
+        for task in ready where limits.lowRiskOnly && !low.contains(task.category.lowercased()) {
+            summary.holdBack(task.id, "the operator's context is \(limits.context): only low-risk categories run (\(settings.lowRiskCategories.joined(separator: ", ")))")
+        }
+        var candidates = ready.filter { !limits.lowRiskOnly || low.contains($0.category.lowercased()) }[...]
+        if cap == 0 {
+            for task in candidates { summary.holdBack(task.id, "the operator's context is \(limits.context): it allows no agent now") }
+        }
         guard free > 0 else { return 0 }
         var handled = 0
-        let low = Set(settings.lowRiskCategories.map { $0.lowercased() })
-        var candidates = BuildQueue.ready(tasks).filter { task in
-            if let window {
-                let scheduledHere = task.state == .scheduled && task.window == window
-                let fits = task.state == .queued && (windowSpec?.fits(hours: task.hours) ?? true)
-                guard scheduledHere || fits else { return false }
-            }
-            return !limits.lowRiskOnly || low.contains(task.category.lowercased())
-        }[...]
         // The first candidate still waiting is claimed in one step, so a task another worker took
         // costs no claim of its own; the look goes on after the task claimed, in the same order.
         while free > 0 {

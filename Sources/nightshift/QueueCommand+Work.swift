@@ -45,10 +45,12 @@ extension QueueCommand {
         if json {
             Output.printJSON(summary.json)
         } else {
-            if summary.started.isEmpty, summary.parked.isEmpty, summary.forbidden.isEmpty, summary.reaped.isEmpty, summary.adopted.isEmpty {
+            if summary.started.isEmpty, summary.parked.isEmpty, summary.forbidden.isEmpty, summary.reaped.isEmpty, summary.adopted.isEmpty,
+               summary.heldBack.isEmpty {
                 let held = summary.heldElsewhere.isEmpty ? "" : " (\(summary.heldElsewhere.count) running under another worker)"
                 print(summary.resourceNote.map { "Nothing started: the resource gate is closed (\($0))." } ?? "Nothing to run: no ready task\(held).")
             }
+            for held in summary.heldBack { print("held back: \(held.task): \(held.reason)") }
             for (label, ids) in [
                 ("started", summary.started), ("succeeded", summary.succeeded), ("failed", summary.failed),
                 ("awaiting approval", summary.parked), ("forbidden", summary.forbidden), ("queued again", summary.handedBack),

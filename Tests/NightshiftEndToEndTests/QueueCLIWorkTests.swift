@@ -122,6 +122,28 @@ struct QueueCLIWorkTests {
         }
     }
 
+    @Test("with the operator's context unknown, queue work says which tasks it held back and why instead of skipping them silently")
+    func heldBackTasksAreNamed() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilder(agent: "exit 0")
+            _ = try await workspace.addTask("Fix typo", category: "Bug fixes")
+            _ = try await workspace.addTask("Migrate the database", category: "Infrastructure")
+            let set = try await CLI.run(workspace.args("context", "set", "unknown"))
+            #expect(set.status == 0, "\(set)")
+
+            let text = try await CLI.run(workspace.args("queue", "work"))
+            #expect(text.status == 0, "\(text)")
+            #expect(text.stdout.contains("succeeded: task_1"), "a low-risk category runs: \(text)")
+            #expect(text.stdout.contains(
+                "held back: task_2: the operator's context is unknown: only low-risk categories run (Bug fixes, Documentation, Performance optimization)"
+            ), "\(text)")
+            #expect(!text.stdout.contains("Nothing to run"), "\(text)")
+            let (json, _) = try await workspace.work()
+            #expect(json.heldBack.map(\.task) == ["task_2"], "\(json)")
+            #expect(try await workspace.task("task_2").state == "queued", "held back, not failed or parked")
+        }
+    }
+
     @Test("max_concurrent = 2: six one-second agents all succeed, and never more than two run at once")
     func concurrencyCap() async throws {
         try await withWorkspace { workspace in

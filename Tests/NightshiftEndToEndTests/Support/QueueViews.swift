@@ -74,8 +74,14 @@ struct WorkSummaryInfo: Decodable, Sendable {
     var reaped: [String]
     var adopted: [String]
     var heldElsewhere: [String]
+    var heldBack: [HeldBack]
     var resourceGate: String?
     var peakConcurrent: Int
+
+    struct HeldBack: Decodable, Sendable {
+        var task: String
+        var reason: String
+    }
 }
 
 /// One line of `logs/subagents.jsonl`.
