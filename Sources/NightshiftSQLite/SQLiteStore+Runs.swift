@@ -89,6 +89,12 @@ extension SQLiteStore {
     public func claimDueRuns(at now: Date, owner: String, limit: Int, overlapping: Set<String>) async throws -> [RunRecord] {
         guard limit > 0 else { return [] }
         let millis = SQLiteTime.millis(now)
+        // A pass with nothing due writes nothing: an idle runner takes no write lock, and on a full
+        // disk an empty write that succeeds would count as the disk working again.
+        let anyDue = try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE state = 'pending' AND not_before <= ?)", arguments: [millis]) ?? false
+        }
+        guard anyDue else { return [] }
         // One write transaction: no other writer runs between reading a page and claiming from it.
         return try await write { db in
             var pass = DueRunClaim(limit: limit, overlapping: overlapping)
