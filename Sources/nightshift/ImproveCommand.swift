@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NightshiftApp
+import NightshiftBuilder
 import NightshiftCore
 
 /// `nightshift improve …`: how Nightshift's own operations behave, and what to do about it.
@@ -21,7 +22,7 @@ struct ImproveCommand: AsyncParsableCommand {
               nightshift improve stats
               nightshift improve suggest --json
             """,
-        subcommands: [LogTime.self, LogFailure.self, Stats.self, Suggest.self]
+        subcommands: [LogTime.self, LogFailure.self, LogCorrection.self, Stats.self, Suggest.self, Accept.self]
     )
 
     struct LogTime: AsyncParsableCommand {
@@ -69,6 +70,58 @@ struct ImproveCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             try await app.recordFailure(operation, error: error, at: time)
             print("recorded a failure of \(operation) at \(ISO8601.format(time, in: app.configuration.settings.timeZone)): \(error)")
+        }
+    }
+
+    struct LogCorrection: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log-correction",
+            abstract: "Record that you corrected Nightshift or an agent about a topic; twice is a knowledge gap.",
+            discussion: """
+                The same TOPIC (any case) corrected twice within 30 days becomes a knowledge_gap suggestion; \
+                improve accept turns it into a Documentation task for the overnight runner.
+
+                Example: nightshift improve log-correction deploy "staging needs the VPN, not the bastion"
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: ArgumentHelp("What it was about, e.g. deploy.", valueName: "TOPIC")) var topic: String
+        @Argument(help: ArgumentHelp("The correction, in a sentence.", valueName: "TEXT")) var text: String
+        @Option(help: ArgumentHelp("When: an ISO 8601 instant with offset. Default: now.", valueName: "ISO")) var at: String?
+
+        func run() async throws {
+            try PatternsCommand.validate(name: topic, label: "TOPIC")
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AppError.usage("TEXT must say what was corrected") }
+            guard text.utf8.count <= 10_000 else { throw AppError.usage("TEXT is \(text.utf8.count) bytes; at most 10000") }
+            let time = try PatternsCommand.instant(at, flag: "--at")
+            let app = try await workspace.load()
+            try await app.recordCorrection(topic, text: text, at: time)
+            print("recorded a correction about \(topic) at \(ISO8601.format(time, in: app.configuration.settings.timeZone))")
+        }
+    }
+
+    struct Accept: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue the fix of a suggestion as a task the overnight runner builds.",
+            discussion: """
+                ID is one improve suggest lists (slow:…, unreliable:…, knowledge_gap:…, automate:…). A knowledge \
+                gap becomes a Documentation task, the rest Infrastructure tasks, with the evidence in the \
+                description and the id improve-KIND-SUBJECT; a suggestion is accepted once. Needs [builder].
+
+                Example: nightshift improve accept slow:job:backup --hours 3
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: ArgumentHelp("The suggestion's id.", valueName: "ID")) var id: String
+        @Option(parsing: .unconditional, help: ArgumentHelp("The estimate in hours (default 2).", valueName: "H"), transform: NumberArgument.decimal())
+        var hours: Double = 2
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let task = try await app.acceptImprovement(id, hours: hours, at: app.clock.now())
+            if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
+            print("\(task.id) \(task.state): \(task.title) (\(task.category), \(TaskView.hours(task.hours)))")
         }
     }
 

@@ -164,6 +164,25 @@ struct SelfImproverTests {
         #expect(improvement.proposedSchedule?.cron.source == "0 8 * * 1-5", "\(improvement.summary)")
     }
 
+    @Test("A topic corrected twice within 30 days is a knowledge gap, whatever its case; once, or long ago, is not")
+    func knowledgeGaps() throws {
+        let corrections = [
+            CorrectionRecord(topic: "deploy", text: "staging needs the VPN", at: ago(hours: 24 * 20)),
+            CorrectionRecord(topic: "Deploy", text: "use the VPN, not the bastion", at: ago(hours: 2)),
+            CorrectionRecord(topic: "billing", text: "invoices go out on the 1st", at: ago(hours: 5)),
+            CorrectionRecord(topic: "backups", text: "old", at: ago(hours: 24 * 40)),
+            CorrectionRecord(topic: "backups", text: "recent", at: ago(hours: 1)),
+        ]
+        let runs = ["2026-03-06T08:00:00Z", "2026-03-07T08:20:00Z", "2026-03-09T07:40:00Z"].enumerated()
+            .map { ManualRunRecord(job: "report", at: instant($0.element), runID: "d\($0.offset)") }
+        let improvements = improver.suggestions(timings: [], failures: [], manualRuns: runs, corrections: corrections, now: now)
+        #expect(improvements.map(\.id) == ["knowledge_gap:Deploy", "automate:report"], "a gap before a schedule to adopt")
+        let gap = try #require(improvements.first)
+        #expect(gap.kind == .knowledgeGap && gap.subject == "Deploy")
+        #expect(gap.summary == "Deploy was corrected 2 times in 30 days; write down what is missing (latest: use the VPN, not the bastion)")
+        #expect(gap.evidence == ["corrections": 2, "window_days": 30, "texts": ["staging needs the VPN", "use the VPN, not the bastion"]])
+    }
+
     @Test("Fewer manual runs, or runs outside the window, suggest nothing")
     func tooFewManualRuns() {
         let recent = ["2026-03-05T08:00:00Z", "2026-03-09T08:00:00Z"]

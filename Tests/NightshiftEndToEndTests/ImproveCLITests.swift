@@ -133,4 +133,35 @@ struct ImproveCLITests {
             #expect(try await workspace.operationStats().isEmpty, "nothing was recorded")
         }
     }
+
+    @Test("a topic corrected twice is a knowledge gap; improve accept queues its Documentation task once, with the evidence")
+    func correctionsBecomeATask() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilder(agent: "exit 0")
+            for text in ["staging needs the VPN", "use the VPN, not the bastion"] {
+                let logged = try await CLI.run(workspace.args("improve", "log-correction", "deploy", text))
+                #expect(logged.status == 0 && logged.stdout.hasPrefix("recorded a correction about deploy"), "\(logged)")
+            }
+            let empty = try await CLI.run(workspace.args("improve", "log-correction", "deploy", "  "))
+            #expect(empty.status == 2 && empty.stderr.contains("TEXT must say what was corrected"), "\(empty)")
+
+            let improvements = try await suggestions(workspace)
+            let gap = try #require(improvements.first { $0.id == "knowledge_gap:deploy" }, "\(improvements.map(\.id))")
+            #expect(gap.kind == "knowledge_gap", "\(gap)")
+
+            let accepted = try await CLI.json(TaskInfo.self, workspace.args("improve", "accept", "knowledge_gap:deploy", "--hours", "1"))
+            #expect(accepted.id == "improve-knowledge_gap-deploy" && accepted.category == "Documentation" && accepted.state == "queued", "\(accepted)")
+            #expect(accepted.title == "Document deploy" && accepted.hours == 1, "\(accepted)")
+            #expect(accepted.description.contains("deploy was corrected 2 times in 30 days") && accepted.description.contains("use the VPN, not the bastion"),
+                    "the evidence goes to the agent: \(accepted.description)")
+
+            let twice = try await CLI.run(workspace.args("improve", "accept", "knowledge_gap:deploy"))
+            #expect(twice.status == 1 && twice.stderr.contains("exists already"), "\(twice)")
+            let unknown = try await CLI.run(workspace.args("improve", "accept", "slow:nothing"))
+            #expect(unknown.status == 1 && unknown.stderr.contains("no suggestion slow:nothing now"), "\(unknown)")
+
+            let (summary, run) = try await workspace.work()
+            #expect(run.status == 0 && summary.succeeded == ["improve-knowledge_gap-deploy"], "the overnight runner builds it: \(run)")
+        }
+    }
 }

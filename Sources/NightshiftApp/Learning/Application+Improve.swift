@@ -22,6 +22,15 @@ extension NightshiftApplication {
         return event
     }
 
+    /// Records that the operator corrected Nightshift or an agent about `topic`
+    /// (`improve log-correction`); the same topic corrected again is a knowledge gap.
+    @discardableResult
+    public func recordCorrection(_ topic: String, text: String, at: Date = Date()) async throws -> ObservedEvent {
+        let event = ObservedEvent(kind: .correction, name: topic, at: at, data: .object(["text": .string(text)]))
+        try await store.insertEvent(event)
+        return event
+    }
+
     /// Logged timings and failures, plus those of job runs and cycle steps and the manual runs,
     /// over the last 30 days up to `now`.
     public func operationHistory(at now: Date = Date()) async throws -> OperationHistory {
@@ -37,7 +46,9 @@ extension NightshiftApplication {
     /// The self-improver's suggestions at `now`: unreliable, then slow, then jobs to automate.
     public func improvements(at now: Date = Date()) async throws -> [Improvement] {
         let history = try await operationHistory(at: now)
-        return selfImprover.suggestions(timings: history.timings, failures: history.failures, manualRuns: history.manualRuns, now: now)
+        return selfImprover.suggestions(
+            timings: history.timings, failures: history.failures, manualRuns: history.manualRuns, corrections: history.corrections, now: now
+        )
     }
 }
 

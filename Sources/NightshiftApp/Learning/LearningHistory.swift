@@ -9,6 +9,8 @@ public struct OperationHistory: Sendable {
     public var failures: [OperationFailure]
     /// `jobs run` runs of declared jobs.
     public var manualRuns: [ManualRunRecord]
+    /// Corrections the operator recorded (`improve log-correction`).
+    public var corrections: [CorrectionRecord] = []
 }
 
 /// Reads the learners' inputs from the store. Runs and cycle steps are not copied into events:
@@ -51,8 +53,11 @@ enum LearningHistory {
     static func operations(in store: any Store, jobs: Set<String>, now: Date) async throws -> OperationHistory {
         let since = now.addingTimeInterval(-operationLookback)
         var history = OperationHistory(timings: [], failures: [], manualRuns: [])
-        for event in try await store.events(EventQuery(kinds: [.timing, .failure], since: since, until: now.addingTimeInterval(1), limit: readLimit)) {
-            if event.kind == .timing, let value = event.value {
+        let kinds: Set<ObservedEvent.Kind> = [.timing, .failure, .correction]
+        for event in try await store.events(EventQuery(kinds: kinds, since: since, until: now.addingTimeInterval(1), limit: readLimit)) {
+            if event.kind == .correction {
+                history.corrections.append(CorrectionRecord(topic: event.name, text: event.data?["text"]?.stringValue ?? "", at: event.at))
+            } else if event.kind == .timing, let value = event.value {
                 history.timings.append(OperationTiming(operation: event.name, milliseconds: value, at: event.at, runID: event.runID))
             } else if event.kind == .failure {
                 let error = event.data?["error"]?.stringValue ?? event.data.map(\.text) ?? "failed"

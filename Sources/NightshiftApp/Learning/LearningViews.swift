@@ -46,6 +46,7 @@ extension ObservedEvent {
         case .request: object["meta"] = data ?? .null
         case .timing: object["ms"] = value.map(JSONValue.number) ?? .null
         case .failure: object["error"] = data?["error"] ?? .null
+        case .correction: object["text"] = data?["text"] ?? .null
         }
         return .object(object)
     }

@@ -10,6 +10,9 @@ public struct ObservedEvent: Sendable, Hashable, Codable {
         case timing
         /// `improve log-failure OP ERROR`: `data` is `{"error": …}`.
         case failure
+        /// `improve log-correction TOPIC TEXT`: the operator corrected Nightshift or an agent
+        /// about `name`; `data` is `{"text": …}`.
+        case correction
     }
 
     public var kind: Kind

@@ -40,10 +40,13 @@ public enum ImprovementKind: String, Sendable, Hashable, Codable, CaseIterable, 
     case unreliable
     /// Its p90 duration is over ``SelfImprover/Configuration/slowP90Milliseconds``.
     case slow
+    /// The operator corrected the same topic ``SelfImprover/Configuration/correctionThreshold``
+    /// times or more: what is missing should be written down.
+    case knowledgeGap = "knowledge_gap"
     /// Run by hand often enough to be scheduled.
     case automate
 
-    /// `unreliable`, `slow` or `automate`.
+    /// `unreliable`, `slow`, `knowledge_gap` or `automate`.
     public var description: String { rawValue }
 
     /// 0 for the most severe kind; suggestions are ordered by it.
@@ -51,7 +54,8 @@ public enum ImprovementKind: String, Sendable, Hashable, Codable, CaseIterable, 
         switch self {
         case .unreliable: 0
         case .slow: 1
-        case .automate: 2
+        case .knowledgeGap: 2
+        case .automate: 3
         }
     }
 }

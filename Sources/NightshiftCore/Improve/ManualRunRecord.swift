@@ -16,3 +16,17 @@ public struct ManualRunRecord: Sendable, Hashable, Codable {
         self.runID = runID
     }
 }
+
+/// A correction the operator recorded (`improve log-correction TOPIC TEXT`): what was wrong, about
+/// what. The same topic corrected again is a knowledge gap worth documenting.
+public struct CorrectionRecord: Sendable, Hashable, Codable {
+    public var topic: String
+    public var text: String
+    public var at: Date
+
+    public init(topic: String, text: String, at: Date) {
+        self.topic = topic
+        self.text = text
+        self.at = at
+    }
+}

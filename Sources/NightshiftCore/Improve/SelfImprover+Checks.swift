@@ -52,6 +52,27 @@ extension SelfImprover {
         }
     }
 
+    /// Topics corrected at least the threshold of times in the trailing window `(now − window, now]`,
+    /// compared without regard to case; the evidence lists each correction, oldest first.
+    func knowledgeGaps(_ corrections: [CorrectionRecord], now: Date) -> [Improvement] {
+        let start = now.addingTimeInterval(-configuration.correctionWindow)
+        let recent = corrections.filter { $0.at > start && $0.at <= now }
+        let days = Self.json(configuration.correctionWindow / 86_400)
+        return Dictionary(grouping: recent) { $0.topic.lowercased() }.compactMap { _, corrections in
+            guard corrections.count >= configuration.correctionThreshold else { return nil }
+            let ordered = corrections.sorted { $0.at < $1.at }
+            let topic = ordered.last?.topic ?? ""
+            return Improvement(
+                kind: .knowledgeGap, subject: topic,
+                summary: "\(topic) was corrected \(ordered.count) times in \(days.text) days; write down what is missing "
+                    + "(latest: \(ordered.last?.text ?? ""))",
+                evidence: [
+                    "corrections": .integer(Int64(ordered.count)), "window_days": days,
+                    "texts": .array(ordered.map { .string($0.text) }),
+                ])
+        }
+    }
+
     /// Jobs run by hand on at least the threshold of distinct local days in the trailing window
     /// `(now − window, now]`. Runs on one day count once (the day's first): a proposal is at most
     /// daily, so three runs within a minute are one day's evidence, not three.

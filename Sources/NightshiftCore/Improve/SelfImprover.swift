@@ -1,8 +1,9 @@
 public import Foundation
 
 /// Watches how Nightshift's own operations behave and suggests improvements: operations that are
-/// slow (p90 over 5 s), unreliable (3 or more failures within 24 h), and jobs run by hand often
-/// enough (3 times in 14 days) that they should have a schedule.
+/// slow (p90 over 5 s), unreliable (3 or more failures within 24 h), topics the operator corrected
+/// twice or more within 30 days (a knowledge gap), and jobs run by hand often enough (on 3 days in
+/// 14) that they should have a schedule.
 ///
 /// Pure logic: the caller passes the history and the moment `now`; nothing after `now` counts.
 /// Every suggestion carries its evidence (figures and run ids) and, for a manual job, a proposed
@@ -33,6 +34,10 @@ public struct SelfImprover: Sendable {
         public var scheduleToleranceMinutes = 45
         /// Run ids listed as evidence of slowness at most (the slowest ones).
         public var evidenceRunLimit = 10
+        /// Corrections of one topic within ``correctionWindow`` that make a knowledge gap.
+        public var correctionThreshold = 2
+        /// The trailing window, ending at `now`, in which corrections are counted.
+        public var correctionWindow: TimeInterval = 30 * 86_400
 
         /// The defaults above.
         public init() {}
@@ -74,9 +79,10 @@ public struct SelfImprover: Sendable {
     /// Everything worth the operator's attention at `now`: unreliable operations first, then slow
     /// ones, then jobs to automate, each group by subject.
     public func suggestions(
-        timings: [OperationTiming], failures: [OperationFailure], manualRuns: [ManualRunRecord], now: Date
+        timings: [OperationTiming], failures: [OperationFailure], manualRuns: [ManualRunRecord], corrections: [CorrectionRecord] = [], now: Date
     ) -> [Improvement] {
-        let found = unreliable(failures, now: now) + slow(timings, now: now) + automation(manualRuns, now: now)
+        let found = unreliable(failures, now: now) + slow(timings, now: now) + knowledgeGaps(corrections, now: now)
+            + automation(manualRuns, now: now)
         return found.sorted { ($0.kind.severity, $0.subject) < ($1.kind.severity, $1.subject) }
     }
 
