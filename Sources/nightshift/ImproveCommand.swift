@@ -22,7 +22,7 @@ struct ImproveCommand: AsyncParsableCommand {
               nightshift improve stats
               nightshift improve suggest --json
             """,
-        subcommands: [LogTime.self, LogFailure.self, LogCorrection.self, Stats.self, Suggest.self, Accept.self]
+        subcommands: [LogTime.self, LogFailure.self, LogCorrection.self, Stats.self, Suggest.self, Accept.self, Adopt.self]
     )
 
     struct LogTime: AsyncParsableCommand {
@@ -122,6 +122,50 @@ struct ImproveCommand: AsyncParsableCommand {
             let task = try await app.acceptImprovement(id, hours: hours, at: app.clock.now())
             if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state): \(task.title) (\(task.category), \(TaskView.hours(task.hours)))")
+        }
+    }
+
+    struct Adopt: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a job the schedule an automate suggestion proposes, by editing nightshift.toml through the gate.",
+            discussion: """
+                Proposes adopt_schedule: its [jobs.NAME] table's schedule (or every, at) line becomes the proposed \
+                schedule and time_zone is set. The default tier is approval: approve it with the command printed. \
+                The edited file is loaded before it stays; one that would not load is put back as it was. A file \
+                edited after the proposal changes nothing. A serving daemon reads the new schedule when it starts again.
+
+                Example: nightshift improve adopt automate:report
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: ArgumentHelp("The automate suggestion's id.", valueName: "ID")) var id: String
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let outcome = try await app.adoptSchedule(id, at: app.clock.now())
+            let record = outcome.record
+            if output.json {
+                Output.printJSON(.object([
+                    "action": .string(record.id), "verdict": .string(outcome.decision.verdict.rawValue), "status": .string(record.status.rawValue),
+                    "executed": .bool(outcome.executed), "succeeded": .bool(outcome.result.succeeded),
+                    "detail": .string(outcome.result.succeeded ? outcome.result.excerpt : outcome.result.error ?? outcome.decision.reason),
+                ]))
+            } else {
+                switch outcome.decision.verdict {
+                case .approve:
+                    print("awaiting approval (\(outcome.decision.reason)): nightshift approvals approve \(record.id)")
+                case .forbid:
+                    print("forbidden: \(outcome.decision.reason)")
+                case .allow:
+                    if outcome.result.succeeded {
+                        print("adopted: \(outcome.result.excerpt); a serving daemon reads it when it starts again")
+                    } else {
+                        print("not adopted: \(outcome.result.error ?? "failed")")
+                    }
+                }
+            }
+            if outcome.decision.verdict == .forbid || (outcome.decision.verdict == .allow && !outcome.result.succeeded) { throw ExitCode(1) }
         }
     }
 

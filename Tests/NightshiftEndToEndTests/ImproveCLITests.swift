@@ -164,4 +164,43 @@ struct ImproveCLITests {
             #expect(run.status == 0 && summary.succeeded == ["improve-knowledge_gap-deploy"], "the overnight runner builds it: \(run)")
         }
     }
+
+    @Test("improve adopt edits the job's schedule through the gate: parked by default, approved it edits nightshift.toml; a file edited since is left alone")
+    func adoptingASchedule() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: Self.config)
+            for _ in 1...3 {
+                let ran = try await CLI.run(workspace.args("jobs", "run", "report"))
+                #expect(ran.status == 0, "\(ran)")
+            }
+            // Three days, one time of day.
+            let ids = try await workspace.runs(job: "report").map(\.id).sorted()
+            for (id, days) in zip(ids.prefix(2), [2, 1]) {
+                _ = try await workspace.sql("UPDATE runs SET created_at = created_at - \(days * 86_400_000) WHERE id = '\(id)';")
+            }
+            let automate = try #require(try await suggestions(workspace).first { $0.id == "automate:report" })
+            let cron = try #require(automate.proposedSchedule?.cron)
+
+            let parked = try await CLI.run(workspace.args("improve", "adopt", "automate:report"))
+            #expect(parked.status == 0 && parked.stdout.contains("awaiting approval"), "config changes wait for the operator: \(parked)")
+            #expect(workspace.read("nightshift.toml") == Self.config, "nothing edited before the approval")
+            let action = try #require(parked.stdout.components(separatedBy: "approvals approve ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+
+            let approved = try await CLI.run(workspace.args("approvals", "approve", action))
+            #expect(approved.status == 0, "\(approved)")
+            let edited = workspace.read("nightshift.toml") ?? ""
+            #expect(edited.contains("[jobs.report]\nschedule = \"\(cron)\"\ntime_zone = \"UTC\"\ncommand = [\"true\"]"), "\(edited)")
+            #expect(edited.contains("[jobs.flaky]\nschedule = \"0 3 1 1 *\""), "the other job is left alone: \(edited)")
+            let check = try await CLI.run(workspace.args("config", "check"))
+            #expect(check.status == 0, "\(check)")
+
+            // A file edited since the proposal is not touched.
+            let again = try await CLI.run(workspace.args("improve", "adopt", "automate:report"))
+            let second = try #require(again.stdout.components(separatedBy: "approvals approve ").last?.trimmingCharacters(in: .whitespacesAndNewlines))
+            try workspace.write(config: edited + "\n# edited by hand\n")
+            let stale = try await CLI.run(workspace.args("approvals", "approve", second))
+            #expect(stale.stdout.contains("changed since the adoption was proposed") || stale.stderr.contains("changed since the adoption was proposed"), "\(stale)")
+            #expect(workspace.read("nightshift.toml") == edited + "\n# edited by hand\n")
+        }
+    }
 }

@@ -56,6 +56,14 @@ struct HealthPack: Pack {
 struct LearningPack: Pack {
     var name: String { "learning" }
 
+    /// Adopting a proposed schedule edits `nightshift.toml`: the operator approves it by default.
+    var catalog: [String: Tier] { [ScheduleAdoptionHandler.type: .approval] }
+
+    func handlers(_ context: PackContext) -> [any ActionHandler] {
+        guard let app = context.host as? NightshiftApplication else { return [] }
+        return [ScheduleAdoptionHandler(path: app.workspace.configPath, sections: NightshiftApplication.packSections, environment: app.environment)]
+    }
+
     func steps(_ context: PackContext) -> [any PackStep] {
         guard let app = context.host as? NightshiftApplication else { return [] }
         return [
