@@ -94,7 +94,7 @@ public struct NightshiftApplication: Sendable {
     public func packContext() -> PackContext {
         PackContext(
             store: store, configuration: configuration, root: workspace.root, logsDirectory: workspace.logsDirectory,
-            reportsDirectory: workspace.reportsDirectory, clock: clock, logger: logger, host: unretained
+            reportsDirectory: workspace.reportsDirectory, clock: clock, logger: logger, journal: journal, host: unretained
         )
     }
 

@@ -61,6 +61,23 @@ extension BuildWorker {
         }
     }
 
+    /// The journal's line for a build that ended: its runtime, result and tests.
+    private func journalEnd(_ task: QueueTask, _ result: String, detail: String?, result json: JSONValue) {
+        var line = "build \(result): **\(task.id)** \(task.title)"
+        switch json["seconds"] {
+        case .number(let seconds)?: line += " in \(Journal.durationString(seconds))"
+        case .integer(let seconds)?: line += " in \(Journal.durationString(Double(seconds)))"
+        default: break
+        }
+        switch json["verify"]?["passed"] {
+        case .bool(true)?: line += ", tests passed"
+        case .bool(false)?: line += ", tests failed"
+        default: if task.verify == nil { line += ", no tests" }
+        }
+        if let detail { line += " — \(detail)" }
+        note(line)
+    }
+
     /// The execution key of the agent of `task`'s current attempt, run for `record`: a worker's own
     /// spawn is keyed by the task and its attempt; a spawn the operator approved ran in the
     /// approving process, keyed by that process's run of it, so that a worker can adopt the agent
@@ -72,6 +89,7 @@ extension BuildWorker {
 
     private func end(_ task: QueueTask, _ state: TaskState, error: String?, result: JSONValue) async {
         settle(task.id)
+        journalEnd(task, state == .succeeded ? "succeeded" : "failed", detail: error, result: result)
         let outcome = TaskOutcome(state: state, at: clock.now(), error: error, result: result)
         let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value
         if stored == nil {
@@ -83,6 +101,7 @@ extension BuildWorker {
 
     private func handBack(_ task: QueueTask, reason: String, result: JSONValue) async {
         settle(task.id)
+        journalEnd(task, "queued again", detail: reason, result: result)
         let outcome = TaskOutcome(state: .queued, at: clock.now(), error: reason, result: result)
         // In a task of its own: the cancelled agent's task must still leave the record.
         let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value

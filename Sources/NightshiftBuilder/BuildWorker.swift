@@ -60,6 +60,8 @@ public actor BuildWorker {
         /// At the deadline, running agents are asked to stop (their tasks go back to the queue);
         /// without, they finish and only new claims stop.
         public var stopAtDeadline = true
+        /// Where a line goes when a build starts and when it ends (task, runtime, result, tests).
+        public var journal: Journal?
         public init() {}
     }
 
@@ -350,6 +352,7 @@ public actor BuildWorker {
 
     private func start(_ task: QueueTask, record: ActionRecord, adopting: Bool = false) {
         if !adopting { summary.started.append(task.id) }
+        note("build \(adopting ? "adopted" : "started"): **\(task.id)** \(task.title) (\(task.category), estimate \(Self.hours(task.hours)), attempt \(task.attempts))")
         running[task.id] = Task { [self] in
             await self.execute(task, record: record, adopting: adopting)
             await self.finished(task.id)
@@ -371,6 +374,17 @@ public actor BuildWorker {
     }
 
     func stopReason(_ id: String) -> String? { stopping[id] }
+
+    /// A line in the operator's journal; a journal that cannot be written loses the line, not the build.
+    func note(_ text: String) {
+        guard let journal = configuration.journal else { return }
+        do { try journal.note(text, at: clock.now()) } catch {
+            logger.info("builder: the journal could not be written", metadata: ["nightshift.error": "\(error)"])
+        }
+    }
+
+    /// `2h`, `1.5h`.
+    static func hours(_ hours: Double) -> String { hours == hours.rounded() ? "\(Int(hours))h" : "\(hours)h" }
 
     /// Marks a task's outcome stored (see ``settled``).
     func settle(_ id: String) { settled.insert(id) }

@@ -89,6 +89,7 @@ public struct BuilderPack: Pack {
         var configuration = BuildWorker.Configuration()
         configuration.workspacePath = context.root
         configuration.logDirectory = context.logsDirectory
+        configuration.journal = context.journal
         return configuration
     }
 }

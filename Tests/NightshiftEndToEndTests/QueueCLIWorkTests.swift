@@ -53,6 +53,16 @@ struct QueueCLIWorkTests {
                 #expect(start.log.hasSuffix("logs/subagents/\(start.task).log"), "\(start)")
             }
             #expect(Dictionary(ends.map { ($0.task, $0.exit) }, uniquingKeysWith: { a, _ in a }) == ["task_1": 0, "task_2": 0, "task_3": 3], "\(ends)")
+
+            // The journal has a line per build started and ended: task, runtime, result, tests.
+            let day = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            let journal = workspace.read("journal/\(day).md") ?? ""
+            for id in ["task_1", "task_2", "task_3"] {
+                #expect(journal.contains("build started: **\(id)**"), "\(journal)")
+            }
+            #expect(journal.range(of: #"build succeeded: \*\*task_1\*\* Passes in [0-9.]+(ms|s), tests passed"#, options: .regularExpression) != nil, "\(journal)")
+            #expect(journal.contains("build failed: **task_2** Verify fails") && journal.contains("tests failed"), "\(journal)")
+            #expect(journal.contains("build failed: **task_3** fail with 3") && journal.contains("no tests — the agent failed: exited with status 3"), "\(journal)")
         }
     }
 

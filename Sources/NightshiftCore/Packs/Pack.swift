@@ -58,6 +58,8 @@ public struct PackContext: Sendable {
     public var reportsDirectory: String
     public var clock: any WallClock
     public var logger: Logger
+    /// The operator's daily log (`journal/YYYY-MM-DD.md`), with the workspace's secrets redacted.
+    public var journal: Journal?
     /// The application composing the packs. A pack that needs more of the workspace than this
     /// context holds (the operator's context, the machine's resources) declares a protocol of
     /// its own for it, which the application conforms to, and casts `host` to it.
@@ -65,9 +67,10 @@ public struct PackContext: Sendable {
 
     public init(
         store: any Store, configuration: WorkspaceConfiguration, root: String, logsDirectory: String, reportsDirectory: String,
-        clock: any WallClock, logger: Logger, host: any Sendable
+        clock: any WallClock, logger: Logger, journal: Journal? = nil, host: any Sendable
     ) {
         self.host = host
+        self.journal = journal
         self.store = store
         self.configuration = configuration
         self.root = root
