@@ -74,7 +74,10 @@ public struct BuilderPack: Pack {
         guard let settings = context.configuration.section(BuilderSettings.self), let host = context.host as? any BuilderHost else { return [] }
         let timeZone = context.configuration.settings.timeZone
         return [
-            ScheduleStep(store: context.store, settings: settings, timeZone: timeZone, host: host),
+            ScheduleStep(
+                store: context.store, settings: settings, timeZone: timeZone, host: host, reportsDirectory: context.reportsDirectory,
+                workspaceName: context.configuration.settings.name ?? (context.root as NSString).lastPathComponent
+            ),
             BuildsStep(store: context.store, settings: settings, timeZone: timeZone, configuration: Self.workerConfiguration(context), host: host, logger: context.logger),
             ReportStep(host: host, timeZone: timeZone, directory: "\(context.reportsDirectory)/overnight"),
         ]

@@ -10,6 +10,9 @@ struct ScheduleStep: PackStep {
     let settings: BuilderSettings
     let timeZone: TimeZone
     let host: any BuilderHost
+    /// Where `calendar.ics` goes, and the name its feed carries.
+    let reportsDirectory: String
+    let workspaceName: String
 
     func run(_ context: StepContext) async -> ActionResult {
         let now = context.now
@@ -21,6 +24,15 @@ struct ScheduleStep: PackStep {
             let stored = try await BuildPlanner.apply(plan, store: store, at: now)
             var lines = stored.map { "scheduled \($0.id) \($0.title) (\(StepText.hours($0.hours)), score \(StepText.number($0.score)))" }
             if stored.isEmpty { lines.append("nothing to schedule tonight: no ready task fits the overnight window") }
+            let scheduled = try await BuildQueue(store: store, settings: settings).tasks(in: [.scheduled])
+            do {
+                let path = try BuildCalendar.write(
+                    scheduled, windows: settings.windows, timeZone: timeZone, workspace: workspaceName, at: now, to: reportsDirectory
+                )
+                lines.append("build sessions written to \(path)")
+            } catch {
+                lines.append("the build calendar could not be written: \(error.localizedDescription)")
+            }
             return StepText.result(lines, ["scheduled": .array(stored.map { .string($0.id) }), "unplaced": .array(plan.unplaced.map { .string($0.id) })])
         } catch {
             return .failure("the queue could not be scheduled: \(error)")

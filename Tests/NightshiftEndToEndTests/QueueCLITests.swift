@@ -185,6 +185,7 @@ struct QueueCLITests {
             #expect(!dry.assignments.isEmpty, "a 1-hour task fits one of the default windows")
             #expect(Set(dry.assignments.map(\.task) + dry.unplaced) == ["task_1", "task_2"], "only ready tasks are planned: \(dry)")
             #expect(try await workspace.allTasks().allSatisfy { $0.state != "scheduled" && $0.window == nil }, "a dry run changes nothing")
+            #expect(!workspace.exists("reports/calendar.ics"), "a dry run writes no calendar")
             let dryText = try await CLI.run(workspace.args("queue", "schedule", "--dry-run"))
             #expect(dryText.status == 0 && dryText.stdout.contains("(dry run: nothing written)"), "\(dryText)")
 
@@ -198,6 +199,12 @@ struct QueueCLITests {
                 #expect(try parseISO8601(assignment.opens) < parseISO8601(assignment.closes), "\(assignment.opens)…\(assignment.closes)")
             }
             #expect(try await workspace.task("task_3").state == "blocked", "a blocked task is not scheduled")
+            // The planned sessions as a feed the operator's calendar subscribes to.
+            let calendar = workspace.read("reports/calendar.ics") ?? ""
+            #expect(calendar.hasPrefix("BEGIN:VCALENDAR\r\n") && calendar.contains("BEGIN:VEVENT"), "\(calendar)")
+            for assignment in plan.assignments {
+                #expect(calendar.replacingOccurrences(of: "\r\n ", with: "").contains("\(assignment.task): "), "\(assignment.task) in \(calendar)")
+            }
         }
     }
 

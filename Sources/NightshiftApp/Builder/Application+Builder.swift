@@ -75,8 +75,21 @@ extension NightshiftApplication: BuilderHost {
         }
         let queue = try buildQueue()
         let plan = try await buildPlanner(at: now).plan(try await queue.refreshBlocked(at: now), at: now, only: window)
-        if !dryRun { _ = try await queue.schedule(plan, at: now) }
+        if !dryRun {
+            _ = try await queue.schedule(plan, at: now)
+            try await writeBuildCalendar(at: now)
+        }
         return plan
+    }
+
+    /// Writes `reports/calendar.ics`: the planned build sessions (``BuildCalendar``); returns its path.
+    @discardableResult
+    public func writeBuildCalendar(at now: Date) async throws -> String {
+        let settings = try requireBuilder()
+        return try BuildCalendar.write(
+            try await buildQueue().tasks(in: [.scheduled]), windows: settings.windows, timeZone: configuration.settings.timeZone,
+            workspace: workspaceName, at: now, to: workspace.reportsDirectory
+        )
     }
 
     /// Disk and memory use of this machine.
