@@ -31,6 +31,16 @@ public struct BuilderPack: Pack {
         if configuration.job(named: "morning-brief") == nil {
             configuration.jobs.append(try Self.briefJob(settings: settings, timeZone: zone))
         }
+        for (name, schedule, step, what) in [
+            ("checkin-tonight", settings.tonightCheckin, CheckinStep.Kind.tonight, "Weeknight check-in: quick wins and tonight's plan"),
+            ("checkin-weekend", settings.weekendCheckin, CheckinStep.Kind.weekend, "Friday check-in: the top 5 weekend options"),
+        ] where configuration.job(named: name) == nil {
+            guard let schedule else { continue }
+            configuration.jobs.append(Job(
+                name: name, description: what + ", to the notifiers", schedule: try Schedule.cron(parsing: schedule), timeZone: zone,
+                action: .step(step.stepName), timeout: .seconds(120), overlap: .skip, missed: .skip
+            ))
+        }
     }
 
     /// The overnight runner as a cycle: scan problems → auto-fix → pattern pre-builds → schedule
@@ -80,6 +90,8 @@ public struct BuilderPack: Pack {
             ),
             BuildsStep(store: context.store, settings: settings, timeZone: timeZone, configuration: Self.workerConfiguration(context), host: host, logger: context.logger),
             ReportStep(host: host, timeZone: timeZone, directory: "\(context.reportsDirectory)/overnight"),
+            CheckinStep(kind: .tonight, store: context.store, settings: settings, timeZone: timeZone, host: host),
+            CheckinStep(kind: .weekend, store: context.store, settings: settings, timeZone: timeZone, host: host),
         ]
     }
 
@@ -99,6 +111,9 @@ public struct BuilderPack: Pack {
 
 /// What the builder pack needs of the application that composes it.
 public protocol BuilderHost: Sendable {
+    /// Sends `text` to every notifier as an alert of `kind`; one line per notifier that failed,
+    /// and one saying so when there is none.
+    func notify(_ text: String, job: String, kind: AlertRecord.Kind, at now: Date) async -> [String]
     /// What the operator's context allows the builder at `now`.
     func workLimits(at now: Date) async -> WorkLimits
     /// Disk and memory use, for the resource gate.

@@ -41,6 +41,13 @@ public struct BuilderSettings: ConfigSection, Hashable {
     public var overnightSchedule = "0 23 * * *"
     public var monitorUntil = TimeOfDay(hour: 6, minute: 30)
     public var briefSchedule = "0 7 * * *"
+    /// The weeknight check-in ("Ready for tonight's build session?": quick wins and tonight's
+    /// plan), `[builder.checkins] tonight`; nil when turned off (`tonight = ""`).
+    public var tonightCheckin: String? = "0 19 * * 1-5"
+    /// The Friday check-in with the top 5 weekend options, `[builder.checkins] weekend`; nil when off.
+    public var weekendCheckin: String? = "0 18 * * 5"
+    /// The operator's contexts in which check-ins are skipped: asleep or away.
+    public var checkinSkipContexts = ["sleeping", "gym"]
     /// Time windows, the four defaults replaced or extended by `[builder.windows.NAME]`.
     public var windows: [TimeWindow] = TimeWindow.defaults
 
@@ -110,6 +117,22 @@ public struct BuilderSettings: ConfigSection, Hashable {
             }
             overnight.finish(known: ["schedule", "brief", "monitor_until"])
         }
+        if let checkins = table.subtable("checkins") {
+            for key in ["tonight", "weekend"] {
+                guard let (cron, location) = checkins.string(key) else { continue }
+                var schedule: String? = cron
+                if cron.isEmpty {
+                    schedule = nil
+                } else if let expression = try? CronExpression(parsing: cron) {
+                    if let reason = expression.neverFiresReason { fail("builder.checkins.\(key) \"\(cron)\" never fires: \(reason)", location) }
+                } else {
+                    fail("builder.checkins.\(key) is not a cron expression (\"\" turns it off): \"\(cron)\"", location)
+                }
+                if key == "tonight" { tonightCheckin = schedule } else { weekendCheckin = schedule }
+            }
+            if let (names, _) = checkins.stringArray("skip_contexts") { checkinSkipContexts = names }
+            checkins.finish(known: ["tonight", "weekend", "skip_contexts"])
+        }
         if let windows = table.subtable("windows") {
             for entry in windows.table.entries {
                 guard let window = windows.subtable(entry.key) else { continue }
@@ -120,7 +143,7 @@ public struct BuilderSettings: ConfigSection, Hashable {
         }
         table.finish(known: [
             "agent", "prompt", "workdir", "env", "max_concurrent", "timeout_factor", "timeout", "resource_limit", "lease_ttl",
-            "max_attempts", "low_risk_categories", "overnight", "windows",
+            "max_attempts", "low_risk_categories", "overnight", "windows", "checkins",
         ])
         guard ok else { return nil }
     }

@@ -47,7 +47,13 @@ struct BuilderPackTests {
         #expect(brief.action == .step("brief.deliver"))
         #expect(brief.schedule == (try Schedule.cron(parsing: "0 7 * * *")))
         #expect(brief.timeZone == Zones.newYork)
-        #expect(configuration.jobs.map(\.name) == ["overnight", "morning-brief"])
+        #expect(configuration.jobs.map(\.name) == ["overnight", "morning-brief", "checkin-tonight", "checkin-weekend"])
+        let tonight = try #require(configuration.job(named: "checkin-tonight"))
+        let tonightSchedule = try Schedule.cron(parsing: "0 19 * * 1-5")
+        #expect(tonight.action == .step("builder.checkin_tonight") && tonight.schedule == tonightSchedule)
+        let weekend = try #require(configuration.job(named: "checkin-weekend"))
+        let weekendSchedule = try Schedule.cron(parsing: "0 18 * * 5")
+        #expect(weekend.action == .step("builder.checkin_weekend") && weekend.schedule == weekendSchedule)
     }
 
     @Test("the schedules come from [builder.overnight]")

@@ -16,7 +16,7 @@ struct ConfigCheckCLITests {
     /// `jobs list --json`, names only.
     struct JobName: Decodable { var name: String }
 
-    @Test("with [builder], the pack's overnight cycle and morning-brief job are counted and named as the pack's")
+    @Test("with [builder], the pack's overnight cycle, morning-brief and check-in jobs are counted and named as the pack's")
     func builderPackCounted() async throws {
         try await withWorkspace { workspace in
             try await workspace.initializeBuilder(agent: "exit 0", builder: """
@@ -27,13 +27,13 @@ struct ConfigCheckCLITests {
                 """)
             let check = try await CLI.run(workspace.args("config", "check"))
             #expect(check.status == 0, "\(check)")
-            #expect(check.stdout == "\(workspace.configPath): ok (2 jobs (1 from the builder pack), 1 cycle (from the builder pack), 0 notifiers)\n", "\(check)")
+            #expect(check.stdout == "\(workspace.configPath): ok (4 jobs (3 from the builder pack), 1 cycle (from the builder pack), 0 notifiers)\n", "\(check)")
 
             let json = try await CLI.json(CheckInfo.self, workspace.args("config", "check"))
             let listed = try await CLI.json([JobName].self, workspace.args("jobs", "list")).map(\.name)
             #expect(json.valid && json.jobs.sorted() == listed.sorted(), "config check and jobs list agree: \(json.jobs) vs \(listed)")
-            #expect(Set(json.jobs) == ["backup", "overnight", "morning-brief"] && json.cycles == ["overnight"], "\(json)")
-            #expect(Set(json.fromPacks) == ["overnight", "morning-brief"], "\(json)")
+            #expect(Set(json.jobs) == ["backup", "overnight", "morning-brief", "checkin-tonight", "checkin-weekend"] && json.cycles == ["overnight"], "\(json)")
+            #expect(Set(json.fromPacks) == ["overnight", "morning-brief", "checkin-tonight", "checkin-weekend"], "\(json)")
         }
     }
 

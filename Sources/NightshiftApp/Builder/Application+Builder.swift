@@ -95,6 +95,12 @@ extension NightshiftApplication: BuilderHost {
     /// Disk and memory use of this machine.
     public func resourceUsage() -> ResourceUsage? { SystemResources.usage(path: workspace.root) }
 
+    /// Sends `text` to every notifier (recorded as an alert of `kind`).
+    public func notify(_ text: String, job: String, kind: AlertRecord.Kind, at now: Date) async -> [String] {
+        let alerter = Alerter(store: store, notifiers: makeNotifiers(), logger: logger)
+        return await alerter.deliver(AlertMessage(job: job, kind: kind, runID: nil, consecutiveFailures: 0, error: nil, text: text, at: now))
+    }
+
     /// Where overnight reports go.
     public var overnightReportsDirectory: String { "\(workspace.reportsDirectory)/overnight" }
 }

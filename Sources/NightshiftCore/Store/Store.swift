@@ -215,6 +215,8 @@ public struct AlertRecord: Sendable, Hashable, Codable {
         case approval
         /// The morning brief went out.
         case brief
+        /// A builder check-in: tonight's quick wins and plan, or the weekend's options.
+        case checkin
         /// A health problem is critical, or nothing automatic can fix it.
         case health
         /// `nightshift doctor --alert` found something critical (the daemon, a stuck run, the store).
