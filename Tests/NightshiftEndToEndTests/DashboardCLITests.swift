@@ -46,3 +46,44 @@ struct DashboardCLITests {
         }
     }
 }
+
+/// `nightshift metrics`: the success metrics against the reference's targets.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct MetricsCLITests {
+    struct MetricsInfo: Decodable {
+        struct Metric: Decodable {
+            var name: String
+            var value: Double
+            var target: [Double]?
+            var met: Bool?
+        }
+        var period: String
+        var metrics: [Metric]
+    }
+
+    @Test("after a night of the example's queue: builds and hours shipped counted from the succeeded tasks, targets scaled to the period")
+    func metricsCountTheNight() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilderExample()
+            try await workspace.seedExampleQueue()
+            let worked = try await CLI.run(workspace.args("queue", "work"))
+            #expect(worked.stdout.contains("succeeded:"), "\(worked)")
+            let succeeded = try await workspace.allTasks().filter { $0.state == "succeeded" }
+
+            let day = try await CLI.json(MetricsInfo.self, workspace.args("metrics", "--period", "day"))
+            let byName = Dictionary(day.metrics.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            #expect(day.period == "day")
+            #expect(byName["builds completed"]?.value == Double(succeeded.count) && byName["builds completed"]?.target == [2, 3], "\(day.metrics)")
+            #expect(byName["hours shipped"]?.value == succeeded.map(\.hours).reduce(0, +) && byName["hours shipped"]?.target == [6, 8])
+            #expect(byName["builds completed"]?.met == (succeeded.count >= 2))
+            #expect(byName["self-improvements"]?.value == 0 && byName["problems auto-fixed"]?.value == 0)
+
+            let week = try await CLI.json(MetricsInfo.self, workspace.args("metrics"))
+            #expect(week.period == "week" && week.metrics.first { $0.name == "builds completed" }?.target == [14, 21], "scaled ×7: \(week.metrics)")
+            let text = try await CLI.run(workspace.args("metrics", "--period", "month"))
+            #expect(text.status == 0 && text.stdout.contains("weekend projects completed: 0  (target 2–4)"), "\(text)")
+            let bad = try await CLI.run(workspace.args("metrics", "--period", "year"))
+            #expect(bad.status == 2 && bad.stderr.contains("--period must be day, week or month"), "\(bad)")
+        }
+    }
+}
