@@ -31,6 +31,17 @@ public struct BuilderPack: Pack {
         if configuration.job(named: "morning-brief") == nil {
             configuration.jobs.append(try Self.briefJob(settings: settings, timeZone: zone))
         }
+        // Every window but the overnight cycle's runs its tasks by itself when it opens.
+        for window in settings.windows where window.name != "overnight" && !window.days.isEmpty {
+            let name = "window-\(window.name)"
+            guard configuration.job(named: name) == nil else { continue }
+            let length = Duration.seconds(Int64(window.lengthHours * 3600))
+            configuration.jobs.append(Job(
+                name: name, description: "Runs the \(window.name) window's tasks until it closes (reports/windows/)",
+                schedule: try Schedule.cron(parsing: WindowStep.cron(window)), timeZone: zone, action: .step("builder.window-\(window.name)"),
+                timeout: length + .seconds(1800), overlap: .skip, missed: .once, grace: length
+            ))
+        }
         for (name, schedule, step, what) in [
             ("checkin-tonight", settings.tonightCheckin, CheckinStep.Kind.tonight, "Weeknight check-in: quick wins and tonight's plan"),
             ("checkin-weekend", settings.weekendCheckin, CheckinStep.Kind.weekend, "Friday check-in: the top 5 weekend options"),
@@ -92,7 +103,12 @@ public struct BuilderPack: Pack {
             ReportStep(host: host, timeZone: timeZone, directory: "\(context.reportsDirectory)/overnight"),
             CheckinStep(kind: .tonight, store: context.store, settings: settings, timeZone: timeZone, host: host),
             CheckinStep(kind: .weekend, store: context.store, settings: settings, timeZone: timeZone, host: host),
-        ]
+        ] + settings.windows.filter { $0.name != "overnight" }.map { window -> any PackStep in
+            WindowStep(
+                window: window, store: context.store, settings: settings, timeZone: timeZone, configuration: Self.workerConfiguration(context),
+                host: host, reportsDirectory: context.reportsDirectory, logger: context.logger
+            )
+        }
     }
 
     public func briefContributors(_ context: PackContext) -> [any BriefContributor] {

@@ -151,6 +151,11 @@ public struct BuilderSettings: ConfigSection, Hashable {
     private static func readWindow(_ name: String, _ table: TableReader, base: TimeWindow?) -> TimeWindow? {
         var ok = true
         var window = base ?? TimeWindow(name: name, days: Set(1...7), start: .init(hour: 0, minute: 0), end: .init(hour: 0, minute: 0), minHours: 0, maxHours: 24)
+        // The name becomes a job (`window-NAME`) and a step (`builder.window-NAME`).
+        guard !name.isEmpty, name.count <= 48, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            table.error("builder.windows.\"\(name)\": a window's name may use only letters, digits, '-' and '_'", at: table.location)
+            return nil
+        }
         if base == nil, !table.has("start") || !table.has("end") {
             table.error("builder.windows.\(name) needs start = \"HH:MM\" and end = \"HH:MM\"", at: table.location)
             ok = false

@@ -33,7 +33,9 @@ struct WorkspaceTests {
         let app = try await buildApplication(workspace: workspace, environment: [:], logger: Logger(label: "test"))
         // The store knows every declared job, and the builder pack's cycle and brief job too.
         var expected = configuration.jobs.map(\.name)
-        if configuration.section(BuilderSettings.self) != nil { expected += ["overnight", "morning-brief", "checkin-tonight", "checkin-weekend"] }
+        if configuration.section(BuilderSettings.self) != nil { expected += [
+            "overnight", "morning-brief", "checkin-tonight", "checkin-weekend", "window-quick_win", "window-work_hours", "window-weekend",
+        ] }
         let stored = try await app.store.jobStates().map(\.name)
         #expect(stored.sorted() == expected.sorted())
     }

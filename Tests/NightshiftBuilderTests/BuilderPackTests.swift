@@ -47,7 +47,12 @@ struct BuilderPackTests {
         #expect(brief.action == .step("brief.deliver"))
         #expect(brief.schedule == (try Schedule.cron(parsing: "0 7 * * *")))
         #expect(brief.timeZone == Zones.newYork)
-        #expect(configuration.jobs.map(\.name) == ["overnight", "morning-brief", "checkin-tonight", "checkin-weekend"])
+        #expect(configuration.jobs.map(\.name) == [
+            "overnight", "morning-brief", "window-quick_win", "window-work_hours", "window-weekend", "checkin-tonight", "checkin-weekend",
+        ])
+        let workHours = try #require(configuration.job(named: "window-work_hours"))
+        let weekdayMornings = try Schedule.cron(parsing: "0 9 * * 1,2,3,4,5")
+        #expect(workHours.action == .step("builder.window-work_hours") && workHours.schedule == weekdayMornings)
         let tonight = try #require(configuration.job(named: "checkin-tonight"))
         let tonightSchedule = try Schedule.cron(parsing: "0 19 * * 1-5")
         #expect(tonight.action == .step("builder.checkin_tonight") && tonight.schedule == tonightSchedule)

@@ -55,3 +55,51 @@ struct CheckinCLITests {
         }
     }
 }
+
+/// Windows other than the overnight one run their tasks by themselves when they open.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct WindowRunCLITests {
+    /// `HH:MM` in UTC, `offset` seconds from now.
+    static func clock(_ offset: TimeInterval) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.hour, .minute], from: Date().addingTimeInterval(offset))
+        return String(format: "%02d:%02d", parts.hour!, parts.minute!)
+    }
+
+    @Test("a window's job runs its tasks until it closes and writes reports/windows/DAY-NAME.json|md; quick wins are only offered while the operator is available")
+    func windowRunsItsTasks() async throws {
+        try await withWorkspace { workspace in
+            let open = "start = \"\(Self.clock(-3600))\"\nend = \"\(Self.clock(7200))\"\ndays = \"daily\""
+            try await workspace.initializeBuilder(agent: "exit 0", builder: """
+
+                [builder.windows.lunch]
+                \(open)
+                min_hours = 0.5
+                max_hours = 3
+
+                [builder.windows.quick_win]
+                \(open)
+                """)
+            _ = try await workspace.addTask("Fix typo", hours: 1)
+            let jobs = try await CLI.run(workspace.args("jobs", "list"))
+            #expect(jobs.stdout.contains("window-lunch") && !jobs.stdout.contains("window-overnight"), "\(jobs)")
+
+            // The operator is around: quick wins are offered, not run.
+            _ = try await CLI.run(workspace.args("context", "set", "available"))
+            let offered = try await CLI.run(workspace.args("jobs", "run", "window-quick_win"))
+            #expect(offered.status == 0, "\(offered)")
+            #expect(try await workspace.task("task_1").state == "queued", "an offered quick win is not run")
+            _ = try await CLI.run(workspace.args("context", "clear"))
+
+            let ran = try await CLI.run(workspace.args("jobs", "run", "window-lunch"))
+            #expect(ran.status == 0, "\(ran)")
+            #expect(try await workspace.task("task_1").state == "succeeded", "the window ran its task")
+            let day = ISO8601DateFormatter.string(from: Date().addingTimeInterval(-3600), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            let report = workspace.read("reports/windows/\(day)-lunch.md") ?? ""
+            #expect(report.contains("# lunch window") && report.contains("Succeeded: task_1"), "\(report)")
+            let json = workspace.read("reports/windows/\(day)-lunch.json") ?? ""
+            #expect(json.contains("\"window\":\"lunch\"") && json.contains("\"succeeded\":[\"task_1\"]"), "\(json)")
+        }
+    }
+}

@@ -27,13 +27,16 @@ struct ConfigCheckCLITests {
                 """)
             let check = try await CLI.run(workspace.args("config", "check"))
             #expect(check.status == 0, "\(check)")
-            #expect(check.stdout == "\(workspace.configPath): ok (4 jobs (3 from the builder pack), 1 cycle (from the builder pack), 0 notifiers)\n", "\(check)")
+            #expect(check.stdout == "\(workspace.configPath): ok (7 jobs (6 from the builder pack), 1 cycle (from the builder pack), 0 notifiers)\n", "\(check)")
 
             let json = try await CLI.json(CheckInfo.self, workspace.args("config", "check"))
             let listed = try await CLI.json([JobName].self, workspace.args("jobs", "list")).map(\.name)
             #expect(json.valid && json.jobs.sorted() == listed.sorted(), "config check and jobs list agree: \(json.jobs) vs \(listed)")
-            #expect(Set(json.jobs) == ["backup", "overnight", "morning-brief", "checkin-tonight", "checkin-weekend"] && json.cycles == ["overnight"], "\(json)")
-            #expect(Set(json.fromPacks) == ["overnight", "morning-brief", "checkin-tonight", "checkin-weekend"], "\(json)")
+            let packJobs: Set<String> = [
+                "overnight", "morning-brief", "checkin-tonight", "checkin-weekend", "window-quick_win", "window-work_hours", "window-weekend",
+            ]
+            #expect(Set(json.jobs) == packJobs.union(["backup"]) && json.cycles == ["overnight"], "\(json)")
+            #expect(Set(json.fromPacks) == packJobs, "\(json)")
         }
     }
 
