@@ -314,6 +314,8 @@ public func buildApplication(
     } catch {
         throw AppError.failure("cannot prepare the store \(workspace.storePath): \(error)")
     }
+    // On a store several nodes share, slots and leases go by the database's clock.
+    let clock: any WallClock = store.isSharedByNodes && clock is SystemWallClock ? await StoreAlignedClock.aligned(base: clock, with: store) : clock
     let app = NightshiftApplication(
         workspace: workspace, configuration: configuration, store: store, environment: environment, logger: logger, clock: clock
     )

@@ -8,6 +8,27 @@ import Testing
 @Suite struct ClockSkewTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
+    @Test("a store-aligned clock reads the database's time; its skew check measures the machine's clock and aligns again")
+    func alignedClockFollowsTheDatabase() async throws {
+        let machine = TestClock(now: start)
+        let database = TestClock(now: start.addingTimeInterval(1.5))
+        let store = MemoryStore(sharedByNodes: true, storeClock: database)
+        let clock = await StoreAlignedClock.aligned(base: machine, with: store)
+        #expect(clock.now() == start.addingTimeInterval(1.5), "slots and leases are judged by the database's time")
+        // The machine drifts 0.5 s more; the next skew check reports the machine's own skew and realigns.
+        machine.advance(by: 10)
+        database.advance(by: 10.5)
+        #expect(try await ClockSkew.offset(of: clock, from: store) == -2, "the machine is 2 s behind the database")
+        #expect(clock.now() == database.now())
+        // A sleep until a database instant wakes when the machine's clock reaches the matching instant.
+        let woke = Task { try await clock.sleep(until: database.now().addingTimeInterval(5)) }
+        machine.advance(by: 5)
+        try await woke.value
+        // A store of one machine keeps no clock: the machine's own.
+        let local = await StoreAlignedClock.aligned(base: machine, with: MemoryStore())
+        #expect(local.now() == machine.now() && local.offset == 0)
+    }
+
     @Test("the offset is measured against the store's clock; beyond max_clock_skew the scheduler plans nothing, then resumes")
     func skewStopsPlanning() async throws {
         let node = TestClock(now: start)

@@ -1,13 +1,20 @@
 public import Foundation
 
 /// How far a node's clock is from the clock of the store it shares with other nodes. Slots and
-/// leases are judged by the nodes' clocks, so a node whose clock is off by more than
-/// `[store] max_clock_skew` (2 s) must not plan slots: it would fire them early or late, or find
-/// live leases expired. The scheduler asks before every pass and says why it refuses.
+/// leases are judged by the database's clock (a node's ``StoreAlignedClock``), but a node whose own
+/// clock is off by more than `[store] max_clock_skew` (2 s) is taken as broken and plans no slots.
+/// The scheduler asks before every pass and says why it refuses.
 public enum ClockSkew {
     /// `clock` minus the store's clock in seconds (positive: this node is ahead), measured against
-    /// the middle of the query's round trip; nil for a store with no clock of its own.
+    /// the middle of the query's round trip; nil for a store with no clock of its own. For a
+    /// ``StoreAlignedClock`` it is the machine's clock that is measured (and the clock aligned again).
     public static func offset(of clock: any WallClock, from store: any Store) async throws -> TimeInterval? {
+        if let aligned = clock as? StoreAlignedClock { return try await aligned.align(with: store) }
+        return try await measure(clock, against: store)
+    }
+
+    /// `clock` minus the store's clock, measured once.
+    static func measure(_ clock: any WallClock, against store: any Store) async throws -> TimeInterval? {
         let sent = clock.now()
         guard let theirs = try await store.storeTime() else { return nil }
         let received = clock.now()
