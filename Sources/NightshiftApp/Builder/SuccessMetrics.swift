@@ -122,3 +122,29 @@ public struct SuccessMetrics: Sendable {
         return lines.joined(separator: "\n")
     }
 }
+
+/// The success metrics in the morning brief: the week's in Monday's brief, the month's in the brief of
+/// the month's first day (both when they coincide), each figure against its target.
+struct MetricsBriefContributor: BriefContributor {
+    let app: NightshiftApplication
+
+    func sections(for period: BriefPeriod, store: any Store) async throws -> [BriefSection] {
+        guard app.builderSettings != nil else { return [] }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = period.timeZone
+        let day = calendar.dateComponents([.weekday, .day], from: period.until)
+        var periods: [SuccessMetrics.Period] = []
+        if day.weekday == 2 { periods.append(.week) }
+        if day.day == 1 { periods.append(.month) }
+        var sections: [BriefSection] = []
+        for metricsPeriod in periods {
+            let metrics = try await SuccessMetrics.measure(app, period: metricsPeriod, at: period.until)
+            let lines = metrics.text(zone: period.timeZone).split(separator: "\n").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }
+            sections.append(BriefSection(
+                id: "metrics_\(metricsPeriod.rawValue)", title: "Success metrics, last \(metricsPeriod.rawValue)", rank: BriefSection.Rank.nextTasks + 5,
+                lines: lines, items: metrics.json(zone: period.timeZone)
+            ))
+        }
+        return sections
+    }
+}

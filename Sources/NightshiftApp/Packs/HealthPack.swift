@@ -79,7 +79,9 @@ struct LearningPack: Pack {
     }
 
     func briefContributors(_ context: PackContext) -> [any BriefContributor] {
-        [LearningBriefContributor(jobs: context.configuration.jobs.map(\.name))]
+        var contributors: [any BriefContributor] = [LearningBriefContributor(jobs: context.configuration.jobs.map(\.name))]
+        if let app = context.host as? NightshiftApplication { contributors.append(MetricsBriefContributor(app: app)) }
+        return contributors
     }
 }
 
