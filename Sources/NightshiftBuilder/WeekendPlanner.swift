@@ -85,6 +85,17 @@ public struct WeekendPlanner: Sendable {
     public func select(_ id: String, at now: Date) async throws -> WeekendPlan {
         guard let task = try await store.task(id), task.queue == QueueTask.builderQueue else { throw Failure("no task \(id); see nightshift weekend suggest") }
         guard TaskState.waiting.contains(task.state) else { throw Failure("\(id) is \(task.state); pick a task that still waits") }
+        let window = self.window
+        guard task.hours >= window.minHours, task.hours <= window.maxHours, window.fits(hours: task.hours) else {
+            throw Failure(
+                "\(id) is estimated at \(BuildWorker.hours(task.hours)); a weekend project takes \(BuildWorker.hours(window.minHours))–"
+                    + "\(BuildWorker.hours(min(window.maxHours, window.lengthHours))) (the weekend window); queue it for another window, or pick one from nightshift weekend suggest"
+            )
+        }
+        if task.state == .blocked {
+            let waitingFor = task.dependsOn.isEmpty ? "" : " on \(task.dependsOn.joined(separator: ", "))"
+            throw Failure("\(id) is blocked: it waits\(waitingFor); pick a task that is ready, or finish that first")
+        }
         if let current = try await plan(), current.startedAt != nil, current.completedAt == nil, current.task != id {
             throw Failure("the weekend project \(current.task) is under way; finish its phases first (nightshift weekend progress)")
         }

@@ -140,16 +140,14 @@ struct WeekendPlannerTests {
         #expect(again.startedAt == Self.friday)
     }
 
-    @Test("a blocked project is selected and started without being scheduled")
-    func startBlocked() async throws {
+    @Test("a blocked project, or one that does not fit the weekend window, is refused at select and nothing is saved")
+    func selectRefusesBlockedAndIllFitting() async throws {
         let (planner, queue, _) = Self.planner()
         let dependency = try await Self.add(queue, "Schema", hours: 1)
         let project = try await Self.add(queue, "Project", hours: 9, dependsOn: [dependency.id])
-        _ = try await planner.select(project.id, at: Self.friday)
-        let (plan, task) = try await planner.start(at: Self.friday)
-        #expect(plan.startedAt == Self.friday)
-        #expect(task.state == .blocked)
-        #expect(task.window == nil)
+        await #expect(throws: WeekendPlanner.Failure.self) { _ = try await planner.select(project.id, at: Self.friday) }
+        await #expect(throws: WeekendPlanner.Failure.self) { _ = try await planner.select(dependency.id, at: Self.friday) }
+        #expect(try await planner.plan() == nil)
     }
 
     @Test("an unstarted selection may be replaced; a started one may not until it is finished")

@@ -116,7 +116,7 @@ struct WeekendCLITests {
         }
     }
 
-    @Test("mistakes exit 1 with a message that says what to do: nothing selected, unknown task, not started, unknown or finished phase, a project under way")
+    @Test("mistakes exit 1 with a message that says what to do: nothing selected, unknown, blocked or ill-fitting task, not started, unknown or finished phase, a project under way")
     func mistakesExitOne() async throws {
         try await withWorkspace { workspace in
             try await queueWeekendTasks(workspace)
@@ -135,6 +135,9 @@ struct WeekendCLITests {
             let cancelled = try await CLI.run(workspace.args("queue", "cancel", "three"))
             #expect(cancelled.status == 0, "\(cancelled)")
             try await refused(["select", "three"], "three is cancelled; pick a task that still waits")
+            try await refused(["select", "blocked"], "blocked is blocked: it waits on three; pick a task that is ready")
+            _ = try await workspace.addTask("Tiny fix", hours: 1, ["--id", "tiny"])
+            try await refused(["select", "tiny"], "tiny is estimated at 1h; a weekend project takes 8h–12h (the weekend window)")
 
             #expect(try await run(workspace, "select", "nine").status == 0)
             try await refused(["complete", "build"], "the weekend project has not started; run nightshift weekend start")
