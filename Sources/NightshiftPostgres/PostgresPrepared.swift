@@ -123,8 +123,8 @@ struct FinishRunStatement: PreparedRowsStatement {
         bindings.append(finish.outcome.state.rawValue)
         bindings.append(PostgresTime.millis(finish.outcome.finishedAt))
         bindings.append(finish.outcome.exitStatus.map(Int64.init))
-        bindings.append(finish.outcome.error)
-        bindings.append(finish.outcome.excerpt)
+        bindings.append(finish.outcome.error.map(RunFinish.Row.withoutNUL))
+        bindings.append(finish.outcome.excerpt.map(RunFinish.Row.withoutNUL))
         bindings.append(finish.id)
         bindings.append(finish.owner)
         return bindings

@@ -239,8 +239,13 @@ struct RunFinish: Sendable {
             state = finish.outcome.state.rawValue
             finished_at = PostgresTime.millis(finish.outcome.finishedAt)
             exit_status = finish.outcome.exitStatus
-            error = finish.outcome.error
-            excerpt = finish.outcome.excerpt
+            // PostgreSQL's text holds no NUL, and one row it refuses would fail the whole group.
+            error = finish.outcome.error.map(Self.withoutNUL)
+            excerpt = finish.outcome.excerpt.map(Self.withoutNUL)
+        }
+
+        static func withoutNUL(_ text: String) -> String {
+            text.contains("\0") ? text.replacingOccurrences(of: "\0", with: "\u{FFFD}") : text
         }
     }
 }
