@@ -25,8 +25,8 @@ public enum BuildCalendar {
             let session = sessions[key]!
             let tasks = session.tasks.sorted { ($1.score, $0.id) < ($0.score, $1.id) }
             let hours = tasks.map(\.hours).reduce(0, +)
-            let summary = "Nightshift \(session.window.name.replacingOccurrences(of: "_", with: " ")) builds: \(tasks.count) task\(tasks.count == 1 ? "" : "s") (\(Self.hours(hours)))"
-            let description = tasks.map { "\($0.id): \($0.title) (\($0.category), \(Self.hours($0.hours)))" }.joined(separator: "\n")
+            let summary = "Nightshift \(session.window.name.replacingOccurrences(of: "_", with: " ")) builds: \(tasks.count) task\(tasks.count == 1 ? "" : "s") (\(StepText.hours(hours)))"
+            let description = tasks.map { "\($0.id): \($0.title) (\($0.category), \(StepText.hours($0.hours)))" }.joined(separator: "\n")
             lines += [
                 "BEGIN:VEVENT", "UID:\(key)@nightshift", "DTSTAMP:\(stamp(now))", "DTSTART:\(stamp(session.opening.start))",
                 "DTEND:\(stamp(session.opening.end))", "SUMMARY:" + escape(summary), "DESCRIPTION:" + escape(description),
@@ -55,8 +55,6 @@ public enum BuildCalendar {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         return String(format: "%04d%02d%02dT%02d%02d%02dZ", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!, parts.second!)
     }
-
-    static func hours(_ hours: Double) -> String { hours == hours.rounded() ? "\(Int(hours))h" : "\(hours)h" }
 
     /// TEXT as RFC 5545 wants it: backslash, semicolon, comma and newline escaped.
     static func escape(_ text: String) -> String {

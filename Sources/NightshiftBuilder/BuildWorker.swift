@@ -352,7 +352,7 @@ public actor BuildWorker {
 
     private func start(_ task: QueueTask, record: ActionRecord, adopting: Bool = false) {
         if !adopting { summary.started.append(task.id) }
-        note("build \(adopting ? "adopted" : "started"): **\(task.id)** \(task.title) (\(task.category), estimate \(Self.hours(task.hours)), attempt \(task.attempts))")
+        note("build \(adopting ? "adopted" : "started"): **\(task.id)** \(task.title) (\(task.category), estimate \(StepText.hours(task.hours)), attempt \(task.attempts))")
         running[task.id] = Task { [self] in
             await self.execute(task, record: record, adopting: adopting)
             await self.finished(task.id)
@@ -382,9 +382,6 @@ public actor BuildWorker {
             logger.info("builder: the journal could not be written", metadata: ["nightshift.error": "\(error)"])
         }
     }
-
-    /// `2h`, `1.5h`.
-    static func hours(_ hours: Double) -> String { hours == hours.rounded() ? "\(Int(hours))h" : "\(hours)h" }
 
     /// Marks a task's outcome stored (see ``settled``).
     func settle(_ id: String) { settled.insert(id) }

@@ -54,12 +54,12 @@ struct CheckinStep: PackStep {
             let wins = ready.filter { task in quick.map { task.hours >= $0.minHours && task.hours <= $0.maxHours } ?? (task.hours <= 2) }
                 .sorted { ($1.score, $0.id) < ($0.score, $1.id) }.prefix(5)
             lines.append(wins.isEmpty ? "Quick wins: none ready." : "Quick wins (1–2 h):")
-            lines += wins.map { "- \($0.id): \($0.title) (\(BuildWorker.hours($0.hours)), \($0.category))" }
+            lines += wins.map { "- \($0.id): \($0.title) (\(StepText.hours($0.hours)), \($0.category))" }
             let limits = await host.workLimits(at: now)
             let planner = BuildPlanner(windows: settings.windows, timeZone: timeZone, concurrency: min(settings.maxConcurrent, max(1, limits.maxConcurrent)))
             let tonight = planner.plan(ready, at: now, only: "overnight").assignments
             lines.append(tonight.isEmpty ? "Tonight's plan: nothing ready fits the overnight window." : "Tonight's plan (overnight):")
-            lines += tonight.map { "- \($0.task.id): \($0.task.title) (\(BuildWorker.hours($0.task.hours)))" }
+            lines += tonight.map { "- \($0.task.id): \($0.task.title) (\(StepText.hours($0.task.hours)))" }
             lines.append("Queue more with: nightshift queue add TITLE --hours H --category C")
             return lines.joined(separator: "\n")
         case .weekend:
@@ -69,8 +69,8 @@ struct CheckinStep: PackStep {
             }
             var lines = ["Weekend options (pick one: nightshift weekend select ID):"]
             for (index, option) in options.enumerated() {
-                lines.append("\(index + 1). \(option.task.id): \(option.task.title) (\(BuildWorker.hours(option.task.hours)), score \(option.task.score))")
-                lines += option.phases.map { "   - \($0.name) (\(BuildWorker.hours($0.hours)))" }
+                lines.append("\(index + 1). \(option.task.id): \(option.task.title) (\(StepText.hours(option.task.hours)), score \(option.task.score))")
+                lines += option.phases.map { "   - \($0.name) (\(StepText.hours($0.hours)))" }
             }
             return lines.joined(separator: "\n")
         }

@@ -88,8 +88,8 @@ public struct WeekendPlanner: Sendable {
         let window = self.window
         guard task.hours >= window.minHours, task.hours <= window.maxHours, window.fits(hours: task.hours) else {
             throw Failure(
-                "\(id) is estimated at \(BuildWorker.hours(task.hours)); a weekend project takes \(BuildWorker.hours(window.minHours))–"
-                    + "\(BuildWorker.hours(min(window.maxHours, window.lengthHours))) (the weekend window); queue it for another window, or pick one from nightshift weekend suggest"
+                "\(id) is estimated at \(StepText.hours(task.hours)); a weekend project takes \(StepText.hours(window.minHours))–"
+                    + "\(StepText.hours(min(window.maxHours, window.lengthHours))) (the weekend window); queue it for another window, or pick one from nightshift weekend suggest"
             )
         }
         if task.state == .blocked {

@@ -35,7 +35,7 @@ public struct Dashboard: Sendable {
         let running = active.filter { $0.task.state == .running }
         lines.append("Active builds: \(running.count)")
         for entry in running {
-            lines.append(String(format: "  - %@ %@ (%.0f%% of %@)", entry.task.id, entry.task.title, entry.task.progressPercent(at: at), Self.hours(entry.task.hours)))
+            lines.append(String(format: "  - %@ %@ (%.0f%% of %@)", entry.task.id, entry.task.title, entry.task.progressPercent(at: at), StepText.hours(entry.task.hours)))
         }
         for entry in active where entry.task.state == .awaitingApproval {
             lines.append("  - \(entry.task.id) \(entry.task.title): \(entry.waiting)")
@@ -45,10 +45,10 @@ public struct Dashboard: Sendable {
             + ["queued", "scheduled", "running", "blocked", "awaiting_approval", "succeeded", "failed"].compactMap { state in
                 stats.byState[state].flatMap { $0 > 0 ? ", \(state.replacingOccurrences(of: "_", with: " ")) \($0)" : nil }
             }.joined())
-        lines.append(String(format: "  completion rate %.0f%%, %@ shipped, %@ queued", stats.completionRate * 100, Self.hours(stats.hoursShipped), Self.hours(stats.hoursQueued)))
+        lines.append(String(format: "  completion rate %.0f%%, %@ shipped, %@ queued", stats.completionRate * 100, StepText.hours(stats.hoursShipped), StepText.hours(stats.hoursQueued)))
         lines.append("")
         lines.append(next.isEmpty ? "Next tasks: none ready" : "Next tasks:")
-        lines += next.map { "  - \($0.id) \($0.title) (\(Self.hours($0.hours)), score \(Self.number($0.score)))" }
+        lines += next.map { "  - \($0.id) \($0.title) (\(StepText.hours($0.hours)), score \(StepText.number($0.score)))" }
         lines.append("")
         lines.append(approvals.isEmpty ? "Approvals waiting: none" : "Approvals waiting: \(approvals.count)")
         lines += approvals.map { "  - \($0.id) \($0.type): \($0.summary ?? $0.reason)  (nightshift approvals approve \($0.id))" }
@@ -78,10 +78,4 @@ public struct Dashboard: Sendable {
             "problems": .array(problems.map { .object(["key": .string($0.key), "severity": .string($0.severity.rawValue), "summary": .string($0.summary)]) }),
         ])
     }
-
-    /// `2h`, `1.5h`.
-    static func hours(_ hours: Double) -> String { hours == hours.rounded() ? "\(Int(hours))h" : "\(hours)h" }
-
-    /// `4`, `2.5`.
-    static func number(_ value: Double) -> String { value == value.rounded() ? "\(Int(value))" : String(format: "%.2f", value) }
 }
