@@ -116,11 +116,12 @@ final class GRDBTaskFixture: Sendable {
         try await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
     }
 
-    func claimAndFinish(_ id: String, owner: String) async throws {
+    func claimAndFinish(_ id: String, owner: String, inline: Bool = false) async throws {
         let now = Date()
         let at = rawMillis(now)
         let until = rawMillis(now.addingTimeInterval(60))
         try await transaction(
+            inline: inline,
             """
             UPDATE tasks SET state = 'running', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1,
                 started_at = ?, finished_at = NULL, pid = NULL, updated_at = ?
@@ -131,6 +132,7 @@ final class GRDBTaskFixture: Sendable {
         )
         let finished = rawMillis(Date())
         try await transaction(
+            inline: inline,
             """
             UPDATE tasks SET state = ?, last_error = ?, result = COALESCE(?, result), lease_owner = NULL,
                 lease_expires_at = NULL, pid = NULL, updated_at = ?, finished_at = ?
@@ -141,17 +143,25 @@ final class GRDBTaskFixture: Sendable {
         )
     }
 
-    private func transaction(_ sql: String, _ arguments: StatementArguments) async throws {
-        try await pool.writeWithoutTransaction { db in
-            try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
-            do {
-                try db.cachedStatement(sql: sql).execute(arguments: arguments)
-                precondition(db.changesCount == 1, "the claim and the finish must each change their task")
-                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
-            } catch {
-                try? db.rollback()
-                throw error
-            }
+    private func transaction(inline: Bool, _ sql: String, _ arguments: StatementArguments) async throws {
+        if inline { return try inlineTransaction(sql, arguments) }
+        try await pool.writeWithoutTransaction { db in try Self.body(db, sql, arguments) }
+    }
+
+    /// GRDB's synchronous write: on the calling thread, no hop, when no other write is under way.
+    private func inlineTransaction(_ sql: String, _ arguments: StatementArguments) throws {
+        try pool.writeWithoutTransaction { db in try Self.body(db, sql, arguments) }
+    }
+
+    private static func body(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            try db.cachedStatement(sql: sql).execute(arguments: arguments)
+            precondition(db.changesCount == 1, "the claim and the finish must each change their task")
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            try? db.rollback()
+            throw error
         }
     }
 }

@@ -201,6 +201,19 @@ let benchmarks: @Sendable () -> Void = {
         try? FileManager.default.removeItem(at: grdbTaskDirectory)
     }
 
+    let grdbInlineDirectory = scratchDirectory("grdb-inline-claim-finish")
+    let grdbInlineName = "GRDB pool, prepared statements, synchronous write on the caller's thread: claim + finish task"
+    Benchmark(grdbInlineName, configuration: single) { benchmark, fixture in
+        let id = fixture.tasks.takeFromPool()
+        benchmark.startMeasurement()
+        try await fixture.claimAndFinish(id, owner: "worker-0", inline: true)
+        benchmark.stopMeasurement()
+    } setup: {
+        try await GRDBTaskFixture(under: grdbInlineDirectory, tasks: single.warmupIterations + single.maxIterations)
+    } teardown: {
+        try? FileManager.default.removeItem(at: grdbInlineDirectory)
+    }
+
     // The runner's claim and finish of a scheduled run (exclusive per job), and its floor.
     let runDirectory = scratchDirectory("claim-finish-run")
     Benchmark("claimRun + finishRun, 1 worker (2 transactions per run)", configuration: single) { benchmark, fixture in
