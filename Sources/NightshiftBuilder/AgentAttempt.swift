@@ -110,6 +110,49 @@ struct AgentAttempt: Sendable {
         return Verification(record: .object(record), problem: nil, stopped: false)
     }
 
+    /// Under git isolation, after the agent and its verify: commits what the agent left on the
+    /// task's branch and removes its worktree (`commit_worktree`), then, when the task succeeded
+    /// and `merge = "ff"`, fast-forwards the repository to the branch (`merge_branch`), both
+    /// through `gate`. Returns the record stored under the result's `git` (branch, base, commits,
+    /// merged, head, and what went wrong); nil without isolation.
+    func settle(succeeded: Bool, gate: PolicyGate) async -> JSONValue? {
+        guard let place = spawn.gitPlace(for: task) else { return nil }
+        let context = ActionContext(
+            runID: "\(runID).git", timeout: .seconds(300), logPath: logPath,
+            runEnvironment: ["NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_WORKSPACE": workspacePath]
+        )
+        var record: [String: JSONValue] = ["branch": .string(place.branch), "repository": .string(place.repository), "merged": .bool(false)]
+        let committed = await gate.result(of: spawn.commitProposal(for: task, place: place, succeeded: succeeded), runID: runID, context: context)
+        if let note = committed.gate {
+            record["error"] = .string("the work was not committed: \(note.summary)")
+            record["worktree"] = .string(place.worktree)
+            return .object(record)
+        }
+        guard committed.succeeded else {
+            record["error"] = .string(committed.error ?? "the work could not be committed")
+            record["worktree"] = .string(place.worktree)
+            return .object(record)
+        }
+        if case .object(let output)? = Self.decode(committed.output) {
+            record["base"] = output["base"]
+            record["commits"] = output["commits"]
+        }
+        guard case .array(let commits)? = record["commits"] else { return .object(record) }
+        guard succeeded, spawn.settings.merge == .ff, !commits.isEmpty else { return .object(record) }
+        let merged = await gate.result(of: spawn.mergeProposal(for: task, place: place), runID: runID, context: context)
+        if let note = merged.gate {
+            record["merge_error"] = .string(note.summary)
+        } else if merged.succeeded, case .object(let output)? = Self.decode(merged.output) {
+            record["merged"] = .bool(true)
+            record["head"] = output["head"]
+        } else {
+            record["merge_error"] = .string(merged.error ?? "the merge failed")
+        }
+        return .object(record)
+    }
+
+    private static func decode(_ text: String) -> JSONValue? { try? StrictJSON.parse(text) }
+
     static func appendLine(_ path: String, _ members: [String: JSONValue]) {
         try? AppendOnlyFile.append(JSONValue.object(members).canonical + "\n", to: path)
     }

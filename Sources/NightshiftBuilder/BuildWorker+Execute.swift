@@ -43,10 +43,12 @@ extension BuildWorker {
             return
         }
         guard agent.succeeded else {
+            if let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
             await end(task, .failed, error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
             return
         }
         guard let verify = task.verify else {
+            if let git = await attempt.settle(succeeded: true, gate: gate) { result["git"] = git }
             await end(task, .succeeded, error: nil, result: .object(result))
             return
         }
@@ -54,7 +56,10 @@ extension BuildWorker {
         result["verify"] = check.record
         if check.stopped {
             await handBack(task, reason: stopReason(task.id) ?? "stopped during verification", result: .object(result))
-        } else if let problem = check.problem {
+            return
+        }
+        if let git = await attempt.settle(succeeded: check.problem == nil, gate: gate) { result["git"] = git }
+        if let problem = check.problem {
             await end(task, .failed, error: problem, result: .object(result))
         } else {
             await end(task, .succeeded, error: nil, result: .object(result))

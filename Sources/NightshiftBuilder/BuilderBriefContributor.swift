@@ -13,10 +13,17 @@ public struct BuilderBriefContributor: BriefContributor {
         let report = OvernightReport(tasks: tasks, since: period.since, until: period.until, timeZone: period.timeZone)
         func items(_ entries: [OvernightReport.Entry]) -> JSONValue {
             .array(entries.map { entry in
-                .object([
+                var item: [String: JSONValue] = [
                     "id": .string(entry.id), "title": .string(entry.title), "category": .string(entry.category), "hours": .number(entry.hours),
                     "state": .string(entry.state), "note": entry.note.map { .string($0) } ?? .null, "attempts": .integer(Int64(entry.attempts)),
-                ])
+                ]
+                // Under git isolation only: the task's branch and commits.
+                if let branch = entry.branch {
+                    item["branch"] = .string(branch)
+                    item["commits"] = .array((entry.commits ?? []).map { .string($0) })
+                    item["merged"] = .bool(entry.merged ?? false)
+                }
+                return .object(item)
             })
         }
         var sections: [BriefSection] = []
@@ -24,7 +31,7 @@ public struct BuilderBriefContributor: BriefContributor {
             sections.append(BriefSection(
                 id: "builds_shipped", title: "What shipped overnight", rank: BriefSection.Rank.shipped,
                 lines: ["\(report.completed.count) task\(report.completed.count == 1 ? "" : "s") shipped, \(OvernightReport.hours(report.hoursShipped)) of estimated work."]
-                    + report.completed.map { "\($0.id) \($0.title) (\(OvernightReport.hours($0.hours)), \($0.category))" },
+                    + report.completed.map { "\($0.id) \($0.title) (\(OvernightReport.hours($0.hours)), \($0.category))\($0.gitNote)" },
                 items: items(report.completed)
             ))
         }
@@ -37,7 +44,8 @@ public struct BuilderBriefContributor: BriefContributor {
         if !report.failed.isEmpty {
             sections.append(BriefSection(
                 id: "builds_failed", title: "Tasks that failed", rank: BriefSection.Rank.failedTasks,
-                lines: report.failed.map { "\($0.id) \($0.title): \($0.note ?? "failed"); nightshift queue retry \($0.id)" }, items: items(report.failed)
+                lines: report.failed.map { "\($0.id) \($0.title): \($0.note ?? "failed"); nightshift queue retry \($0.id)\($0.gitNote)" },
+                items: items(report.failed)
             ))
         }
         sections.append(BriefSection(

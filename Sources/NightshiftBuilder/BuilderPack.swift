@@ -16,8 +16,13 @@ public struct BuilderPack: Pack {
 
     public var configSections: [any ConfigSection.Type] { [BuilderSettings.self] }
 
-    /// Without a catalog entry or a category for it, a spawn waits for the operator.
-    public var catalog: [String: Tier] { [SpawnSubagentHandler.type: .approval] }
+    /// Without a catalog entry or a category for it, a spawn waits for the operator. Under git
+    /// isolation, committing a task's work on its own branch and merging it (which the operator
+    /// asked for with `merge = "ff"`) are autonomous; reverting a merged task
+    /// (`nightshift queue rollback`) is the operator's own request.
+    public var catalog: [String: Tier] {
+        [SpawnSubagentHandler.type: .approval, GitHandler.commitType: .autonomous, GitHandler.mergeType: .autonomous, GitHandler.revertType: .autonomous]
+    }
 
     /// Adds the `overnight` cycle and the `morning-brief` job (names the operator took are left alone).
     public func install(into configuration: inout WorkspaceConfiguration) throws {
@@ -86,9 +91,12 @@ public struct BuilderPack: Pack {
 
     public func handlers(_ context: PackContext) -> [any ActionHandler] {
         guard let settings = context.configuration.section(BuilderSettings.self) else { return [] }
-        return [SpawnSubagentHandler(
-            store: context.store, settings: settings, configuration: Self.workerConfiguration(context), clock: context.clock, logger: context.logger
-        )]
+        return [
+            SpawnSubagentHandler(
+                store: context.store, settings: settings, configuration: Self.workerConfiguration(context), clock: context.clock, logger: context.logger
+            ),
+            GitHandler(store: context.store, clock: context.clock),
+        ]
     }
 
     public func steps(_ context: PackContext) -> [any PackStep] {

@@ -50,6 +50,27 @@ public struct BuilderSettings: ConfigSection, Hashable {
     public var checkinSkipContexts = ["sleeping", "gym"]
     /// Time windows, the four defaults replaced or extended by `[builder.windows.NAME]`.
     public var windows: [TimeWindow] = TimeWindow.defaults
+    /// Where a task's agent works: in `workdir` itself (`none`), or in a git worktree of its own on
+    /// branch `nightshift/TASK_ID` of `repository` (`git`).
+    public var isolation: Isolation = .none
+    /// The git repository tasks branch from under `isolation = "git"`, relative to the workspace
+    /// (default: `workdir`, or the workspace).
+    public var repository: String?
+    /// What becomes of a task's branch when it succeeded: left for review (`none`), or merged into the
+    /// repository's checked-out branch when that is a fast-forward (`ff`, a `merge_branch` action).
+    public var merge: MergeMode = .none
+    /// Where the worktrees are made, relative to the workspace.
+    public var worktrees = "worktrees"
+
+    /// `[builder] isolation`.
+    public enum Isolation: String, Sendable, Hashable, CaseIterable {
+        case none, git
+    }
+
+    /// `[builder] merge`.
+    public enum MergeMode: String, Sendable, Hashable, CaseIterable {
+        case none, ff
+    }
 
     public static let defaultPrompt = """
         You are a sub-agent spawned to complete: {title}
@@ -102,6 +123,24 @@ public struct BuilderSettings: ConfigSection, Hashable {
             if attempts < 1 || attempts > 100 { fail("builder.max_attempts must be between 1 and 100, found \(attempts)", location) } else { maxAttempts = attempts }
         }
         if let (names, _) = table.stringArray("low_risk_categories") { lowRiskCategories = names }
+        if let (text, location) = table.string("isolation") {
+            if let value = Isolation(rawValue: text) { isolation = value } else {
+                fail("builder.isolation must be \"none\" or \"git\", found \"\(text)\"", location)
+            }
+        }
+        if let (text, location) = table.string("merge") {
+            if let value = MergeMode(rawValue: text) { merge = value } else {
+                fail("builder.merge must be \"none\" (the branch is left for review) or \"ff\" (fast-forward merge), found \"\(text)\"", location)
+            }
+        }
+        for (key, label) in [("repository", "a git repository's folder"), ("worktrees", "a folder")] {
+            guard let (text, location) = table.string(key) else { continue }
+            if text.isEmpty || text.contains("\0") { fail("builder.\(key) must name \(label)", location); continue }
+            if key == "repository" { repository = text } else { worktrees = text }
+        }
+        if isolation == .none, merge != .none || repository != nil, let location = table.node("merge")?.location ?? table.node("repository")?.location {
+            fail("builder.merge and builder.repository apply only with isolation = \"git\"", location)
+        }
         if let overnight = table.subtable("overnight") {
             for key in ["schedule", "brief"] {
                 guard let (cron, location) = overnight.string(key) else { continue }
@@ -143,7 +182,7 @@ public struct BuilderSettings: ConfigSection, Hashable {
         }
         table.finish(known: [
             "agent", "prompt", "workdir", "env", "max_concurrent", "timeout_factor", "timeout", "resource_limit", "lease_ttl",
-            "max_attempts", "low_risk_categories", "overnight", "windows", "checkins",
+            "max_attempts", "low_risk_categories", "overnight", "windows", "checkins", "isolation", "repository", "merge", "worktrees",
         ])
         guard ok else { return nil }
     }

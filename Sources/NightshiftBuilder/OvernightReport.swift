@@ -15,6 +15,18 @@ public struct OvernightReport: Sendable, Codable, Hashable {
         public var note: String?
         public var attempts: Int
         public var log: String?
+        /// Under git isolation: the task's branch, its commits (oldest first) and whether they were merged.
+        public var branch: String?
+        public var commits: [String]?
+        public var merged: Bool?
+
+        /// " — branch nightshift/T (merged: abc1234, def5678)", or "" without git isolation.
+        public var gitNote: String {
+            guard let branch else { return "" }
+            let shas = (commits ?? []).map { String($0.prefix(7)) }
+            let what = shas.isEmpty ? "no commits" : (merged == true ? "merged: " : "for review: ") + shas.joined(separator: ", ")
+            return " — branch \(branch) (\(what))"
+        }
     }
 
     /// The morning's date (`YYYY-MM-DD`, workspace zone): the report's file name.
@@ -43,9 +55,15 @@ public struct OvernightReport: Sendable, Codable, Hashable {
         self.since = since
         self.until = until
         func entry(_ task: QueueTask, note: String? = nil) -> Entry {
-            Entry(
+            let git = task.result?["git"]
+            var commits: [String]?
+            if case .array(let items)? = git?["commits"] { commits = items.compactMap(\.stringValue) }
+            var merged: Bool?
+            if case .bool(let value)? = git?["merged"] { merged = value }
+            return Entry(
                 id: task.id, title: task.title, category: task.category, hours: task.hours, state: task.state.rawValue,
-                note: note ?? task.lastError, attempts: task.attempts, log: task.result?["log"]?.stringValue
+                note: note ?? task.lastError, attempts: task.attempts, log: task.result?["log"]?.stringValue,
+                branch: git?["branch"]?.stringValue, commits: commits, merged: merged
             )
         }
         let period = { (date: Date?) in date.map { $0 >= since && $0 <= until } ?? false }
@@ -73,8 +91,8 @@ public struct OvernightReport: Sendable, Codable, Hashable {
             lines.append(contentsOf: ["", "## \(title)", ""])
             lines.append(contentsOf: entries.map { "- \($0.id) \($0.title) (\(Self.hours($0.hours)), \($0.category))\(detail($0))" })
         }
-        section("Completed", completed) { _ in "" }
-        section("Failed", failed) { $0.note.map { ": \($0)" } ?? "" }
+        section("Completed", completed) { $0.gitNote }
+        section("Failed", failed) { ($0.note.map { ": \($0)" } ?? "") + $0.gitNote }
         section("In progress", inProgress) { $0.note.map { ": \($0)" } ?? "" }
         section("Awaiting approval", awaitingApproval) { $0.note.map { ": \($0)" } ?? "" }
         lines.append(contentsOf: ["", "Problems fixed: \(problemsFixed.isEmpty ? problemsNote : problemsFixed.joined(separator: "; "))", ""])

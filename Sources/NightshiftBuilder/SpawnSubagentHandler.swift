@@ -36,6 +36,11 @@ public struct SpawnSubagentHandler: ActionHandler {
         guard let command = Self.command(action.payload) else { return .failure("\(action.id) has no agent command in its payload") }
         guard let executor = context.executor else { return .failure("this process cannot run commands") }
         if let problem = await writePromptFile(action) { return .failure(problem) }
+        // Under git isolation the agent works in its task's worktree, made here first.
+        if let place = GitPlace(payload: action.payload) {
+            let git = Git(executor: executor, context: Git.context(context))
+            if let problem = await git.prepare(place) { return .failure("the task's worktree could not be made: \(problem)") }
+        }
         // A worker's execution: it holds the task and does its bookkeeping.
         if context.runEnvironment["NIGHTSHIFT_TASK_ID"] != nil { return await executor.execute(.command(command), context: context) }
         return await executeApproved(action, command: command, executor: executor, context: context)
@@ -120,14 +125,17 @@ public struct SpawnSubagentHandler: ActionHandler {
         if agent.cancelled {
             outcome = TaskOutcome(state: .queued, at: clock.now(), error: "stopped while it ran after approval; queued again", result: .object(result))
         } else if !agent.succeeded {
+            if let gate = context.gate, let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
         } else if let verify = task.verify, let gate = context.gate {
             let check = await attempt.verify(verify, gate: gate)
             result["verify"] = check.record
+            if !check.stopped, let git = await attempt.settle(succeeded: check.problem == nil, gate: gate) { result["git"] = git }
             outcome = check.stopped
                 ? TaskOutcome(state: .queued, at: clock.now(), error: "stopped during verification after approval; queued again", result: .object(result))
                 : TaskOutcome(state: check.problem == nil ? .succeeded : .failed, at: clock.now(), error: check.problem, result: .object(result))
         } else {
+            if let gate = context.gate, let git = await attempt.settle(succeeded: true, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .succeeded, at: clock.now(), error: nil, result: .object(result))
         }
         let stored = try? await Task { [store] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value

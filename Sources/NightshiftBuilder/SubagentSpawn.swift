@@ -47,6 +47,12 @@ public struct SubagentSpawn: Sendable {
     /// The working directory of agents and verify commands.
     public var workingDirectory: String? { settings.workingDirectory }
 
+    /// The task's worktree and branch under `isolation = "git"`; nil otherwise.
+    public func gitPlace(for task: QueueTask) -> GitPlace? { GitPlace(task: task.id, settings: settings, workspacePath: workspacePath) }
+
+    /// Where `task`'s agent and verify command run: its worktree under git isolation, else `workdir`.
+    public func workingDirectory(for task: QueueTask) -> String? { gitPlace(for: task)?.worktree ?? workingDirectory }
+
     /// The agent's time limit: the fixed `timeout`, or the estimate × `timeout_factor`.
     public func timeout(for task: QueueTask) -> Duration {
         settings.timeout ?? .milliseconds(Int64(task.hours * settings.timeoutFactor * 3_600_000))
@@ -61,7 +67,8 @@ public struct SubagentSpawn: Sendable {
             "task": .string(task.id), "agent": .array(argv(for: task).map { .string($0) }),
             "env": .array(settings.environment.map { .string($0) }),
         ]
-        if let directory = workingDirectory { payload["cwd"] = .string(directory) }
+        if let directory = workingDirectory(for: task) { payload["cwd"] = .string(directory) }
+        if let place = gitPlace(for: task) { payload["git"] = place.payload }
         if let verify = task.verify { payload["verify"] = .string(verify) }
         if let long = longPrompt(for: task) {
             payload["prompt_file"] = .object(["path": .string(long.path), "sha256": .string(long.sha256)])
@@ -80,12 +87,33 @@ public struct SubagentSpawn: Sendable {
     /// The verify command's proposal: a `run_command` the gate executes itself.
     public func verifyProposal(for task: QueueTask, command: String) -> ProposedAction {
         var payload: [String: JSONValue] = ["shell": .string(command)]
-        if let directory = workingDirectory { payload["cwd"] = .string(directory) }
+        if let directory = workingDirectory(for: task) { payload["cwd"] = .string(directory) }
         if !settings.environment.isEmpty { payload["env"] = .array(settings.environment.map { .string($0) }) }
         return ProposedAction(
             type: "run_command",
             attributes: ["task": .string(task.id), "category": .string(task.category), "step": .string("verify")],
             payload: .object(payload), actor: Actor(.pack, "builder"), summary: "verify \(task.id): \(task.title)"
+        )
+    }
+
+    /// The proposal that commits what `task`'s agent left in its worktree and removes the worktree.
+    /// Without the task's category: the category's tier decided the spawn; these are its bookkeeping,
+    /// decided by their own types' tiers.
+    func commitProposal(for task: QueueTask, place: GitPlace, succeeded: Bool) -> ProposedAction {
+        let message = "nightshift: \(task.id) \(task.title)\(succeeded ? "" : " (failed, kept for inspection)")"
+        return ProposedAction(
+            type: GitHandler.commitType, attributes: ["task": .string(task.id)],
+            payload: .object(["task": .string(task.id), "git": place.payload, "message": .string(message)]), actor: Actor(.pack, "builder"),
+            summary: "commit \(task.id)'s work on \(place.branch)"
+        )
+    }
+
+    /// The proposal that fast-forwards the repository's branch to `task`'s.
+    func mergeProposal(for task: QueueTask, place: GitPlace) -> ProposedAction {
+        ProposedAction(
+            type: GitHandler.mergeType, attributes: ["task": .string(task.id)],
+            payload: .object(["task": .string(task.id), "git": place.payload]), actor: Actor(.pack, "builder"),
+            summary: "merge \(place.branch) (\(task.title)) into \((place.repository as NSString).lastPathComponent)"
         )
     }
 

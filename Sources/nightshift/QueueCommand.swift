@@ -23,7 +23,7 @@ struct QueueCommand: AsyncParsableCommand {
               nightshift queue schedule           place ready tasks into the time windows
               nightshift queue work               run ready tasks now, in this process
             """,
-        subcommands: [Add.self, List.self, Show.self, Next.self, Stats.self, Schedule.self, Progress.self, Cancel.self, Retry.self, Depend.self, Work.self]
+        subcommands: [Add.self, List.self, Show.self, Next.self, Stats.self, Schedule.self, Progress.self, Cancel.self, Retry.self, Depend.self, Work.self, Rollback.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -241,6 +241,42 @@ struct QueueCommand: AsyncParsableCommand {
             let task = try await QueueCommand.failure { try await app.buildQueue().retry(id, at: app.clock.now()) }
             if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) \(task.state) again (attempts so far: \(task.attempts))")
+        }
+    }
+
+    struct Rollback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revert what a task merged (builder.isolation = \"git\", merge = \"ff\").",
+            discussion: """
+                Proposes a revert_commit action through the policy gate: allowed, it reverts the task's merged commits \
+                in the repository, newest first, as new commits (a revert that conflicts is aborted and changes nothing); \
+                parked, it runs when approved (nightshift approvals approve ID). A task whose branch was not merged, or that \
+                was rolled back already, is refused (exit 1).
+
+                  nightshift queue rollback task_12
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The task's id.") var id: String
+
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let outcome = try await app.rollbackTask(id)
+            if output.json {
+                Output.printJSON(ActionView.json(outcome.record, zone: app.configuration.settings.timeZone))
+            } else {
+                switch outcome.decision.verdict {
+                case .approve: print("awaiting approval (\(outcome.decision.reason)): nightshift approvals approve \(outcome.record.id)")
+                case .forbid: print("forbidden: \(outcome.decision.reason)")
+                case .allow:
+                    print(outcome.result.succeeded
+                        ? "\(id) rolled back: \(outcome.record.summary ?? "reverted") (\(outcome.record.id))"
+                        : "\(id) not rolled back: \(outcome.result.error ?? "the revert failed")")
+                }
+            }
+            if outcome.decision.verdict == .forbid || (outcome.decision.verdict == .allow && !outcome.result.succeeded) { throw ExitCode(1) }
         }
     }
 

@@ -89,12 +89,14 @@ struct BuilderPackTests {
         #expect(configuration.cycle(named: "overnight") != nil)
     }
 
-    @Test("the pack's seams: [builder] as its section, spawn_subagent's default tier, a handler, steps and brief sections only with [builder]")
+    @Test("the pack's seams: [builder] as its section, its actions' default tiers, its handlers, steps and brief sections only with [builder]")
     func seams() throws {
         let pack = BuilderPack()
         #expect(pack.name == "builder")
         #expect(pack.configSections.map { String(describing: $0) } == ["BuilderSettings"])
-        #expect(pack.catalog == ["spawn_subagent": .approval])
+        #expect(pack.catalog == [
+            "spawn_subagent": .approval, "commit_worktree": .autonomous, "merge_branch": .autonomous, "revert_commit": .autonomous,
+        ])
         let policy = Policy(catalog: ["spawn_subagent": .autonomous]).adding(defaults: pack.catalog)
         #expect(policy.catalog["spawn_subagent"] == .autonomous, "the operator's catalog wins over the pack's default")
         #expect(Policy().adding(defaults: pack.catalog).catalog["spawn_subagent"] == .approval)
@@ -106,7 +108,7 @@ struct BuilderPackTests {
                 clock: SystemWallClock(), logger: .init(label: "test"), host: "no builder host"
             )
         }
-        #expect(pack.handlers(context(configured)).flatMap(\.types) == ["spawn_subagent"])
+        #expect(pack.handlers(context(configured)).flatMap(\.types) == ["spawn_subagent", "commit_worktree", "merge_branch", "revert_commit"])
         #expect(pack.handlers(context(bare)).isEmpty)
         #expect(pack.briefContributors(context(configured)).count == 1 && pack.briefContributors(context(bare)).isEmpty)
         #expect(pack.steps(context(configured)).isEmpty, "its steps need a host that is a BuilderHost")

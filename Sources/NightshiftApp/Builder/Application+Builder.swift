@@ -28,6 +28,18 @@ extension NightshiftApplication: BuilderHost {
     }
 
 
+    /// Proposes reverting what the task `id` merged under git isolation (`nightshift queue
+    /// rollback`): a `revert_commit` action, executed by the gate when the policy allows it,
+    /// parked for the operator otherwise.
+    public func rollbackTask(_ id: String) async throws -> PolicyGate.Outcome {
+        _ = try requireBuilder()
+        guard let task = try await store.task(id) else { throw AppError.usage("no task \(id) (nightshift queue list shows them)") }
+        switch GitHandler.rollbackProposal(for: task) {
+        case .failure(let refusal): throw AppError.failure(refusal.message)
+        case .success(let proposal): return try await gate.propose(proposal)
+        }
+    }
+
     /// A worker that runs the builder's queue as this process, through ``gate``.
     public func makeBuildWorker(stopAtDeadline: Bool = true) throws -> BuildWorker {
         let settings = try requireBuilder()
