@@ -497,6 +497,13 @@ expect = "approve"
 expect_rule = "long-tasks-need-review"
 
 [[cases]]
+name = "an 8-hour phase of the selected weekend project runs: selecting it was the approval"
+type = "spawn_subagent"
+attributes = { category = "Bug fixes", task = "Offline mode", hours = 8, project_hours = 12, phase = "build", weekend_project = true }
+expect = "allow"
+expect_rule = "categories.Bug fixes"
+
+[[cases]]
 name = "a 6-hour bug fix runs unattended"
 type = "spawn_subagent"
 attributes = { category = "Bug fixes", task = "Fix the crash matrix", hours = 6 }
@@ -732,7 +739,8 @@ reason = "a command outside the allow-list needs the operator"
 id = "long-tasks-need-review"
 effect = "approve"
 types = ["spawn_subagent"]
-when = ["hours", ">", 6]
+# A phase of the weekend project runs: the operator approved it by selecting it (weekend select).
+when = { all = [["hours", ">", 6], { not = ["weekend_project", "==", true] }] }
 reason = "tasks estimated at more than 6 hours need the operator"
 
 # Infrastructure is auto-approved conservatively: small tasks only.

@@ -29,15 +29,21 @@ struct AgentAttempt: Sendable {
     }
 
     /// The agent's run id: the task and its attempt.
-    var runID: String { "\(task.id)#\(task.attempts)" }
+    var runID: String { "\(task.id)\(task.currentPhase.map { ".\($0.phase.name)" } ?? "")#\(task.attempts)" }
 
     /// What the agent sees besides the executor's own: the task, the attempt, the action, the idempotency key.
     var environment: [String: String] {
-        [
+        var environment = [
             "NIGHTSHIFT_TASK_ID": task.id, "NIGHTSHIFT_TASK_TITLE": task.title, "NIGHTSHIFT_TASK_CATEGORY": task.category,
             "NIGHTSHIFT_TASK_ATTEMPT": String(task.attempts), "NIGHTSHIFT_WORKSPACE": workspacePath,
             "NIGHTSHIFT_ACTION_ID": actionID, "NIGHTSHIFT_IDEMPOTENCY_KEY": "\(task.id):\(task.attempts)",
         ]
+        // A task built in phases: the phase this spawn is for, keyed into the idempotency key too.
+        if let (_, phase) = task.currentPhase {
+            environment["NIGHTSHIFT_TASK_PHASE"] = phase.name
+            environment["NIGHTSHIFT_IDEMPOTENCY_KEY"] = "\(task.id):\(phase.name):\(task.attempts)"
+        }
+        return environment
     }
 
     private var display: String { SubagentSpawn.display(spawn.argv(for: task)) }
@@ -138,7 +144,9 @@ struct AgentAttempt: Sendable {
             record["commits"] = output["commits"]
         }
         guard case .array(let commits)? = record["commits"] else { return .object(record) }
-        guard succeeded, spawn.settings.merge == .ff, !commits.isEmpty else { return .object(record) }
+        // A project built in phases is merged when its last phase succeeded, not before.
+        let lastPhase = task.currentPhase.map { $0.index == task.phases.count - 1 } ?? true
+        guard succeeded, lastPhase, spawn.settings.merge == .ff, !commits.isEmpty else { return .object(record) }
         let merged = await gate.result(of: spawn.mergeProposal(for: task, place: place), runID: runID, context: context)
         if let note = merged.gate {
             record["merge_error"] = .string(note.summary)

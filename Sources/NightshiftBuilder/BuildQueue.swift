@@ -22,6 +22,8 @@ public struct BuildQueue: Sendable {
         public var effort: Int?
         public var dependsOn: [String]
         public var verify: String?
+        /// Built in phases, each a spawn with its own verify (a weekend project); empty: one spawn.
+        public var phases: [TaskPhase] = []
         /// A category the policy does not list is deliberate (`--category-new`): queued anyway,
         /// and the policy parks its spawn for the operator.
         public var newCategory = false
@@ -110,6 +112,14 @@ public struct BuildQueue: Sendable {
             "priority": .string(new.priority.rawValue), "impact": .integer(Int64(impact)), "effort": .integer(Int64(effort)),
         ]
         if let verify = new.verify { attributes["verify"] = .string(verify) }
+        if !new.phases.isEmpty {
+            guard new.phases.count <= TaskPhase.limit else { throw Failure("at most \(TaskPhase.limit) phases, found \(new.phases.count)") }
+            var seen: Set<String> = []
+            for phase in new.phases where !seen.insert(phase.name.lowercased()).inserted {
+                throw Failure("--phase \(phase.name) is given twice; phases need names of their own")
+            }
+            attributes["phases"] = TaskPhase.attribute(new.phases)
+        }
         let unfinished = new.dependsOn.contains { byID[$0]?.state != .succeeded }
         var task = QueueTask(
             id: new.id ?? "", queue: QueueTask.builderQueue, title: title, description: new.description, category: new.category,

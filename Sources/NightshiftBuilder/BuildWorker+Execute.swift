@@ -47,7 +47,7 @@ extension BuildWorker {
             await end(task, .failed, error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
             return
         }
-        guard let verify = task.verify else {
+        guard let verify = task.currentVerify else {
             if let git = await attempt.settle(succeeded: true, gate: gate) { result["git"] = git }
             await end(task, .succeeded, error: nil, result: .object(result))
             return
@@ -86,14 +86,19 @@ extension BuildWorker {
     /// The execution key of the agent of `task`'s current attempt, run for `record`: a worker's own
     /// spawn is keyed by the task and its attempt; a spawn the operator approved ran in the
     /// approving process, keyed by that process's run of it, so that a worker can adopt the agent
-    /// when the approving process dies and its supervisor does not.
+    /// when the approving process dies and its supervisor does not. A phase's spawn is keyed by its
+    /// phase too: each phase starts its attempts again.
     static func agentExecutionKey(_ task: QueueTask, record: ActionRecord) -> String {
         if record.verdict == .approve, let run = record.executionRunID { return run }
+        if let (_, phase) = task.currentPhase { return "\(task.id).\(phase.name).\(task.attempts)" }
         return "\(task.id).\(task.attempts)"
     }
 
     private func end(_ task: QueueTask, _ state: TaskState, error: String?, result: JSONValue) async {
         settle(task.id)
+        if case .object(let members) = result, let phase = PhaseEnd(task, state: state, error: error, result: members, at: clock.now()) {
+            return await endPhase(task, phase, result: result)
+        }
         journalEnd(task, state == .succeeded ? "succeeded" : "failed", detail: error, result: result)
         let outcome = TaskOutcome(state: state, at: clock.now(), error: error, result: result)
         let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value
@@ -102,6 +107,28 @@ extension BuildWorker {
             return
         }
         if state == .succeeded { record(\Summary.succeeded, task.id) } else { record(\Summary.failed, task.id) }
+    }
+
+    /// The end of one phase of a task built in phases: recorded on the task; the task ends with
+    /// its last phase (or a phase out of attempts), and waits for its next run otherwise.
+    private func endPhase(_ task: QueueTask, _ phase: PhaseEnd, result: JSONValue) async {
+        let state = phase.outcome.state
+        journalEnd(task, phase.handedBack ? "phase ended" : state == .succeeded ? "succeeded" : "failed", detail: phase.note, result: result)
+        let outcome = phase.outcome
+        let stored = try? await Task { [store, owner] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value
+        guard let stored = stored.flatMap({ $0 }) else {
+            logger.warning("builder: \(task.id) was no longer ours when its phase ended", metadata: ["nightshift.task.id": "\(task.id)"])
+            return
+        }
+        if phase.handedBack {
+            await PhaseEnd.restore(stored, from: task, store: store, at: outcome.at)
+            let name = task.currentPhase?.phase.name ?? "?"
+            record(\Summary.phases, "\(task.id):\(name) \(outcome.error == nil ? "succeeded" : "failed")")
+        } else if state == .succeeded {
+            record(\Summary.succeeded, task.id)
+        } else {
+            record(\Summary.failed, task.id)
+        }
     }
 
     private func handBack(_ task: QueueTask, reason: String, result: JSONValue) async {

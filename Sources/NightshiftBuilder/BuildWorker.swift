@@ -87,6 +87,9 @@ public actor BuildWorker {
         public var handedBack: [String] = []
         /// Tasks of dead workers whose lease expired, queued again (or failed when out of attempts).
         public var reaped: [String] = []
+        /// Phases of tasks built in phases that ended without ending their task, as `TASK:PHASE
+        /// succeeded|failed`: the next phase, or this one again, runs at the task's next claim.
+        public var phases: [String] = []
         /// Tasks of dead workers whose agents outlived them, taken over rather than run again.
         public var adopted: [String] = []
         /// Tasks running under another worker that is alive (or on another host, its lease not
@@ -105,7 +108,7 @@ public actor BuildWorker {
             return .object([
                 "started": ids(started), "succeeded": ids(succeeded), "failed": ids(failed), "parked": ids(parked),
                 "forbidden": ids(forbidden), "handed_back": ids(handedBack), "reaped": ids(reaped),
-                "adopted": ids(adopted), "held_elsewhere": ids(heldElsewhere),
+                "adopted": ids(adopted), "held_elsewhere": ids(heldElsewhere), "phases": ids(phases),
                 "held_back": .array(heldBack.map { .object(["task": .string($0.task), "reason": .string($0.reason)]) }),
                 "resource_gate": resourceNote.map { .string($0) } ?? .null, "peak_concurrent": .integer(Int64(peakConcurrent)),
             ])

@@ -4,7 +4,23 @@ public import NightshiftCore
 extension QueueTask {
     /// The task as `queue … --json` prints it; times in `zone`.
     public func json(zone: TimeZone) -> JSONValue {
-        .object([
+        var members = jsonMembers(zone: zone)
+        // A task built in phases: each phase with how it went so far.
+        if !phases.isEmpty {
+            let outcomes = phaseOutcomes
+            members["phases"] = .array(phases.map { phase in
+                var item: [String: JSONValue] = ["name": .string(phase.name), "hours": .number(phase.hours), "verify": .string(orNull: phase.verify)]
+                let outcome = outcomes[phase.name]
+                item["state"] = .string(outcome?.state ?? "left")
+                item["attempts"] = .integer(Int64(outcome?.attempts ?? 0))
+                return .object(item)
+            })
+        }
+        return .object(members)
+    }
+
+    private func jsonMembers(zone: TimeZone) -> [String: JSONValue] {
+        ([
             "id": .string(id), "title": .string(title), "description": .string(description), "category": .string(category),
             "hours": .number(hours), "score": .number(score), "priority": .string(priority.rawValue),
             "impact": .integer(Int64(impact)), "effort": .integer(Int64(effort)), "verify": .string(orNull: verify),

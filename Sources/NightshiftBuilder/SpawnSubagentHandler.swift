@@ -127,7 +127,7 @@ public struct SpawnSubagentHandler: ActionHandler {
         } else if !agent.succeeded {
             if let gate = context.gate, let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
-        } else if let verify = task.verify, let gate = context.gate {
+        } else if let verify = task.currentVerify, let gate = context.gate {
             let check = await attempt.verify(verify, gate: gate)
             result["verify"] = check.record
             if !check.stopped, let git = await attempt.settle(succeeded: check.problem == nil, gate: gate) { result["git"] = git }
@@ -138,8 +138,18 @@ public struct SpawnSubagentHandler: ActionHandler {
             if let gate = context.gate, let git = await attempt.settle(succeeded: true, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .succeeded, at: clock.now(), error: nil, result: .object(result))
         }
-        let stored = try? await Task { [store] in try await store.finishTask(task.id, owner: owner, outcome: outcome) }.value
-        if stored == nil { logger.warning("builder: \(task.id) was no longer this process's when its approved agent ended") }
+        // A task built in phases: this phase's end, recorded as a worker records it.
+        var phase: PhaseEnd?
+        if outcome.state == .succeeded || outcome.state == .failed, case .object(let members)? = outcome.result {
+            phase = PhaseEnd(task, state: outcome.state, error: outcome.error, result: members, at: outcome.at)
+        }
+        let final = phase?.outcome ?? outcome
+        let stored = try? await Task { [store] in try await store.finishTask(task.id, owner: owner, outcome: final) }.value
+        guard let stored = stored.flatMap({ $0 }) else {
+            logger.warning("builder: \(task.id) was no longer this process's when its approved agent ended")
+            return agent
+        }
+        if phase?.handedBack == true { await PhaseEnd.restore(stored, from: task, store: store, at: final.at) }
         return agent
     }
 }

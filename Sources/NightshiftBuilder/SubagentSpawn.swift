@@ -14,7 +14,17 @@ public struct SubagentSpawn: Sendable {
 
     /// The prompt for `task`: the settings' template with the task's fields filled in.
     public func prompt(for task: QueueTask) -> String {
-        Self.fill(settings.prompt, task: task, prompt: nil)
+        let prompt = Self.fill(settings.prompt, task: task, prompt: nil)
+        guard let (index, phase) = task.currentPhase else { return prompt }
+        // A task built in phases: the agent does this phase only, knowing what came before and after.
+        let phases = task.phases
+        var lines = [
+            "", "", "This task is built in \(phases.count) phases; this run is phase \(index + 1) of \(phases.count): \(phase.name) (about \(StepText.hours(phase.hours))).",
+        ]
+        if index > 0 { lines.append("Done in earlier runs: \(phases[..<index].map(\.name).joined(separator: ", ")).") }
+        if index + 1 < phases.count { lines.append("Left for later runs: \(phases[(index + 1)...].map(\.name).joined(separator: ", ")). Do only this phase.") }
+        if let verify = task.currentVerify { lines.append("The phase is checked with: \(verify)") }
+        return prompt + lines.joined(separator: "\n")
     }
 
     /// Prompts longer than this (bytes) reach the agent in a file: one argument of a command may
@@ -55,7 +65,7 @@ public struct SubagentSpawn: Sendable {
 
     /// The agent's time limit: the fixed `timeout`, or the estimate × `timeout_factor`.
     public func timeout(for task: QueueTask) -> Duration {
-        settings.timeout ?? .milliseconds(Int64(task.hours * settings.timeoutFactor * 3_600_000))
+        settings.timeout ?? .milliseconds(Int64((task.currentPhase?.phase.hours ?? task.hours) * settings.timeoutFactor * 3_600_000))
     }
 
     /// The proposal for spawning `task`'s agent. Its payload is what executes and binds an
@@ -69,7 +79,7 @@ public struct SubagentSpawn: Sendable {
         ]
         if let directory = workingDirectory(for: task) { payload["cwd"] = .string(directory) }
         if let place = gitPlace(for: task) { payload["git"] = place.payload }
-        if let verify = task.verify { payload["verify"] = .string(verify) }
+        if let verify = task.currentVerify { payload["verify"] = .string(verify) }
         if let long = longPrompt(for: task) {
             payload["prompt_file"] = .object(["path": .string(long.path), "sha256": .string(long.sha256)])
         }
@@ -78,9 +88,18 @@ public struct SubagentSpawn: Sendable {
             "hours": .number(task.hours), "priority": .string(task.priority.rawValue),
         ]
         if let window = task.window { attributes["window"] = .string(window) }
+        var summary = "\(task.id): \(task.title) (\(task.category))"
+        if let (index, phase) = task.currentPhase {
+            // A phase's spawn is about the phase's hours; the project's stay in `project_hours`.
+            payload["phase"] = .string(phase.name)
+            attributes["phase"] = .string(phase.name)
+            attributes["hours"] = .number(phase.hours)
+            attributes["project_hours"] = .number(task.hours)
+            summary += ", phase \(index + 1) of \(task.phases.count): \(phase.name)"
+        }
+        if task.isWeekendProject { attributes["weekend_project"] = .bool(true) }
         return ProposedAction(
-            type: SpawnSubagentHandler.type, attributes: attributes, payload: .object(payload), actor: Actor(.pack, "builder"),
-            summary: "\(task.id): \(task.title) (\(task.category))"
+            type: SpawnSubagentHandler.type, attributes: attributes, payload: .object(payload), actor: Actor(.pack, "builder"), summary: summary
         )
     }
 
@@ -100,7 +119,8 @@ public struct SubagentSpawn: Sendable {
     /// Without the task's category: the category's tier decided the spawn; these are its bookkeeping,
     /// decided by their own types' tiers.
     func commitProposal(for task: QueueTask, place: GitPlace, succeeded: Bool) -> ProposedAction {
-        let message = "nightshift: \(task.id) \(task.title)\(succeeded ? "" : " (failed, kept for inspection)")"
+        let phase = task.currentPhase.map { " (phase \($0.phase.name))" } ?? ""
+        let message = "nightshift: \(task.id) \(task.title)\(phase)\(succeeded ? "" : " (failed, kept for inspection)")"
         return ProposedAction(
             type: GitHandler.commitType, attributes: ["task": .string(task.id)],
             payload: .object(["task": .string(task.id), "git": place.payload, "message": .string(message)]), actor: Actor(.pack, "builder"),

@@ -8,6 +8,14 @@ public struct WeekendPlan: Sendable, Codable, Hashable {
         public var name: String
         public var hours: Double
         public var completedAt: Date?
+        /// The phase's own verify command, when it has one.
+        public var verify: String? = nil
+        /// As the task's runs left it (filled when the plan is read, not stored): `done`,
+        /// `running`, `failed` (its last attempt; it runs again), `failed for good`, or `left`.
+        public var status: String? = nil
+        /// The phase's spawns so far, and why its last one failed.
+        public var attempts: Int? = nil
+        public var error: String? = nil
         public var done: Bool { completedAt != nil }
     }
 
@@ -31,6 +39,43 @@ public struct WeekendPlan: Sendable, Codable, Hashable {
         [("plan", 0.1), ("build", 0.5), ("test", 0.2), ("document", 0.1), ("ship", 0.1)].map { name, share in
             Phase(name: name, hours: (hours * share * 10).rounded() / 10, completedAt: nil)
         }
+    }
+
+    /// The phases of `task`: its own (`queue add --phase`), or its estimate split as above.
+    public static func phases(of task: QueueTask) -> [Phase] {
+        let own = task.phases
+        return own.isEmpty ? phases(hours: task.hours) : own.map { Phase(name: $0.name, hours: $0.hours, completedAt: nil, verify: $0.verify) }
+    }
+
+    /// The plan with what `task`'s runs did: each phase's status, attempts and last error; a phase
+    /// the worker finished is done at its finish (one marked with `weekend complete` stays done).
+    func merged(with task: QueueTask?) -> WeekendPlan {
+        guard let task else { return self }
+        var plan = self
+        let outcomes = task.phaseOutcomes
+        let current = task.currentPhase?.phase.name
+        for index in plan.phases.indices {
+            let name = plan.phases[index].name
+            let outcome = outcomes[name]
+            plan.phases[index].attempts = outcome?.attempts
+            if outcome?.state == "succeeded", plan.phases[index].completedAt == nil {
+                plan.phases[index].completedAt = outcome?.finishedAt.flatMap(ISO8601.parse) ?? task.updatedAt
+            }
+            if plan.phases[index].done {
+                plan.phases[index].status = "done"
+            } else if name == current, task.state == .running {
+                plan.phases[index].status = "running"
+            } else if outcome?.state == "failed" {
+                plan.phases[index].status = name == current && task.state == .failed ? "failed for good" : "failed"
+                plan.phases[index].error = outcome?.error
+            } else {
+                plan.phases[index].status = "left"
+            }
+        }
+        if plan.completedAt == nil, !plan.phases.isEmpty, plan.phases.allSatisfy(\.done) {
+            plan.completedAt = plan.phases.compactMap(\.completedAt).max()
+        }
+        return plan
     }
 }
 
@@ -67,11 +112,16 @@ public struct WeekendPlanner: Sendable {
         let window = self.window
         let tasks = BuildQueue.ready(try await store.tasks(TaskQuery(queue: QueueTask.builderQueue)))
         return tasks.filter { $0.hours >= window.minHours && $0.hours <= window.maxHours }.prefix(limit)
-            .map { Suggestion(task: $0, phases: WeekendPlan.phases(hours: $0.hours)) }
+            .map { Suggestion(task: $0, phases: WeekendPlan.phases(of: $0)) }
     }
 
-    /// The current plan, if one was selected.
+    /// The current plan, if one was selected, with what its task's runs did so far.
     public func plan() async throws -> WeekendPlan? {
+        guard let stored = try await storedPlan() else { return nil }
+        return stored.merged(with: try await store.task(stored.task))
+    }
+
+    private func storedPlan() async throws -> WeekendPlan? {
         guard let value = try await store.stateValue(Self.key) else { return nil }
         return try value.decode(WeekendPlan.self)
     }
@@ -99,9 +149,23 @@ public struct WeekendPlanner: Sendable {
         if let current = try await plan(), current.startedAt != nil, current.completedAt == nil, current.task != id {
             throw Failure("the weekend project \(current.task) is under way; finish its phases first (nightshift weekend progress)")
         }
-        let plan = WeekendPlan(task: id, title: task.title, hours: task.hours, selectedAt: now, phases: WeekendPlan.phases(hours: task.hours))
+        let plan = WeekendPlan(task: id, title: task.title, hours: task.hours, selectedAt: now, phases: WeekendPlan.phases(of: task))
+        // The task is now built in these phases, each a spawn of its own, and is the weekend project
+        // (its spawns say so: the example policy lets them run, selecting it being the approval).
+        if let previous = try await storedPlan(), previous.task != id, var earlier = try await store.task(previous.task), earlier.isWeekendProject {
+            earlier.attributes["weekend_project"] = nil
+            _ = try await store.updateTask(earlier, expecting: [earlier.state], at: now)
+        }
+        var marked = task
+        if marked.phases.isEmpty {
+            marked.attributes["phases"] = TaskPhase.attribute(plan.phases.map { TaskPhase(name: $0.name, hours: $0.hours, verify: $0.verify) })
+        }
+        marked.attributes["weekend_project"] = .bool(true)
+        guard let stored = try await store.updateTask(marked, expecting: [task.state], at: now) else {
+            throw Failure("\(id) changed while it was selected; try again")
+        }
         try await save(plan, at: now)
-        return plan
+        return plan.merged(with: stored)
     }
 
     /// Starts the selected project: schedules its task into the weekend window's current or next opening.
@@ -117,7 +181,7 @@ public struct WeekendPlanner: Sendable {
             task = try await store.updateTask(task, expecting: [from], at: now) ?? task
         }
         try await save(plan, at: now)
-        return (plan, task)
+        return (plan.merged(with: task), task)
     }
 
     /// Marks `phase` done.
@@ -131,23 +195,64 @@ public struct WeekendPlanner: Sendable {
         plan.phases[index].completedAt = now
         if plan.phases.allSatisfy(\.done) { plan.completedAt = now }
         try await save(plan, at: now)
-        return plan
+        return plan.merged(with: try await store.task(plan.task))
     }
 
-    /// The Sunday summary: the plan, its phases, and the task's state.
+    /// Where the project stands: phases done, running and left, with the share of the estimate done.
+    public func progress() async throws -> [String] {
+        guard let plan = try await plan() else { return ["No weekend project selected: see nightshift weekend suggest"] }
+        func names(_ status: String) -> [String] { plan.phases.filter { $0.status == status }.map(\.name) }
+        var lines = [
+            "Weekend project: \(plan.task) \(plan.title) (\(OvernightReport.hours(plan.hours)))"
+                + (plan.startedAt.map { ", started \(ISO8601.format($0, in: timeZone))" } ?? ", not started: nightshift weekend start"),
+            String(format: "Progress: %.0f%% of the estimate — %d of %d phases done", plan.progress * 100, plan.phases.filter(\.done).count, plan.phases.count),
+        ]
+        let done = plan.phases.filter(\.done).map { phase in phase.attempts.map { "\(phase.name) (\($0) attempt\($0 == 1 ? "" : "s"))" } ?? phase.name }
+        lines.append("Done: \(done.isEmpty ? "none yet" : done.joined(separator: ", "))")
+        let running = names("running")
+        if !running.isEmpty { lines.append("Running: \(running.joined(separator: ", "))") }
+        for phase in plan.phases where phase.status == "failed" || phase.status == "failed for good" {
+            let again = phase.status == "failed" ? "runs again" : "out of attempts"
+            lines.append("Failed: \(phase.name), attempt \(phase.attempts ?? 1) (\(again)): \(phase.error ?? "failed")")
+        }
+        let left = names("left")
+        lines.append("Left: \(left.isEmpty ? "nothing" : left.joined(separator: ", "))")
+        return lines
+    }
+
+    /// The Sunday summary: whether the project shipped, each phase's outcome, what was merged.
     public func summary() async throws -> [String] {
         guard let plan = try await plan() else { return ["No weekend project was selected."] }
         let task = try await store.task(plan.task)
+        // Every phase done, by the worker's runs or marked with `weekend complete`.
+        let shipped = plan.completedAt != nil
         var lines = [
-            "Weekend project: \(plan.task) \(plan.title) (\(OvernightReport.hours(plan.hours)))",
-            String(format: "Progress: %.0f%% — %d of %d phases done", plan.progress * 100, plan.phases.filter(\.done).count, plan.phases.count),
+            "Weekend summary: \(plan.task) \(plan.title) (\(OvernightReport.hours(plan.hours))) — "
+                + (shipped ? "shipped \(ISO8601.format(plan.completedAt!, in: timeZone))" : "not finished"),
+            "Phases:",
         ]
         for phase in plan.phases {
-            lines.append("  [\(phase.done ? "x" : " ")] \(phase.name) (\(OvernightReport.hours(phase.hours)))"
-                + (phase.completedAt.map { " done \(ISO8601.format($0, in: timeZone))" } ?? ""))
+            var line = "  \(phase.name) (\(OvernightReport.hours(phase.hours))): "
+            switch phase.status ?? (phase.done ? "done" : "left") {
+            case "done":
+                line += "done" + (phase.attempts.map { $0 == 1 ? " in 1 attempt" : " after \($0) attempts" } ?? "")
+                    + (phase.completedAt.map { ", \(ISO8601.format($0, in: timeZone))" } ?? "")
+            case "running": line += "still running"
+            case "failed": line += "failed \(phase.attempts ?? 1)× so far, runs again: \(phase.error ?? "failed")"
+            case "failed for good": line += "failed \(phase.attempts ?? 1)×: \(phase.error ?? "failed")"
+            default: line += "not reached"
+            }
+            lines.append(line)
         }
-        if let task { lines.append("Task state: \(task.state)\(task.lastError.map { " — \($0)" } ?? "")") }
-        lines.append(plan.completedAt != nil ? "Shipped: every phase is complete." : "Not finished: \(plan.phases.filter { !$0.done }.map(\.name).joined(separator: ", ")) remain.")
+        if let task, case .object(let git)? = task.result?["git"], let branch = git["branch"]?.stringValue {
+            var shas: [String] = []
+            if case .array(let commits)? = git["commits"] { shas = commits.compactMap(\.stringValue).map { String($0.prefix(7)) } }
+            lines.append("Branch \(branch): " + (git["merged"] == .bool(true) ? "merged" : "not merged") + (shas.isEmpty ? "" : " (\(shas.joined(separator: ", ")))"))
+        }
+        if let task { lines.append("Task: \(task.state)\(task.lastError.map { " — \($0)" } ?? "")") }
+        if !shipped {
+            lines.append("Left for next time: \(plan.phases.filter { !$0.done }.map(\.name).joined(separator: ", "))")
+        }
         return lines
     }
 }

@@ -33,6 +33,13 @@ struct QueueCommand: AsyncParsableCommand {
                 The category decides what the policy does with the task's spawn: in the builder example, \
                 "Bug fixes", "Documentation", "Performance optimization" and small "Infrastructure" run \
                 unattended; "New features" and "Research/analysis" wait in the approval inbox.
+
+                A large task can be built in phases (a weekend project): each --phase NAME:HOURS[:VERIFY] is a \
+                sub-agent spawn of its own, run in order, with its own verify command (the last phase falls back \
+                to --verify); a phase whose verify fails is tried again, up to max_attempts.
+
+                  nightshift queue add "CSV export" --hours 10 --category "New features" \\
+                      --phase "plan:1:test -f PLAN.md" --phase "build:6:swift build" --phase "test:3" --verify "swift test"
                 """
         )
         @OptionGroup var workspace: WorkspaceOptions
@@ -53,18 +60,25 @@ struct QueueCommand: AsyncParsableCommand {
         var dependsOn: [String] = []
         @Option(help: ArgumentHelp("A shell command that must pass after the agent exits 0 (e.g. the tests).", valueName: "CMD")) var verify: String?
         @Option(help: ArgumentHelp("Name the task yourself instead of task_N.", valueName: "ID")) var id: String?
+        @Option(name: .customLong("phase"), help: ArgumentHelp("A phase, in order: NAME:HOURS[:VERIFY] (repeat it).", valueName: "PHASE"))
+        var phaseTexts: [String] = []
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            var phases: [TaskPhase] = []
+            for text in phaseTexts {
+                do { phases.append(try TaskPhase.parse(text)) } catch { throw AppError.usage(error.description) }
+            }
             guard let level = BuildPriority(parsing: priority) else {
                 throw AppError.usage("--priority must be HIGH, MEDIUM or LOW, found \"\(priority)\"")
             }
             let description = try readDescription()
             let app = try await workspace.load()
-            let new = BuildQueue.NewTask(
+            var new = BuildQueue.NewTask(
                 id: id, title: title, description: description, hours: hours, category: category, priority: level, impact: impact,
                 effort: effort, dependsOn: dependsOn, verify: verify, newCategory: categoryNew
             )
+            new.phases = phases
             let task = try await QueueCommand.usage { try await app.buildQueue().add(new, at: app.clock.now()) }
             await app.noteRequest("queue:add", meta: .object(["title": .string(title), "category": .string(category)]))
             if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }

@@ -22,6 +22,12 @@ enum TaskView {
         if !task.description.isEmpty { lines.append("description: \(task.description)") }
         if !task.dependsOn.isEmpty { lines.append("depends on: \(task.dependsOn.joined(separator: ", "))") }
         if let verify = task.verify { lines.append("verify: \(verify)") }
+        let outcomes = task.phaseOutcomes
+        for (index, phase) in task.phases.enumerated() {
+            let outcome = outcomes[phase.name]
+            let state = outcome.map { "\($0.state), \($0.attempts) attempt\($0.attempts == 1 ? "" : "s")" } ?? "left"
+            lines.append("phase \(index + 1): \(phase.name) (\(hours(phase.hours)))\(phase.verify.map { ", verify: \($0)" } ?? "") — \(state)")
+        }
         if let window = task.window { lines.append("window: \(window) from \(Output.time(task.scheduledFor, zone))") }
         lines.append("attempts: \(task.attempts) of \(task.maxAttempts)")
         if let owner = task.leaseOwner { lines.append("claimed by: \(owner) until \(Output.time(task.leaseExpiresAt, zone))") }

@@ -76,7 +76,7 @@ struct WeekendCommand: AsyncParsableCommand {
                 return print("No weekend project selected: see nightshift weekend suggest")
             }
             if output.json { return try Output.json(WeekendPlanView(plan)) }
-            print(try await planner.summary().joined(separator: "\n"))
+            print(try await planner.progress().joined(separator: "\n"))
         }
     }
 

@@ -47,7 +47,7 @@ struct GitIsolationCLITests {
             let again = try await CLI.run(workspace.args("queue", "rollback", "one", "--json"))
             #expect(again.status == 1 && again.stderr.contains("one was already rolled back"), "\(again)")
             let missing = try await CLI.run(workspace.args("queue", "rollback", "nope"))
-            #expect(missing.status == 2 && missing.stderr.contains("no task nope"), "\(missing)")
+            #expect(missing.status == 1 && missing.stderr.contains("no task nope; see nightshift queue list"), "\(missing)")
         }
     }
 

@@ -259,13 +259,13 @@ struct PostgresWorkspaceTests {
 
             _ = try Self.privateCluster("restart", folder: folder, port: port)
             let afterRestart = try await succeeded()
-            try await waitUntil("runs succeed again after the restart", timeout: 30) { try await succeeded() >= afterRestart + 3 }
+            try await waitUntil("runs succeed again after the restart", timeout: 60) { try await succeeded() >= afterRestart + 3 }
 
             _ = try Self.privateCluster("pause", folder: folder, port: port)
             try await Task.sleep(for: .seconds(5))
             _ = try Self.privateCluster("start", folder: folder, port: port)
             let afterPause = try await succeeded()
-            try await waitUntil("runs succeed again after 5 s without the database", timeout: 30) { try await succeeded() >= afterPause + 3 }
+            try await waitUntil("runs succeed again after 5 s without the database", timeout: 60) { try await succeeded() >= afterPause + 3 }
             #expect(serve.isRunning, "the node stayed up through both: \(serve.stderr)")
 
             let code = try await serve.stop(SIGTERM)

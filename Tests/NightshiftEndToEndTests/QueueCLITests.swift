@@ -34,6 +34,35 @@ struct QueueCLITests {
         }
     }
 
+    @Test("add --phase keeps a task's phases in order, shown by show (text and --json); a bad or repeated phase is exit 2")
+    func phases() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initializeBuilder(agent: Self.agent)
+            let added = try await CLI.run(workspace.args(
+                "queue", "add", "Offline mode", "--hours", "10", "--category", "Bug fixes", "--id", "offline",
+                "--phase", "plan:1:test -f PLAN.md", "--phase", "build:6h: swift build", "--phase", "test:3", "--verify", "swift test", "--json"
+            ))
+            #expect(added.status == 0, "\(added)")
+            let json = try CLI.decode(JSONView.self, added.stdout)
+            #expect(json["phases"] == .array([
+                .object(["name": .string("plan"), "hours": .number(1), "verify": .string("test -f PLAN.md"), "state": .string("left"), "attempts": .number(0)]),
+                .object(["name": .string("build"), "hours": .number(6), "verify": .string("swift build"), "state": .string("left"), "attempts": .number(0)]),
+                .object(["name": .string("test"), "hours": .number(3), "verify": .null, "state": .string("left"), "attempts": .number(0)]),
+            ]), "\(added)")
+            let shown = try await CLI.run(workspace.args("queue", "show", "offline"))
+            #expect(shown.stdout.contains("phase 1: plan (1h), verify: test -f PLAN.md — left\nphase 2: build (6h), verify: swift build — left\nphase 3: test (3h) — left"), "\(shown)")
+            for (phase, message) in [
+                ("build", "its hours must be a number above 0"), ("b uild:2", "a phase is NAME:HOURS[:VERIFY]"), ("build:0", "its hours must be"),
+            ] {
+                let bad = try await CLI.run(workspace.args("queue", "add", "Bad", "--hours", "3", "--category", "Bug fixes", "--phase", phase))
+                #expect(bad.status == 2 && bad.stderr.contains(message), "\(phase): \(bad)")
+            }
+            let twice = try await CLI.run(workspace.args("queue", "add", "Bad", "--hours", "3", "--category", "Bug fixes", "--phase", "a:1", "--phase", "A:2"))
+            #expect(twice.status == 2 && twice.stderr.contains("--phase A is given twice"), "\(twice)")
+            #expect(try await workspace.allTasks().map(\.id) == ["offline"], "no refused task was stored")
+        }
+    }
+
     @Test("add refuses a bad priority, an unknown dependency and impact 0 with exit 2, and stores nothing")
     func addRefusesBadInput() async throws {
         try await withWorkspace { workspace in

@@ -33,7 +33,7 @@ extension NightshiftApplication: BuilderHost {
     /// parked for the operator otherwise.
     public func rollbackTask(_ id: String) async throws -> PolicyGate.Outcome {
         _ = try requireBuilder()
-        guard let task = try await store.task(id) else { throw AppError.usage("no task \(id) (nightshift queue list shows them)") }
+        guard let task = try await store.task(id) else { throw AppError.failure("no task \(id); see nightshift queue list") }
         switch GitHandler.rollbackProposal(for: task) {
         case .failure(let refusal): throw AppError.failure(refusal.message)
         case .success(let proposal): return try await gate.propose(proposal)
