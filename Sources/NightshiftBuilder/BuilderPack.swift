@@ -108,7 +108,7 @@ public struct BuilderPack: Pack {
                 workspaceName: context.configuration.settings.name ?? (context.root as NSString).lastPathComponent
             ),
             BuildsStep(store: context.store, settings: settings, timeZone: timeZone, configuration: Self.workerConfiguration(context), host: host, logger: context.logger),
-            ReportStep(host: host, timeZone: timeZone, directory: "\(context.reportsDirectory)/overnight"),
+            ReportStep(host: host, timeZone: timeZone, directory: "\(context.reportsDirectory)/overnight", journal: context.journal),
             CheckinStep(kind: .tonight, store: context.store, settings: settings, timeZone: timeZone, host: host),
             CheckinStep(kind: .weekend, store: context.store, settings: settings, timeZone: timeZone, host: host),
         ] + settings.windows.filter { $0.name != "overnight" }.map { window -> any PackStep in

@@ -78,11 +78,18 @@ struct ReportStep: PackStep {
     let host: any BuilderHost
     let timeZone: TimeZone
     let directory: String
+    /// Where the report's line goes (`journal/YYYY-MM-DD.md`), when the workspace keeps one.
+    var journal: Journal? = nil
 
     func run(_ context: StepContext) async -> ActionResult {
         do {
             let report = try await host.overnightReport(since: nil, until: context.now)
             let paths = try report.write(to: directory, timeZone: timeZone)
+            try? journal?.note(
+                "overnight report \(report.date): \(report.completed.count) completed, \(report.failed.count) failed, "
+                    + "\(OvernightReport.hours(report.hoursShipped)) shipped — \(paths.markdown)",
+                at: context.now
+            )
             return StepText.result(report.summaryLines + ["report: \(paths.markdown)"], [
                 "completed": .integer(Int64(report.completed.count)), "failed": .integer(Int64(report.failed.count)),
                 "in_progress": .integer(Int64(report.inProgress.count)), "hours_shipped": .number(report.hoursShipped),

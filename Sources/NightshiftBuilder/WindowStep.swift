@@ -50,6 +50,7 @@ struct WindowStep: PackStep {
         do {
             let path = try writeReport(summary, opening: opening, at: clock.now())
             result.append("report: \(path)")
+            try? configuration.journal?.note("\(window.name) window: \(lines[1]) — \(path)", at: clock.now())
         } catch {
             result.append("the window report could not be written: \(error.localizedDescription)")
         }

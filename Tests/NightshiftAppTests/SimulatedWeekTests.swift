@@ -147,6 +147,15 @@ struct SimulatedWeekTests {
         #expect(summary.contains { $0.hasPrefix("  test (3 h): done in 1 attempt") }, "\(summary)")
         #expect(summary.last == "Task: succeeded")
 
+        // The journal has a line per build, per window and per report.
+        let journal = try String(contentsOfFile: "\(folder)/journal/2026-11-17.md", encoding: .utf8)
+        #expect(journal.contains("overnight report 2026-11-17: 3 completed, 0 failed, 8 h shipped — "), "\(journal)")
+        #expect(journal.contains("work_hours window: started 1, succeeded 1, failed 0"), "\(journal)")
+        #expect(journal.contains("build succeeded: **cleanup** Clean the importer"), "\(journal)")
+        let saturdayJournal = try String(contentsOfFile: "\(folder)/journal/2026-11-21.md", encoding: .utf8)
+        #expect(saturdayJournal.contains("build phase ended: **offline** Offline mode"), "\(saturdayJournal)")
+        #expect(saturdayJournal.contains("phase 2 of 3 (build) failed (attempt 1 of 3)"), "\(saturdayJournal)")
+
         // Monday 07:00: the week's metrics.
         clock.advance(to: Self.at(23, 7))
         let metrics = try await SuccessMetrics.measure(app, period: .week, at: clock.now())
