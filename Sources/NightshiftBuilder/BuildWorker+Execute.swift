@@ -47,6 +47,15 @@ extension BuildWorker {
             await end(task, .failed, error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
             return
         }
+        // A plan phase may propose the phases after it; one that does not validate fails the phase.
+        switch TaskPhase.planned(by: agent.output, for: task) {
+        case .failure(let problem):
+            if let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
+            await end(task, .failed, error: problem.description, result: .object(result))
+            return
+        case .success(let planned?): result["planned_phases"] = TaskPhase.attribute(planned)
+        case .success(nil): break
+        }
         guard let verify = task.currentVerify else {
             if let git = await attempt.settle(succeeded: true, gate: gate) { result["git"] = git }
             await end(task, .succeeded, error: nil, result: .object(result))
@@ -121,7 +130,7 @@ extension BuildWorker {
             return
         }
         if phase.handedBack {
-            await PhaseEnd.restore(stored, from: task, store: store, at: outcome.at)
+            await PhaseEnd.restore(stored, from: task, phases: phase.phases, store: store, at: outcome.at)
             let name = task.currentPhase?.phase.name ?? "?"
             record(\Summary.phases, "\(task.id):\(name) \(outcome.error == nil ? "succeeded" : "failed")")
         } else if state == .succeeded {

@@ -121,12 +121,18 @@ public struct SpawnSubagentHandler: ActionHandler {
         renewal.cancel()
         let pid = try? await store.task(task.id)?.pid
         var result = attempt.ended(agent, pid: pid.flatMap { $0 }, at: clock.now())
+        if agent.succeeded, case .success(let planned?) = TaskPhase.planned(by: agent.output, for: task) {
+            result["planned_phases"] = TaskPhase.attribute(planned)
+        }
         let outcome: TaskOutcome
         if agent.cancelled {
             outcome = TaskOutcome(state: .queued, at: clock.now(), error: "stopped while it ran after approval; queued again", result: .object(result))
         } else if !agent.succeeded {
             if let gate = context.gate, let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
+        } else if case .failure(let problem) = TaskPhase.planned(by: agent.output, for: task) {
+            if let gate = context.gate, let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
+            outcome = TaskOutcome(state: .failed, at: clock.now(), error: problem.description, result: .object(result))
         } else if let verify = task.currentVerify, let gate = context.gate {
             let check = await attempt.verify(verify, gate: gate)
             result["verify"] = check.record
@@ -149,7 +155,7 @@ public struct SpawnSubagentHandler: ActionHandler {
             logger.warning("builder: \(task.id) was no longer this process's when its approved agent ended")
             return agent
         }
-        if phase?.handedBack == true { await PhaseEnd.restore(stored, from: task, store: store, at: final.at) }
+        if let phase, phase.handedBack { await PhaseEnd.restore(stored, from: task, phases: phase.phases, store: store, at: final.at) }
         return agent
     }
 }

@@ -49,6 +49,50 @@ public struct TaskPhase: Sendable, Hashable, Codable {
     }
 }
 
+extension TaskPhase {
+    /// The phases a task's `plan` phase proposed for the rest of the work: its agent prints
+    /// `NIGHTSHIFT_OUTPUT {"phases": [{"name": "build", "hours": 5, "verify": "swift build"}, …]}`.
+    /// Nil when the current phase is not a first phase named `plan`, or the agent proposed none
+    /// (the phases given stay); a failure naming what is wrong when the proposal is not valid: at
+    /// most 11 phases, names of their own (not `plan`), hours above 0 adding up to at most twice
+    /// the task's estimate.
+    static func planned(by output: String, for task: QueueTask) -> Result<[TaskPhase]?, BuildQueue.Failure> {
+        guard let (index, phase) = task.currentPhase, index == 0, phase.name.lowercased() == "plan" else { return .success(nil) }
+        let value: JSONValue?
+        switch StepOutput.parse(output) {
+        case .success(let parsed): value = parsed
+        case .failure(let problem): return .failure(.init("the plan's output is not valid JSON: \(problem)"))
+        }
+        guard let proposed = value?["phases"] else { return .success(nil) }
+        guard case .array(let items) = proposed, !items.isEmpty, items.count < limit else {
+            return .failure(.init("the plan's phases must be a list of 1 to \(limit - 1) phases"))
+        }
+        var phases: [TaskPhase] = []
+        var seen: Set<String> = ["plan"]
+        for (position, item) in items.enumerated() {
+            let hours: Double?
+            switch item["hours"] {
+            case .number(let value)?: hours = value
+            case .integer(let value)?: hours = Double(value)
+            default: hours = nil
+            }
+            guard let name = item["name"]?.stringValue, isValidName(name) else {
+                return .failure(.init("the plan's phase \(position + 1) needs a name of letters, digits, '-' and '_'"))
+            }
+            guard seen.insert(name.lowercased()).inserted else { return .failure(.init("the plan names phase \(name) twice (or plans a second plan)")) }
+            guard let hours, hours > 0 else { return .failure(.init("the plan's phase \(name) needs hours above 0")) }
+            let verify = item["verify"]?.stringValue
+            if item["verify"] != nil, item["verify"] != .null, verify == nil { return .failure(.init("the plan's phase \(name): verify must be a command")) }
+            phases.append(TaskPhase(name: name, hours: hours, verify: verify?.isEmpty == false ? verify : nil))
+        }
+        let total = phases.reduce(0) { $0 + $1.hours }
+        guard total <= task.hours * 2 else {
+            return .failure(.init("the plan's phases add up to \(StepText.hours(total)), more than twice the estimate (\(StepText.hours(task.hours)))"))
+        }
+        return .success(phases)
+    }
+}
+
 /// How one phase of a task went so far: kept in the task's result under `phases`, carried from
 /// attempt to attempt.
 public struct PhaseOutcome: Sendable, Hashable {
@@ -134,15 +178,32 @@ struct PhaseEnd: Sendable {
     var handedBack: Bool
     /// The journal's words for it.
     var note: String
+    /// The task's phases from now on, when the plan phase replaced those after it.
+    var phases: [TaskPhase]?
+
+    /// The phases a plan phase proposed, as the worker put them in the attempt's result.
+    static func planned(in result: [String: JSONValue]) -> [TaskPhase]? {
+        guard case .array(let items)? = result["planned_phases"] else { return nil }
+        let phases = items.compactMap { item -> TaskPhase? in
+            guard let name = item["name"]?.stringValue, case .number(let hours)? = item["hours"] else { return nil }
+            return TaskPhase(name: name, hours: hours, verify: item["verify"]?.stringValue)
+        }
+        return phases.count == items.count ? phases : nil
+    }
 
     /// The end of `task`'s current phase, which ended `state` (`succeeded` or `failed`) with
     /// `error` and the attempt's `result`; nil when the task has no phase left to run.
     init?(_ task: QueueTask, state: TaskState, error: String?, result: [String: JSONValue], at now: Date) {
         guard let (index, phase) = task.currentPhase else { return nil }
-        let phases = task.phases
+        let succeeded = state == .succeeded
+        var phases = task.phases
+        // The plan phase proposed the phases after it (validated before it got here).
+        if succeeded, index == 0, let planned = Self.planned(in: result) {
+            phases = [phase] + planned
+            self.phases = phases
+        }
         var outcomes = task.phaseOutcomes
         let attempts = (outcomes[phase.name]?.attempts ?? 0) + 1
-        let succeeded = state == .succeeded
         outcomes[phase.name] = PhaseOutcome(
             name: phase.name, state: succeeded ? "succeeded" : "failed", attempts: attempts, error: succeeded ? nil : error,
             finishedAt: ISO8601.format(now, in: .gmt)
@@ -174,9 +235,10 @@ struct PhaseEnd: Sendable {
     /// After a phase handed `task` (the claimed copy) back: its window and schedule as they were,
     /// and its attempts back to 0, so that a project of many phases is not failed by the attempts
     /// of earlier phases (each phase counts its own in `phases`).
-    static func restore(_ stored: QueueTask, from claimed: QueueTask, store: any Store, at now: Date) async {
+    static func restore(_ stored: QueueTask, from claimed: QueueTask, phases: [TaskPhase]? = nil, store: any Store, at now: Date) async {
         var task = stored
         task.attempts = 0
+        if let phases { task.attributes["phases"] = TaskPhase.attribute(phases) }
         if claimed.window != nil {
             task.state = .scheduled
             task.window = claimed.window

@@ -52,6 +52,12 @@ public struct WeekendPlan: Sendable, Codable, Hashable {
     func merged(with task: QueueTask?) -> WeekendPlan {
         guard let task else { return self }
         var plan = self
+        // The task's phases are the ones that run: a plan phase may have replaced those after it.
+        let taskPhases = task.phases
+        if !taskPhases.isEmpty, taskPhases.map(\.name) != plan.phases.map(\.name) {
+            let before = Dictionary(plan.phases.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            plan.phases = taskPhases.map { Phase(name: $0.name, hours: $0.hours, completedAt: before[$0.name]?.completedAt, verify: $0.verify) }
+        }
         let outcomes = task.phaseOutcomes
         let current = task.currentPhase?.phase.name
         for index in plan.phases.indices {
