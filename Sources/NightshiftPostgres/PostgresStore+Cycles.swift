@@ -33,6 +33,17 @@ extension PostgresStore {
         return try await read { session in try await session.rows(built).map(PostgresRows.cycleRun) }
     }
 
+    public func slotCycleRuns(cycle: String, tenant: String, slotKey: String) async throws -> [CycleRunRecord] {
+        try await read { session in
+            try await session.rows(
+                """
+                SELECT \(unescaped: PostgresRows.cycleRunColumns) FROM cycle_runs
+                WHERE cycle = \(cycle) AND tenant = \(tenant) AND slot_key = \(slotKey) ORDER BY created_at, id
+                """
+            ).map(PostgresRows.cycleRun)
+        }
+    }
+
     public func steps(of cycleRunID: String) async throws -> [StepRecord] {
         try await read { session in
             try await session.rows(

@@ -55,6 +55,14 @@ extension SQLiteStore {
         }
     }
 
+    public func slotCycleRuns(cycle: String, tenant: String, slotKey: String) async throws -> [CycleRunRecord] {
+        // cycle_runs_slot (cycle, tenant, slot_key, variant) finds them.
+        let sql = "SELECT \(SQLiteRow.cycleRunColumns) FROM cycle_runs WHERE cycle = ? AND tenant = ? AND slot_key = ? ORDER BY created_at, id"
+        return try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [cycle, tenant, slotKey]).map(SQLiteRow.cycleRun)
+        }
+    }
+
     public func steps(of cycleRunID: String) async throws -> [StepRecord] {
         try await read { db in
             try Row.fetchAll(

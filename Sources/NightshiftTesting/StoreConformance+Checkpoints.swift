@@ -70,6 +70,32 @@ extension StoreConformance {
             try checkEqual(try await ids(nil, nil, [.interrupted]), [], "interrupted")
         },
 
+        StoreConformanceCase("slotCycleRuns: one slot's runs of one cycle and tenant, every variant, oldest first; none of other slots") { store in
+            func run(_ id: String, cycle: String = "nightly", tenant: String = "acme", slot: Double, variant: CycleVariant, created: Double) -> CycleRunRecord {
+                var record = CycleFixture.run(id, cycle: cycle, tenant: tenant, slot: slot, variant: variant)
+                record.createdAt = Fixture.at(created)
+                return record
+            }
+            let runs = [
+                run("c_remainder", slot: 40, variant: .remainder, created: 45),
+                run("c_condensed", slot: 40, variant: .condensed, created: 41),
+                run("c_full", slot: 40, variant: .full, created: 41),
+                run("c_other_slot", slot: 80, variant: .full, created: 80),
+                run("c_other_tenant", tenant: "globex", slot: 40, variant: .full, created: 40),
+                run("c_other_cycle", cycle: "overnight", slot: 40, variant: .full, created: 40),
+            ]
+            for record in runs {
+                try check(try await store.insertCycleRun(record, steps: []), "insertCycleRun(\(record.id)) returned false")
+            }
+            let slotKey = runs[0].slotKey
+            try checkEqual(
+                try await store.slotCycleRuns(cycle: "nightly", tenant: "acme", slotKey: slotKey).map(\.id), ["c_condensed", "c_full", "c_remainder"],
+                "the slot's runs, by creation then id"
+            )
+            try checkEqual(try await store.slotCycleRuns(cycle: "nightly", tenant: "globex", slotKey: slotKey).map(\.id), ["c_other_tenant"], "another tenant's")
+            try checkEqual(try await store.slotCycleRuns(cycle: "nightly", tenant: "acme", slotKey: "no-such-slot").count, 0, "an unknown slot")
+        },
+
         StoreConformanceCase("startCycleRun: needs the current lease, records owner and token, keeps the first start") { store in
             let fence = try await CycleFixture.insertStarted("c_a", in: store)
             var expected = CycleFixture.run("c_a")

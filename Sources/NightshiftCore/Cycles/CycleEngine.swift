@@ -176,7 +176,7 @@ public struct CycleEngine: Sendable {
     /// The runs of one slot of a cycle for one tenant (a full run, or a condensed catch-up and its
     /// remainder), looked for among the cycle's newest 500 runs for that tenant.
     func slotRuns(cycle: String, tenant: String, slotKey: String) async throws -> [CycleRunRecord] {
-        try await store.cycleRuns(cycle: cycle, tenant: tenant, states: [], limit: 500).filter { $0.slotKey == slotKey }
+        try await store.slotCycleRuns(cycle: cycle, tenant: tenant, slotKey: slotKey)
     }
 
     /// The runs of the slot `run` belongs to, `run` included.

@@ -13,6 +13,9 @@ public protocol CycleStore: Sendable {
     func cycleRun(_ id: String) async throws -> CycleRunRecord?
     /// Cycle runs matching the filters (nil or empty: any), newest first (by creation, then id).
     func cycleRuns(cycle: String?, tenant: String?, states: Set<RunState>, limit: Int) async throws -> [CycleRunRecord]
+    /// The runs of one slot of a cycle (its variants: full, condensed, remainder), oldest first (by
+    /// creation, then id): a lookup by the slot's key, whatever the cycle's history holds.
+    func slotCycleRuns(cycle: String, tenant: String, slotKey: String) async throws -> [CycleRunRecord]
     /// The steps of a cycle run, by index; empty for an unknown id.
     func steps(of cycleRunID: String) async throws -> [StepRecord]
     /// Moves a pending, running or interrupted cycle run to `running` under `owner`, recording the

@@ -85,6 +85,11 @@ extension MemoryStore {
         )
     }
 
+    public func slotCycleRuns(cycle: String, tenant: String, slotKey: String) async throws -> [CycleRunRecord] {
+        cycleRunsByID.values.filter { $0.cycle == cycle && $0.tenant == tenant && $0.slotKey == slotKey }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
     public func steps(of cycleRunID: String) async throws -> [StepRecord] {
         stepsByCycleRun[cycleRunID] ?? []
     }
