@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "NightshiftExec", targets: ["NightshiftExec"]),
         .library(name: "NightshiftApp", targets: ["NightshiftApp"]),
         .library(name: "NightshiftBuilder", targets: ["NightshiftBuilder"]),
+        .library(name: "NightshiftSales", targets: ["NightshiftSales"]),
         .library(name: "NightshiftTesting", targets: ["NightshiftTesting"]),
     ],
     dependencies: [
@@ -72,6 +73,15 @@ let package = Package(
         ),
         .target(
             name: "NightshiftBuilder",
+            dependencies: [
+                "NightshiftCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The sales pack (docs/SALES.md), being built: so far the reading of prospect files and `[sales]`.
+        .target(
+            name: "NightshiftSales",
             dependencies: [
                 "NightshiftCore",
                 .product(name: "Logging", package: "swift-log"),
@@ -140,6 +150,11 @@ let package = Package(
         .testTarget(
             name: "NightshiftBuilderTests",
             dependencies: ["NightshiftBuilder", "NightshiftCore", "NightshiftTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftSalesTests",
+            dependencies: ["NightshiftSales", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
