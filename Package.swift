@@ -84,6 +84,10 @@ let package = Package(
             name: "NightshiftSales",
             dependencies: [
                 "NightshiftCore",
+                "NightshiftSQLite",
+                "NightshiftPostgres",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -154,7 +158,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftSalesTests",
-            dependencies: ["NightshiftSales", "NightshiftCore", "NightshiftTesting"],
+            dependencies: [
+                "NightshiftSales", "NightshiftCore", "NightshiftSQLite", "NightshiftPostgres", "NightshiftTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

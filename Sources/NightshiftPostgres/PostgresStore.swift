@@ -186,6 +186,17 @@ public final class PostgresStore: Store, Service {
 
     // MARK: Access
 
+    /// ``read(_:_:)`` for a pack's tables (docs/PACKS.md, "Tables").
+    package func packRead<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await read(operation, body)
+    }
+
+    /// ``write(_:failure:transaction:_:)`` for a pack's tables: one transaction, run again on a
+    /// deadlock or serialization failure.
+    package func packWrite<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await write(operation, body)
+    }
+
     /// Runs `body` on one pooled connection, outside a transaction: for reads of one statement,
     /// which see one snapshot by themselves.
     func read<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
@@ -240,12 +251,14 @@ public final class PostgresStore: Store, Service {
 }
 
 /// One connection lent to a read or a transaction.
-struct PostgresSession: Sendable {
+/// One pooled connection lent to a store call; `package`, so that a pack's PostgreSQL tables
+/// (docs/PACKS.md, "Tables") are read and written through the store's own pool and errors.
+package struct PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
 
     /// Every row the statement returns.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+    package func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         try await connection.query(query, logger: logger).collect()
     }
 
@@ -271,12 +284,12 @@ struct PostgresSession: Sendable {
     }
 
     /// Runs a statement, discarding what it returns.
-    func execute(_ query: PostgresQuery) async throws {
+    package func execute(_ query: PostgresQuery) async throws {
         _ = try await rows(query)
     }
 
     /// How many rows the statement returns: with `RETURNING 1`, how many it changed.
-    func count(_ query: PostgresQuery) async throws -> Int {
+    package func count(_ query: PostgresQuery) async throws -> Int {
         try await rows(query).count
     }
 

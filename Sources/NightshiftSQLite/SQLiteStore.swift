@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+package import GRDB
 import GRDBSQLite
 public import NightshiftCore
 import Synchronization
@@ -123,6 +123,16 @@ public final class SQLiteStore: Store {
     }
 
     // MARK: Access
+
+    /// ``read(_:_:)`` for a pack's tables (docs/PACKS.md, "Tables"): a read transaction.
+    package func packRead<T: Sendable>(_ operation: String = #function, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await read(operation, body)
+    }
+
+    /// ``write(_:_:)`` for a pack's tables: one `BEGIN IMMEDIATE` transaction.
+    package func packWrite<T: Sendable>(_ operation: String = #function, _ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await write(operation, body)
+    }
 
     /// Runs `body` in a read transaction: a consistent snapshot, never blocked by the writer.
     func read<T: Sendable>(

@@ -14,6 +14,9 @@ public actor MemoryStore: Store {
     var stepsByCycleRun: [String: [StepRecord]] = [:]
     /// Goals and their history (MemoryStore+Goals.swift).
     var goalTable = MemoryGoalTable()
+    /// The packs' tables (docs/PACKS.md, "Tables"), by a name of the pack's choosing: a pack's
+    /// `MemoryStore` conformance keeps its records here.
+    package var packTables: [String: any Sendable] = [:]
     /// Proposed actions and the audit chain (MemoryStore+Actions.swift).
     var actionTable = MemoryActionTable()
     /// Queued tasks and named values (MemoryStore+Tasks.swift).

@@ -1,0 +1,112 @@
+import Foundation
+import NightshiftCore
+import NightshiftPostgres
+import NightshiftSQLite
+import NightshiftTesting
+import PostgresNIO
+import Testing
+@testable import NightshiftSales
+
+/// The sales tables' conformance suite, one set of cases run unchanged on the memory store, a real
+/// SQLite file and a real PostgreSQL server (a fresh schema per case).
+@Suite("Sales store conformance")
+struct SalesStoreConformanceTests {
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let run: @Sendable (any SalesStore) async throws -> Void
+        var description: String { name }
+
+        init(name: String, run: @escaping @Sendable (any SalesStore) async throws -> Void) {
+            self.name = name
+            self.run = run
+        }
+    }
+
+    static let at = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func prospect(_ id: String, tenant: String = "", email: String? = nil, state: ProspectState = .unengaged, created: Double = 0) -> Prospect {
+        Prospect(
+            id: id, tenant: tenant, name: "Name \(id)", emails: email.map { [$0] } ?? [], company: "Co", state: state,
+            createdAt: at.addingTimeInterval(created)
+        )
+    }
+
+    static let cases: [Case] = [
+        Case(name: "a prospect round-trips every field, fractional milliseconds rounded") { (store: any SalesStore) async throws in
+            let full = Prospect(
+                id: "p_full", tenant: "acme", name: "Ada Lovelace ✓", firstName: "Ada", lastName: "Lovelace", emails: ["Ada@example.com", "ada@x.org"],
+                company: "Analytical", domain: "example.com", title: "Countess", phone: "+44 1", source: "csv", externalIDs: ["ac:1", "csv:7"],
+                state: .parked, stateReason: "call back in spring", bucketMonth: "2027-03", score: 72.5, custom: ["linkedin": "in/ada"],
+                createdAt: at.addingTimeInterval(0.25), updatedAt: at.addingTimeInterval(60)
+            )
+            #expect(try await store.insertProspects([full]) == 1)
+            #expect(try await store.prospect("p_full", tenant: "acme") == full)
+            #expect(try await store.prospect("p_full", tenant: "") == nil, "another tenant's id finds nothing")
+            #expect(try await store.prospect("p_ghost", tenant: "acme") == nil)
+        },
+        Case(name: "insertProspects leaves out an id or a main address (any case) already stored in the tenant, and counts the rest") { (store: any SalesStore) async throws in
+            #expect(try await store.insertProspects([prospect("p1", email: "a@example.com"), prospect("p2")]) == 2)
+            let again = [
+                prospect("p1", email: "other@example.com"), prospect("p3", email: "A@Example.com"), prospect("p4", email: "b@example.com"),
+                prospect("p5", tenant: "acme", email: "a@example.com"), prospect("p6"), prospect("p7"),
+            ]
+            #expect(try await store.insertProspects(again) == 4, "p1 by id and p3 by address are left out; p5 is another tenant's")
+            #expect(try await store.prospect("p1", tenant: "")?.emails == ["a@example.com"], "the stored p1 is unchanged")
+            #expect(try await store.prospect("p3", tenant: "") == nil)
+        },
+        Case(name: "prospects lists a tenant's by state, oldest first then by id, up to the limit; totals count per state") { (store: any SalesStore) async throws in
+            let rows = [
+                prospect("p_c", state: .broken, created: 2), prospect("p_a", state: .unengaged, created: 2), prospect("p_b", state: .unengaged, created: 1),
+                prospect("p_d", state: .doNotContact, created: 3), prospect("p_x", tenant: "acme", state: .unengaged, created: 0),
+            ]
+            #expect(try await store.insertProspects(rows) == 5)
+            #expect(try await store.prospects(tenant: "", states: [], limit: 10).map(\.id) == ["p_b", "p_a", "p_c", "p_d"])
+            #expect(try await store.prospects(tenant: "", states: [.unengaged, .broken], limit: 10).map(\.id) == ["p_b", "p_a", "p_c"])
+            #expect(try await store.prospects(tenant: "", states: [], limit: 2).map(\.id) == ["p_b", "p_a"])
+            #expect(try await store.prospects(tenant: "", states: [.customer], limit: 10).isEmpty)
+            #expect(try await store.prospects(tenant: "acme", states: [], limit: 10).map(\.id) == ["p_x"])
+            #expect(try await store.prospectTotals(tenant: "") == [.unengaged: 2, .broken: 1, .doNotContact: 1])
+            #expect(try await store.prospectTotals(tenant: "acme") == [.unengaged: 1])
+            #expect(try await store.prospectTotals(tenant: "globex") == [:])
+        },
+    ]
+
+    @Test(arguments: cases)
+    func memory(_ check: Case) async throws {
+        try await check.run(MemoryStore())
+    }
+
+    @Test(arguments: cases)
+    func sqlite(_ check: Case) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ns-sales-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var configuration = SQLiteStore.Configuration()
+        configuration.packMigrations = [SalesSchema.sqlite]
+        let store = try SQLiteStore(path: "\(folder)/store.sqlite", configuration: configuration)
+        try await store.migrate()
+        try await check.run(store)
+        #expect(try await store.integrityCheck() == "ok")
+    }
+
+    @Test(arguments: cases)
+    func postgres(_ check: Case) async throws {
+        var configuration = try PostgresStore.Configuration(url: try PostgresTestCluster.url())
+        let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        configuration.schema = schema
+        configuration.client.options.maximumConnections = 2
+        configuration.packMigrations = [SalesSchema.postgres]
+        try await PostgresStore.withStore(PostgresStore(configuration: configuration)) { store in
+            let outcome: Result<Void, any Error>
+            do {
+                try await store.migrate()
+                try await check.run(store)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            try? await store.packWrite { session in try await session.execute("DROP SCHEMA IF EXISTS \(unescaped: schema) CASCADE") }
+            try outcome.get()
+        }
+    }
+}
