@@ -79,7 +79,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The sales pack (docs/SALES.md), being built: so far the reading of prospect files and `[sales]`.
+        // The sales pack (docs/SALES.md), begun: `[sales]`, the prospects table, `prospects import|list|show`.
         .target(
             name: "NightshiftSales",
             dependencies: [
@@ -103,6 +103,7 @@ let package = Package(
                 "CZlib",
                 "NightshiftCore",
                 "NightshiftBuilder",
+                "NightshiftSales",
                 "NightshiftSQLite",
                 "NightshiftPostgres",
                 "NightshiftExec",
@@ -118,6 +119,7 @@ let package = Package(
             dependencies: [
                 "NightshiftApp",
                 "NightshiftBuilder",
+                "NightshiftSales",
                 "NightshiftCore",
                 "NightshiftExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,6 +2,7 @@ public import Foundation
 public import Logging
 public import NightshiftCore
 import NightshiftBuilder
+import NightshiftSales
 import ServiceLifecycle
 import Synchronization
 
@@ -76,6 +77,7 @@ public struct NightshiftApplication: Sendable {
         BuilderPack(),
         LearningPack(),
         BriefPack(),
+        SalesPack(),
     ]
 
     /// The tables of `nightshift.toml` read outside the core's loader: the packs' (`[builder]`),

@@ -52,6 +52,11 @@ public enum StoreMigration {
     ///
     /// - Throws: ``AppError/failure(_:)`` when a daemon serves the workspace (stop it first), the
     ///   target is not empty, or the copy does not check out (a SQLite target is then removed).
+    /// The packs' tables, copied after the core's.
+    static var packTables: [String] { NightshiftApplication.packs.flatMap(\.storeTables) }
+    /// Every table a copy checks: the core's and the packs'.
+    static var allTables: [String] { StoreTables.all + packTables }
+
     public static func run(_ app: NightshiftApplication, to target: Target) async throws -> Report {
         if let daemon = try await app.servingDaemon(now: app.clock.now()) {
             throw AppError.failure("a daemon serves this workspace (pid \(daemon.pid) on \(daemon.host)): stop it first, so the store stands still while it is copied")
@@ -61,9 +66,9 @@ public enum StoreMigration {
         }
         let (copy, location, discard) = try await open(target, logger: app)
         do {
-            let present = try await copy.rowCounts(StoreTables.all).values.reduce(0, +)
+            let present = try await copy.rowCounts(Self.allTables).values.reduce(0, +)
             guard present == 0 else { throw AppError.failure("the target \(location) is not empty (\(present) rows): copy into an empty database or a new file") }
-            try await copy.importTables(try await source.exportTables(StoreTables.copied))
+            try await copy.importTables(try await source.exportTables(StoreTables.copied + Self.packTables))
             let report = try await check(copy, against: source, identity: identity, from: app.store, to: location)
             (copy as? PostgresStore)?.close()
             return report
@@ -113,8 +118,8 @@ public enum StoreMigration {
     private static func check(
         _ copy: any TableTransfer, against source: any TableTransfer, identity: StoreIdentity, from: any Store, to location: String
     ) async throws -> Report {
-        let (want, have) = (try await source.rowCounts(StoreTables.all), try await copy.rowCounts(StoreTables.all))
-        let differing = StoreTables.all.filter { want[$0] != have[$0] }
+        let (want, have) = (try await source.rowCounts(Self.allTables), try await copy.rowCounts(Self.allTables))
+        let differing = Self.allTables.filter { want[$0] != have[$0] }
         guard differing.isEmpty else {
             let detail = differing.map { "\($0): \(want[$0] ?? 0) in the source, \(have[$0] ?? 0) in the copy" }.joined(separator: "; ")
             throw AppError.failure("the copy does not match the source: \(detail)")

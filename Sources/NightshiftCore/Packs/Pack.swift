@@ -31,6 +31,9 @@ public protocol Pack: Sendable {
     /// under the migration lock (so nodes starting together apply them once). A pack with tables
     /// ships both, with the same names.
     var postgresMigrations: [PackMigration] { get }
+    /// Its tables, in the order `nightshift store migrate` copies them (a table before the tables
+    /// that refer to it), after the core's.
+    var storeTables: [String] { get }
 }
 
 extension Pack {
@@ -43,6 +46,7 @@ extension Pack {
     public func services(_ context: PackContext) -> [(name: String, service: any Service)] { [] }
     public var sqliteMigrations: [PackMigration] { [] }
     public var postgresMigrations: [PackMigration] { [] }
+    public var storeTables: [String] { [] }
 }
 
 /// What a pack is given when the workspace is composed: the store, the configuration as loaded

@@ -1,0 +1,58 @@
+public import Foundation
+public import NightshiftCore
+public import NightshiftSales
+
+extension NightshiftApplication {
+    /// The store's sales tables.
+    func salesStore() throws -> any SalesStore {
+        guard let sales = store as? any SalesStore else { throw AppError.failure("this store has no sales tables") }
+        return sales
+    }
+
+    /// `nightshift prospects import`: the file at `path` (relative to the current folder), mapped
+    /// by `[sales.import]` and then `mapping` (`--map`), stored in one transaction. A malformed
+    /// file, or a mapping that does not fit it, is a usage error naming every problem.
+    public func importProspects(path: String, mapping: [String: ProspectField], source: String?, skipBad: Bool) async throws -> ProspectImport.Summary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw AppError.usage("\(path): cannot be read (no such file, or not readable)")
+        }
+        var merged = configuration.section(SalesSettings.self)?.importMapping ?? [:]
+        merged.merge(mapping) { _, given in given }
+        do {
+            return try await ProspectImport(store: try salesStore()).run(
+                data, file: path, mapping: merged, source: source ?? "csv", skipBad: skipBad,
+                rejectDirectory: "\(workspace.root)/imports", at: clock.now()
+            )
+        } catch let refusal as ProspectImport.Refusal {
+            throw AppError.usage(refusal.description)
+        }
+    }
+
+    /// `nightshift prospects list`.
+    public func listProspects(states: Set<ProspectState>, limit: Int) async throws -> [Prospect] {
+        try await salesStore().prospects(tenant: "", states: states, limit: limit)
+    }
+
+    /// `nightshift prospects show ID`.
+    public func prospect(_ id: String) async throws -> Prospect {
+        guard let prospect = try await salesStore().prospect(id, tenant: "") else {
+            throw AppError.failure("no prospect \(id); see nightshift prospects list")
+        }
+        return prospect
+    }
+}
+
+extension Prospect {
+    /// The prospect as `prospects … --json` prints it; times in `zone`.
+    public func json(zone: TimeZone) -> JSONValue {
+        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        return .object([
+            "id": .string(id), "name": text(name), "first_name": text(firstName), "last_name": text(lastName),
+            "emails": .array(emails.map { .string($0) }), "company": text(company), "domain": text(domain), "title": text(title),
+            "phone": text(phone), "source": text(source), "external_ids": .array(externalIDs.map { .string($0) }),
+            "state": .string(state.rawValue), "state_reason": text(stateReason), "bucket_month": text(bucketMonth), "score": .number(score),
+            "custom": .object(custom.mapValues { .string($0) }), "created_at": .string(ISO8601.format(createdAt, in: zone)),
+            "updated_at": .string(ISO8601.format(updatedAt, in: zone)),
+        ])
+    }
+}

@@ -1,0 +1,135 @@
+public import Foundation
+public import NightshiftCore
+
+/// The sales pack (docs/SALES.md), so far: `[sales]`, the prospects table and its import.
+public struct SalesPack: Pack {
+    public var name: String { "sales" }
+    public init() {}
+    public var configSections: [any ConfigSection.Type] { [SalesSettings.self] }
+    public var sqliteMigrations: [PackMigration] { [SalesSchema.sqlite] }
+    public var postgresMigrations: [PackMigration] { [SalesSchema.postgres] }
+    public var storeTables: [String] { ["sales_prospects"] }
+}
+
+/// `nightshift prospects import`: a CSV file read whole (``CSVTable``), its columns mapped
+/// (``ProspectImportReader``), its rows stored as prospects in one transaction.
+///
+/// A file with a malformed row imports nothing and names every bad line, unless `skipBad`, which
+/// imports the good rows and writes the bad ones to `imports/rejected-TIMESTAMP.csv`. A row that
+/// parses but lacks a valid email or a name is imported as `broken` with the reason.
+public struct ProspectImport: Sendable {
+    /// What an import did, as `prospects import` prints it.
+    public struct Summary: Sendable {
+        /// Rows stored as new prospects, `broken` ones included.
+        public var inserted: Int
+        /// Of those, the rows stored as `broken`, each with its line and reason.
+        public var broken: [(line: Int, reason: String)]
+        /// Rows whose id or main address is stored already: left as they are.
+        public var alreadyStored: Int
+        /// Lines refused as malformed (with `skipBad`), and where they were written.
+        public var rejected: [CSVProblem]
+        public var rejectedFile: String?
+        /// Columns of the file that fill no field.
+        public var ignoredColumns: [String]
+
+        /// As `--json` prints it.
+        public var json: JSONValue {
+            .object([
+                "inserted": .integer(Int64(inserted)), "already_stored": .integer(Int64(alreadyStored)),
+                "broken": .array(broken.map { .object(["line": .integer(Int64($0.line)), "reason": .string($0.reason)]) }),
+                "rejected": .array(rejected.map { .object(["line": .integer(Int64($0.line)), "message": .string($0.message)]) }),
+                "rejected_file": rejectedFile.map { .string($0) } ?? .null,
+                "ignored_columns": .array(ignoredColumns.map { .string($0) }),
+            ])
+        }
+    }
+
+    /// Why nothing was imported: the file's problems (every one), or the mapping's.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    let store: any SalesStore
+    let tenant: String
+
+    public init(store: any SalesStore, tenant: String = "") {
+        self.store = store
+        self.tenant = tenant
+    }
+
+    /// Imports `data`, the file `file`; `rejectDirectory` is where `skipBad` writes the bad rows.
+    public func run(
+        _ data: Data, file: String, mapping: [String: ProspectField], source: String?, skipBad: Bool, rejectDirectory: String, at now: Date
+    ) async throws -> Summary {
+        var rejected: [CSVProblem] = []
+        let table: CSVTable
+        switch CSVTable.parse(data, file: file) {
+        case .success(let parsed):
+            table = parsed
+        case .failure(let problems):
+            // Only rows can be skipped: a bad header or a file that is not UTF-8 refuses it whole.
+            guard skipBad, let lenient = Self.lenient(data, file: file, problems: problems) else {
+                throw Refusal(description: problems.description + "\nnothing was imported; fix the lines above, or give --skip-bad to import the good rows")
+            }
+            (table, rejected) = lenient
+        }
+        let reader: ProspectImportReader
+        do { reader = try ProspectImportReader(header: table.header, mapping: mapping) } catch {
+            throw Refusal(description: "\(file): \(error.description)\nnothing was imported")
+        }
+        let drafts = reader.drafts(table.rows, source: source)
+        var prospects: [Prospect] = []
+        var broken: [(line: Int, reason: String)] = []
+        for draft in drafts {
+            var prospect = Prospect(
+                id: "p_" + RunID.make().dropFirst(2), tenant: tenant, name: draft.displayName, firstName: draft.firstName,
+                lastName: draft.lastName, emails: draft.emails, company: draft.company, domain: draft.domain, title: draft.title,
+                phone: draft.phone, source: draft.source, externalIDs: draft.externalIDs, custom: draft.custom, createdAt: now
+            )
+            if let reason = draft.brokenReason {
+                prospect.state = .broken
+                prospect.stateReason = reason
+                broken.append((draft.line, reason))
+            }
+            prospects.append(prospect)
+        }
+        let inserted = try await store.insertProspects(prospects)
+        var rejectedFile: String?
+        if !rejected.isEmpty {
+            rejectedFile = try Self.writeRejected(data, problems: rejected, to: rejectDirectory, at: now)
+        }
+        return Summary(
+            inserted: inserted, broken: broken, alreadyStored: prospects.count - inserted, rejected: rejected, rejectedFile: rejectedFile,
+            ignoredColumns: reader.ignoredColumns
+        )
+    }
+
+    /// The file without its malformed records, when only records are malformed: the table of the
+    /// good rows and the problems of the bad ones.
+    static func lenient(_ data: Data, file: String, problems: CSVProblems) -> (CSVTable, [CSVProblem])? {
+        let badLines = Set(problems.problems.map(\.line))
+        guard !badLines.contains(1), !problems.problems.contains(where: { $0.message.contains("more problems are not listed") }) else { return nil }
+        // Drop the physical lines of the bad records and parse again; what remains must be clean.
+        guard let text = String(data: data, encoding: .utf8) else { return nil }
+        var lines = text.components(separatedBy: "\n")
+        for index in lines.indices where badLines.contains(index + 1) { lines[index] = "" }
+        guard case .success(let table) = CSVTable.parse(Data(lines.joined(separator: "\n").utf8), file: file) else { return nil }
+        return (table, problems.problems)
+    }
+
+    /// Writes the rejected lines, each after a comment line saying why, to
+    /// `imports/rejected-TIMESTAMP.csv`; returns its path.
+    static func writeRejected(_ data: Data, problems: [CSVProblem], to directory: String, at now: Date) throws -> String {
+        let lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
+        var out: [String] = []
+        if let header = lines.first { out.append(header) }
+        for problem in problems where problem.line >= 1 && problem.line <= lines.count {
+            out.append(lines[problem.line - 1])
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let stamp = ISO8601.format(now, in: .gmt).replacingOccurrences(of: ":", with: "")
+        let path = "\(directory)/rejected-\(stamp).csv"
+        try Data((out.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }
+}
