@@ -176,6 +176,10 @@ struct PostgresWorkspaceTests {
             try await workspace.initialize(config: "[workspace]\ntime_zone = \"UTC\"\n\n[jobs.hello]\nevery = \"1h\"\ncommand = [\"echo\", \"hi\"]\n")
             for _ in 0..<3 { #expect(try await CLI.run(workspace.args("jobs", "run", "hello")).status == 0) }
             let before = try await workspace.runs()
+            // A pack's table goes along: the sales pack's prospects.
+            try workspace.write("leads.csv", "Name,Email\nAda,ada@example.com\nGrace,grace@example.com\n")
+            #expect(try await CLI.run(workspace.args("prospects", "import", "\(workspace.root)/leads.csv")).status == 0)
+            let prospects = try await CLI.run(workspace.args("prospects", "list", "--json"))
 
             let bad = try await CLI.run(workspace.args("store", "migrate", "--to", "mysql://db/x"))
             #expect(bad.status == 2 && bad.stderr.contains("--to must be"), "\(bad)")
@@ -183,6 +187,7 @@ struct PostgresWorkspaceTests {
             #expect(copied.status == 0, "\(copied)")
             #expect(copied.stdout.contains("\"audit_records\"") && copied.stdout.contains("\"runs\" : 3"), "\(copied)")
             #expect(try Self.psql("SELECT count(*) FROM \(schema).runs") == "3")
+            #expect(try Self.psql("SELECT count(*) FROM \(schema).sales_prospects") == "2")
             let again = try await CLI.run(workspace.args("store", "migrate", "--to", "env:NIGHTSHIFT_DATABASE_URL"), environment: environment)
             #expect(again.status == 1 && again.stderr.contains("is not empty"), "\(again)")
 
@@ -192,6 +197,8 @@ struct PostgresWorkspaceTests {
             #expect(runs.map(\.id) == before.map(\.id))
             let verify = try await CLI.run(workspace.args("audit", "verify"), environment: environment)
             #expect(verify.status == 0 && verify.stdout.contains("audit trail ok"), "\(verify)")
+            let copiedProspects = try await CLI.run(workspace.args("prospects", "list", "--json"), environment: environment)
+            #expect(copiedProspects.stdout == prospects.stdout, "the prospects, every field, on PostgreSQL: \(copiedProspects)")
 
             let back = "\(workspace.root)/back.sqlite"
             let returned = try await CLI.run(workspace.args("store", "migrate", "--to", "sqlite:\(back)"), environment: environment)
