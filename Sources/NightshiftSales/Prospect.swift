@@ -70,8 +70,9 @@ public struct Prospect: Sendable, Hashable {
         self.updatedAt = updatedAt ?? createdAt
     }
 
-    /// The main address in lower case: how prospects are found by address. Nil without one.
-    public var emailKey: String? { emails.first?.lowercased() }
+    /// The main address's identity key (``EmailAddress/identityKey(_:)``): how prospects are found
+    /// by address. Nil without one.
+    public var emailKey: String? { emails.first.map(EmailAddress.identityKey) }
 }
 
 /// The sales pack's tables (docs/PACKS.md, "Tables"): memory, SQLite and PostgreSQL implement it,

@@ -82,6 +82,20 @@ public struct ProspectDraft: Sendable, Hashable {
 
 /// Email addresses as prospects carry them.
 public enum EmailAddress {
+    /// The key two addresses of one mailbox share, for finding a prospect by address and for
+    /// exact deduplication: the address in lower case; for Gmail (`gmail.com`, `googlemail.com`),
+    /// without the dots of the local part and without a `+tag`, on `gmail.com`.
+    public static func identityKey(_ address: String) -> String {
+        let lowered = address.lowercased()
+        guard let at = lowered.lastIndex(of: "@") else { return lowered }
+        var local = String(lowered[..<at])
+        let domain = String(lowered[lowered.index(after: at)...])
+        guard domain == "gmail.com" || domain == "googlemail.com" else { return lowered }
+        if let plus = local.firstIndex(of: "+") { local = String(local[..<plus]) }
+        local.removeAll { $0 == "." }
+        return "\(local)@gmail.com"
+    }
+
     /// `text` with its domain in lower case, when it is an address a mail could be sent to: one
     /// `@`, a local part of printable ASCII without spaces (at most 64 bytes), a domain of labels
     /// of letters, digits and `-` with a dot (at most 253 bytes); nil otherwise.

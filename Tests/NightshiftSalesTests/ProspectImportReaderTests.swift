@@ -70,6 +70,14 @@ struct ProspectImportReaderTests {
         #expect(EmailAddress.normalised(text) == expected)
     }
 
+    @Test("one mailbox, one key: case, and for Gmail the dots, a +tag and googlemail.com, do not matter", arguments: [
+        ("Ada@Example.com", "ada@example.com"), ("a.da+news@gmail.com", "ada@gmail.com"), ("A.D.A@GoogleMail.com", "ada@gmail.com"),
+        ("ada+x@example.com", "ada+x@example.com"), ("a.da@example.com", "a.da@example.com"),
+    ])
+    func identityKeys(_ address: String, key: String) {
+        #expect(EmailAddress.identityKey(address) == key)
+    }
+
     @Test("--map COLUMN=FIELD: the field after the last =; a bad one names the fields there are")
     func mapArguments() throws {
         #expect(try ProspectImportReader.mapping(arguments: ["E-mail=Address=email", "Org=company", "In=custom.linkedin"]) == [
