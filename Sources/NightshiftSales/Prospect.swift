@@ -87,6 +87,10 @@ public protocol SalesStore: Store {
     func prospects(tenant: String, states: Set<ProspectState>, limit: Int) async throws -> [Prospect]
     /// How many prospects `tenant` has in each state; a state without any is absent.
     func prospectTotals(tenant: String) async throws -> [ProspectState: Int]
+    /// Writes each prospect over the stored one of the same id and tenant, in one transaction;
+    /// returns how many were stored (a missing one is left out). Its main address must not be
+    /// another prospect's of the tenant (the store refuses the transaction).
+    func updateProspects(_ prospects: [Prospect]) async throws -> Int
 }
 
 /// The tables' schema, for the drivers' migrations.

@@ -46,6 +46,20 @@ extension MemoryStore: SalesStore {
     public func prospectTotals(tenant: String) async throws -> [ProspectState: Int] {
         sales.prospects.values.filter { $0.tenant == tenant }.reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
     }
+
+    public func updateProspects(_ prospects: [Prospect]) async throws -> Int {
+        var tables = sales
+        var updated = 0
+        for prospect in prospects where tables.prospects[prospect.id]?.tenant == prospect.tenant {
+            if let key = prospect.emailKey, tables.prospects.values.contains(where: { $0.id != prospect.id && $0.tenant == prospect.tenant && $0.emailKey == key }) {
+                throw StoreError.io("prospect \(prospect.id): its main address is another prospect's", location: "sales_prospects")
+            }
+            tables.prospects[prospect.id] = prospect
+            updated += 1
+        }
+        sales = tables
+        return updated
+    }
 }
 
 extension SQLiteStore: SalesStore {
@@ -89,6 +103,18 @@ extension SQLiteStore: SalesStore {
                 .map { (row: Row) -> (String, Int) in (row[0], row[1]) }
         }
         return Dictionary(rows.compactMap { name, count in ProspectState(rawValue: name).map { ($0, count) } }, uniquingKeysWith: +)
+    }
+
+    public func updateProspects(_ prospects: [Prospect]) async throws -> Int {
+        try await packWrite { db in
+            var updated = 0
+            for prospect in prospects {
+                try db.cachedStatement(sql: "UPDATE sales_prospects SET email_key = ?, state = ?, record = ? WHERE id = ? AND tenant = ?")
+                    .execute(arguments: [prospect.emailKey, prospect.state.rawValue, prospect.stored, prospect.id, prospect.tenant])
+                updated += db.changesCount
+            }
+            return updated
+        }
     }
 }
 
@@ -138,5 +164,18 @@ extension PostgresStore: SalesStore {
             if let state = ProspectState(rawValue: name) { totals[state] = Int(count) }
         }
         return totals
+    }
+
+    public func updateProspects(_ prospects: [Prospect]) async throws -> Int {
+        try await packWrite { session in
+            var updated = 0
+            for prospect in prospects {
+                updated += try await session.count("""
+                    UPDATE sales_prospects SET email_key = \(prospect.emailKey), state = \(prospect.state.rawValue), record = \(prospect.stored)
+                    WHERE id = \(prospect.id) AND tenant = \(prospect.tenant) RETURNING 1
+                    """)
+            }
+            return updated
+        }
     }
 }

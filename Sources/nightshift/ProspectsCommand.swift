@@ -16,7 +16,7 @@ struct ProspectsCommand: AsyncParsableCommand {
               nightshift prospects import leads.csv --map "E-mail Address=email" --source webinar
               nightshift prospects list --state broken
             """,
-        subcommands: [Import.self, List.self, Show.self]
+        subcommands: [Import.self, List.self, Show.self, Park.self, Activate.self]
     )
 
     struct Import: AsyncParsableCommand {
@@ -83,6 +83,43 @@ struct ProspectsCommand: AsyncParsableCommand {
                 let reason = prospect.stateReason.map { " — \($0)" } ?? ""
                 print("\(prospect.id)  \(prospect.state.rawValue)  \(prospect.name ?? "(no name)")  \(prospect.emails.first ?? "(no email)")  \(prospect.company ?? "")\(reason)")
             }
+        }
+    }
+
+    struct Park: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put a prospect aside until a month: it comes back on that month's first business day.",
+            discussion: "Business days skip Saturdays, Sundays and [sales] holidays, in the workspace's zone. Example: nightshift prospects park p_01… --until 2027-03 --reason \"budget in spring\""
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The prospect's id (p_…).") var id: String
+        @Option(help: ArgumentHelp("The month it comes back, YYYY-MM.", valueName: "MONTH")) var until: String
+        @Option(help: ArgumentHelp("Why, kept with it.", valueName: "TEXT")) var reason: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let prospect = try await app.parkProspect(id, until: until, reason: reason)
+            if output.json { return Output.printJSON(prospect.json(zone: app.configuration.settings.timeZone)) }
+            print("\(prospect.id) parked until \(until)")
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bring back the parked prospects whose month has come (the nightly buckets step does it too).",
+            discussion: "With --month, those parked until that month or earlier, whatever the day. Running it again changes nothing."
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Option(help: ArgumentHelp("Bring back the buckets up to this month, YYYY-MM.", valueName: "MONTH")) var month: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let back = try await app.activateProspects(month: month)
+            let zone = app.configuration.settings.timeZone
+            if output.json { return Output.printJSON(.array(back.map { $0.json(zone: zone) })) }
+            print(back.isEmpty ? "No parked prospect is due." : "\(back.count) prospect\(back.count == 1 ? "" : "s") back: \(back.map(\.id).joined(separator: ", "))")
         }
     }
 

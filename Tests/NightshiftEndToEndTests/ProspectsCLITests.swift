@@ -64,6 +64,29 @@ struct ProspectsCLITests {
         }
     }
 
+    @Test("park until a month, activate by hand: back once; a bad month or a holiday that is not a date is refused")
+    func parkAndActivate() async throws {
+        try await withWorkspace { workspace in
+            try await workspace.initialize(config: "[workspace]\ntime_zone = \"Europe/Berlin\"\n\n[sales]\nholidays = [\"2030-01-01\"]\n")
+            try workspace.write("leads.csv", "Name,Email\nAda,ada@example.com\n")
+            #expect(try await CLI.run(workspace.args("prospects", "import", "\(workspace.root)/leads.csv")).status == 0)
+            let id = try #require(try CLI.decode([JSONView].self, try await CLI.run(workspace.args("prospects", "list", "--json")).stdout).first?["id"]?.string)
+            let parked = try await CLI.run(workspace.args("prospects", "park", id, "--until", "2099-03", "--reason", "budget in spring"))
+            #expect(parked.status == 0 && parked.stdout == "\(id) parked until 2099-03\n", "\(parked)")
+            let listed = try await CLI.run(workspace.args("prospects", "list", "--state", "parked"))
+            #expect(listed.stdout.contains("parked until 2099-03: budget in spring"), "\(listed)")
+            #expect(try await CLI.run(workspace.args("prospects", "activate")).stdout == "No parked prospect is due.\n")
+            let back = try await CLI.run(workspace.args("prospects", "activate", "--month", "2099-03"))
+            #expect(back.status == 0 && back.stdout == "1 prospect back: \(id)\n", "\(back)")
+            #expect(try await CLI.run(workspace.args("prospects", "activate", "--month", "2099-03")).stdout == "No parked prospect is due.\n")
+            let bad = try await CLI.run(workspace.args("prospects", "park", id, "--until", "March"))
+            #expect(bad.status == 1 && bad.stderr.contains("--until must be a month written YYYY-MM"), "\(bad)")
+            try workspace.write(config: "[workspace]\ntime_zone = \"UTC\"\n\n[sales]\nholidays = [\"2030-02-30\"]\n")
+            let config = try await CLI.run(workspace.args("prospects", "list"))
+            #expect(config.status == 2 && config.stderr.contains(#"nightshift.toml:5:12: sales.holidays: "2030-02-30" is not a date written YYYY-MM-DD"#), "\(config)")
+        }
+    }
+
     @Test("a bad --map, a mapping the file does not fit, an unknown state, an unknown id: a message and nothing done")
     func mistakes() async throws {
         try await withWorkspace { workspace in

@@ -70,6 +70,23 @@ struct SalesStoreConformanceTests {
             #expect(try await store.prospectTotals(tenant: "acme") == [.unengaged: 1])
             #expect(try await store.prospectTotals(tenant: "globex") == [:])
         },
+        Case(name: "updateProspects writes over the stored one of the same id and tenant; a missing one is left out; state and address are found anew") { (store: any SalesStore) async throws in
+            #expect(try await store.insertProspects([prospect("p1", email: "a@example.com"), prospect("p2", email: "b@example.com")]) == 2)
+            var changed = try #require(try await store.prospect("p1", tenant: ""))
+            changed.state = .parked
+            changed.bucketMonth = "2027-03"
+            changed.emails = ["c@example.com"]
+            changed.updatedAt = at.addingTimeInterval(30)
+            #expect(try await store.updateProspects([changed, prospect("p_ghost"), prospect("p2", tenant: "acme")]) == 1)
+            #expect(try await store.prospect("p1", tenant: "") == changed)
+            #expect(try await store.prospects(tenant: "", states: [.parked], limit: 10).map(\.id) == ["p1"])
+            #expect(try await store.insertProspects([prospect("p3", email: "a@example.com")]) == 1, "p1's old address is free again")
+            #expect(try await store.insertProspects([prospect("p4", email: "C@example.com")]) == 0, "p1's new address is taken")
+            var clash = changed
+            clash.emails = ["b@example.com"]
+            await #expect(throws: (any Error).self) { _ = try await store.updateProspects([clash]) }
+            #expect(try await store.prospect("p1", tenant: "") == changed, "the refused update changed nothing")
+        },
     ]
 
     @Test(arguments: cases)

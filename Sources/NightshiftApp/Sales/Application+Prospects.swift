@@ -56,3 +56,26 @@ extension Prospect {
         ])
     }
 }
+
+extension NightshiftApplication {
+    /// The buckets of this workspace: its holidays, its zone.
+    func prospectBuckets() throws -> ProspectBuckets {
+        ProspectBuckets(
+            store: try salesStore(), holidays: configuration.section(SalesSettings.self)?.holidays ?? [], timeZone: configuration.settings.timeZone
+        )
+    }
+
+    /// `nightshift prospects park ID --until YYYY-MM [--reason R]`.
+    public func parkProspect(_ id: String, until month: String, reason: String?) async throws -> Prospect {
+        do { return try await prospectBuckets().park(id, until: month, reason: reason, at: clock.now()) } catch let failure as ProspectBuckets.Failure {
+            throw AppError.failure(failure.description)
+        }
+    }
+
+    /// `nightshift prospects activate [--month YYYY-MM]`: the parked prospects whose month came back.
+    public func activateProspects(month: String?) async throws -> [Prospect] {
+        do { return try await prospectBuckets().activate(month: month, at: clock.now()) } catch let failure as ProspectBuckets.Failure {
+            throw AppError.usage(failure.description)
+        }
+    }
+}
