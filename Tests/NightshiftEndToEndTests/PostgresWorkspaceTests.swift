@@ -236,10 +236,21 @@ struct PostgresWorkspaceTests {
 
     @Test("the database restarted under a serving node, then away for 5 s: the node reconnects and carries on, nothing recorded twice")
     func databaseRestartedMidRun() async throws {
-        let folder = NSTemporaryDirectory() + "nightshift-pg-restart-\(UUID().uuidString.prefix(8))"
-        let port = 55000 + Int.random(in: 0..<900)
+        // A port in the ephemeral range may be some connection's local port at that moment: another
+        // (in a folder of its own, as the port is written at initdb) is tried when the server cannot
+        // listen on it.
+        var folder = "", port = 0
+        for attempt in 1...5 {
+            folder = NSTemporaryDirectory() + "nightshift-pg-restart-\(UUID().uuidString.prefix(8))"
+            port = 55000 + Int.random(in: 0..<900)
+            do {
+                _ = try Self.privateCluster("start", folder: folder, port: port)
+                break
+            } catch where attempt < 5 && "\(error)".contains("could not start server") {
+                _ = try? Self.privateCluster("stop", folder: folder, port: port)
+            }
+        }
         defer { _ = try? Self.privateCluster("stop", folder: folder, port: port) }
-        _ = try Self.privateCluster("start", folder: folder, port: port)
         let url = try Self.privateCluster("url", folder: folder, port: port)
         let environment = ["NIGHTSHIFT_DATABASE_URL": url]
         try await withWorkspace { workspace in
