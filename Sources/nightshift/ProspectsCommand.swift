@@ -16,7 +16,7 @@ struct ProspectsCommand: AsyncParsableCommand {
               nightshift prospects import leads.csv --map "E-mail Address=email" --source webinar
               nightshift prospects list --state broken
             """,
-        subcommands: [Import.self, List.self, Show.self, Park.self, Activate.self]
+        subcommands: [Import.self, List.self, Show.self, Park.self, Activate.self, DoNotContact.self]
     )
 
     struct Import: AsyncParsableCommand {
@@ -120,6 +120,25 @@ struct ProspectsCommand: AsyncParsableCommand {
             let zone = app.configuration.settings.timeZone
             if output.json { return Output.printJSON(.array(back.map { $0.json(zone: zone) })) }
             print(back.isEmpty ? "No parked prospect is due." : "\(back.count) prospect\(back.count == 1 ? "" : "s") back: \(back.map(\.id).joined(separator: ", "))")
+        }
+    }
+
+    struct DoNotContact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dnc",
+            abstract: "Mark a prospect do-not-contact: never drafted, never parked, never brought back.",
+            discussion: "Marking one that is marked already changes nothing (exit 0). Example: nightshift prospects dnc p_01… --reason \"asked to be removed\""
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Argument(help: "The prospect's id (p_…).") var id: String
+        @Option(help: ArgumentHelp("Why, kept with it.", valueName: "TEXT")) var reason: String?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            let app = try await workspace.load()
+            let (prospect, changed) = try await app.markDoNotContact(id, reason: reason)
+            if output.json { return Output.printJSON(prospect.json(zone: app.configuration.settings.timeZone)) }
+            print(changed ? "\(prospect.id) is do-not-contact" : "\(prospect.id) was do-not-contact already")
         }
     }
 

@@ -64,7 +64,7 @@ struct ProspectsCLITests {
         }
     }
 
-    @Test("park until a month, activate by hand: back once; a bad month or a holiday that is not a date is refused")
+    @Test("park until a month, activate by hand: back once; dnc, once; a bad month or a holiday that is not a date is refused")
     func parkAndActivate() async throws {
         try await withWorkspace { workspace in
             try await workspace.initialize(config: "[workspace]\ntime_zone = \"Europe/Berlin\"\n\n[sales]\nholidays = [\"2030-01-01\"]\n")
@@ -79,6 +79,13 @@ struct ProspectsCLITests {
             let back = try await CLI.run(workspace.args("prospects", "activate", "--month", "2099-03"))
             #expect(back.status == 0 && back.stdout == "1 prospect back: \(id)\n", "\(back)")
             #expect(try await CLI.run(workspace.args("prospects", "activate", "--month", "2099-03")).stdout == "No parked prospect is due.\n")
+            let dnc = try await CLI.run(workspace.args("prospects", "dnc", id, "--reason", "asked to be removed"))
+            #expect(dnc.status == 0 && dnc.stdout == "\(id) is do-not-contact\n", "\(dnc)")
+            #expect(try await CLI.run(workspace.args("prospects", "dnc", id)).stdout == "\(id) was do-not-contact already\n")
+            let shownDNC = try await CLI.run(workspace.args("prospects", "show", id))
+            #expect(shownDNC.stdout.contains("state: do_not_contact — do not contact: asked to be removed"), "\(shownDNC)")
+            let refusedPark = try await CLI.run(workspace.args("prospects", "park", id, "--until", "2099-04"))
+            #expect(refusedPark.status == 1 && refusedPark.stderr.contains("is do_not_contact; only prospects being worked are parked"), "\(refusedPark)")
             let bad = try await CLI.run(workspace.args("prospects", "park", id, "--until", "March"))
             #expect(bad.status == 1 && bad.stderr.contains("--until must be a month written YYYY-MM"), "\(bad)")
             try workspace.write(config: "[workspace]\ntime_zone = \"UTC\"\n\n[sales]\nholidays = [\"2030-02-30\"]\n")

@@ -72,6 +72,20 @@ extension NightshiftApplication {
         }
     }
 
+    /// `nightshift prospects dnc ID [--reason R]`: never contacted again (state `do_not_contact`).
+    /// Marking one that is marked already changes nothing.
+    public func markDoNotContact(_ id: String, reason: String?) async throws -> (Prospect, changed: Bool) {
+        let sales = try salesStore()
+        var prospect = try await self.prospect(id)
+        guard prospect.state != .doNotContact else { return (prospect, false) }
+        prospect.state = .doNotContact
+        prospect.stateReason = reason.map { "do not contact: \($0)" } ?? "do not contact"
+        prospect.bucketMonth = nil
+        prospect.updatedAt = clock.now()
+        _ = try await sales.updateProspects([prospect])
+        return (prospect, true)
+    }
+
     /// `nightshift prospects activate [--month YYYY-MM]`: the parked prospects whose month came back.
     public func activateProspects(month: String?) async throws -> [Prospect] {
         do { return try await prospectBuckets().activate(month: month, at: clock.now()) } catch let failure as ProspectBuckets.Failure {
