@@ -29,6 +29,12 @@ enum CommandLineFuzzing {
         ["improve", "log-time", "sync.mail", "7200"],
         ["audit", "list", "--since", "7d", "--type", "decision", "--limit", "10"],
         ["config", "check", "--json", "-w", "/tmp/nightshift-fuzz-none"],
+        ["queue", "add", "Offline mode", "--hours", "10", "--category", "Bug fixes", "--phase", "plan:1:test -f PLAN.md", "--phase", "build:6h"],
+        ["queue", "rollback", "task_3", "--json"],
+        ["prospects", "import", "leads.csv", "--map", "E-mail Address=email", "--map", "Org=custom.org", "--skip-bad", "--source", "webinar"],
+        ["prospects", "list", "--state", "broken,parked", "--limit", "20", "--json"],
+        ["prospects", "park", "p_01", "--until", "2027-03", "--reason", "spring"], ["prospects", "activate", "--month", "2027-03"],
+        ["prospects", "dnc", "p_01"],
         ["help", "queue", "add"], ["--version"], ["jobs", "--help"],
     ].map { $0.joined(separator: "\u{0}") }
 
@@ -38,6 +44,7 @@ enum CommandLineFuzzing {
         "goals", "progress", "context", "set", "upcoming", "improve", "log-time", "audit", "verify", "config", "check", "cycles", "jobs",
         "run", "approvals", "approve", "serve", "status", "doctor", "brief", "weekend", "overnight", "health", "init",
         "--json", "--attr", "--payload", "--limit", "--hours", "--count", "--since", "--at", "--for", "--meta", "--impact", "--effort",
-        "--target", "--dry-run", "-n", "-w", "--workspace", "--", "=", "\u{0}", "{\"a\":1,}", "[1,]", "0x10", "+5", " 5", "1e400", "-1",
+        "--target", "--dry-run", "-n", "-w", "--workspace", "--", "=", "\u{0}", "prospects", "import", "--map", "--skip-bad", "park",
+        "--until", "activate", "--month", "dnc", "--state", "--phase", "rollback", ":", "{\"a\":1,}", "[1,]", "0x10", "+5", " 5", "1e400", "-1",
     ]
 }
