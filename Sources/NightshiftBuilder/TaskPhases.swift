@@ -39,6 +39,12 @@ public struct TaskPhase: Sendable, Hashable, Codable {
         !name.isEmpty && name.count <= 40 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
 
+    /// A phase as ``attribute(_:)`` writes it (`name`, `hours`, `verify`), or nil.
+    init?(stored item: JSONValue) {
+        guard let name = item["name"]?.stringValue, let hours = item["hours"]?.double else { return nil }
+        self.init(name: name, hours: hours, verify: item["verify"]?.stringValue)
+    }
+
     /// The phases as the task's attribute.
     static func attribute(_ phases: [TaskPhase]) -> JSONValue {
         .array(phases.map { phase in
@@ -70,12 +76,7 @@ extension TaskPhase {
         var phases: [TaskPhase] = []
         var seen: Set<String> = ["plan"]
         for (position, item) in items.enumerated() {
-            let hours: Double?
-            switch item["hours"] {
-            case .number(let value)?: hours = value
-            case .integer(let value)?: hours = Double(value)
-            default: hours = nil
-            }
+            let hours = item["hours"]?.double
             guard let name = item["name"]?.stringValue, isValidName(name) else {
                 return .failure(.init("the plan's phase \(position + 1) needs a name of letters, digits, '-' and '_'"))
             }
@@ -130,16 +131,7 @@ extension QueueTask {
     /// The task's phases, in order; empty for a task built in one spawn.
     public var phases: [TaskPhase] {
         guard case .array(let items)? = attributes["phases"] else { return [] }
-        return items.compactMap { item in
-            guard let name = item["name"]?.stringValue else { return nil }
-            let hours: Double
-            switch item["hours"] {
-            case .number(let value)?: hours = value
-            case .integer(let value)?: hours = Double(value)
-            default: return nil
-            }
-            return TaskPhase(name: name, hours: hours, verify: item["verify"]?.stringValue)
-        }
+        return items.compactMap(TaskPhase.init(stored:))
     }
 
     /// How each phase went so far, by name.
@@ -184,10 +176,7 @@ struct PhaseEnd: Sendable {
     /// The phases a plan phase proposed, as the worker put them in the attempt's result.
     static func planned(in result: [String: JSONValue]) -> [TaskPhase]? {
         guard case .array(let items)? = result["planned_phases"] else { return nil }
-        let phases = items.compactMap { item -> TaskPhase? in
-            guard let name = item["name"]?.stringValue, case .number(let hours)? = item["hours"] else { return nil }
-            return TaskPhase(name: name, hours: hours, verify: item["verify"]?.stringValue)
-        }
+        let phases = items.compactMap(TaskPhase.init(stored:))
         return phases.count == items.count ? phases : nil
     }
 
