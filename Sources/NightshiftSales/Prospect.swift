@@ -125,17 +125,25 @@ enum SalesSchema {
 }
 
 extension Prospect {
-    /// The record as stored (`record`): canonical JSON, dates in milliseconds since 1970.
-    var stored: String {
+    /// Every field but the tenant as JSON members, dates as `time` writes them: the stored record
+    /// and the `prospects … --json` view are both made of it.
+    public func members(time: (Date) -> JSONValue) -> [String: JSONValue] {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
-        return JSONValue.object([
-            "id": .string(id), "tenant": .string(tenant), "name": text(name), "first_name": text(firstName), "last_name": text(lastName),
+        return [
+            "id": .string(id), "name": text(name), "first_name": text(firstName), "last_name": text(lastName),
             "emails": .array(emails.map { .string($0) }), "company": text(company), "domain": text(domain), "title": text(title),
             "phone": text(phone), "source": text(source), "external_ids": .array(externalIDs.map { .string($0) }),
             "state": .string(state.rawValue), "state_reason": text(stateReason), "bucket_month": text(bucketMonth),
             "score": .number(score), "custom": .object(custom.mapValues { .string($0) }),
-            "created_at": .integer(Self.millis(createdAt)), "updated_at": .integer(Self.millis(updatedAt)),
-        ]).canonical
+            "created_at": time(createdAt), "updated_at": time(updatedAt),
+        ]
+    }
+
+    /// The record as stored (`record`): canonical JSON, dates as ``StoredTime`` milliseconds.
+    var stored: String {
+        var record = members { .integer(StoredTime.millis($0)) }
+        record["tenant"] = .string(tenant)
+        return JSONValue.object(record).canonical
     }
 
     /// A stored record read back; throws naming what is wrong in it.
@@ -150,16 +158,10 @@ extension Prospect {
         }
         func millis(_ key: String) throws(StoredProspectError) -> Date {
             guard case .integer(let value)? = members[key] else { throw StoredProspectError(message: "a prospect's \(key) is missing") }
-            return Date(timeIntervalSince1970: Double(value) / 1000)
+            return StoredTime.date(value)
         }
         guard let id = string("id"), let tenant = string("tenant"), let state = string("state").flatMap(ProspectState.init(rawValue:)) else {
             throw StoredProspectError(message: "a prospect's record lacks its id, tenant or state")
-        }
-        var score = 0.0
-        switch members["score"] {
-        case .number(let value)?: score = value
-        case .integer(let value)?: score = Double(value)
-        default: break
         }
         var custom: [String: String] = [:]
         if case .object(let fields)? = members["custom"] { custom = fields.compactMapValues(\.stringValue) }
@@ -167,11 +169,10 @@ extension Prospect {
             id: id, tenant: tenant, name: string("name"), firstName: string("first_name"), lastName: string("last_name"), emails: strings("emails"),
             company: string("company"), domain: string("domain"), title: string("title"), phone: string("phone"), source: string("source"),
             externalIDs: strings("external_ids"), state: state, stateReason: string("state_reason"), bucketMonth: string("bucket_month"),
-            score: score, custom: custom, createdAt: try millis("created_at"), updatedAt: try millis("updated_at")
+            score: members["score"]?.double ?? 0, custom: custom, createdAt: try millis("created_at"), updatedAt: try millis("updated_at")
         )
     }
 
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 }
 
 /// A stored prospect that cannot be read.

@@ -40,7 +40,7 @@ extension MemoryStore: SalesStore {
 
     public func prospects(tenant: String, states: Set<ProspectState>, limit: Int) async throws -> [Prospect] {
         Array(sales.prospects.values.filter { $0.tenant == tenant && (states.isEmpty || states.contains($0.state)) }
-            .sorted { (Prospect.millis($0.createdAt), $0.id) < (Prospect.millis($1.createdAt), $1.id) }.prefix(max(0, limit)))
+            .sorted { (StoredTime.millis($0.createdAt), $0.id) < (StoredTime.millis($1.createdAt), $1.id) }.prefix(max(0, limit)))
     }
 
     public func prospectTotals(tenant: String) async throws -> [ProspectState: Int] {
@@ -71,7 +71,7 @@ extension SQLiteStore: SalesStore {
                     INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """).execute(arguments: [
-                    prospect.id, prospect.tenant, prospect.emailKey, prospect.state.rawValue, prospect.stored, Prospect.millis(prospect.createdAt),
+                    prospect.id, prospect.tenant, prospect.emailKey, prospect.state.rawValue, prospect.stored, StoredTime.millis(prospect.createdAt),
                 ])
                 inserted += db.changesCount
             }
@@ -126,7 +126,7 @@ extension PostgresStore: SalesStore {
                 inserted += try await session.count("""
                     INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at)
                     VALUES (\(prospect.id), \(prospect.tenant), \(prospect.emailKey), \(prospect.state.rawValue), \(prospect.stored),
-                        \(Prospect.millis(prospect.createdAt)))
+                        \(StoredTime.millis(prospect.createdAt)))
                     ON CONFLICT DO NOTHING RETURNING 1
                     """)
             }

@@ -45,15 +45,7 @@ extension NightshiftApplication {
 extension Prospect {
     /// The prospect as `prospects … --json` prints it; times in `zone`.
     public func json(zone: TimeZone) -> JSONValue {
-        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
-        return .object([
-            "id": .string(id), "name": text(name), "first_name": text(firstName), "last_name": text(lastName),
-            "emails": .array(emails.map { .string($0) }), "company": text(company), "domain": text(domain), "title": text(title),
-            "phone": text(phone), "source": text(source), "external_ids": .array(externalIDs.map { .string($0) }),
-            "state": .string(state.rawValue), "state_reason": text(stateReason), "bucket_month": text(bucketMonth), "score": .number(score),
-            "custom": .object(custom.mapValues { .string($0) }), "created_at": .string(ISO8601.format(createdAt, in: zone)),
-            "updated_at": .string(ISO8601.format(updatedAt, in: zone)),
-        ])
+        .object(members { .string(ISO8601.format($0, in: zone)) })
     }
 }
 
