@@ -34,13 +34,9 @@ public struct ProspectBuckets: Sendable {
     /// The start (midnight in ``timeZone``) of the first business day of `month` (`YYYY-MM`).
     public func firstBusinessDay(of month: String) -> Date? {
         guard let (year, number) = Self.month(month) else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
         for day in 1...28 {
-            guard let date = calendar.date(from: DateComponents(year: year, month: number, day: day)) else { return nil }
-            let weekday = calendar.component(.weekday, from: date)
-            let text = String(format: "%04d-%02d-%02d", year, number, day)
-            if weekday != 1, weekday != 7, !holidays.contains(text) { return date }
+            guard let date = CalendarDay(year: year, month: number, day: day) else { return nil }
+            if date.weekday != 0, date.weekday != 6, !holidays.contains(date.description) { return date.start(in: timeZone) }
         }
         return nil
     }

@@ -1,4 +1,3 @@
-import Foundation
 public import NightshiftCore
 
 /// The `[sales]` table: the sales pack's settings.
@@ -36,7 +35,7 @@ public struct SalesSettings: ConfigSection, Hashable {
             mapping.finish(known: mapping.table.entries.map(\.key))
         }
         if let (days, location) = table.stringArray("holidays") {
-            for day in days where !Self.isDate(day) {
+            for day in days where !(CalendarDay(day).map { (2000...2999).contains($0.year) } ?? false) {
                 table.error("sales.holidays: \"\(day)\" is not a date written YYYY-MM-DD", at: location)
                 ok = false
             }
@@ -44,17 +43,5 @@ public struct SalesSettings: ConfigSection, Hashable {
         }
         table.finish(known: ["import", "holidays"])
         guard ok else { return nil }
-    }
-
-    /// `YYYY-MM-DD` of a real day.
-    static func isDate(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[2].count == 2, let day = Int(parts[2]),
-              let (year, month) = ProspectBuckets.month("\(parts[0])-\(parts[1])") else { return false }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let first = calendar.date(from: DateComponents(year: year, month: month, day: 1)),
-              let days = calendar.range(of: .day, in: .month, for: first) else { return false }
-        return days.contains(day)
     }
 }

@@ -48,6 +48,9 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
     /// Days since 1970-01-01 (negative before it).
     public var daysSince1970: Int64 { CivilTime.days(year: year, month: month, day: day) }
 
+    /// 0 for Sunday through 6 for Saturday.
+    public var weekday: Int { CivilTime.weekday(days: daysSince1970) }
+
     /// The day `count` days later (earlier when negative).
     public func adding(days count: Int) -> CalendarDay {
         CalendarDay(daysSince1970: daysSince1970 + Int64(count))
