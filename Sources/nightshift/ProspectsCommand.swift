@@ -66,14 +66,7 @@ struct ProspectsCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard (1...100_000).contains(limit) else { throw AppError.usage("--limit must be between 1 and 100000, found \(limit)") }
-            var states: Set<ProspectState> = []
-            for name in (state ?? "").split(separator: ",") {
-                let text = name.trimmingCharacters(in: .whitespaces)
-                guard let value = ProspectState(rawValue: text) else {
-                    throw AppError.usage("--state \(text) is not a state; the states are \(ProspectState.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                states.insert(value)
-            }
+            let states: Set<ProspectState> = try StateOption.parse(state ?? "")
             let app = try await workspace.load()
             let prospects = try await app.listProspects(states: states, limit: limit)
             let zone = app.configuration.settings.timeZone

@@ -119,7 +119,7 @@ struct QueueCommand: AsyncParsableCommand {
         func run() async throws {
             let app = try await workspace.load()
             let queue = try app.buildQueue()
-            let tasks = try await queue.list(states: try state.map(QueueCommand.states), all: all)
+            let tasks = try await queue.list(states: try state.map(StateOption.parse), all: all)
             TaskView.print(tasks, app: app, json: output.json, empty: "The queue is empty: add a task with nightshift queue add TITLE --hours H --category C")
         }
     }
@@ -312,17 +312,6 @@ struct QueueCommand: AsyncParsableCommand {
             if output.json { return Output.printJSON(task.json(zone: app.configuration.settings.timeZone)) }
             print("\(task.id) depends on \(task.dependsOn.joined(separator: ", ")) (\(task.state))")
         }
-    }
-
-    static func states(_ text: String) throws -> Set<TaskState> {
-        var states: Set<TaskState> = []
-        for name in text.split(separator: ",") {
-            guard let state = TaskState(rawValue: String(name).trimmingCharacters(in: .whitespaces)) else {
-                throw AppError.usage("--state: unknown state \"\(name)\"; states are \(TaskState.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            states.insert(state)
-        }
-        return states
     }
 
     /// Runs a queue operation whose refusal is a usage error (exit 2): bad input, a cycle.
