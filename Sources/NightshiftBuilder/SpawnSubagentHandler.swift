@@ -121,16 +121,16 @@ public struct SpawnSubagentHandler: ActionHandler {
         renewal.cancel()
         let pid = try? await store.task(task.id)?.pid
         var result = attempt.ended(agent, pid: pid.flatMap { $0 }, at: clock.now())
-        if agent.succeeded, case .success(let planned?) = TaskPhase.planned(by: agent.output, for: task) {
-            result["planned_phases"] = TaskPhase.attribute(planned)
-        }
+        // A plan phase may propose the phases after it (read once, here).
+        let planned = agent.succeeded ? TaskPhase.planned(by: agent.output, for: task) : .success(nil)
+        if case .success(let phases?) = planned { result["planned_phases"] = TaskPhase.attribute(phases) }
         let outcome: TaskOutcome
         if agent.cancelled {
             outcome = TaskOutcome(state: .queued, at: clock.now(), error: "stopped while it ran after approval; queued again", result: .object(result))
         } else if !agent.succeeded {
             if let gate = context.gate, let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: "the agent failed: \(agent.error ?? "exit \(agent.exitStatus ?? -1)")", result: .object(result))
-        } else if case .failure(let problem) = TaskPhase.planned(by: agent.output, for: task) {
+        } else if case .failure(let problem) = planned {
             if let gate = context.gate, let git = await attempt.settle(succeeded: false, gate: gate) { result["git"] = git }
             outcome = TaskOutcome(state: .failed, at: clock.now(), error: problem.description, result: .object(result))
         } else if let verify = task.currentVerify, let gate = context.gate {

@@ -108,7 +108,8 @@ public struct ProspectImport: Sendable {
     /// good rows and the problems of the bad ones.
     static func lenient(_ data: Data, file: String, problems: CSVProblems) -> (CSVTable, [CSVProblem])? {
         let badLines = Set(problems.problems.map(\.line))
-        guard !badLines.contains(1), !problems.problems.contains(where: { $0.message.contains("more problems are not listed") }) else { return nil }
+        // Past the cap, the problems listed are not all there are: the file is refused whole.
+        guard !badLines.contains(1), problems.problems.count <= CSVTable.maximumProblems else { return nil }
         // Drop the physical lines of the bad records and parse again; what remains must be clean.
         guard let text = String(data: data, encoding: .utf8) else { return nil }
         var lines = text.components(separatedBy: "\n")
