@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import NightshiftTesting
 import Testing
 
 /// The CSV reader for operator-supplied files: RFC 4180 read strictly, every problem reported at

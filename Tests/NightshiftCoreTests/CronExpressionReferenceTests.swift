@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import NightshiftTesting
 import Testing
 
 /// Compares ``CronExpression/nextFire(after:in:)`` with a deliberately naive reference that walks

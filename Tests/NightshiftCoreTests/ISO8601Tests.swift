@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import NightshiftTesting
 import Testing
 
 /// ISO 8601 instants with offsets, and IANA zone lookup.

@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import NightshiftTesting
 import Testing
 
 /// Learning weekday and time-of-day routines from synthetic histories on a UTC clock.

@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import NightshiftTesting
 
 /// Synthetic request histories for the pattern learner, on a UTC clock unless an offset is given.
 enum PatternHistory {

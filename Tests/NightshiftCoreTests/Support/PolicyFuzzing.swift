@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftCore
+import NightshiftTesting
 
 /// docs/POLICY.md "How a decision is made", written out the slow, obvious way: every rule in
 /// declaration order, no index, budgets and tiers re-derived from the documentation. The engine

@@ -1,13 +1,13 @@
 /// A SplitMix64 random number generator with a fixed seed, so sampled test inputs are the same on
-/// every run and a failure can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
+/// every run and a failure can be reproduced (and the same on every machine: no system randomness).
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
