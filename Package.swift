@@ -79,7 +79,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The sales pack (docs/SALES.md), begun: `[sales]`, the prospects table, `prospects import|list|show`.
+        // The sales pack (docs/SALES.md): prospects, the nightly cycle, the CRM pull (AsyncHTTPClient).
         .target(
             name: "NightshiftSales",
             dependencies: [
@@ -88,6 +88,7 @@ let package = Package(
                 "NightshiftPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -163,6 +164,7 @@ let package = Package(
             dependencies: [
                 "NightshiftSales", "NightshiftCore", "NightshiftSQLite", "NightshiftPostgres", "NightshiftTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
