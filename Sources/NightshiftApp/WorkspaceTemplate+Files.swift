@@ -931,10 +931,16 @@ stale_after = "60s"
             ("nightshift.toml", #"""
 # Nightshift workspace — sales example.
 #
+# The sales pack keeps the operator's prospects and works them while the operator sleeps: at 02:00
+# the `nightly` cycle that [sales] brings backs the store up, dedupes, assesses, researches broken
+# records (bin/research, a harmless script), flags stale data, rescores, brings parked prospects
+# back on their month's first business day, and writes the day's first cards and intel.
 # Sales agents propose actions (follow-ups, meetings, proposals); policy.toml decides which run on
-# their own, which wait for the operator and which never run. The sales pack fills in the rest of
-# this workspace later: the agents, their jobs and the operator's morning brief. Until then it holds
-# the policy, its cases and one harmless job, so that it starts and can be checked today.
+# their own, which wait for the operator and which never run.
+# Watch a whole night now, in a minute:
+#     nightshift prospects import prospects.csv   # 30 sample prospects: duplicates and broken rows among them
+#     nightshift cycles run nightly               # the eleven steps, one after another
+#     nightshift prospects cards                  # who to work today, and why
 #     nightshift config check                     # this file and the policy it names
 #     nightshift policy test policy-cases.toml    # the policy's cases
 # Secrets never go in this file: write "env:NAME" and set NAME in the daemon's environment.
@@ -953,6 +959,42 @@ description = "Says the sales workspace is alive"
 schedule = "0 8 * * *"
 command = ["sh", "-c", "echo sales workspace ok"]
 success_if = { contains = "sales workspace ok" }
+
+# The sales pack (docs/SALES.md).
+[sales]
+holidays = ["2026-12-25", "2026-12-26", "2027-01-01"]   # not business days: buckets skip them
+replenish_below = 50       # under this many unengaged prospects the nightly pull brings more
+replenish_limit = 100
+
+[sales.nightly]
+schedule = "0 2 * * *"     # the nightly cycle
+deadline = "07:00"         # steps not started by then wait for the next night
+
+[sales.import]             # CSV columns to fields, beside those named like one (Email, Company …)
+"Organisation" = "company"
+"LinkedIn" = "custom.linkedin"
+
+# The research agent gets each broken record as a JSON file ({record}) and answers the fields it
+# found on a NIGHTSHIFT_OUTPUT line. bin/research only guesses from the address (harmless). Each
+# call is a research_prospect action through the policy.
+[sales.research]
+command = ["./bin/research", "{record}"]
+budget = 20                # calls a night
+timeout = "1m"
+
+[sales.scoring]
+fields = { title = 10, phone = 5, company = 5, domain = 5 }
+titles = { ceo = 25, founder = 25, vp = 20, director = 15, head = 15, manager = 5 }
+flags = { stale = -10, refresh = -5, bounced = -40, changed = 5 }
+states = { engaged = 30 }
+recent_touch = { within = "30d", points = 15 }
+
+[sales.intel]
+competitors = ["Globex", "Initech", "Umbrella"]
+
+[sales.backup]
+keep = 14                  # backups/YYYY-MM-DD.sqlite kept
+# copy = ["rclone", "copy", "{file}", "remote:nightshift-backups"]   # a copy off the machine
 
 """#, false),
             ("policy-cases.toml", #"""
@@ -1700,6 +1742,65 @@ per = "day"
 money = 100.0
 
 """#, false),
+            ("prospects.csv", #"""
+first_name,last_name,email,Organisation,title,phone,LinkedIn
+Ana,Ruiz,ana.ruiz@acme.example,Acme,CEO,+1 555 0101,in/anaruiz
+Anna,Ruiz,aruiz@acme.example,Acme Inc.,,,in/annaruiz
+Bo,Li,bo.li@globex.example,Globex,Director of Sales,+1 555 0102,in/boli
+Carla,Mendes,carla@initech.example,Initech,VP Engineering,,in/carlamendes
+Dev,Patel,dev.patel@gmail.com,,Founder,,in/devpatel
+Dev,Patel,devpatel+news@googlemail.com,Patel Labs,,,in/devpatel
+Emma,Schmidt,emma.schmidt@umbrella.example,Umbrella,Head of Operations,,in/emmaschmidt
+Farid,Haddad,farid@haddad-co.example,Haddad & Co,Owner,+44 20 7946 0011,in/faridhaddad
+Grace,Hopper,,Navy,Rear Admiral,,in/gracehopper
+Hiro,Tanaka,hiro.tanaka@soylent.example,,Manager,,in/hirotanaka
+Inès,Dubois,ines.dubois@hooli.example,Hooli,CFO,,in/inèsdubois
+Jonas,Berg,jonas.berg@vandelay.example,Vandelay Industries,Importer,,in/jonasberg
+Kofi,Mensah,kofi@stark.example,Stark Industries,CTO,,in/kofimensah
+Lena,Novak,lena.novak@wayne.example,Wayne Enterprises,Director,,in/lenanovak
+Lena,Nowak,l.nowak@wayne.example,Wayne Enterprises,,,in/lenanowak
+Marta,Kowalska,marta@cyberdyne.example,Cyberdyne,Head of Research,,in/martakowalska
+Nils,Olsen,not-an-address,Olsen AS,,,in/nilsolsen
+Omar,Farouk,omar.farouk@tyrell.example,Tyrell,VP Product,,in/omarfarouk
+Priya,Sharma,priya@wonka.example,Wonka,Chief Chocolate Officer,,in/priyasharma
+Quinn,Lee,quinn.lee@yahoo.com,,,,in/quinnlee
+Rosa,Martín,rosa.martin@oceanic.example,Oceanic,Founder & CEO,,in/rosamartín
+Sam,Okafor,sam@monarch.example,Monarch,Account Manager,,in/samokafor
+Tara,Singh,tara.singh@pied-piper.example,Pied Piper,CEO,,in/tarasingh
+Uma,Rao,uma.rao@pied-piper.example,Pied Piper,Head of Growth,,in/umarao
+Victor,Hugo,victor@massive.example,Massive Dynamic,,,in/victorhugo
+Wen,Zhao,wen.zhao@aperture.example,Aperture,Director of IT,,in/wenzhao
+Xavier,Roux,xavier.roux@aperture.example,Aperture,,,in/xavierroux
+Yara,Costa,yara@gringotts.example,Gringotts,VP Finance,,in/yaracosta
+Zoë,Müller,zoe.mueller@initrode.example,Initrode,Founder,,in/zoëmüller
+,,hello@nakatomi.example,Nakatomi,,,
+
+"""#, false),
+            ("bin/research", #"""
+#!/bin/sh
+# A harmless research agent for the sales example. Nightshift gives it a broken prospect's record
+# as a JSON file ($1, also $NIGHTSHIFT_PROSPECT_FILE) and reads the fields it found from one
+# NIGHTSHIFT_OUTPUT line. This one only guesses from the address: the company from its domain, a
+# name from its local part. A real agent would search the web or a data provider.
+record=$(cat "$1") || exit 1
+email=$(printf '%s' "$record" | sed -n 's/.*"emails":\["\([^"]*\)".*/\1/p')
+if [ -z "$email" ]; then
+  echo "no address to start from; nothing found"
+  echo 'NIGHTSHIFT_OUTPUT {"note":"research: no address to start from"}'
+  exit 0
+fi
+local_part=${email%@*}
+domain=${email#*@}
+company=$(printf '%s' "${domain%%.*}" | awk '{ print toupper(substr($0, 1, 1)) substr($0, 2) }')
+name=$(printf '%s' "$local_part" | tr '._-' '   ' | awk '{ for (i = 1; i <= NF; i++) $i = toupper(substr($i, 1, 1)) substr($i, 2); print }')
+fields=""
+case "$domain" in gmail.*|googlemail.*|yahoo.*|hotmail.*|outlook.*|icloud.*|aol.*|proton*) company="" ;; esac
+case "$record" in *'"company":null'*) [ -n "$company" ] && fields="\"company\":\"$company\",\"domain\":\"$domain\"" ;; esac
+case "$record" in *'"name":null'*) fields="${fields:+$fields,}\"name\":\"$name\"" ;; esac
+echo "researched $email"
+echo "NIGHTSHIFT_OUTPUT {${fields:+$fields,}\"note\":\"research: guessed from $email\"}"
+
+"""#, true),
         ],
     ]
 }

@@ -39,7 +39,23 @@ public struct Prospect: Sendable, Hashable {
     /// The month a parked prospect comes back, `YYYY-MM`.
     public var bucketMonth: String?
     public var score: Double
+    /// What the score is made of (`rescore`, `[sales.scoring]`), largest part first.
+    public var scoreParts: [ScorePart]
+    /// What the groundskeeper found (`stale`, `refresh`, `bounced`, `changed`), sorted.
+    public var flags: Set<ProspectFlag>
     public var custom: [String: String]
+    /// The last time it was in touch with the operator (a mail, a meeting, a call noted).
+    public var lastTouchAt: Date?
+    /// The last time its data came from a file or the CRM.
+    public var sourcedAt: Date?
+    /// The last time a pull changed its title or company.
+    public var changedAt: Date?
+    /// When a mail to its main address last bounced.
+    public var bouncedAt: Date?
+    /// When the assess step last looked at it; nil for a record it has not seen.
+    public var assessedAt: Date?
+    /// When the research agent last worked on it.
+    public var researchedAt: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -47,7 +63,9 @@ public struct Prospect: Sendable, Hashable {
         id: String, tenant: String = "", name: String? = nil, firstName: String? = nil, lastName: String? = nil, emails: [String] = [],
         company: String? = nil, domain: String? = nil, title: String? = nil, phone: String? = nil, source: String? = nil,
         externalIDs: [String] = [], state: ProspectState = .unengaged, stateReason: String? = nil, bucketMonth: String? = nil,
-        score: Double = 0, custom: [String: String] = [:], createdAt: Date, updatedAt: Date? = nil
+        score: Double = 0, scoreParts: [ScorePart] = [], flags: Set<ProspectFlag> = [], custom: [String: String] = [:],
+        lastTouchAt: Date? = nil, sourcedAt: Date? = nil, changedAt: Date? = nil, bouncedAt: Date? = nil, assessedAt: Date? = nil,
+        researchedAt: Date? = nil, createdAt: Date, updatedAt: Date? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -65,7 +83,15 @@ public struct Prospect: Sendable, Hashable {
         self.stateReason = stateReason
         self.bucketMonth = bucketMonth
         self.score = score
+        self.scoreParts = scoreParts
+        self.flags = flags
         self.custom = custom
+        self.lastTouchAt = lastTouchAt
+        self.sourcedAt = sourcedAt
+        self.changedAt = changedAt
+        self.bouncedAt = bouncedAt
+        self.assessedAt = assessedAt
+        self.researchedAt = researchedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
     }
@@ -73,55 +99,74 @@ public struct Prospect: Sendable, Hashable {
     /// The main address's identity key (``EmailAddress/identityKey(_:)``): how prospects are found
     /// by address. Nil without one.
     public var emailKey: String? { emails.first.map(EmailAddress.identityKey) }
+
+    /// Fills what it lacks from `other`: each empty field, the addresses (one per mailbox) and
+    /// source ids it does not have, the custom fields it has not set. Returns whether anything changed.
+    @discardableResult
+    public mutating func fillEmpty(from other: Prospect) -> Bool {
+        let before = self
+        let keys = Set(emails.map(EmailAddress.identityKey))
+        var seen = keys
+        emails += other.emails.filter { seen.insert(EmailAddress.identityKey($0)).inserted }
+        externalIDs += other.externalIDs.filter { !externalIDs.contains($0) }
+        name = name ?? other.name
+        firstName = firstName ?? other.firstName
+        lastName = lastName ?? other.lastName
+        company = company ?? other.company
+        domain = domain ?? other.domain
+        title = title ?? other.title
+        phone = phone ?? other.phone
+        source = source ?? other.source
+        custom.merge(other.custom) { mine, _ in mine }
+        return self != before
+    }
+
+    /// The name to show: its name, or its first address, or its id.
+    public var label: String { name ?? emails.first ?? id }
+
+    /// Moves it to `state` for `reason` at `now`, and returns the activity row that says so (nil
+    /// when it is in that state already and the reason is the same).
+    public mutating func move(
+        to state: ProspectState, reason: String?, by actor: String, at now: Date, activityID: String? = nil
+    ) -> ProspectActivity? {
+        guard state != self.state || reason != stateReason else { return nil }
+        let from = self.state
+        self.state = state
+        stateReason = reason
+        if state != .parked { bucketMonth = nil }
+        updatedAt = now
+        let what = from == state ? "still \(state.rawValue)" : "\(from.rawValue) → \(state.rawValue)"
+        return ProspectActivity(
+            id: activityID ?? ProspectActivity.makeID(at: now), tenant: tenant, prospectID: id, at: now, kind: .state, actor: actor,
+            summary: reason.map { "\(what): \($0)" } ?? what,
+            data: .object(["from": .string(from.rawValue), "to": .string(state.rawValue), "reason": reason.map { .string($0) } ?? .null])
+        )
+    }
 }
 
-/// The sales pack's tables (docs/PACKS.md, "Tables"): memory, SQLite and PostgreSQL implement it,
-/// checked by one conformance suite (`SalesStoreConformance`).
-public protocol SalesStore: Store {
-    /// Inserts the prospects that are new in one transaction and returns how many were. A prospect
-    /// whose id, or whose main address within its tenant, is already stored is left out.
-    func insertProspects(_ prospects: [Prospect]) async throws -> Int
-    /// The prospect `id` of `tenant`, or nil (another tenant's included).
-    func prospect(_ id: String, tenant: String) async throws -> Prospect?
-    /// `tenant`'s prospects in `states` (empty: any), oldest first (by creation, then id), at most `limit`.
-    func prospects(tenant: String, states: Set<ProspectState>, limit: Int) async throws -> [Prospect]
-    /// How many prospects `tenant` has in each state; a state without any is absent.
-    func prospectTotals(tenant: String) async throws -> [ProspectState: Int]
-    /// Writes each prospect over the stored one of the same id and tenant, in one transaction;
-    /// returns how many were stored (a missing one is left out). Its main address must not be
-    /// another prospect's of the tenant (the store refuses the transaction).
-    func updateProspects(_ prospects: [Prospect]) async throws -> Int
+/// A flag the groundskeeper step sets on a prospect (and clears when it no longer holds).
+public enum ProspectFlag: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// No touch for `stale_after`.
+    case stale
+    /// Its data came from its source longer ago than `refresh_after`.
+    case refresh
+    /// A mail to its main address bounced.
+    case bounced
+    /// A pull changed its title or company lately (`changed_within`).
+    case changed
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
-/// The tables' schema, for the drivers' migrations.
-enum SalesSchema {
-    static let sqlite = PackMigration(name: "sales.prospects", sql: """
-        CREATE TABLE sales_prospects (
-            id TEXT NOT NULL PRIMARY KEY,
-            tenant TEXT NOT NULL,
-            email_key TEXT,
-            state TEXT NOT NULL,
-            record TEXT NOT NULL,
-            created_at INTEGER NOT NULL
-        ) STRICT;
-        CREATE UNIQUE INDEX sales_prospects_email ON sales_prospects (tenant, email_key) WHERE email_key IS NOT NULL;
-        CREATE INDEX sales_prospects_state ON sales_prospects (tenant, state, created_at, id);
-        CREATE INDEX sales_prospects_order ON sales_prospects (tenant, created_at, id);
-        """)
+/// One part of a score: what earned (or cost) the points.
+public struct ScorePart: Sendable, Hashable {
+    public var label: String
+    public var points: Double
 
-    static let postgres = PackMigration(name: "sales.prospects", sql: """
-        CREATE TABLE sales_prospects (
-            id text COLLATE "C" NOT NULL PRIMARY KEY,
-            tenant text COLLATE "C" NOT NULL,
-            email_key text COLLATE "C",
-            state text COLLATE "C" NOT NULL,
-            record text NOT NULL,
-            created_at bigint NOT NULL
-        );
-        CREATE UNIQUE INDEX sales_prospects_email ON sales_prospects (tenant, email_key) WHERE email_key IS NOT NULL;
-        CREATE INDEX sales_prospects_state ON sales_prospects (tenant, state, created_at, id);
-        CREATE INDEX sales_prospects_order ON sales_prospects (tenant, created_at, id);
-        """)
+    public init(_ label: String, _ points: Double) {
+        self.label = label
+        self.points = points
+    }
 }
 
 extension Prospect {
@@ -129,14 +174,24 @@ extension Prospect {
     /// and the `prospects … --json` view are both made of it.
     public func members(time: (Date) -> JSONValue) -> [String: JSONValue] {
         func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        func optional(_ value: Date?) -> JSONValue { value.map(time) ?? .null }
         return [
             "id": .string(id), "name": text(name), "first_name": text(firstName), "last_name": text(lastName),
             "emails": .array(emails.map { .string($0) }), "company": text(company), "domain": text(domain), "title": text(title),
             "phone": text(phone), "source": text(source), "external_ids": .array(externalIDs.map { .string($0) }),
             "state": .string(state.rawValue), "state_reason": text(stateReason), "bucket_month": text(bucketMonth),
-            "score": .number(score), "custom": .object(custom.mapValues { .string($0) }),
+            "score": .number(score),
+            "score_parts": .array(scoreParts.map { .object(["label": .string($0.label), "points": .number($0.points)]) }),
+            "flags": .array(flags.sorted().map { .string($0.rawValue) }), "custom": .object(custom.mapValues { .string($0) }),
+            "last_touch_at": optional(lastTouchAt), "sourced_at": optional(sourcedAt), "changed_at": optional(changedAt),
+            "bounced_at": optional(bouncedAt), "assessed_at": optional(assessedAt), "researched_at": optional(researchedAt),
             "created_at": time(createdAt), "updated_at": time(updatedAt),
         ]
+    }
+
+    /// The prospect as `prospects … --json` prints it; times in `zone`.
+    public func json(zone: TimeZone) -> JSONValue {
+        .object(members { .string(ISO8601.format($0, in: zone)) })
     }
 
     /// The record as stored (`record`): canonical JSON, dates as ``StoredTime`` milliseconds.
@@ -160,6 +215,16 @@ extension Prospect {
             guard case .integer(let value)? = members[key] else { throw StoredProspectError(message: "a prospect's \(key) is missing") }
             return StoredTime.date(value)
         }
+        func optionalMillis(_ key: String) -> Date? {
+            guard case .integer(let value)? = members[key] else { return nil }
+            return StoredTime.date(value)
+        }
+        var parts: [ScorePart] = []
+        if case .array(let items)? = members["score_parts"] {
+            for case .object(let part) in items {
+                if let label = part["label"]?.stringValue, let points = part["points"]?.double { parts.append(ScorePart(label, points)) }
+            }
+        }
         guard let id = string("id"), let tenant = string("tenant"), let state = string("state").flatMap(ProspectState.init(rawValue:)) else {
             throw StoredProspectError(message: "a prospect's record lacks its id, tenant or state")
         }
@@ -169,7 +234,10 @@ extension Prospect {
             id: id, tenant: tenant, name: string("name"), firstName: string("first_name"), lastName: string("last_name"), emails: strings("emails"),
             company: string("company"), domain: string("domain"), title: string("title"), phone: string("phone"), source: string("source"),
             externalIDs: strings("external_ids"), state: state, stateReason: string("state_reason"), bucketMonth: string("bucket_month"),
-            score: members["score"]?.double ?? 0, custom: custom, createdAt: try millis("created_at"), updatedAt: try millis("updated_at")
+            score: members["score"]?.double ?? 0, scoreParts: parts, flags: Set(strings("flags").compactMap(ProspectFlag.init(rawValue:))),
+            custom: custom, lastTouchAt: optionalMillis("last_touch_at"), sourcedAt: optionalMillis("sourced_at"),
+            changedAt: optionalMillis("changed_at"), bouncedAt: optionalMillis("bounced_at"), assessedAt: optionalMillis("assessed_at"),
+            researchedAt: optionalMillis("researched_at"), createdAt: try millis("created_at"), updatedAt: try millis("updated_at")
         )
     }
 

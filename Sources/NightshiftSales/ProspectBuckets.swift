@@ -14,8 +14,11 @@ public struct ProspectBuckets: Sendable {
     let holidays: Set<String>
     let timeZone: TimeZone
     let tenant: String
+    /// Who parks and activates: `operator` from the CLI, `pack:sales` in the nightly step.
+    let actor: String
 
-    public init(store: any SalesStore, holidays: Set<String>, timeZone: TimeZone, tenant: String = "") {
+    public init(store: any SalesStore, holidays: Set<String>, timeZone: TimeZone, tenant: String = "", actor: String = "operator") {
+        self.actor = actor
         self.store = store
         self.holidays = holidays
         self.timeZone = timeZone
@@ -52,11 +55,11 @@ public struct ProspectBuckets: Sendable {
         guard prospect.state != .doNotContact, prospect.state != .customer else {
             throw Failure(description: "\(id) is \(prospect.state.rawValue); only prospects being worked are parked")
         }
-        prospect.state = .parked
+        let activity = prospect.move(
+            to: .parked, reason: reason.map { "parked until \(month): \($0)" } ?? "parked until \(month)", by: actor, at: now
+        )
         prospect.bucketMonth = month
-        prospect.stateReason = reason.map { "parked until \(month): \($0)" } ?? "parked until \(month)"
-        prospect.updatedAt = now
-        _ = try await store.updateProspects([prospect])
+        _ = try await store.updateProspects([prospect], activities: activity.map { [$0] } ?? [])
         return prospect
     }
 
@@ -66,18 +69,21 @@ public struct ProspectBuckets: Sendable {
     public func activate(month: String? = nil, at now: Date) async throws -> [Prospect] {
         if let month, Self.month(month) == nil { throw Failure(description: "--month must be written YYYY-MM, e.g. 2027-03, found \"\(month)\"") }
         var due: [Prospect] = []
-        for var prospect in try await store.prospects(tenant: tenant, states: [.parked], limit: 10_000_000) {
+        var activities: [ProspectActivity] = []
+        for var prospect in try await store.prospects(tenant: tenant, states: [.parked], limit: Int.max) {
             guard let bucket = prospect.bucketMonth else { continue }
             let isDue: Bool
             if let month { isDue = bucket <= month } else { isDue = firstBusinessDay(of: bucket).map { $0 <= now } ?? true }
             guard isDue else { continue }
-            prospect.state = .unengaged
-            prospect.stateReason = "back from the \(bucket) bucket"
-            prospect.bucketMonth = nil
-            prospect.updatedAt = now
+            // The same activation run again (a step cut off after its write) finds nothing; the id
+            // makes its row once even so.
+            if let activity = prospect.move(
+                to: .unengaged, reason: "back from the \(bucket) bucket", by: actor, at: now,
+                activityID: ProspectActivity.stableID(.state, prospect.id, "bucket", bucket)
+            ) { activities.append(activity) }
             due.append(prospect)
         }
-        if !due.isEmpty { _ = try await store.updateProspects(due) }
+        if !due.isEmpty { _ = try await store.updateProspects(due, activities: activities) }
         return due
     }
 }

@@ -1,14 +1,47 @@
 public import Foundation
 public import NightshiftCore
 
-/// The sales pack (docs/SALES.md), so far: `[sales]`, the prospects table and its import.
+/// The sales pack (docs/SALES.md): `[sales]`, the prospects, their activities and merges, the
+/// `nightly` cycle and its `sales.*` steps, the research agent's `research_prospect` action, and
+/// the brief's sales section.
 public struct SalesPack: Pack {
     public var name: String { "sales" }
     public init() {}
     public var configSections: [any ConfigSection.Type] { [SalesSettings.self] }
-    public var sqliteMigrations: [PackMigration] { [SalesSchema.sqlite] }
-    public var postgresMigrations: [PackMigration] { [SalesSchema.postgres] }
-    public var storeTables: [String] { ["sales_prospects"] }
+    public var sqliteMigrations: [PackMigration] { SalesSchema.sqlite }
+    public var postgresMigrations: [PackMigration] { SalesSchema.postgres }
+    public var storeTables: [String] { SalesSchema.tables }
+
+    /// Researching a broken record is the pack's own work (bounded by `[sales.research] budget`);
+    /// copying a backup off the machine is too.
+    public var catalog: [String: Tier] { [ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous] }
+
+    /// Adds the `nightly` cycle to a workspace with a `[sales]` table (unless the name is taken).
+    public func install(into configuration: inout WorkspaceConfiguration) throws {
+        guard let settings = configuration.section(SalesSettings.self), configuration.job(named: "nightly") == nil else { return }
+        let cycle = try SalesNightly.cycle(settings: settings, timeZone: configuration.settings.timeZone)
+        configuration.cycles.append(cycle)
+        configuration.jobs.append(cycle.job)
+    }
+
+    public func handlers(_ context: PackContext) -> [any ActionHandler] {
+        guard let settings = context.configuration.section(SalesSettings.self), let store = context.store as? any SalesStore else { return [] }
+        var handlers: [any ActionHandler] = [BackupCopyHandler()]
+        if let research = settings.research {
+            handlers.append(ResearchHandler(store: store, settings: research, directory: "\(context.root)/state/research", clock: context.clock))
+        }
+        return handlers
+    }
+
+    public func steps(_ context: PackContext) -> [any PackStep] {
+        guard let settings = context.configuration.section(SalesSettings.self), let store = context.store as? any SalesStore else { return [] }
+        return SalesStepSet(store: store, settings: settings, context: context).steps
+    }
+
+    public func briefContributors(_ context: PackContext) -> [any BriefContributor] {
+        guard let settings = context.configuration.section(SalesSettings.self) else { return [] }
+        return [SalesBriefContributor(settings: settings)]
+    }
 }
 
 /// `nightshift prospects import`: a CSV file read whole (``CSVTable``), its columns mapped
@@ -22,6 +55,10 @@ public struct ProspectImport: Sendable {
     public struct Summary: Sendable {
         /// Rows stored as new prospects, `broken` ones included.
         public var inserted: Int
+        /// Stored prospects that rows of their mailbox filled in.
+        public var updated: Int
+        /// Rows of a mailbox another row of the file has already: merged into that row's prospect.
+        public var merged: Int
         /// Of those, the rows stored as `broken`, each with its line and reason.
         public var broken: [(line: Int, reason: String)]
         /// Rows whose id or main address is stored already: left as they are.
@@ -35,7 +72,8 @@ public struct ProspectImport: Sendable {
         /// As `--json` prints it.
         public var json: JSONValue {
             .object([
-                "inserted": .integer(Int64(inserted)), "already_stored": .integer(Int64(alreadyStored)),
+                "inserted": .integer(Int64(inserted)), "updated": .integer(Int64(updated)), "merged": .integer(Int64(merged)),
+                "already_stored": .integer(Int64(alreadyStored)),
                 "broken": .array(broken.map { .object(["line": .integer(Int64($0.line)), "reason": .string($0.reason)]) }),
                 "rejected": .array(rejected.map { .object(["line": .integer(Int64($0.line)), "message": .string($0.message)]) }),
                 "rejected_file": rejectedFile.map { .string($0) } ?? .null,
@@ -79,28 +117,67 @@ public struct ProspectImport: Sendable {
         }
         let drafts = reader.drafts(table.rows, source: source)
         var prospects: [Prospect] = []
-        var broken: [(line: Int, reason: String)] = []
+        var activities: [ProspectActivity] = []
+        var lines: [String: Int] = [:]
+        // Rows of one mailbox within the file become one prospect: the later ones fill the first.
+        var byKey: [String: Int] = [:]
+        var merged = 0
         for draft in drafts {
             var prospect = Prospect(
-                id: "p_" + RunID.make().dropFirst(2), tenant: tenant, name: draft.displayName, firstName: draft.firstName,
+                id: "p_" + RunID.make(now: now).dropFirst(2), tenant: tenant, name: draft.displayName, firstName: draft.firstName,
                 lastName: draft.lastName, emails: draft.emails, company: draft.company, domain: draft.domain, title: draft.title,
-                phone: draft.phone, source: draft.source, externalIDs: draft.externalIDs, custom: draft.custom, createdAt: now
+                phone: draft.phone, source: draft.source, externalIDs: draft.externalIDs, custom: draft.custom, sourcedAt: now, createdAt: now
             )
+            if let key = prospect.emailKey, let first = byKey[key] {
+                prospects[first].fillEmpty(from: prospect)
+                merged += 1
+                continue
+            }
             if let reason = draft.brokenReason {
                 prospect.state = .broken
                 prospect.stateReason = reason
-                broken.append((draft.line, reason))
             }
+            lines[prospect.id] = draft.line
+            if let key = prospect.emailKey { byKey[key] = prospects.count }
             prospects.append(prospect)
+            activities.append(ProspectActivity(
+                id: ProspectActivity.makeID(at: now), tenant: tenant, prospectID: prospect.id, at: now, kind: .imported, actor: "operator",
+                summary: "imported from \(file) line \(draft.line)" + (prospect.state == .broken ? ", broken: \(prospect.stateReason ?? "")" : ""),
+                data: .object(["file": .string(file), "line": .integer(Int64(draft.line)), "state": .string(prospect.state.rawValue)])
+            ))
         }
-        let inserted = try await store.insertProspects(prospects)
+        // A prospect whose mailbox is stored already fills what the stored one lacks, and no more.
+        let stored = try await store.prospects(tenant: tenant, emailKeys: Array(byKey.keys))
+        var updates: [Prospect] = []
+        var alreadyStored = 0
+        for var existing in stored {
+            guard let key = existing.emailKey, let index = byKey[key] else { continue }
+            let incoming = prospects[index]
+            prospects[index].id = ""
+            if existing.fillEmpty(from: incoming) {
+                existing.sourcedAt = now
+                existing.updatedAt = now
+                if existing.state == .broken { existing.assessedAt = nil }
+                updates.append(existing)
+                activities.append(ProspectActivity(
+                    id: ProspectActivity.makeID(at: now), tenant: tenant, prospectID: existing.id, at: now, kind: .updated, actor: "operator",
+                    summary: "filled from \(file)", data: .object(["file": .string(file)])
+                ))
+            } else {
+                alreadyStored += 1
+            }
+        }
+        let fresh = prospects.filter { !$0.id.isEmpty }
+        let broken = fresh.filter { $0.state == .broken }.map { (line: lines[$0.id] ?? 0, reason: $0.stateReason ?? "") }
+        if !updates.isEmpty { _ = try await store.updateProspects(updates, activities: activities.filter { $0.kind == .updated }) }
+        let inserted = try await store.insertProspects(fresh, activities: activities.filter { $0.kind == .imported })
         var rejectedFile: String?
         if !rejected.isEmpty {
             rejectedFile = try Self.writeRejected(data, problems: rejected, to: rejectDirectory, at: now)
         }
         return Summary(
-            inserted: inserted, broken: broken, alreadyStored: prospects.count - inserted, rejected: rejected, rejectedFile: rejectedFile,
-            ignoredColumns: reader.ignoredColumns
+            inserted: inserted, updated: updates.count, merged: merged, broken: broken, alreadyStored: alreadyStored + fresh.count - inserted,
+            rejected: rejected, rejectedFile: rejectedFile, ignoredColumns: reader.ignoredColumns
         )
     }
 

@@ -45,10 +45,11 @@ struct ConfigCommand: AsyncParsableCommand {
             }
         }
 
-        /// `3 jobs (1 from the builder pack)`, `1 cycle (from the builder pack)`, `0 notifiers`.
+        /// `3 jobs (1 from packs)`, `1 cycle (from packs)`, `0 notifiers`: what the packs added
+        /// (the builder's overnight cycle, the sales pack's nightly one) beside what the file declares.
         static func count(_ names: [String], _ noun: String, _ fromPack: Set<String>) -> String {
             let packs = names.filter(fromPack.contains).count
-            let origin = packs == 0 ? "" : packs == names.count ? " (from the builder pack)" : " (\(packs) from the builder pack)"
+            let origin = packs == 0 ? "" : packs == names.count ? " (from packs)" : " (\(packs) from packs)"
             return "\(names.count) \(noun)\(names.count == 1 ? "" : "s")\(origin)"
         }
     }

@@ -24,13 +24,7 @@ extension OvernightCommand {
             }
             let app = try await workspace.load()
             _ = try app.requireBuilder()
-            let ran = await cancellingOnSignals { () async -> Result<PolicyGate.Outcome, any Error> in
-                do { return .success(try await app.runStep(step.step)) } catch { return .failure(error) }
-            }
-            let outcome = try ran.get()
-            if !outcome.result.output.isEmpty { print(outcome.result.output, terminator: outcome.result.output.hasSuffix("\n") ? "" : "\n") }
-            if let note = outcome.result.gate { throw AppError.failure(note.summary) }
-            if !outcome.result.succeeded { throw AppError.failure(outcome.result.error ?? "step \(step.step) failed") }
+            try await PackStepRun.run(step.step, in: app)
         }
     }
 }

@@ -27,7 +27,7 @@ struct ConfigCheckCLITests {
                 """)
             let check = try await CLI.run(workspace.args("config", "check"))
             #expect(check.status == 0, "\(check)")
-            #expect(check.stdout == "\(workspace.configPath): ok (7 jobs (6 from the builder pack), 1 cycle (from the builder pack), 0 notifiers)\n", "\(check)")
+            #expect(check.stdout == "\(workspace.configPath): ok (7 jobs (6 from packs), 1 cycle (from packs), 0 notifiers)\n", "\(check)")
 
             let json = try await CLI.json(CheckInfo.self, workspace.args("config", "check"))
             let listed = try await CLI.json([JobName].self, workspace.args("jobs", "list")).map(\.name)

@@ -36,8 +36,11 @@ struct SalesStoreConformanceTests {
             let full = Prospect(
                 id: "p_full", tenant: "acme", name: "Ada Lovelace ✓", firstName: "Ada", lastName: "Lovelace", emails: ["Ada@example.com", "ada@x.org"],
                 company: "Analytical", domain: "example.com", title: "Countess", phone: "+44 1", source: "csv", externalIDs: ["ac:1", "csv:7"],
-                state: .parked, stateReason: "call back in spring", bucketMonth: "2027-03", score: 72.5, custom: ["linkedin": "in/ada"],
-                createdAt: at.addingTimeInterval(0.25), updatedAt: at.addingTimeInterval(60)
+                state: .parked, stateReason: "call back in spring", bucketMonth: "2027-03", score: 72.5,
+                scoreParts: [ScorePart("title \"countess\"", 60), ScorePart("flag stale", -2.5)], flags: [.stale, .changed], custom: ["linkedin": "in/ada"],
+                lastTouchAt: at.addingTimeInterval(-86_400), sourcedAt: at, changedAt: at.addingTimeInterval(1), bouncedAt: at.addingTimeInterval(2),
+                assessedAt: at.addingTimeInterval(3), researchedAt: at.addingTimeInterval(4), createdAt: at.addingTimeInterval(0.25),
+                updatedAt: at.addingTimeInterval(60)
             )
             #expect(try await store.insertProspects([full]) == 1)
             #expect(try await store.prospect("p_full", tenant: "acme") == full)
@@ -87,6 +90,75 @@ struct SalesStoreConformanceTests {
             await #expect(throws: (any Error).self) { _ = try await store.updateProspects([clash]) }
             #expect(try await store.prospect("p1", tenant: "") == changed, "the refused update changed nothing")
         },
+        Case(name: "activities: a stored id is left out; filtered by prospect, kind and time; oldest or newest first; never another tenant's") { (store: any SalesStore) async throws in
+            func activity(_ id: String, _ prospect: String, _ kind: ProspectActivity.Kind, at offset: Double, tenant: String = "") -> ProspectActivity {
+                ProspectActivity(
+                    id: id, tenant: tenant, prospectID: prospect, at: at.addingTimeInterval(offset), kind: kind, actor: "operator", summary: "\(kind) \(id)",
+                    data: .object(["n": .integer(1), "text": .string("ünïcode")])
+                )
+            }
+            let rows = [
+                activity("a1", "p1", .note, at: 0), activity("a2", "p1", .state, at: 10), activity("a3", "p2", .note, at: 20),
+                activity("a4", "p1", .intel, at: 30), activity("a5", "p1", .note, at: 40, tenant: "acme"),
+            ]
+            #expect(try await store.recordActivities(rows) == 5)
+            #expect(try await store.recordActivities([activity("a1", "p9", .merged, at: 99), activity("a6", "p2", .state, at: 50)]) == 1, "a1 is stored already")
+            #expect(try await store.activities(tenant: "", prospect: nil, kinds: [], since: nil, newestFirst: false, limit: 10).map(\.id) == ["a1", "a2", "a3", "a4", "a6"])
+            #expect(try await store.activities(tenant: "", prospect: "p1", kinds: [], since: nil, newestFirst: true, limit: 10).map(\.id) == ["a4", "a2", "a1"])
+            #expect(try await store.activities(tenant: "", prospect: nil, kinds: [.note], since: nil, newestFirst: false, limit: 10).map(\.id) == ["a1", "a3"])
+            #expect(try await store.activities(tenant: "", prospect: nil, kinds: [.note, .intel], since: at.addingTimeInterval(20), newestFirst: false, limit: 10).map(\.id) == ["a3", "a4"])
+            #expect(try await store.activities(tenant: "", prospect: nil, kinds: [], since: nil, newestFirst: true, limit: 2).map(\.id) == ["a6", "a4"])
+            #expect(try await store.activities(tenant: "acme", prospect: nil, kinds: [], since: nil, newestFirst: false, limit: 10) == [rows[4]], "read back whole")
+        },
+        Case(name: "insertProspects writes the activities of the prospects it inserts, not of those it leaves out") { (store: any SalesStore) async throws in
+            func imported(_ id: String) -> ProspectActivity {
+                ProspectActivity(id: "a_\(id)", tenant: "", prospectID: id, at: at, kind: .imported, actor: "operator", summary: "imported")
+            }
+            #expect(try await store.insertProspects([prospect("p1", email: "a@example.com")], activities: [imported("p1")]) == 1)
+            #expect(try await store.insertProspects([prospect("p2", email: "A@example.com"), prospect("p3")], activities: [imported("p2"), imported("p3")]) == 1)
+            #expect(try await store.activities(tenant: "", prospect: nil, kinds: [.imported], since: nil, newestFirst: false, limit: 10).map(\.prospectID) == ["p1", "p3"])
+        },
+        Case(name: "applyMerges deletes the merged, writes the survivor, keeps the merge once; a merge of records changed since is left out") { (store: any SalesStore) async throws in
+            let a = prospect("p_a", email: "a@example.com"), b = prospect("p_b", email: "b@example.com"), c = prospect("p_c", email: "c@example.com")
+            #expect(try await store.insertProspects([a, b, c, prospect("p_x", tenant: "acme", email: "x@example.com")]) == 4)
+            var after = a
+            after.emails = ["a@example.com", "b@example.com"]
+            after.updatedAt = at.addingTimeInterval(5)
+            let merge = ProspectMerge(id: "m_1", tenant: "", at: at.addingTimeInterval(5), before: a, after: after, merged: [b], reasons: ["same person"], actor: "pack:sales")
+            var staleC = c
+            staleC.title = "not as stored"
+            let stale = ProspectMerge(id: "m_2", tenant: "", at: at, before: a, after: a, merged: [staleC], reasons: [], actor: "pack:sales")
+            #expect(try await store.applyMerges([merge, stale]) == ["m_1"], "m_2 saw c as it is not stored, and a as it was before m_1")
+            #expect(try await store.applyMerges([merge]) == [], "a merge is carried out once")
+            #expect(try await store.prospect("p_a", tenant: "") == after)
+            #expect(try await store.prospect("p_b", tenant: "") == nil)
+            #expect(try await store.prospect("p_c", tenant: "") == c)
+            #expect(try await store.merges(tenant: "", survivor: "p_a") == [merge])
+            #expect(try await store.merges(tenant: "", survivor: nil).map(\.id) == ["m_1"])
+            #expect(try await store.merges(tenant: "acme", survivor: nil).isEmpty)
+            #expect(try await store.activities(tenant: "", prospect: "p_a", kinds: [.merged], since: nil, newestFirst: false, limit: 10) == [merge.activity])
+            var undone = merge
+            undone.undoneAt = at.addingTimeInterval(9)
+            #expect(try await store.undoMerge(undone, survivor: a, activities: []))
+            #expect(try await store.prospect("p_b", tenant: "") == b, "the merged record is back as it was")
+            #expect(try await store.prospect("p_a", tenant: "") == a)
+            #expect(try await store.merges(tenant: "", survivor: "p_a").first?.undoneAt == at.addingTimeInterval(9))
+            #expect(try await store.undoMerge(undone, survivor: a, activities: []) == false, "a merge is undone once")
+            var foreign = undone
+            foreign.tenant = "acme"
+            #expect(try await store.undoMerge(foreign, survivor: a, activities: []) == false, "another tenant's call finds no merge")
+        },
+        Case(name: "cursors are kept per tenant and name; nil deletes one") { (store: any SalesStore) async throws in
+            #expect(try await store.salesCursor(tenant: "", name: "intel") == nil)
+            try await store.setSalesCursor(tenant: "", name: "intel", value: "17")
+            try await store.setSalesCursor(tenant: "", name: "intel", value: "18")
+            try await store.setSalesCursor(tenant: "acme", name: "intel", value: "1")
+            #expect(try await store.salesCursor(tenant: "", name: "intel") == "18")
+            #expect(try await store.salesCursor(tenant: "acme", name: "intel") == "1")
+            try await store.setSalesCursor(tenant: "", name: "intel", value: nil)
+            #expect(try await store.salesCursor(tenant: "", name: "intel") == nil)
+            #expect(try await store.salesCursor(tenant: "acme", name: "intel") == "1")
+        },
     ]
 
     @Test(arguments: cases)
@@ -100,7 +172,7 @@ struct SalesStoreConformanceTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var configuration = SQLiteStore.Configuration()
-        configuration.packMigrations = [SalesSchema.sqlite]
+        configuration.packMigrations = SalesSchema.sqlite
         let store = try SQLiteStore(path: "\(folder)/store.sqlite", configuration: configuration)
         try await store.migrate()
         try await check.run(store)
@@ -113,7 +185,7 @@ struct SalesStoreConformanceTests {
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
         configuration.schema = schema
         configuration.client.options.maximumConnections = 2
-        configuration.packMigrations = [SalesSchema.postgres]
+        configuration.packMigrations = SalesSchema.postgres
         try await PostgresStore.withStore(PostgresStore(configuration: configuration)) { store in
             let outcome: Result<Void, any Error>
             do {

@@ -42,13 +42,6 @@ extension NightshiftApplication {
     }
 }
 
-extension Prospect {
-    /// The prospect as `prospects … --json` prints it; times in `zone`.
-    public func json(zone: TimeZone) -> JSONValue {
-        .object(members { .string(ISO8601.format($0, in: zone)) })
-    }
-}
-
 extension NightshiftApplication {
     /// The buckets of this workspace: its holidays, its zone.
     func prospectBuckets() throws -> ProspectBuckets {
@@ -69,12 +62,12 @@ extension NightshiftApplication {
     public func markDoNotContact(_ id: String, reason: String?) async throws -> (Prospect, changed: Bool) {
         let sales = try salesStore()
         var prospect = try await self.prospect(id)
-        guard prospect.state != .doNotContact else { return (prospect, false) }
-        prospect.state = .doNotContact
-        prospect.stateReason = reason.map { "do not contact: \($0)" } ?? "do not contact"
-        prospect.bucketMonth = nil
-        prospect.updatedAt = clock.now()
-        _ = try await sales.updateProspects([prospect])
+        guard prospect.state != .doNotContact,
+              let activity = prospect.move(
+                to: .doNotContact, reason: reason.map { "do not contact: \($0)" } ?? "do not contact", by: "operator", at: clock.now()
+              )
+        else { return (prospect, false) }
+        _ = try await sales.updateProspects([prospect], activities: [activity])
         return (prospect, true)
     }
 
@@ -83,5 +76,107 @@ extension NightshiftApplication {
         do { return try await prospectBuckets().activate(month: month, at: clock.now()) } catch let failure as ProspectBuckets.Failure {
             throw AppError.usage(failure.description)
         }
+    }
+}
+
+extension NightshiftApplication {
+    /// The sales settings, or the defaults of a workspace without a `[sales]` table.
+    var salesSettings: SalesSettings { configuration.section(SalesSettings.self) ?? SalesSettings() }
+
+    /// The nightly steps' work, done by the operator from the CLI.
+    func salesWork() throws -> SalesWork {
+        SalesWork(store: try salesStore(), settings: salesSettings, timeZone: configuration.settings.timeZone, actor: "operator")
+    }
+
+    /// `nightshift prospects list` with its filters: states, a bucket month, a lowest score.
+    public func listProspects(states: Set<ProspectState>, bucket: String?, minimumScore: Double?, limit: Int) async throws -> [Prospect] {
+        if let bucket, ProspectBuckets.month(bucket) == nil { throw AppError.usage("--bucket must be a month written YYYY-MM, e.g. 2027-03, found \"\(bucket)\"") }
+        guard bucket != nil || minimumScore != nil else { return try await listProspects(states: states, limit: limit) }
+        let all = try await salesStore().prospects(tenant: "", states: states, limit: Int.max)
+        return Array(all.filter { prospect in
+            (bucket.map { prospect.bucketMonth == $0 } ?? true) && (minimumScore.map { prospect.score >= $0 } ?? true)
+        }.prefix(limit))
+    }
+
+    /// `nightshift prospects show ID`: the prospect and its latest activities (newest first).
+    public func prospectActivities(_ id: String, limit: Int = 20) async throws -> [ProspectActivity] {
+        try await salesStore().activities(tenant: "", prospect: id, kinds: [], since: nil, newestFirst: true, limit: limit)
+    }
+
+    /// `nightshift prospects dedupe [--dry-run]`.
+    public func dedupeProspects(dryRun: Bool) async throws -> [SalesWork.DuplicateSet] {
+        try await salesWork().dedupe(dryRun: dryRun, at: clock.now())
+    }
+
+    /// `nightshift prospects unmerge ID`.
+    public func unmergeProspects(_ id: String) async throws -> ProspectMerge {
+        do { return try await salesWork().unmerge(id, at: clock.now()) } catch let failure as SalesWork.UnmergeFailure {
+            throw AppError.failure(failure.description)
+        }
+    }
+
+    /// `nightshift prospects assess [--all]`.
+    public func assessProspects(all: Bool) async throws -> SalesWork.AssessReport {
+        try await salesWork().assess(all: all, at: clock.now())
+    }
+
+    /// `nightshift prospects score`: every prospect scored again.
+    public func rescoreProspects() async throws -> SalesWork.ScoreReport {
+        try await salesWork().rescore(at: clock.now())
+    }
+
+    /// `nightshift prospects score --explain ID`: the prospect's score as the rules give it now.
+    public func explainScore(_ id: String) async throws -> (prospect: Prospect, score: Double, parts: [ScorePart]) {
+        let prospect = try await self.prospect(id)
+        let (score, parts) = salesSettings.scoring.score(prospect, at: clock.now())
+        return (prospect, score, parts)
+    }
+
+    /// `nightshift prospects cards [-n N]`.
+    public func prospectCards(count: Int?) async throws -> [ProspectCard] {
+        try await salesWork().cards(count: count ?? salesSettings.cardCount, at: clock.now())
+    }
+
+    /// `nightshift prospects note ID TEXT`.
+    public func noteProspect(_ id: String, text: String) async throws -> ProspectActivity {
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw AppError.usage("the note is empty") }
+        guard text.count <= 10_000 else { throw AppError.usage("a note holds at most 10,000 characters, found \(text.count)") }
+        guard let note = try await salesWork().note(id, text: text, at: clock.now()) else {
+            throw AppError.failure("no prospect \(id); see nightshift prospects list")
+        }
+        return note
+    }
+
+    /// `nightshift prospects intel [ID] [--scan]`: the nuggets found (after reading the notes since
+    /// the last run when `scan`), newest first.
+    public func prospectIntel(_ id: String?, scan: Bool) async throws -> [ProspectActivity] {
+        if let id { _ = try await prospect(id) }
+        if scan { _ = try await salesWork().extractIntel(using: RuleIntelExtractor(competitors: salesSettings.competitors), at: clock.now()) }
+        return try await salesStore().activities(tenant: "", prospect: id, kinds: [.intel], since: nil, newestFirst: true, limit: 1000)
+    }
+
+    /// `nightshift prospects export`: the prospects in `states` as CSV (the import's columns and
+    /// the pack's own), to `path` or as text.
+    public func exportProspects(states: Set<ProspectState>) async throws -> String {
+        let prospects = try await salesStore().prospects(tenant: "", states: states, limit: Int.max)
+        let zone = configuration.settings.timeZone
+        let customKeys = Set(prospects.flatMap(\.custom.keys)).sorted()
+        let header = [
+            "id", "name", "first_name", "last_name", "email", "other_emails", "company", "domain", "title", "phone", "source", "external_ids",
+            "state", "state_reason", "bucket_month", "score", "flags", "last_touch_at", "created_at",
+        ] + customKeys.map { "custom.\($0)" }
+        var lines = [header.map(CSVTable.quoted).joined(separator: ",")]
+        for prospect in prospects {
+            let cells = [
+                prospect.id, prospect.name ?? "", prospect.firstName ?? "", prospect.lastName ?? "", prospect.emails.first ?? "",
+                prospect.emails.dropFirst().joined(separator: ";"), prospect.company ?? "", prospect.domain ?? "", prospect.title ?? "",
+                prospect.phone ?? "", prospect.source ?? "", prospect.externalIDs.joined(separator: ";"), prospect.state.rawValue,
+                prospect.stateReason ?? "", prospect.bucketMonth ?? "", JSONValue.number(prospect.score).text,
+                prospect.flags.sorted().map(\.rawValue).joined(separator: ";"), prospect.lastTouchAt.map { ISO8601.format($0, in: zone) } ?? "",
+                ISO8601.format(prospect.createdAt, in: zone),
+            ] + customKeys.map { prospect.custom[$0] ?? "" }
+            lines.append(cells.map(CSVTable.quoted).joined(separator: ","))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
     }
 }

@@ -597,3 +597,13 @@ private struct CSVScanner {
         return continuations + 1
     }
 }
+
+extension CSVTable {
+    /// `cell` as RFC 4180 writes it: in quotes (a quote doubled) when it holds a comma, a
+    /// semicolon, a tab, a quote or a line break, or starts or ends with a space; as is otherwise.
+    public static func quoted(_ cell: String) -> String {
+        let needsQuotes = cell.contains { $0 == "," || $0 == ";" || $0 == "\t" || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+            || cell.hasPrefix(" ") || cell.hasSuffix(" ")
+        return needsQuotes ? "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : cell
+    }
+}

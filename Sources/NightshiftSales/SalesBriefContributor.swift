@@ -1,0 +1,66 @@
+public import Foundation
+public import NightshiftCore
+
+/// The sales part of the morning brief: what the night did to the prospects (new, merged, broken
+/// and researched, back from their buckets, flagged) and the day's first cards.
+public struct SalesBriefContributor: BriefContributor {
+    let settings: SalesSettings
+
+    public init(settings: SalesSettings) {
+        self.settings = settings
+    }
+
+    public func sections(for period: BriefPeriod, store: any Store) async throws -> [BriefSection] {
+        guard let sales = store as? any SalesStore else { return [] }
+        let totals = try await sales.prospectTotals(tenant: "")
+        guard !totals.isEmpty else { return [] }
+        let activities = try await sales.activities(tenant: "", prospect: nil, kinds: [], since: period.since, newestFirst: false, limit: Int.max)
+            .filter { period.contains($0.at) }
+        func count(_ kind: ProspectActivity.Kind, where test: (ProspectActivity) -> Bool = { _ in true }) -> Int {
+            activities.filter { $0.kind == kind && test($0) }.count
+        }
+        func to(_ state: ProspectState) -> (ProspectActivity) -> Bool {
+            { activity in
+                if case .object(let data) = activity.data { return data["to"]?.stringValue == state.rawValue }
+                return false
+            }
+        }
+        let back = activities.filter { $0.kind == .state && $0.summary.contains("back from the") }
+        let merges = count(.merged), imported = count(.imported), broken = count(.state, where: to(.broken)) + count(.imported, where: { activity in
+            if case .object(let data) = activity.data { return data["state"]?.stringValue == ProspectState.broken.rawValue }
+            return false
+        })
+        var lines = [
+            "\(imported) new prospect\(imported == 1 ? "" : "s"), \(merges) merge\(merges == 1 ? "" : "s"), \(broken) broken, \(count(.researched)) researched, \(back.count) back from their buckets, \(count(.flagged)) flag change\(count(.flagged) == 1 ? "" : "s").",
+            "Pool: " + ProspectState.allCases.compactMap { state in totals[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ") + ".",
+        ]
+        if (totals[.unengaged] ?? 0) < settings.replenishBelow {
+            lines.append("The unengaged pool is under \(settings.replenishBelow): the nightly pull replenishes it.")
+        }
+        lines += back.map { "Back: \($0.prospectID) — \($0.summary)" }
+        let cards = try await SalesWork(store: sales, settings: settings, timeZone: period.timeZone).cards(count: settings.cardCount, at: period.until)
+        var sections = [BriefSection(
+            id: "sales_night", title: "Prospects overnight", rank: BriefSection.Rank.shipped + 5, lines: lines,
+            items: .object([
+                "imported": .integer(Int64(imported)), "merges": .integer(Int64(merges)), "broken": .integer(Int64(broken)),
+                "researched": .integer(Int64(count(.researched))), "back": .array(back.map { .string($0.prospectID) }),
+                "flag_changes": .integer(Int64(count(.flagged))),
+                "totals": .object(Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
+            ])
+        )]
+        if !cards.isEmpty {
+            sections.append(BriefSection(
+                id: "sales_cards", title: "Today's first \(cards.count) cards", rank: BriefSection.Rank.nextTasks - 5, lines: Self.cardLines(cards, numbered: false),
+                items: .array(cards.map { $0.json(zone: period.timeZone) })
+            ))
+        }
+        return sections
+    }
+
+    /// One line per card: who and why, numbered for a file of its own (the brief makes a list).
+    static func cardLines(_ cards: [ProspectCard], numbered: Bool = true) -> [String] {
+        cards.enumerated().map { index, card in
+            "\(numbered ? "\(index + 1). " : "")\(card.prospect.id) \(card.prospect.label)\(card.prospect.company.map { " (\($0))" } ?? ""): \(card.reasons.joined(separator: "; "))"
+        }
+    }
+}

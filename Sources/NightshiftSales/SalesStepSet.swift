@@ -1,0 +1,176 @@
+public import Foundation
+public import NightshiftCore
+
+/// The `sales.*` steps of one workspace: what each does, over ``SalesWork``.
+struct SalesStepSet: Sendable {
+    let store: any SalesStore
+    let settings: SalesSettings
+    let timeZone: TimeZone
+    let root: String
+    let reportsDirectory: String
+
+    init(store: any SalesStore, settings: SalesSettings, context: PackContext) {
+        self.store = store
+        self.settings = settings
+        self.timeZone = context.configuration.settings.timeZone
+        self.root = context.root
+        self.reportsDirectory = context.reportsDirectory
+    }
+
+    var work: SalesWork { SalesWork(store: store, settings: settings, timeZone: timeZone) }
+
+    var steps: [any PackStep] {
+        let work = self.work, settings = self.settings, store = self.store, set = self
+        return [
+            SalesStep(name: "sales.backup", summary: "copy the store to backups/YYYY-MM-DD.sqlite, check it, keep the newest") { context in
+                try await set.backup(context)
+            },
+            SalesStep(name: "sales.pull", summary: "pull new and changed contacts from the CRM; replenish a thin pool") { _ in
+                let totals = try await store.prospectTotals(tenant: "")
+                let pool = totals[.unengaged] ?? 0
+                var lines = ["no CRM is configured: nothing pulled"]
+                if pool < settings.replenishBelow {
+                    lines.append("the unengaged pool is low (\(pool) < \(settings.replenishBelow)); there is no CRM to replenish it from")
+                }
+                return (lines, ["pulled": .integer(0), "unengaged": .integer(Int64(pool)), "replenish_needed": .bool(pool < settings.replenishBelow)])
+            },
+            SalesStep(name: "sales.dedupe", summary: "merge duplicate prospects (exact address, then alike names within a company)") { context in
+                let sets = try await work.dedupe(dryRun: false, at: context.now)
+                let lines = sets.isEmpty ? ["no duplicates"] : sets.map { "merged \($0.merged.map(\.id).joined(separator: ", ")) into \($0.survivor.id) (\($0.survivor.label))" }
+                return (lines, ["merges": .array(sets.map(\.json))])
+            },
+            SalesStep(name: "sales.assess", summary: "assess new records: broken (with the reason) or unengaged") { context in
+                let report = try await work.assess(at: context.now)
+                return (["assessed \(report.assessed): \(report.whole) whole, \(report.broken.count) broken"], ["assess": report.json])
+            },
+            SalesStep(name: "sales.research", summary: "give broken records to the research agent, through the gate, within the nightly budget") { context in
+                try await set.research(context)
+            },
+            SalesStep(name: "sales.groundskeeper", summary: "set and clear the stale flags (stale, refresh, bounced, changed)") { context in
+                let report = try await work.groundskeeper(at: context.now)
+                let set = report.set.values.reduce(0, +), cleared = report.cleared.values.reduce(0, +)
+                return (["flags set \(set), cleared \(cleared); now " + ProspectFlag.allCases.map { "\(report.totals[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")], ["flags": report.json])
+            },
+            SalesStep(name: "sales.rescore", summary: "score every prospect by [sales.scoring]") { context in
+                let report = try await work.rescore(at: context.now)
+                return (["scored \(report.scored), \(report.changed) changed"], ["rescore": report.json])
+            },
+            SalesStep(name: "sales.buckets", summary: "bring back the parked prospects whose month's first business day has come") { context in
+                let back = try await work.activateBuckets(at: context.now)
+                return (back.isEmpty ? ["no bucket comes back today"] : back.map { "back: \($0.id) (\($0.label))" }, ["activated": .array(back.map { .string($0.id) })])
+            },
+            SalesStep(name: "sales.nurture", summary: "draft the due nurture mails into the outbox") { _ in
+                (["no nurture sequence is configured: nothing drafted"], ["drafted": .integer(0)])
+            },
+            SalesStep(name: "sales.brief", summary: "write the day's first cards to reports/cards/YYYY-MM-DD.md") { context in
+                try await set.cards(context)
+            },
+            SalesStep(name: "sales.intel", summary: "find amounts, dates, competitors and buying signals in the notes since the last run") { context in
+                let nuggets = try await work.extractIntel(using: RuleIntelExtractor(competitors: settings.competitors), at: context.now)
+                return (nuggets.isEmpty ? ["no new intel"] : nuggets.map { "\($0.prospectID): \($0.summary)" }, ["nuggets": .integer(Int64(nuggets.count))])
+            },
+        ]
+    }
+
+    /// `sales.backup`.
+    func backup(_ context: StepContext) async throws -> (lines: [String], json: [String: JSONValue]) {
+        guard let source = store as? any SalesBackupSource else {
+            return (["this store is not a SQLite file: back the database up with its own tools (pg_dump)"], ["backup": .null])
+        }
+        let directory = "\(root)/backups"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let day = CalendarDay(context.now, in: timeZone).description
+        let path = "\(directory)/\(day).sqlite"
+        let check = try await source.backupDatabase(to: path)
+        guard check == "ok" else { throw SalesStepFailure(description: "the backup \(path) failed its integrity check: \(check)") }
+        var lines = ["backed up to backups/\(day).sqlite (integrity ok)"]
+        let backups = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".sqlite") && CalendarDay(String($0.dropLast(7))) != nil }.sorted()
+        let removed = backups.dropLast(settings.backupKeep)
+        for name in removed { try? FileManager.default.removeItem(atPath: "\(directory)/\(name)") }
+        if !removed.isEmpty { lines.append("removed \(removed.count) older backup\(removed.count == 1 ? "" : "s") (keep = \(settings.backupKeep))") }
+        var copied: JSONValue = .null
+        if !settings.backupCopy.isEmpty {
+            let argv = settings.backupCopy.map { $0.replacingOccurrences(of: "{file}", with: path) }
+            let outcome = try await context.gate.propose(BackupCopyHandler.proposal(argv: argv, file: path), runID: context.action.runID)
+            lines.append(outcome.result.succeeded && outcome.executed ? "copied: \(argv.joined(separator: " "))" : "the copy did not run: \(outcome.result.error ?? outcome.result.gate?.summary ?? "not executed")")
+            copied = .bool(outcome.result.succeeded && outcome.executed)
+        }
+        return (lines, ["backup": .string(path), "kept": .integer(Int64(min(backups.count, settings.backupKeep))), "copied": copied])
+    }
+
+    /// `sales.research`: the broken records not researched in the last 30 days, oldest first,
+    /// up to the budget, each a `research_prospect` proposal.
+    func research(_ context: StepContext) async throws -> (lines: [String], json: [String: JSONValue]) {
+        guard let research = settings.research else {
+            return (["no research agent is configured ([sales.research] command): broken records wait for the operator"], ["researched": .integer(0)])
+        }
+        let now = context.now
+        let due = try await store.prospects(tenant: "", states: [.broken], limit: Int.max)
+            .filter { $0.researchedAt.map { now.timeIntervalSince($0) > 30 * 86_400 } ?? true }
+        var lines: [String] = []
+        var done = 0, parked = 0, refused = 0, failed = 0
+        for prospect in due.prefix(research.budget) {
+            let outcome = try await context.gate.propose(ResearchHandler.proposal(for: prospect), runID: context.action.runID)
+            switch (outcome.decision.verdict, outcome.result.succeeded) {
+            case (.allow, true):
+                done += 1
+                lines.append("researched \(prospect.id) (\(prospect.label))")
+            case (.allow, false):
+                failed += 1
+                lines.append("research of \(prospect.id) failed: \(outcome.result.error ?? "no answer")")
+            case (.approve, _):
+                parked += 1
+                lines.append("research of \(prospect.id) waits for approval (\(outcome.record.id))")
+            case (.forbid, _):
+                refused += 1
+                lines.append("research of \(prospect.id) is forbidden by the policy: \(outcome.decision.reason)")
+            }
+        }
+        if due.count > research.budget { lines.append("\(due.count - research.budget) more wait for tomorrow's budget (\(research.budget) a night)") }
+        if lines.isEmpty { lines.append("no broken record to research") }
+        return (lines, [
+            "researched": .integer(Int64(done)), "failed": .integer(Int64(failed)), "awaiting_approval": .integer(Int64(parked)),
+            "forbidden": .integer(Int64(refused)), "left": .integer(Int64(max(0, due.count - research.budget))),
+        ])
+    }
+
+    /// `sales.brief`: the day's cards, to `reports/cards/YYYY-MM-DD.md` (and `.json`).
+    func cards(_ context: StepContext) async throws -> (lines: [String], json: [String: JSONValue]) {
+        let cards = try await work.cards(count: settings.cardCount, at: context.now)
+        let day = CalendarDay(context.now, in: timeZone).description
+        let directory = "\(reportsDirectory)/cards"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let text = SalesBriefContributor.cardLines(cards).joined(separator: "\n")
+        try Data("# Cards for \(day)\n\n\(text)\n".utf8).write(to: URL(fileURLWithPath: "\(directory)/\(day).md"), options: .atomic)
+        try Data(JSONValue.array(cards.map { $0.json(zone: timeZone) }).canonical.utf8).write(
+            to: URL(fileURLWithPath: "\(directory)/\(day).json"), options: .atomic
+        )
+        return (["\(cards.count) card\(cards.count == 1 ? "" : "s") for \(day) in reports/cards/\(day).md"], ["cards": .array(cards.map { .string($0.prospect.id) })])
+    }
+}
+
+/// A step that could not do its work, in one sentence.
+struct SalesStepFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// `backup_copy`: runs the `[sales.backup] copy` command on a finished backup (the cloud copy).
+public struct BackupCopyHandler: ActionHandler {
+    public static let type = "backup_copy"
+    public var types: [String] { [Self.type] }
+
+    static func proposal(argv: [String], file: String) -> ProposedAction {
+        ProposedAction(
+            type: type, attributes: ["file": .string(file)], payload: .object(["argv": .array(argv.map { .string($0) })]), actor: Actor(.pack, "sales"),
+            summary: "copy the backup \(file) off the machine"
+        )
+    }
+
+    public func execute(_ action: ActionRecord, context: ActionContext) async -> ActionResult {
+        guard case .object(let payload) = action.payload, case .array(let items)? = payload["argv"] else { return .failure("\(action.id) names no command") }
+        let argv = items.compactMap(\.stringValue)
+        guard !argv.isEmpty, let executor = context.executor else { return .failure("this process cannot run the copy command") }
+        return await executor.execute(.command(CommandAction(program: .argv(argv))), context: context)
+    }
+}

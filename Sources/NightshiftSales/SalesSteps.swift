@@ -1,0 +1,47 @@
+public import Foundation
+public import NightshiftCore
+
+/// One of the sales pack's steps (`sales.NAME`): the nightly cycle's, each also run alone by
+/// `nightshift steps run sales.NAME` or its `prospects` command. It prints what it did and a
+/// `NIGHTSHIFT_OUTPUT` line with the same as JSON.
+struct SalesStep: PackStep {
+    let name: String
+    let summary: String
+    let body: @Sendable (StepContext) async throws -> (lines: [String], json: [String: JSONValue])
+
+    func run(_ context: StepContext) async -> ActionResult {
+        do {
+            let (lines, json) = try await body(context)
+            return StepText.result(lines, json)
+        } catch {
+            return .failure("\(name): \(error)")
+        }
+    }
+}
+
+/// The nightly cycle's steps, in order, with the reference's duration target as each one's budget.
+public enum SalesNightly {
+    public static let steps: [(name: String, budget: Duration, condensed: Bool)] = [
+        ("backup", .seconds(30), true), ("pull", .seconds(120), false), ("dedupe", .seconds(60), false), ("assess", .seconds(30), false),
+        ("research", .seconds(1800), false), ("groundskeeper", .seconds(300), false), ("rescore", .seconds(300), false),
+        ("buckets", .seconds(30), true), ("nurture", .seconds(600), false), ("brief", .seconds(300), true), ("intel", .seconds(300), false),
+    ]
+
+    /// The `nightly` cycle: 02:00 (`[sales.nightly] schedule`), the steps in order, each with its
+    /// budget, a deadline (07:00) after which unstarted steps wait, and a condensed catch-up of
+    /// backup, buckets and brief when the night was missed (the rest runs after it).
+    public static func cycle(settings: SalesSettings, timeZone: TimeZone) throws -> Cycle {
+        let job = Job(
+            name: "nightly", description: "The sales night: backup, pull, dedupe, assess, research, groundskeeper, rescore, buckets, nurture, brief, intel",
+            schedule: try Schedule.cron(parsing: settings.nightlySchedule), timeZone: timeZone, action: .cycle("nightly"),
+            overlap: .skip, missed: .once, grace: .seconds(20 * 3600)
+        )
+        let cycleSteps = steps.map { name, budget, condensed in
+            CycleStep(
+                name: name, action: .step("sales.\(name)"), budget: budget, hardTimeout: budget * 4 + .seconds(60), condensed: condensed,
+                onFailure: .continue
+            )
+        }
+        return Cycle(name: "nightly", job: job, budget: .seconds(3600), deadline: settings.nightlyDeadline, leaseTTL: .seconds(15), steps: cycleSteps)
+    }
+}
