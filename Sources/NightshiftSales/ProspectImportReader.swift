@@ -24,12 +24,16 @@ public struct ProspectImportReader: Sendable {
 
     /// Reads `header` with `mapping` (header name → field; names compared without case and
     /// surrounding spaces); a column the mapping does not name fills the field its own name says
-    /// (`Email`, `First Name`, `company`), if any.
-    public init(header: [String], mapping: [String: ProspectField]) throws(MappingError) {
+    /// (`Email`, `First Name`, `company`), if any. A column `mapping` names must be in the header
+    /// (`--map`); `defaults` (`[sales.import]`, written once for many files) apply to the columns
+    /// the header has, and `mapping` wins over them.
+    public init(header: [String], mapping: [String: ProspectField], defaults: [String: ProspectField] = [:]) throws(MappingError) {
         var problems: [String] = []
         func key(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces).lowercased() }
-        let byKey = Dictionary(mapping.map { (key($0.key), ($0.key, $0.value)) }, uniquingKeysWith: { _, last in last })
         let present = Set(header.map(key))
+        var merged = defaults.filter { present.contains(key($0.key)) }
+        merged.merge(mapping) { _, given in given }
+        let byKey = Dictionary(merged.map { (key($0.key), ($0.key, $0.value)) }, uniquingKeysWith: { _, last in last })
         for (wanted, (column, _)) in byKey.sorted(by: { $0.key < $1.key }) where !present.contains(wanted) {
             problems.append("the mapping names the column \"\(column)\", which the header does not have (its columns: \(header.joined(separator: ", ")))")
         }

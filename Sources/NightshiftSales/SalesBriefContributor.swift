@@ -34,8 +34,14 @@ public struct SalesBriefContributor: BriefContributor {
             "\(imported) new prospect\(imported == 1 ? "" : "s"), \(merges) merge\(merges == 1 ? "" : "s"), \(broken) broken, \(count(.researched)) researched, \(back.count) back from their buckets, \(count(.flagged)) flag change\(count(.flagged) == 1 ? "" : "s").",
             "Pool: " + ProspectState.allCases.compactMap { state in totals[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ") + ".",
         ]
-        if (totals[.unengaged] ?? 0) < settings.replenishBelow {
-            lines.append("The unengaged pool is under \(settings.replenishBelow): the nightly pull replenishes it.")
+        let replenished = count(.imported) { activity in
+            if case .object(let data) = activity.data { return data["via"]?.stringValue == "replenish" }
+            return false
+        }
+        if replenished > 0 {
+            lines.append("Replenished: \(replenished) prospect\(replenished == 1 ? "" : "s") pulled from the CRM because the unengaged pool was under \(settings.replenishBelow).")
+        } else if (totals[.unengaged] ?? 0) < settings.replenishBelow {
+            lines.append("The unengaged pool is under \(settings.replenishBelow)" + (settings.crm == nil ? "; no CRM is configured ([sales.crm]) to replenish it from." : "; the CRM had no more to replenish it."))
         }
         lines += back.map { "Back: \($0.prospectID) — \($0.summary)" }
         let cards = try await SalesWork(store: sales, settings: settings, timeZone: period.timeZone).cards(count: settings.cardCount, at: period.until)
@@ -44,7 +50,7 @@ public struct SalesBriefContributor: BriefContributor {
             items: .object([
                 "imported": .integer(Int64(imported)), "merges": .integer(Int64(merges)), "broken": .integer(Int64(broken)),
                 "researched": .integer(Int64(count(.researched))), "back": .array(back.map { .string($0.prospectID) }),
-                "flag_changes": .integer(Int64(count(.flagged))),
+                "flag_changes": .integer(Int64(count(.flagged))), "replenished": .integer(Int64(replenished)),
                 "totals": .object(Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
             ])
         )]

@@ -14,11 +14,15 @@ public struct SalesPack: Pack {
 
     /// Researching a broken record is the pack's own work (bounded by `[sales.research] budget`);
     /// copying a backup off the machine is too.
-    public var catalog: [String: Tier] { [ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous] }
+    public var catalog: [String: Tier] { [ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous, PullHandler.type: .autonomous] }
 
     /// Adds the `nightly` cycle to a workspace with a `[sales]` table (unless the name is taken).
     public func install(into configuration: inout WorkspaceConfiguration) throws {
-        guard let settings = configuration.section(SalesSettings.self), configuration.job(named: "nightly") == nil else { return }
+        guard let settings = configuration.section(SalesSettings.self) else { return }
+        // The CRM token and the research agent's variables are secrets Nightshift redacts.
+        if let crm = settings.crm { configuration.environmentNames.insert(crm.tokenVariable) }
+        configuration.environmentNames.formUnion(settings.research?.environment ?? [])
+        guard configuration.job(named: "nightly") == nil else { return }
         let cycle = try SalesNightly.cycle(settings: settings, timeZone: configuration.settings.timeZone)
         configuration.cycles.append(cycle)
         configuration.jobs.append(cycle.job)
@@ -27,6 +31,9 @@ public struct SalesPack: Pack {
     public func handlers(_ context: PackContext) -> [any ActionHandler] {
         guard let settings = context.configuration.section(SalesSettings.self), let store = context.store as? any SalesStore else { return [] }
         var handlers: [any ActionHandler] = [BackupCopyHandler()]
+        if let crm = settings.crm {
+            handlers.append(PullHandler(store: store, settings: crm, clock: context.clock, environment: { ProcessInfo.processInfo.environment }))
+        }
         if let research = settings.research {
             handlers.append(ResearchHandler(store: store, settings: research, directory: "\(context.root)/state/research", clock: context.clock))
         }
@@ -96,8 +103,10 @@ public struct ProspectImport: Sendable {
     }
 
     /// Imports `data`, the file `file`; `rejectDirectory` is where `skipBad` writes the bad rows.
+    /// `defaults` (`[sales.import]`) map the columns the file has; `mapping` (`--map`) must name columns it has.
     public func run(
-        _ data: Data, file: String, mapping: [String: ProspectField], source: String?, skipBad: Bool, rejectDirectory: String, at now: Date
+        _ data: Data, file: String, mapping: [String: ProspectField], defaults: [String: ProspectField] = [:], source: String?, skipBad: Bool,
+        rejectDirectory: String, at now: Date
     ) async throws -> Summary {
         var rejected: [CSVProblem] = []
         let table: CSVTable
@@ -112,7 +121,7 @@ public struct ProspectImport: Sendable {
             (table, rejected) = lenient
         }
         let reader: ProspectImportReader
-        do { reader = try ProspectImportReader(header: table.header, mapping: mapping) } catch {
+        do { reader = try ProspectImportReader(header: table.header, mapping: mapping, defaults: defaults) } catch {
             throw Refusal(description: "\(file): \(error.description)\nnothing was imported")
         }
         let drafts = reader.drafts(table.rows, source: source)

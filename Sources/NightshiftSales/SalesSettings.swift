@@ -43,6 +43,8 @@ public struct SalesSettings: ConfigSection, Hashable {
     public var competitors: [String] = []
     /// `[sales.cards] count = 10`: how many cards the brief and `prospects cards` give.
     public var cardCount = 10
+    /// `[sales.crm]`: the CRM the pull reads.
+    public var crm: CRMSettings?
 
     public init() {}
 
@@ -119,13 +121,16 @@ public struct SalesSettings: ConfigSection, Hashable {
             if let (names, _) = intel.stringArray("competitors") { competitors = names.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
             intel.finish(known: ["competitors"])
         }
+        if let crm = table.subtable("crm") {
+            if let settings = CRMSettings(reading: crm) { self.crm = settings } else { ok = false }
+        }
         if let cards = table.subtable("cards") {
             if let count = cards.int("count", in: 1...1000) { cardCount = count }
             cards.finish(known: ["count"])
         }
         table.finish(known: [
             "import", "holidays", "replenish_below", "replenish_limit", "nightly", "dedupe", "groundskeeper", "scoring", "research", "backup",
-            "intel", "cards",
+            "intel", "cards", "crm",
         ])
         guard ok else { return nil }
     }

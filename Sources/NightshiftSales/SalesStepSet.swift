@@ -25,23 +25,21 @@ struct SalesStepSet: Sendable {
             SalesStep(name: "sales.backup", summary: "copy the store to backups/YYYY-MM-DD.sqlite, check it, keep the newest") { context in
                 try await set.backup(context)
             },
-            SalesStep(name: "sales.pull", summary: "pull new and changed contacts from the CRM; replenish a thin pool") { _ in
-                let totals = try await store.prospectTotals(tenant: "")
-                let pool = totals[.unengaged] ?? 0
-                var lines = ["no CRM is configured: nothing pulled"]
-                if pool < settings.replenishBelow {
-                    lines.append("the unengaged pool is low (\(pool) < \(settings.replenishBelow)); there is no CRM to replenish it from")
-                }
-                return (lines, ["pulled": .integer(0), "unengaged": .integer(Int64(pool)), "replenish_needed": .bool(pool < settings.replenishBelow)])
+            SalesStep(name: "sales.pull", summary: "pull new and changed contacts from the CRM; replenish a thin pool") { context in
+                try await set.pull(context)
             },
             SalesStep(name: "sales.dedupe", summary: "merge duplicate prospects (exact address, then alike names within a company)") { context in
                 let sets = try await work.dedupe(dryRun: false, at: context.now)
                 let lines = sets.isEmpty ? ["no duplicates"] : sets.map { "merged \($0.merged.map(\.id).joined(separator: ", ")) into \($0.survivor.id) (\($0.survivor.label))" }
-                return (lines, ["merges": .array(sets.map(\.json))])
+                return (lines, ["merged": .integer(Int64(sets.count)), "merges": SalesStep.first(sets.map(\.json))])
             },
             SalesStep(name: "sales.assess", summary: "assess new records: broken (with the reason) or unengaged") { context in
                 let report = try await work.assess(at: context.now)
-                return (["assessed \(report.assessed): \(report.whole) whole, \(report.broken.count) broken"], ["assess": report.json])
+                return (["assessed \(report.assessed): \(report.whole) whole, \(report.broken.count) broken"], [
+                    "assessed": .integer(Int64(report.assessed)), "whole": .integer(Int64(report.whole)),
+                    "broken": .integer(Int64(report.broken.count)),
+                    "first_broken": SalesStep.first(report.broken.map { .object(["id": .string($0.id), "reason": .string($0.reason)]) }),
+                ])
             },
             SalesStep(name: "sales.research", summary: "give broken records to the research agent, through the gate, within the nightly budget") { context in
                 try await set.research(context)
@@ -57,7 +55,7 @@ struct SalesStepSet: Sendable {
             },
             SalesStep(name: "sales.buckets", summary: "bring back the parked prospects whose month's first business day has come") { context in
                 let back = try await work.activateBuckets(at: context.now)
-                return (back.isEmpty ? ["no bucket comes back today"] : back.map { "back: \($0.id) (\($0.label))" }, ["activated": .array(back.map { .string($0.id) })])
+                return (back.isEmpty ? ["no bucket comes back today"] : back.map { "back: \($0.id) (\($0.label))" }, ["activated": .integer(Int64(back.count)), "first_activated": SalesStep.first(back.map { .string($0.id) })])
             },
             SalesStep(name: "sales.nurture", summary: "draft the due nurture mails into the outbox") { _ in
                 (["no nurture sequence is configured: nothing drafted"], ["drafted": .integer(0)])
@@ -97,6 +95,34 @@ struct SalesStepSet: Sendable {
             copied = .bool(outcome.result.succeeded && outcome.executed)
         }
         return (lines, ["backup": .string(path), "kept": .integer(Int64(min(backups.count, settings.backupKeep))), "copied": copied])
+    }
+
+    /// `sales.pull`: a `pull_prospects` proposal of `[sales.crm] pull_limit`, then, when the
+    /// unengaged pool is under `replenish_below`, one of `replenish_limit` more.
+    func pull(_ context: StepContext) async throws -> (lines: [String], json: [String: JSONValue]) {
+        guard let crm = settings.crm else {
+            let pool = try await store.prospectTotals(tenant: "")[.unengaged] ?? 0
+            var lines = ["no CRM is configured ([sales.crm]): nothing pulled"]
+            if pool < settings.replenishBelow { lines.append("the unengaged pool is low (\(pool) < \(settings.replenishBelow)) and there is no CRM to replenish it from") }
+            return (lines, ["pulled": .null, "unengaged": .integer(Int64(pool))])
+        }
+        var lines: [String] = []
+        var json: [String: JSONValue] = [:]
+        func propose(_ limit: Int, _ why: String) async throws -> Bool {
+            let outcome = try await context.gate.propose(PullHandler.proposal(limit: limit, why: why, actor: Actor(.pack, "sales")), runID: context.action.runID)
+            let said = outcome.result.output.split(separator: "\n").first { !$0.hasPrefix(StepOutput.marker) }.map(String.init)
+            lines.append("\(why): " + (outcome.executed && outcome.result.succeeded ? said ?? "pulled" : outcome.result.error ?? outcome.result.gate?.summary ?? "not executed"))
+            if case .success(let value?) = StepOutput.parse(outcome.result.output) { json[why] = value }
+            return outcome.executed && outcome.result.succeeded
+        }
+        guard try await propose(crm.pullLimit, "nightly") else { throw SalesStepFailure(description: lines.joined(separator: "; ")) }
+        let pool = try await store.prospectTotals(tenant: "")[.unengaged] ?? 0
+        json["unengaged"] = .integer(Int64(pool))
+        if pool < settings.replenishBelow {
+            lines.append("the unengaged pool is low (\(pool) < \(settings.replenishBelow)): replenishing")
+            _ = try await propose(settings.replenishLimit, "replenish")
+        }
+        return (lines, json)
     }
 
     /// `sales.research`: the broken records not researched in the last 30 days, oldest first,

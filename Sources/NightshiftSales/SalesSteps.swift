@@ -9,10 +9,21 @@ struct SalesStep: PackStep {
     let summary: String
     let body: @Sendable (StepContext) async throws -> (lines: [String], json: [String: JSONValue])
 
+    /// How many lines (and JSON items) a step's output lists; the rest are counted.
+    static let listed = 50
+
+    /// `items` cut to ``listed``, with a line saying how many more there are.
+    static func capped(_ lines: [String]) -> [String] {
+        lines.count <= listed ? lines : Array(lines.prefix(listed)) + ["… and \(lines.count - listed) more"]
+    }
+
+    /// The first ``listed`` of `items`, as JSON.
+    static func first(_ items: [JSONValue]) -> JSONValue { .array(Array(items.prefix(listed))) }
+
     func run(_ context: StepContext) async -> ActionResult {
         do {
             let (lines, json) = try await body(context)
-            return StepText.result(lines, json)
+            return StepText.result(Self.capped(lines), json)
         } catch {
             return .failure("\(name): \(error)")
         }

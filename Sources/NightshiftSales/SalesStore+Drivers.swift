@@ -147,6 +147,24 @@ extension MemoryStore: SalesStore {
         return true
     }
 
+    public func pullPage(
+        inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
+    ) async throws -> Int {
+        // The actor runs this whole: nothing else sees a half-stored page; a refused update
+        // leaves the tables as they were.
+        let before = sales
+        do {
+            let given = Set(inserts.map(\.id))
+            let inserted = try await insertProspects(inserts, activities: activities.filter { given.contains($0.prospectID) })
+            _ = try await updateProspects(updates, activities: activities.filter { !given.contains($0.prospectID) })
+            sales.cursors["\(tenant)\u{1F}\(cursor.name)"] = cursor.value
+            return inserted
+        } catch {
+            sales = before
+            throw error
+        }
+    }
+
     public func salesCursor(tenant: String, name: String) async throws -> String? {
         sales.cursors["\(tenant)\u{1F}\(name)"]
     }
@@ -332,6 +350,39 @@ extension SQLiteStore: SalesStore {
         }
     }
 
+    public func pullPage(
+        inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
+    ) async throws -> Int {
+        try await packWrite { db in
+            var inserted: Set<String> = []
+            for prospect in inserts {
+                try db.cachedStatement(sql: """
+                    INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """).execute(arguments: [
+                    prospect.id, prospect.tenant, prospect.emailKey, prospect.state.rawValue, prospect.stored, StoredTime.millis(prospect.createdAt),
+                ])
+                if db.changesCount > 0 { inserted.insert(prospect.id) }
+            }
+            for prospect in updates { _ = try Self.update(prospect, db) }
+            let given = Set(inserts.map(\.id))
+            _ = try Self.add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, db)
+            try Self.setCursor(tenant: tenant, name: cursor.name, value: cursor.value, db)
+            return inserted.count
+        }
+    }
+
+    static func setCursor(tenant: String, name: String, value: String?, _ db: Database) throws {
+        if let value {
+            try db.execute(
+                sql: "INSERT INTO sales_cursors (tenant, name, value) VALUES (?, ?, ?) ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value",
+                arguments: [tenant, name, value]
+            )
+        } else {
+            try db.execute(sql: "DELETE FROM sales_cursors WHERE tenant = ? AND name = ?", arguments: [tenant, name])
+        }
+    }
+
     public func salesCursor(tenant: String, name: String) async throws -> String? {
         try await packRead { db in
             try String.fetchOne(db, sql: "SELECT value FROM sales_cursors WHERE tenant = ? AND name = ?", arguments: [tenant, name])
@@ -339,16 +390,7 @@ extension SQLiteStore: SalesStore {
     }
 
     public func setSalesCursor(tenant: String, name: String, value: String?) async throws {
-        try await packWrite { db in
-            if let value {
-                try db.execute(
-                    sql: "INSERT INTO sales_cursors (tenant, name, value) VALUES (?, ?, ?) ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value",
-                    arguments: [tenant, name, value]
-                )
-            } else {
-                try db.execute(sql: "DELETE FROM sales_cursors WHERE tenant = ? AND name = ?", arguments: [tenant, name])
-            }
-        }
+        try await packWrite { db in try Self.setCursor(tenant: tenant, name: name, value: value, db) }
     }
 }
 
@@ -535,6 +577,39 @@ extension PostgresStore: SalesStore {
         }
     }
 
+    public func pullPage(
+        inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
+    ) async throws -> Int {
+        try await packWrite { session in
+            var inserted: Set<String> = []
+            for prospect in inserts {
+                let count = try await session.count("""
+                    INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at)
+                    VALUES (\(prospect.id), \(prospect.tenant), \(prospect.emailKey), \(prospect.state.rawValue), \(prospect.stored),
+                        \(StoredTime.millis(prospect.createdAt)))
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """)
+                if count > 0 { inserted.insert(prospect.id) }
+            }
+            for prospect in updates { _ = try await Self.update(prospect, session) }
+            let given = Set(inserts.map(\.id))
+            _ = try await Self.add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, session)
+            try await Self.setCursor(tenant: tenant, name: cursor.name, value: cursor.value, session)
+            return inserted.count
+        }
+    }
+
+    static func setCursor(tenant: String, name: String, value: String?, _ session: PostgresSession) async throws {
+        if let value {
+            try await session.execute("""
+                INSERT INTO sales_cursors (tenant, name, value) VALUES (\(tenant), \(name), \(value))
+                ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value
+                """)
+        } else {
+            try await session.execute("DELETE FROM sales_cursors WHERE tenant = \(tenant) AND name = \(name)")
+        }
+    }
+
     public func salesCursor(tenant: String, name: String) async throws -> String? {
         let rows = try await packRead { session in
             try await session.rows("SELECT value FROM sales_cursors WHERE tenant = \(tenant) AND name = \(name)")
@@ -543,16 +618,7 @@ extension PostgresStore: SalesStore {
     }
 
     public func setSalesCursor(tenant: String, name: String, value: String?) async throws {
-        try await packWrite { session in
-            if let value {
-                try await session.execute("""
-                    INSERT INTO sales_cursors (tenant, name, value) VALUES (\(tenant), \(name), \(value))
-                    ON CONFLICT (tenant, name) DO UPDATE SET value = excluded.value
-                    """)
-            } else {
-                try await session.execute("DELETE FROM sales_cursors WHERE tenant = \(tenant) AND name = \(name)")
-            }
-        }
+        try await packWrite { session in try await Self.setCursor(tenant: tenant, name: name, value: value, session) }
     }
 }
 

@@ -42,6 +42,13 @@ public protocol SalesStore: Store {
     /// activities added. Returns false, changing nothing, when the merge is unknown or undone already.
     func undoMerge(_ merge: ProspectMerge, survivor: Prospect, activities: [ProspectActivity]) async throws -> Bool
 
+    /// One page of a pull in one transaction: `inserts` as ``insertProspects(_:activities:)`` (the
+    /// activities of those left out are left out), `updates` written, the cursor `cursor.name` set
+    /// to `cursor.value` (nil deletes it). Returns how many were inserted.
+    func pullPage(
+        inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
+    ) async throws -> Int
+
     /// A named position the pack keeps per tenant (the CRM pull's cursor, the intel step's last note).
     func salesCursor(tenant: String, name: String) async throws -> String?
     /// Sets it (nil deletes it).

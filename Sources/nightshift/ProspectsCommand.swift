@@ -19,7 +19,7 @@ struct ProspectsCommand: AsyncParsableCommand {
               nightshift prospects cards
             """,
         subcommands: [
-            Import.self, List.self, Show.self, Dedupe.self, Unmerge.self, Assess.self, Score.self, Park.self, Activate.self, Cards.self,
+            Import.self, Pull.self, List.self, Show.self, Dedupe.self, Unmerge.self, Assess.self, Score.self, Park.self, Activate.self, Cards.self,
             Intel.self, Note.self, DoNotContact.self, Export.self, Step.self,
         ]
     )
@@ -382,6 +382,39 @@ extension ProspectsCommand {
                 throw AppError.usage("\(app.workspace.configPath) has no [sales] table: add one (nightshift init --example sales shows it) to run the nightly steps")
             }
             try await PackStepRun.run("sales.\(name)", in: app)
+        }
+    }
+}
+
+extension ProspectsCommand {
+    struct Pull: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pull new and changed contacts from the CRM in [sales.crm] (ActiveCampaign or HubSpot).",
+            discussion: """
+                The first pull takes every contact, the next ones what changed since the last complete pull. Each page is \
+                stored with the cursor of the next in one transaction: a pull cut off goes on where it stopped, and never \
+                stores a contact twice. A contact whose address is stored already updates that prospect (a new title or \
+                company marks it changed). The pull is a pull_prospects action through the policy; the token comes from \
+                the variable [sales.crm] token names. Exit 1 when the CRM refuses or fails (the next pull resumes).
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+        @Option(help: ArgumentHelp("At most this many contacts (default [sales.crm] pull_limit).", valueName: "N"), transform: NumberArgument.integer())
+        var limit: Int?
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            if let limit, !(1...10_000_000).contains(limit) { throw AppError.usage("--limit must be between 1 and 10000000, found \(limit)") }
+            let app = try await workspace.load()
+            let outcome = try await app.pullProspects(limit: limit)
+            if output.json, case .success(let value?) = StepOutput.parse(outcome.result.output) {
+                Output.printJSON(value)
+            } else if !output.json {
+                let lines = outcome.result.output.split(separator: "\n").filter { !$0.hasPrefix(StepOutput.marker) }
+                for line in lines { print(line) }
+            }
+            if let note = outcome.result.gate { throw AppError.failure(note.summary) }
+            if !outcome.result.succeeded { throw AppError.failure(outcome.result.error ?? "the pull failed") }
         }
     }
 }

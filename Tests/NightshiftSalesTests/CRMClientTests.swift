@@ -203,7 +203,7 @@ struct CRMClientTests {
 
     @Test("a refused connection is retried with backoff, then reported as a transport error")
     func connectionRefused() async throws {
-        let port = try await withStandIn([]) { standIn, _ in standIn.port }
+        let port = try await withStandIn([]) { standIn, _ in standIn.server.port }
         try await withHTTPClient { http in
             let sleeps = SleepRecorder()
             // AsyncHTTPClient retries a refused connect itself until the request's deadline.
@@ -535,36 +535,11 @@ private struct StandInFailed: Error, CustomStringConvertible {
 /// `scripts/crm-stand-in` running as a child process on a free loopback port, serving ``CRMFixture/contacts``.
 private final class CRMStandIn: Sendable {
     static let token = "stand-in-token-V8s2Pq"
-    let process: ChildProcess
-    let port: Int
-    let folder: String
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    let server: CRMStandInProcess
+    var baseURL: String { server.baseURL }
 
     init(_ arguments: [String]) async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("crm-stand-in-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let contacts = folder + "/contacts.json"
-        let portFile = folder + "/port"
-        try JSONEncoder().encode(CRMFixture.contacts).write(to: URL(fileURLWithPath: contacts))
-        process = try ChildProcess(
-            "/usr/bin/env",
-            ["python3", root.appendingPathComponent("scripts/crm-stand-in").path, "--port", "0", "--contacts", contacts,
-             "--port-file", portFile, "--token", Self.token] + arguments,
-            environment: ProcessInfo.processInfo.environment,
-            stdout: .null
-        )
-        var port: Int?
-        for _ in 0..<1000 where port == nil && process.isRunning {
-            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if port == nil { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        guard let port else {
-            process.signal(SIGKILL)
-            let output = await process.output(grace: 1)
-            throw StandInFailed(description: "scripts/crm-stand-in wrote no port (is python3 installed?): \(output.stderr)")
-        }
-        self.port = port
+        server = try await CRMStandInProcess(contacts: try JSONEncoder().encode(CRMFixture.contacts), token: Self.token, arguments: arguments)
     }
 
     func activeCampaign(
@@ -590,11 +565,7 @@ private final class CRMStandIn: Sendable {
         return try JSONDecoder().decode([StandInRequest].self, from: Data(body.readableBytesView))
     }
 
-    func stop() {
-        process.signal(SIGTERM)
-        if process.waitBlocking(timeout: 5) == nil { process.signal(SIGKILL) }
-        try? FileManager.default.removeItem(atPath: folder)
-    }
+    func stop() { server.stop() }
 }
 
 /// Runs `body` with an HTTP client of its own, shut down afterwards whatever happens.

@@ -16,11 +16,9 @@ extension NightshiftApplication {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw AppError.usage("\(path): cannot be read (no such file, or not readable)")
         }
-        var merged = configuration.section(SalesSettings.self)?.importMapping ?? [:]
-        merged.merge(mapping) { _, given in given }
         do {
             return try await ProspectImport(store: try salesStore()).run(
-                data, file: path, mapping: merged, source: source ?? "csv", skipBad: skipBad,
+                data, file: path, mapping: mapping, defaults: salesSettings.importMapping, source: source ?? "csv", skipBad: skipBad,
                 rejectDirectory: "\(workspace.root)/imports", at: clock.now()
             )
         } catch let refusal as ProspectImport.Refusal {
@@ -178,5 +176,16 @@ extension NightshiftApplication {
             lines.append(cells.map(CSVTable.quoted).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
+    }
+}
+
+extension NightshiftApplication {
+    /// `nightshift prospects pull [--limit N]`: a `pull_prospects` action proposed to the gate and
+    /// run as a run of its own.
+    public func pullProspects(limit: Int?) async throws -> PolicyGate.Outcome {
+        guard let crm = salesSettings.crm else {
+            throw AppError.usage("\(workspace.configPath) has no [sales.crm] table: name the CRM (kind, url, token = \"env:NAME\") to pull from; docs/SALES.md shows one")
+        }
+        return try await gate.proposeAsRun(PullHandler.proposal(limit: limit ?? crm.pullLimit, why: "operator", actor: Actor(.cli, "operator")))
     }
 }
