@@ -992,6 +992,48 @@ recent_touch = { within = "30d", points = 15 }
 [sales.intel]
 competitors = ["Globex", "Initech", "Umbrella"]
 
+# Nurture sequences: each due step is drafted into the outbox (nightshift outbox list) by the
+# nightly nurture step, never for a do-not-contact prospect, within the caps. Merge fields:
+# {{first_name}}, {{last_name}}, {{name}}, {{company}}, {{title}}, {{domain}}, {{email}},
+# {{custom.KEY}}; {{first_name|there}} gives a fallback. A prospect without a field that has no
+# fallback gets no mail rather than a blank in one.
+[sales.nurture.welcome]
+states = ["unengaged"]
+daily_cap = 20             # drafts a day for this sequence
+domain_cap = 2             # drafts a day to one company's domain
+
+[[sales.nurture.welcome.steps]]
+delay = "0d"
+subject = "{{company}} and the night shift"
+body = """
+Hi {{first_name|there}},
+
+I work with teams like {{company}} on the work nobody wants to do at 2 AM. Would a short call next
+week be useful?
+"""
+
+[[sales.nurture.welcome.steps]]
+delay = "4d"
+subject = "Re: {{company}} and the night shift"
+body = """
+Hi {{first_name|there}}, a short follow-up on my note last week. Happy to send a two-page overview
+instead of a call, if that suits {{company}} better.
+"""
+
+[sales.nurture.executives]
+states = ["unengaged"]
+min_score = 40             # the best-fitting prospects get a note of their own
+daily_cap = 5
+domain_cap = 1
+
+[[sales.nurture.executives.steps]]
+delay = "0d"
+subject = "A question for {{name}}"
+body = """
+{{first_name}}, as {{title}} at {{company}} you will know the cost of work that waits for morning.
+Could I show you in fifteen minutes how other teams hand it to the night?
+"""
+
 [sales.backup]
 keep = 14                  # backups/YYYY-MM-DD.sqlite kept
 # copy = ["rclone", "copy", "{file}", "remote:nightshift-backups"]   # a copy off the machine

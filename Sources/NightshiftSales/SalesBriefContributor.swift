@@ -43,6 +43,10 @@ public struct SalesBriefContributor: BriefContributor {
         } else if (totals[.unengaged] ?? 0) < settings.replenishBelow {
             lines.append("The unengaged pool is under \(settings.replenishBelow)" + (settings.crm == nil ? "; no CRM is configured ([sales.crm]) to replenish it from." : "; the CRM had no more to replenish it."))
         }
+        let drafts = try await sales.outboxItems(tenant: "", states: [.draft], prospect: nil, since: nil, limit: Int.max).count
+        if drafts > 0 {
+            lines.append("\(drafts) nurture draft\(drafts == 1 ? "" : "s") wait\(drafts == 1 ? "s" : "") in the outbox (\(count(.drafted)) drafted overnight): nightshift outbox list.")
+        }
         lines += back.map { "Back: \($0.prospectID) — \($0.summary)" }
         let cards = try await SalesWork(store: sales, settings: settings, timeZone: period.timeZone).cards(count: settings.cardCount, at: period.until)
         var sections = [BriefSection(
@@ -51,6 +55,7 @@ public struct SalesBriefContributor: BriefContributor {
                 "imported": .integer(Int64(imported)), "merges": .integer(Int64(merges)), "broken": .integer(Int64(broken)),
                 "researched": .integer(Int64(count(.researched))), "back": .array(back.map { .string($0.prospectID) }),
                 "flag_changes": .integer(Int64(count(.flagged))), "replenished": .integer(Int64(replenished)),
+                "drafts_waiting": .integer(Int64(drafts)), "drafted": .integer(Int64(count(.drafted))),
                 "totals": .object(Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
             ])
         )]

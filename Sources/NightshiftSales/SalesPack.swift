@@ -14,7 +14,9 @@ public struct SalesPack: Pack {
 
     /// Researching a broken record is the pack's own work (bounded by `[sales.research] budget`);
     /// copying a backup off the machine is too.
-    public var catalog: [String: Tier] { [ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous, PullHandler.type: .autonomous] }
+    public var catalog: [String: Tier] { [
+            ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous, PullHandler.type: .autonomous, DraftHandler.type: .autonomous,
+        ] }
 
     /// Adds the `nightly` cycle to a workspace with a `[sales]` table (unless the name is taken).
     public func install(into configuration: inout WorkspaceConfiguration) throws {
@@ -30,7 +32,7 @@ public struct SalesPack: Pack {
 
     public func handlers(_ context: PackContext) -> [any ActionHandler] {
         guard let settings = context.configuration.section(SalesSettings.self), let store = context.store as? any SalesStore else { return [] }
-        var handlers: [any ActionHandler] = [BackupCopyHandler()]
+        var handlers: [any ActionHandler] = [BackupCopyHandler(), DraftHandler(store: store)]
         if let crm = settings.crm {
             handlers.append(PullHandler(store: store, settings: crm, clock: context.clock, environment: { ProcessInfo.processInfo.environment }))
         }

@@ -45,6 +45,8 @@ public struct SalesSettings: ConfigSection, Hashable {
     public var cardCount = 10
     /// `[sales.crm]`: the CRM the pull reads.
     public var crm: CRMSettings?
+    /// `[sales.nurture.NAME]`: the nurture sequences, by name.
+    public var nurture: [NurtureSequence] = []
 
     public init() {}
 
@@ -124,13 +126,19 @@ public struct SalesSettings: ConfigSection, Hashable {
         if let crm = table.subtable("crm") {
             if let settings = CRMSettings(reading: crm) { self.crm = settings } else { ok = false }
         }
+        if let sequences = table.subtable("nurture") {
+            for entry in sequences.table.entries {
+                guard let sequence = sequences.subtable(entry.key) else { ok = false; continue }
+                if let parsed = NurtureSequence(name: entry.key, reading: sequence) { nurture.append(parsed) } else { ok = false }
+            }
+        }
         if let cards = table.subtable("cards") {
             if let count = cards.int("count", in: 1...1000) { cardCount = count }
             cards.finish(known: ["count"])
         }
         table.finish(known: [
             "import", "holidays", "replenish_below", "replenish_limit", "nightly", "dedupe", "groundskeeper", "scoring", "research", "backup",
-            "intel", "cards", "crm",
+            "intel", "cards", "crm", "nurture",
         ])
         guard ok else { return nil }
     }

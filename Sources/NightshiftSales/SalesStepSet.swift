@@ -57,8 +57,8 @@ struct SalesStepSet: Sendable {
                 let back = try await work.activateBuckets(at: context.now)
                 return (back.isEmpty ? ["no bucket comes back today"] : back.map { "back: \($0.id) (\($0.label))" }, ["activated": .integer(Int64(back.count)), "first_activated": SalesStep.first(back.map { .string($0.id) })])
             },
-            SalesStep(name: "sales.nurture", summary: "draft the due nurture mails into the outbox") { _ in
-                (["no nurture sequence is configured: nothing drafted"], ["drafted": .integer(0)])
+            SalesStep(name: "sales.nurture", summary: "draft the due nurture mails into the outbox") { context in
+                try await set.nurture(context)
             },
             SalesStep(name: "sales.brief", summary: "write the day's first cards to reports/cards/YYYY-MM-DD.md") { context in
                 try await set.cards(context)
@@ -123,6 +123,38 @@ struct SalesStepSet: Sendable {
             _ = try await propose(settings.replenishLimit, "replenish")
         }
         return (lines, json)
+    }
+
+    /// `sales.nurture`: each due draft proposed as a `draft_nurture_email` action.
+    func nurture(_ context: StepContext) async throws -> (lines: [String], json: [String: JSONValue]) {
+        guard !settings.nurture.isEmpty else {
+            return (["no nurture sequence is configured ([sales.nurture.NAME]): nothing drafted"], ["drafted": .integer(0)])
+        }
+        let plan = try await work.nurturePlan(at: context.now)
+        var lines: [String] = [], drafted = 0, parked = 0, refused = 0, failed = 0
+        for (item, prospect) in plan.drafts {
+            let outcome = try await context.gate.propose(DraftHandler.proposal(for: item, prospect: prospect), runID: context.action.runID)
+            switch (outcome.decision.verdict, outcome.result.succeeded) {
+            case (.allow, true):
+                drafted += 1
+                lines.append("drafted \(item.sequence) step \(item.step + 1) to \(item.recipient): \(item.subject)")
+            case (.allow, false):
+                failed += 1
+                lines.append("no draft for \(prospect.id): \(outcome.result.error ?? "failed")")
+            case (.approve, _):
+                parked += 1
+                lines.append("the draft to \(item.recipient) waits for approval (\(outcome.record.id))")
+            case (.forbid, _):
+                refused += 1
+                lines.append("the draft to \(item.recipient) is forbidden by the policy: \(outcome.decision.reason)")
+            }
+        }
+        lines += plan.skipped.map { "left out \($0.id): \($0.reason)" }
+        if lines.isEmpty { lines.append("no nurture mail is due") }
+        return (lines, [
+            "drafted": .integer(Int64(drafted)), "awaiting_approval": .integer(Int64(parked)), "forbidden": .integer(Int64(refused)),
+            "failed": .integer(Int64(failed)), "skipped": .integer(Int64(plan.skipped.count)),
+        ])
     }
 
     /// `sales.research`: the broken records not researched in the last 30 days, oldest first,

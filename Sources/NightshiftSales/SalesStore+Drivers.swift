@@ -15,6 +15,7 @@ struct MemorySalesTables: Sendable {
     var activities: [String: ProspectActivity] = [:]
     var merges: [String: ProspectMerge] = [:]
     var cursors: [String: String] = [:]
+    var outbox: [String: OutboxItem] = [:]
     static let slot = "sales"
 
     /// Adds the activities whose id is new; returns how many.
@@ -163,6 +164,25 @@ extension MemoryStore: SalesStore {
             sales = before
             throw error
         }
+    }
+
+    public func insertOutboxItem(_ item: OutboxItem, activity: ProspectActivity) async throws -> Bool {
+        guard sales.outbox[item.id] == nil else { return false }
+        sales.outbox[item.id] = item
+        _ = sales.add([activity])
+        return true
+    }
+
+    public func outboxItems(tenant: String, states: Set<OutboxItem.State>, prospect: String?, since: Date?, limit: Int) async throws -> [OutboxItem] {
+        let since = since.map { StoredTime.millis($0) }
+        return Array(sales.outbox.values.filter { item in
+            item.tenant == tenant && (states.isEmpty || states.contains(item.state)) && (prospect == nil || item.prospectID == prospect)
+                && (since.map { StoredTime.millis(item.createdAt) >= $0 } ?? true)
+        }.sorted { (StoredTime.millis($0.createdAt), $0.id) > (StoredTime.millis($1.createdAt), $1.id) }.prefix(max(0, limit)))
+    }
+
+    public func outboxItem(_ id: String, tenant: String) async throws -> OutboxItem? {
+        sales.outbox[id].flatMap { $0.tenant == tenant ? $0 : nil }
     }
 
     public func salesCursor(tenant: String, name: String) async throws -> String? {
@@ -381,6 +401,48 @@ extension SQLiteStore: SalesStore {
         } else {
             try db.execute(sql: "DELETE FROM sales_cursors WHERE tenant = ? AND name = ?", arguments: [tenant, name])
         }
+    }
+
+    public func insertOutboxItem(_ item: OutboxItem, activity: ProspectActivity) async throws -> Bool {
+        try await packWrite { db in
+            try db.execute(
+                sql: "INSERT INTO sales_outbox (id, tenant, prospect_id, state, created_at, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [item.id, item.tenant, item.prospectID, item.state.rawValue, StoredTime.millis(item.createdAt), item.stored]
+            )
+            guard db.changesCount > 0 else { return false }
+            _ = try Self.add([activity], db)
+            return true
+        }
+    }
+
+    public func outboxItems(tenant: String, states: Set<OutboxItem.State>, prospect: String?, since: Date?, limit: Int) async throws -> [OutboxItem] {
+        let names = states.map(\.rawValue).sorted()
+        var sql = "SELECT record FROM sales_outbox WHERE tenant = ?"
+        var arguments: StatementArguments = [tenant]
+        if !names.isEmpty {
+            sql += " AND state IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+            arguments += StatementArguments(names)
+        }
+        if let prospect {
+            sql += " AND prospect_id = ?"
+            arguments += [prospect]
+        }
+        if let since {
+            let millis: Int64 = StoredTime.millis(since)
+            sql += " AND created_at >= ?"
+            arguments += [millis]
+        }
+        sql += " ORDER BY created_at DESC, id DESC LIMIT ?"
+        arguments += [max(0, limit)]
+        let texts = try await packRead { [sql, arguments] db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+        return try texts.map { text in try OutboxItem(stored: text) }
+    }
+
+    public func outboxItem(_ id: String, tenant: String) async throws -> OutboxItem? {
+        let text = try await packRead { db in
+            try String.fetchOne(db, sql: "SELECT record FROM sales_outbox WHERE id = ? AND tenant = ?", arguments: [id, tenant])
+        }
+        return try text.map { text in try OutboxItem(stored: text) }
     }
 
     public func salesCursor(tenant: String, name: String) async throws -> String? {
@@ -608,6 +670,41 @@ extension PostgresStore: SalesStore {
         } else {
             try await session.execute("DELETE FROM sales_cursors WHERE tenant = \(tenant) AND name = \(name)")
         }
+    }
+
+    public func insertOutboxItem(_ item: OutboxItem, activity: ProspectActivity) async throws -> Bool {
+        try await packWrite { session in
+            let added = try await session.count("""
+                INSERT INTO sales_outbox (id, tenant, prospect_id, state, created_at, record)
+                VALUES (\(item.id), \(item.tenant), \(item.prospectID), \(item.state.rawValue), \(StoredTime.millis(item.createdAt)), \(item.stored))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """)
+            guard added > 0 else { return false }
+            _ = try await Self.add([activity], session)
+            return true
+        }
+    }
+
+    public func outboxItems(tenant: String, states: Set<OutboxItem.State>, prospect: String?, since: Date?, limit: Int) async throws -> [OutboxItem] {
+        let names = states.map(\.rawValue).sorted()
+        let sinceMillis = since.map { StoredTime.millis($0) }
+        let bound = max(0, limit)
+        let rows = try await packRead { session in
+            try await session.rows("""
+                SELECT record FROM sales_outbox
+                WHERE tenant = \(tenant) AND (cardinality(\(names)::text[]) = 0 OR state = ANY(\(names)))
+                AND (\(prospect)::text IS NULL OR prospect_id = \(prospect)) AND (\(sinceMillis)::bigint IS NULL OR created_at >= \(sinceMillis))
+                ORDER BY created_at DESC, id DESC LIMIT \(bound)
+                """)
+        }
+        return try rows.map { row in try OutboxItem(stored: try row.decode(String.self)) }
+    }
+
+    public func outboxItem(_ id: String, tenant: String) async throws -> OutboxItem? {
+        let rows = try await packRead { session in
+            try await session.rows("SELECT record FROM sales_outbox WHERE id = \(id) AND tenant = \(tenant)")
+        }
+        return try rows.first.map { try OutboxItem(stored: try $0.decode(String.self)) }
     }
 
     public func salesCursor(tenant: String, name: String) async throws -> String? {

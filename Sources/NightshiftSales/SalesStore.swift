@@ -49,6 +49,15 @@ public protocol SalesStore: Store {
         inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
     ) async throws -> Int
 
+    /// Adds `item` to the outbox with its activity, in one transaction, unless its id is stored;
+    /// returns whether it was added.
+    func insertOutboxItem(_ item: OutboxItem, activity: ProspectActivity) async throws -> Bool
+    /// `tenant`'s outbox items in `states` (empty: any), of `prospect` (nil: any), created at or after
+    /// `since`, newest first, at most `limit`.
+    func outboxItems(tenant: String, states: Set<OutboxItem.State>, prospect: String?, since: Date?, limit: Int) async throws -> [OutboxItem]
+    /// The outbox item `id` of `tenant`, or nil.
+    func outboxItem(_ id: String, tenant: String) async throws -> OutboxItem?
+
     /// A named position the pack keeps per tenant (the CRM pull's cursor, the intel step's last note).
     func salesCursor(tenant: String, name: String) async throws -> String?
     /// Sets it (nil deletes it).
@@ -205,6 +214,18 @@ enum SalesSchema {
                 PRIMARY KEY (tenant, name)
             ) STRICT;
             """),
+        PackMigration(name: "sales.outbox", sql: """
+            CREATE TABLE sales_outbox (
+                id TEXT NOT NULL PRIMARY KEY,
+                tenant TEXT NOT NULL,
+                prospect_id TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                record TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX sales_outbox_created ON sales_outbox (tenant, created_at, id);
+            CREATE INDEX sales_outbox_prospect ON sales_outbox (tenant, prospect_id, created_at);
+            """),
     ]
 
     static let postgres = [
@@ -248,8 +269,20 @@ enum SalesSchema {
                 PRIMARY KEY (tenant, name)
             );
             """),
+        PackMigration(name: "sales.outbox", sql: """
+            CREATE TABLE sales_outbox (
+                id text COLLATE "C" NOT NULL PRIMARY KEY,
+                tenant text COLLATE "C" NOT NULL,
+                prospect_id text COLLATE "C" NOT NULL,
+                state text COLLATE "C" NOT NULL,
+                created_at bigint NOT NULL,
+                record text NOT NULL
+            );
+            CREATE INDEX sales_outbox_created ON sales_outbox (tenant, created_at, id);
+            CREATE INDEX sales_outbox_prospect ON sales_outbox (tenant, prospect_id, created_at);
+            """),
     ]
 
     /// The tables, in the order `nightshift store migrate` copies them.
-    static let tables = ["sales_prospects", "sales_activities", "sales_merges", "sales_cursors"]
+    static let tables = ["sales_prospects", "sales_activities", "sales_merges", "sales_cursors", "sales_outbox"]
 }

@@ -83,6 +83,35 @@ struct SalesNightlyCLITests {
         }
     }
 
+    @Test("nurture drafts go through the gate: a policy that forbids draft_nurture_email leaves the outbox empty; allowed, a do-not-contact prospect still gets none")
+    func nurtureThroughTheGate() async throws {
+        try await withWorkspace { workspace in
+            try await Self.exampleWorkspace(workspace)
+            _ = try await CLI.run(workspace.args("prospects", "step", "rescore"))
+            let policy = try #require(workspace.read("policy.toml"))
+            try workspace.write("policy.toml", policy.replacingOccurrences(of: "[catalog]\n", with: "[catalog]\ndraft_nurture_email = \"hard_stop\"\n"))
+            let forbidden = try await CLI.run(workspace.args("prospects", "step", "nurture"))
+            #expect(forbidden.status == 0 && forbidden.stdout.contains("is forbidden by the policy"), "\(forbidden)")
+            #expect(try await Self.count(workspace, "SELECT COUNT(*) FROM sales_outbox") == 0)
+
+            try workspace.write("policy.toml", policy)
+            let list = try await CLI.run(workspace.args("prospects", "list", "--json"))
+            let ids = try CLI.decode([JSONView].self, list.stdout).filter { $0["state"] == .string("unengaged") }.compactMap { $0["id"]?.string }
+            let marked = try await CLI.run(workspace.args("prospects", "dnc", try #require(ids.first)))
+            #expect(marked.status == 0, "\(marked)")
+            let drafted = try await CLI.run(workspace.args("prospects", "step", "nurture"))
+            #expect(drafted.status == 0 && drafted.stdout.contains("drafted "), "\(drafted)")
+            let outbox = try CLI.decode([JSONView].self, try await CLI.run(workspace.args("outbox", "list", "--json")).stdout)
+            #expect(!outbox.isEmpty && !outbox.contains { $0["prospect"] == .string(ids[0]) }, "\(outbox)")
+            let shown = try await CLI.run(workspace.args("outbox", "show", try #require(outbox.first?["id"]?.string)))
+            #expect(shown.status == 0 && shown.stdout.contains("Subject: "), "\(shown)")
+            let again = try await CLI.run(workspace.args("prospects", "step", "nurture"))
+            #expect(again.status == 0)
+            #expect(try await Self.count(workspace, "SELECT COUNT(*) FROM sales_outbox") >= outbox.count)
+            #expect(try await Self.count(workspace, "SELECT COUNT(*) FROM sales_outbox WHERE prospect_id = '\(ids[0])'") == 0)
+        }
+    }
+
     /// Contacts for the stand-in: `count` people at a few companies.
     static func contacts(_ count: Int) throws -> Data {
         let items: [[String: String]] = (1...count).map { index in

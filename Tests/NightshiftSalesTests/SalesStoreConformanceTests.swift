@@ -148,6 +148,29 @@ struct SalesStoreConformanceTests {
             foreign.tenant = "acme"
             #expect(try await store.undoMerge(foreign, survivor: a, activities: []) == false, "another tenant's call finds no merge")
         },
+        Case(name: "the outbox keeps an item once, with its activity; lists by state, prospect and time, newest first; never another tenant's") { (store: any SalesStore) async throws in
+            func item(_ id: String, _ prospect: String, at offset: Double, tenant: String = "", state: OutboxItem.State = .draft) -> OutboxItem {
+                OutboxItem(
+                    id: id, tenant: tenant, prospectID: prospect, sequence: "welcome", step: 0, recipient: "a@example.com", subject: "Hi ✓",
+                    body: "Line one\nLine two", state: state, createdAt: at.addingTimeInterval(offset)
+                )
+            }
+            func drafted(_ id: String, _ prospect: String, tenant: String = "") -> ProspectActivity {
+                ProspectActivity(id: "a_\(id)", tenant: tenant, prospectID: prospect, at: at, kind: .drafted, actor: "pack:sales", summary: "drafted")
+            }
+            #expect(try await store.insertOutboxItem(item("o1", "p1", at: 0), activity: drafted("o1", "p1")))
+            #expect(try await store.insertOutboxItem(item("o1", "p1", at: 5), activity: drafted("o1b", "p1")) == false, "an id is drafted once")
+            #expect(try await store.insertOutboxItem(item("o2", "p2", at: 10, state: .sent), activity: drafted("o2", "p2")))
+            #expect(try await store.insertOutboxItem(item("o3", "p1", at: 20), activity: drafted("o3", "p1")))
+            #expect(try await store.insertOutboxItem(item("o4", "p1", at: 30, tenant: "acme"), activity: drafted("o4", "p1", tenant: "acme")))
+            #expect(try await store.outboxItems(tenant: "", states: [], prospect: nil, since: nil, limit: 10).map(\.id) == ["o3", "o2", "o1"])
+            #expect(try await store.outboxItems(tenant: "", states: [.draft], prospect: nil, since: nil, limit: 10).map(\.id) == ["o3", "o1"])
+            #expect(try await store.outboxItems(tenant: "", states: [], prospect: "p1", since: at.addingTimeInterval(1), limit: 10).map(\.id) == ["o3"])
+            #expect(try await store.outboxItem("o1", tenant: "") == item("o1", "p1", at: 0), "read back whole")
+            #expect(try await store.outboxItem("o4", tenant: "") == nil)
+            #expect(try await store.activities(tenant: "", prospect: nil, kinds: [.drafted], since: nil, newestFirst: false, limit: 10).map(\.id) == ["a_o1", "a_o2", "a_o3"],
+                    "the refused second o1 added no activity")
+        },
         Case(name: "cursors are kept per tenant and name; nil deletes one") { (store: any SalesStore) async throws in
             #expect(try await store.salesCursor(tenant: "", name: "intel") == nil)
             try await store.setSalesCursor(tenant: "", name: "intel", value: "17")

@@ -189,3 +189,18 @@ extension NightshiftApplication {
         return try await gate.proposeAsRun(PullHandler.proposal(limit: limit ?? crm.pullLimit, why: "operator", actor: Actor(.cli, "operator")))
     }
 }
+
+extension NightshiftApplication {
+    /// `nightshift outbox list`.
+    public func outbox(states: Set<OutboxItem.State>, prospect: String?, limit: Int) async throws -> [OutboxItem] {
+        try await salesStore().outboxItems(tenant: "", states: states, prospect: prospect, since: nil, limit: limit)
+    }
+
+    /// `nightshift outbox show ID`.
+    public func outboxItem(_ id: String) async throws -> OutboxItem {
+        guard let item = try await salesStore().outboxItem(id, tenant: "") else {
+            throw AppError.failure("no outbox item \(id); see nightshift outbox list")
+        }
+        return item
+    }
+}

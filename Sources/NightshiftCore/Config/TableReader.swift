@@ -54,6 +54,21 @@ public final class TableReader {
         expect(key, "a table") { $0.table }.map { TableReader($0.0, path: name(key), sink: sink) }
     }
 
+    /// An array of tables (`[[NAME.KEY]]`), each as a reader of its own named `KEY[INDEX]`; an
+    /// item that is not a table is reported (and left out).
+    public func tableArray(_ key: String) -> [TableReader]? {
+        guard let (items, _) = expect(key, "an array of tables", { $0.array }) else { return nil }
+        var readers: [TableReader] = []
+        for (index, item) in items.enumerated() {
+            guard let table = item.table else {
+                error("\(name(key))[\(index)] must be a table, found \(Self.article(item.typeName))", at: item.location)
+                continue
+            }
+            readers.append(TableReader(table, path: "\(name(key))[\(index)]", sink: sink))
+        }
+        return readers
+    }
+
     public func stringArray(_ key: String) -> ([String], SourcePosition)? {
         guard let (items, location) = expect(key, "an array of strings", { $0.array }) else { return nil }
         var strings: [String] = []
