@@ -24,10 +24,25 @@ public struct SalesPack: Pack {
         // The CRM token and the research agent's variables are secrets Nightshift redacts.
         if let crm = settings.crm { configuration.environmentNames.insert(crm.tokenVariable) }
         configuration.environmentNames.formUnion(settings.research?.environment ?? [])
-        guard configuration.job(named: "nightly") == nil else { return }
-        let cycle = try SalesNightly.cycle(settings: settings, timeZone: configuration.settings.timeZone)
-        configuration.cycles.append(cycle)
-        configuration.jobs.append(cycle.job)
+        let zone = configuration.settings.timeZone
+        if configuration.job(named: "nightly") == nil {
+            let cycle = try SalesNightly.cycle(settings: settings, timeZone: zone)
+            configuration.cycles.append(cycle)
+            configuration.jobs.append(cycle.job)
+        }
+        // The reference's orchestrator tasks, as jobs of their own.
+        var jobs: [(String, String, String, String)] = []
+        if !settings.nurture.isEmpty { jobs.append(("sales-nurture", "15 */4 * * *", "sales.nurture", "Drafts the due nurture mails into the outbox, every 4 hours")) }
+        if settings.calendars != nil {
+            jobs.append(("sales-calendar-sync", "5 * * * *", "sales.calendar", "Meetings with prospects in the calendars become activities, hourly"))
+            jobs.append(("sales-demo-prep", "10 * * * *", "sales.prep", "A prep note in reports/prep/ for each upcoming meeting with prospects, hourly"))
+        }
+        for (name, cron, step, what) in jobs where configuration.job(named: name) == nil {
+            configuration.jobs.append(Job(
+                name: name, description: what, schedule: try Schedule.cron(parsing: cron), timeZone: zone, action: .step(step),
+                timeout: .seconds(600), overlap: .skip, missed: .skip
+            ))
+        }
     }
 
     public func handlers(_ context: PackContext) -> [any ActionHandler] {

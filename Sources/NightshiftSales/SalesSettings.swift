@@ -45,6 +45,8 @@ public struct SalesSettings: ConfigSection, Hashable {
     public var cardCount = 10
     /// `[sales.crm]`: the CRM the pull reads.
     public var crm: CRMSettings?
+    /// `[sales.calendars]`: the calendar files of the calendar sync and demo prep.
+    public var calendars: SalesCalendarSettings?
     /// `[sales.nurture.NAME]`: the nurture sequences, by name.
     public var nurture: [NurtureSequence] = []
 
@@ -132,13 +134,16 @@ public struct SalesSettings: ConfigSection, Hashable {
                 if let parsed = NurtureSequence(name: entry.key, reading: sequence) { nurture.append(parsed) } else { ok = false }
             }
         }
+        if let files = table.subtable("calendars") {
+            if let settings = SalesCalendarSettings(reading: files) { calendars = settings } else { ok = false }
+        }
         if let cards = table.subtable("cards") {
             if let count = cards.int("count", in: 1...1000) { cardCount = count }
             cards.finish(known: ["count"])
         }
         table.finish(known: [
             "import", "holidays", "replenish_below", "replenish_limit", "nightly", "dedupe", "groundskeeper", "scoring", "research", "backup",
-            "intel", "cards", "crm", "nurture",
+            "intel", "cards", "crm", "nurture", "calendars",
         ])
         guard ok else { return nil }
     }

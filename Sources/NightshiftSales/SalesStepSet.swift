@@ -63,6 +63,17 @@ struct SalesStepSet: Sendable {
             SalesStep(name: "sales.brief", summary: "write the day's first cards to reports/cards/YYYY-MM-DD.md") { context in
                 try await set.cards(context)
             },
+            SalesStep(name: "sales.calendar", summary: "meetings with prospects in [sales.calendars] become activities (and touches)") { context in
+                guard let calendars = settings.calendars else { return (["no calendar is configured ([sales.calendars] files)"], ["meetings": .integer(0)]) }
+                let added = try await work.syncCalendar(calendars, root: set.root, at: context.now)
+                return (["\(added) new meeting\(added == 1 ? "" : "s") with prospects"], ["meetings": .integer(Int64(added))])
+            },
+            SalesStep(name: "sales.prep", summary: "a prep note in reports/prep/ for each meeting with prospects in the next prep_hours") { context in
+                guard let calendars = settings.calendars else { return (["no calendar is configured ([sales.calendars] files)"], ["prepared": .integer(0)]) }
+                let paths = try await work.prepareMeetings(calendars, root: set.root, directory: "\(set.reportsDirectory)/prep", at: context.now)
+                return (paths.isEmpty ? ["no meeting with prospects in the next \(calendars.prepHours) hours"] : paths.map { "prepared \($0)" },
+                        ["prepared": .integer(Int64(paths.count))])
+            },
             SalesStep(name: "sales.intel", summary: "find amounts, dates, competitors and buying signals in the notes since the last run") { context in
                 let nuggets = try await work.extractIntel(using: RuleIntelExtractor(competitors: settings.competitors), at: context.now)
                 return (nuggets.isEmpty ? ["no new intel"] : nuggets.map { "\($0.prospectID): \($0.summary)" }, ["nuggets": .integer(Int64(nuggets.count))])

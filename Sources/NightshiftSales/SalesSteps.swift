@@ -38,6 +38,9 @@ public enum SalesNightly {
         ("buckets", .seconds(30), true), ("nurture", .seconds(600), false), ("brief", .seconds(300), true), ("intel", .seconds(300), false),
     ]
 
+    /// The steps of the hourly jobs (`sales-calendar-sync`, `sales-demo-prep`).
+    public static let hourlySteps = ["calendar", "prep"]
+
     /// The `nightly` cycle: 02:00 (`[sales.nightly] schedule`), the steps in order, each with its
     /// budget, a deadline (07:00) after which unstarted steps wait, and a condensed catch-up of
     /// backup, buckets and brief when the night was missed (the rest runs after it).

@@ -363,9 +363,10 @@ extension ProspectsCommand {
     /// One step of the nightly cycle, by hand.
     struct Step: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run one step of the nightly cycle now, in this process (the cycle runs them all: nightshift cycles run nightly).",
+            abstract: "Run one step of the nightly cycle (or an hourly one) now, in this process (the cycle runs them all: nightshift cycles run nightly).",
             discussion: """
-                Steps: \(SalesNightly.steps.map(\.name).joined(separator: ", ")). Each is proposed to the policy gate as a \
+                Nightly: \(SalesNightly.steps.map(\.name).joined(separator: ", ")); hourly: \(SalesNightly.hourlySteps.joined(separator: ", ")) \
+                (calendar sync and demo prep, with [sales.calendars]). Each is proposed to the policy gate as a \
                 run_step action and recorded as a run of its own; it prints what it did and a NIGHTSHIFT_OUTPUT line. \
                 Needs a [sales] table in nightshift.toml. Exit 1 when the step fails, 2 for an unknown step.
                 """
@@ -374,8 +375,9 @@ extension ProspectsCommand {
         @Argument(help: "The step's name (backup, dedupe, research …).") var name: String
 
         func run() async throws {
-            guard SalesNightly.steps.contains(where: { $0.name == name }) else {
-                throw AppError.usage("no nightly step \"\(name)\"; the steps are \(SalesNightly.steps.map(\.name).joined(separator: ", "))")
+            let names = SalesNightly.steps.map(\.name) + SalesNightly.hourlySteps
+            guard names.contains(name) else {
+                throw AppError.usage("no sales step \"\(name)\"; the steps are \(names.joined(separator: ", "))")
             }
             let app = try await workspace.load()
             guard app.configuration.section(SalesSettings.self) != nil else {

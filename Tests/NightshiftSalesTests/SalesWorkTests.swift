@@ -214,3 +214,77 @@ struct SalesWorkTests {
         #expect(try await work.cards(count: 2, at: Self.now).count == 2)
     }
 }
+
+/// Calendar sync and demo prep on a real calendar file.
+@Suite("Sales calendars: meetings with prospects")
+struct SalesCalendarTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15T08:00:00Z
+
+    static let calendar = """
+        BEGIN:VCALENDAR\r
+        VERSION:2.0\r
+        BEGIN:VEVENT\r
+        UID:past-call\r
+        DTSTART:20270114T150000Z\r
+        DTEND:20270114T153000Z\r
+        SUMMARY:Intro call\r
+        ORGANIZER:mailto:me@nightshift.example\r
+        ATTENDEE;CN=Ana Ruiz:mailto:Ana.Ruiz@ACME.example\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:demo-1\r
+        DTSTART:20270115T140000Z\r
+        DTEND:20270115T150000Z\r
+        SUMMARY:Demo for Acme\r
+        ATTENDEE:mailto:ana.ruiz@acme.example\r
+        ATTENDEE:mailto:stranger@elsewhere.example\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:lunch\r
+        DTSTART:20270115T120000Z\r
+        DTEND:20270115T130000Z\r
+        SUMMARY:Lunch\r
+        ATTENDEE:mailto:friend@example.org\r
+        END:VEVENT\r
+        END:VCALENDAR\r
+
+        """
+
+    @Test("sync: meetings whose attendees are prospects become activities once, a past one is a touch; prep: a note per upcoming meeting with the prospect's record, notes and intel")
+    func syncAndPrep() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ns-cal-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: "\(folder)/calendars", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data(Self.calendar.utf8).write(to: URL(fileURLWithPath: "\(folder)/calendars/work.ics"))
+        let (configuration, problems) = ConfigLoader.parse(
+            "[sales.calendars]\nfiles = [\"calendars/work.ics\"]\nprep_hours = 12\n", file: "nightshift.toml", sections: [SalesSettings.self]
+        )
+        let settings = try #require(configuration?.section(SalesSettings.self), "\(problems)")
+        let calendars = try #require(settings.calendars)
+        let store = MemoryStore()
+        _ = try await store.insertProspects([
+            Prospect(id: "p_ana", name: "Ana Ruiz", emails: ["ana.ruiz@acme.example"], company: "Acme", title: "CEO", createdAt: Self.now),
+        ])
+        let work = SalesWork(store: store, settings: settings, timeZone: .gmt)
+        _ = try await work.note("p_ana", text: "Budget approved for Q2", at: Self.now)
+        _ = try await work.extractIntel(using: RuleIntelExtractor(competitors: []), at: Self.now)
+
+        #expect(try await work.syncCalendar(calendars, root: folder, at: Self.now) == 2)
+        #expect(try await work.syncCalendar(calendars, root: folder, at: Self.now.addingTimeInterval(3600)) == 0, "once per occurrence")
+        let meetings = try await store.activities(tenant: "", prospect: "p_ana", kinds: [.meeting], since: nil, newestFirst: false, limit: 10)
+        #expect(meetings.map(\.summary) == ["meeting 2027-01-14T15:00:00+00:00: Intro call", "meeting 2027-01-15T14:00:00+00:00: Demo for Acme"])
+        #expect(try await store.prospect("p_ana", tenant: "")?.lastTouchAt == Date(timeIntervalSince1970: 1_799_938_800), "the past call is a touch")
+
+        let paths = try await work.prepareMeetings(calendars, root: folder, directory: "\(folder)/prep", at: Self.now)
+        #expect(paths.map { ($0 as NSString).lastPathComponent } == ["2027-01-15-1400-demo-1.md"])
+        let note = try String(contentsOfFile: try #require(paths.first), encoding: .utf8)
+        #expect(note.hasPrefix("# Prep: Demo for Acme\n"))
+        #expect(note.contains("## Ana Ruiz, Acme") && note.contains("CEO · ana.ruiz@acme.example · state unengaged"))
+        #expect(note.contains("### Notes\n- 2027-01-15T08:00:00+00:00: Budget approved for Q2") && note.contains("### Intel"), "\(note)")
+
+        try Data("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/calendars/work.ics"))
+        await #expect { _ = try await work.syncCalendar(calendars, root: folder, at: Self.now) } throws: { error in
+            "\(error)".contains("calendars/work.ics:2") && "\(error)".contains("DTSTART")
+        }
+    }
+}

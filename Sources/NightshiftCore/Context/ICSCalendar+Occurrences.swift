@@ -14,9 +14,14 @@ public struct EventOccurrence: Sendable, Hashable, Codable {
     public var uid: String
     /// Whether the event lasts whole days.
     public var isAllDay: Bool
+    /// The event's attendees' and organizer's addresses, lower case.
+    public var attendees: [String] = []
 
     /// Creates an occurrence.
-    public init(start: Date, end: Date, summary: String, categories: [String] = [], uid: String = "", isAllDay: Bool = false) {
+    public init(
+        start: Date, end: Date, summary: String, categories: [String] = [], uid: String = "", isAllDay: Bool = false, attendees: [String] = []
+    ) {
+        self.attendees = attendees
         self.start = start
         self.end = end
         self.summary = summary
@@ -73,7 +78,7 @@ extension ICSEvent {
             guard overlaps, !isExcluded(wall: wall, instant: startInstant, zone: zone) else { return }
             result.append(EventOccurrence(
                 start: ScheduleSupport.date(unixSeconds: startInstant), end: ScheduleSupport.date(unixSeconds: endInstant),
-                summary: summary, categories: categories, uid: uid, isAllDay: isAllDay))
+                summary: summary, categories: categories, uid: uid, isAllDay: isAllDay, attendees: attendees))
         }
         guard let rule else {
             let startInstant = instant(start.wall)

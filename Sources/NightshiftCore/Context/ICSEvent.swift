@@ -20,6 +20,8 @@ public struct ICSEvent: Sendable, Hashable {
     public var summary: String
     /// Every `CATEGORIES` value, in file order.
     public var categories: [String]
+    /// The `ATTENDEE` and `ORGANIZER` addresses (`mailto:` dropped, lower case), in file order.
+    public var attendees: [String] = []
     /// The line of the event's `BEGIN:VEVENT`.
     public var line: Int
     var start: ICSTime
@@ -44,6 +46,7 @@ struct ICSEventBuilder {
     private var uid = ""
     private var summary = ""
     private var categories: [String] = []
+    private var attendees: [String] = []
     private var start: (time: ICSTime, raw: String, line: Int)?
     private var end: (time: ICSTime, raw: String, line: Int)?
     private var duration: (value: ICSDuration, line: Int)?
@@ -75,6 +78,12 @@ struct ICSEventBuilder {
         case "UID": uid = ICSContentLine.text(value)
         case "SUMMARY": summary = ICSContentLine.text(value)
         case "CATEGORIES": categories += ICSContentLine.textList(value)
+        case "ATTENDEE", "ORGANIZER":
+            // `mailto:ana@acme.example`; anything else (a URN, a bare name) is no address.
+            if value.lowercased().hasPrefix("mailto:") {
+                let address = String(value.dropFirst(7)).trimmingCharacters(in: .whitespaces).lowercased()
+                if address.contains("@"), !attendees.contains(address) { attendees.append(address) }
+            }
         case "DTSTART":
             try once("DTSTART", start?.line, content)
             start = (try time(value, "DTSTART"), value, content.line)
@@ -127,7 +136,7 @@ struct ICSEventBuilder {
             length = start.time.isDate ? .nominal(ICSDuration(days: 1, seconds: 0)) : .exact(0)
         }
         return ICSEvent(
-            uid: uid, summary: summary, categories: categories, line: line, start: start.time, length: length,
+            uid: uid, summary: summary, categories: categories, attendees: attendees, line: line, start: start.time, length: length,
             rule: rule?.value, exclusions: exclusions, recurrenceID: recurrenceID)
     }
 }
