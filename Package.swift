@@ -170,7 +170,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftAppTests",
-            dependencies: ["NightshiftApp", "NightshiftBuilder", "NightshiftCore", "NightshiftTesting"],
+            dependencies: ["NightshiftApp", "NightshiftBuilder", "NightshiftSales", "NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
         ),
         // The CLI's argument parsing in-process (the executable's module, @testable): its fuzz suite.

@@ -22,7 +22,13 @@ extension CycleEngine {
         let steps = try await store.steps(of: run.id)
         var outputs = try await siblingOutputs(run)
         // The condensed catch-up runs at once whatever the hour: it is the part that must not wait.
-        let deadline = run.variant == .condensed ? nil : cycle.deadline(after: run.slot)
+        // Its remainder runs after it ("the rest in the background after launch"): its deadline is
+        // the first one after the catch-up began, not the missed slot's, which has passed.
+        let deadline: Date? = switch run.variant {
+        case .condensed: nil
+        case .remainder: cycle.deadline(after: run.createdAt)
+        case .full: cycle.deadline(after: run.slot)
+        }
         var failures: [String] = []
         var deferred: [String] = []
         var parked: [String] = []
