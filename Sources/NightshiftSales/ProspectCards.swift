@@ -35,8 +35,7 @@ extension SalesWork {
             }
             if activity.kind == .intel { intel[activity.prospectID] = intel[activity.prospectID] ?? activity.summary }
         }
-        var cards: [ProspectCard] = []
-        for prospect in try await all([.unengaged, .engaged]) where !prospect.flags.contains(.bounced) {
+        func card(_ prospect: Prospect) -> ProspectCard {
             var rank = prospect.score
             var reasons = ["score \(JSONValue.number(prospect.score).text)"]
             if prospect.state == .engaged, let touch = prospect.lastTouchAt ?? Optional(prospect.createdAt), now.timeIntervalSince(touch) >= 7 * day {
@@ -55,9 +54,15 @@ extension SalesWork {
                 rank += 5
                 reasons.append("never touched")
             }
-            cards.append(ProspectCard(prospect: prospect, rank: rank, reasons: reasons))
+            return ProspectCard(prospect: prospect, rank: rank, reasons: reasons)
         }
-        cards.sort { ($0.rank, $1.prospect.id) > ($1.rank, $0.prospect.id) }
-        return Array(cards.prefix(max(0, count)))
+        var cards: [ProspectCard] = []
+        try await forEachPage([.unengaged, .engaged]) { page in
+            cards += page.filter { !$0.flags.contains(.bounced) }.map(card)
+            // Only the best `count` are kept from page to page.
+            cards.sort { ($0.rank, $1.prospect.id) > ($1.rank, $0.prospect.id) }
+            cards.removeSubrange(min(cards.count, max(0, count))...)
+        }
+        return cards
     }
 }

@@ -23,23 +23,34 @@ extension SalesWork {
     /// into its richest record in one transaction. A merge whose records changed since they were
     /// read is left for the next run.
     public func dedupe(dryRun: Bool, at now: Date) async throws -> [DuplicateSet] {
-        let prospects = try await all()
+        // Only what the finder compares is read for every prospect; whole records only for the groups.
+        let candidates = try await store.dedupeCandidates(tenant: tenant)
         let finder = DuplicateFinder(threshold: settings.dedupeThreshold, extraFreeMailDomains: settings.extraFreeMail)
-        let records = prospects.map { prospect in
+        let records = candidates.map { candidate in
             DedupeRecord(
-                emailKeys: prospect.emails.map(EmailAddress.identityKey), name: prospect.name, company: prospect.company, domain: prospect.domain
+                emailKeys: candidate.emails.map(EmailAddress.identityKey), name: candidate.name, company: candidate.company, domain: candidate.domain
             )
+        }
+        let groups = finder.groups(records)
+        var byID: [String: Prospect] = [:]
+        let wanted = groups.flatMap { $0.members.map { candidates[$0].id } }
+        for start in stride(from: 0, to: wanted.count, by: 5_000) {
+            for prospect in try await store.prospects(tenant: tenant, ids: Array(wanted[start..<min(wanted.count, start + 5_000)])) {
+                byID[prospect.id] = prospect
+            }
         }
         var sets: [DuplicateSet] = []
         var merges: [ProspectMerge] = []
-        for group in finder.groups(records) {
-            let members = group.members.map { prospects[$0] }
+        for group in groups {
+            // A record gone since the candidates were read (another process merged it) leaves the group for the next run.
+            let members = group.members.compactMap { byID[candidates[$0].id] }
+            guard members.count == group.members.count else { continue }
             let ordered = members.sorted { Self.richer($0, than: $1) }
             let reasons = group.links.map { link -> String in
                 switch link.reason {
-                case .sameEmail(let key): "\(prospects[link.a].id) and \(prospects[link.b].id) share \(key)"
+                case .sameEmail(let key): "\(candidates[link.a].id) and \(candidates[link.b].id) share \(key)"
                 case .similarName(let similarity, let block):
-                    "\(prospects[link.a].id) and \(prospects[link.b].id): names \(String(format: "%.2f", similarity)) alike at \(block)"
+                    "\(candidates[link.a].id) and \(candidates[link.b].id): names \(String(format: "%.2f", similarity)) alike at \(block)"
                 }
             }
             var set = DuplicateSet(survivor: ordered[0], merged: Array(ordered.dropFirst()), reasons: reasons)
@@ -51,7 +62,11 @@ extension SalesWork {
             sets.append(set)
         }
         guard !dryRun, !merges.isEmpty else { return sets }
-        let applied = Set(try await store.applyMerges(merges))
+        var applied: Set<String> = []
+        // In batches: each its own transaction, so a crash keeps the merges done and the next run does the rest.
+        for start in stride(from: 0, to: merges.count, by: 2_000) {
+            applied.formUnion(try await store.applyMerges(Array(merges[start..<min(merges.count, start + 2_000)])))
+        }
         return sets.filter { $0.mergeID.map(applied.contains) ?? false }
     }
 

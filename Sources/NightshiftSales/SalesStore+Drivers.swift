@@ -72,6 +72,21 @@ extension MemoryStore: SalesStore {
         return sales.prospects.values.filter { $0.tenant == tenant && $0.emailKey.map(wanted.contains) == true }.sorted { $0.id < $1.id }
     }
 
+    public func prospects(tenant: String, states: Set<ProspectState>, after: (createdAt: Date, id: String)?, limit: Int) async throws -> [Prospect] {
+        let all = try await prospects(tenant: tenant, states: states, limit: Int.max)
+        guard let after else { return Array(all.prefix(max(0, limit))) }
+        let mark = (StoredTime.millis(after.createdAt), after.id)
+        return Array(all.filter { (StoredTime.millis($0.createdAt), $0.id) > mark }.prefix(max(0, limit)))
+    }
+
+    public func prospects(tenant: String, ids: [String]) async throws -> [Prospect] {
+        ids.compactMap { sales.prospects[$0].flatMap { $0.tenant == tenant ? $0 : nil } }.sorted { $0.id < $1.id }
+    }
+
+    public func dedupeCandidates(tenant: String) async throws -> [DedupeCandidate] {
+        try await prospects(tenant: tenant, states: [], limit: Int.max).map(DedupeCandidate.init)
+    }
+
     public func prospectTotals(tenant: String) async throws -> [ProspectState: Int] {
         sales.prospects.values.filter { $0.tenant == tenant }.reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
     }
@@ -271,6 +286,50 @@ extension SQLiteStore: SalesStore {
             texts += try await packRead { [arguments] db in try String.fetchAll(db, sql: sql, arguments: arguments) }
         }
         return try texts.map { text in try Prospect(stored: text) }
+    }
+
+    public func prospects(tenant: String, states: Set<ProspectState>, after: (createdAt: Date, id: String)?, limit: Int) async throws -> [Prospect] {
+        let names = states.map(\.rawValue).sorted()
+        let filter = names.isEmpty ? "" : "AND state IN (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))"
+        var arguments: StatementArguments = [tenant]
+        arguments += StatementArguments(names)
+        let mark: Int64 = after.map { StoredTime.millis($0.createdAt) } ?? Int64.min
+        arguments += [mark, mark, after?.id ?? "", max(0, limit)]
+        let sql = "SELECT record FROM sales_prospects WHERE tenant = ? \(filter) AND (created_at > ? OR (created_at = ? AND id > ?)) ORDER BY created_at, id LIMIT ?"
+        let texts = try await packRead { [arguments] db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+        return try texts.map { text in try Prospect(stored: text) }
+    }
+
+    public func prospects(tenant: String, ids: [String]) async throws -> [Prospect] {
+        var texts: [String] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let slice = Array(ids[start..<min(ids.count, start + 500)])
+            let sql = "SELECT record FROM sales_prospects WHERE tenant = ? AND id IN (\(Array(repeating: "?", count: slice.count).joined(separator: ", "))) ORDER BY id"
+            var arguments: StatementArguments = [tenant]
+            arguments += StatementArguments(slice)
+            texts += try await packRead { [arguments] db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+        }
+        return try texts.map { text in try Prospect(stored: text) }.sorted { $0.id < $1.id }
+    }
+
+    public func dedupeCandidates(tenant: String) async throws -> [DedupeCandidate] {
+        try await packRead { db in
+            var candidates: [DedupeCandidate] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, json_extract(record, '$.emails'), json_extract(record, '$.name'), json_extract(record, '$.company'),
+                    json_extract(record, '$.domain') FROM sales_prospects WHERE tenant = ?
+                """, arguments: [tenant])
+            while let row = try rows.next() {
+                let emails: String? = row[1]
+                candidates.append(DedupeCandidate(
+                    id: row[0], emails: emails.flatMap { try? StrictJSON.parse($0) }.map { value in
+                        if case .array(let items) = value { return items.compactMap(\.stringValue) }
+                        return []
+                    } ?? [], name: row[2], company: row[3], domain: row[4]
+                ))
+            }
+            return candidates
+        }
     }
 
     public func prospectTotals(tenant: String) async throws -> [ProspectState: Int] {
@@ -523,6 +582,42 @@ extension PostgresStore: SalesStore {
             try await session.rows("SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND email_key = ANY(\(keys)) ORDER BY id")
         }
         return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+    }
+
+    public func prospects(tenant: String, states: Set<ProspectState>, after: (createdAt: Date, id: String)?, limit: Int) async throws -> [Prospect] {
+        let names = states.map(\.rawValue).sorted()
+        let mark: Int64 = after.map { StoredTime.millis($0.createdAt) } ?? Int64.min
+        let afterID = after?.id ?? ""
+        let bound = max(0, limit)
+        let rows = try await packRead { session in
+            try await session.rows("""
+                SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND (cardinality(\(names)::text[]) = 0 OR state = ANY(\(names)))
+                AND (created_at, id) > (\(mark), \(afterID)) ORDER BY created_at, id LIMIT \(bound)
+                """)
+        }
+        return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+    }
+
+    public func prospects(tenant: String, ids: [String]) async throws -> [Prospect] {
+        let rows = try await packRead { session in
+            try await session.rows("SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND id = ANY(\(ids)) ORDER BY id")
+        }
+        return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+    }
+
+    public func dedupeCandidates(tenant: String) async throws -> [DedupeCandidate] {
+        let rows = try await packRead { session in
+            try await session.rows("""
+                SELECT id, (record::jsonb -> 'emails')::text, record::jsonb ->> 'name', record::jsonb ->> 'company', record::jsonb ->> 'domain'
+                FROM sales_prospects WHERE tenant = \(tenant)
+                """)
+        }
+        return try rows.map { row in
+            let (id, emails, name, company, domain) = try row.decode((String, String?, String?, String?, String?).self)
+            var addresses: [String] = []
+            if let emails, case .array(let items)? = try? StrictJSON.parse(emails) { addresses = items.compactMap(\.stringValue) }
+            return DedupeCandidate(id: id, emails: addresses, name: name, company: company, domain: domain)
+        }
     }
 
     public func prospectTotals(tenant: String) async throws -> [ProspectState: Int] {

@@ -15,6 +15,15 @@ public protocol SalesStore: Store {
     func prospects(tenant: String, emailKeys keys: [String]) async throws -> [Prospect]
     /// `tenant`'s prospects in `states` (empty: any), oldest first (by creation, then id), at most `limit`.
     func prospects(tenant: String, states: Set<ProspectState>, limit: Int) async throws -> [Prospect]
+    /// One page of `tenant`'s prospects in `states` (empty: any), in the order of
+    /// ``prospects(tenant:states:limit:)``, after the prospect `after` (its creation time and id;
+    /// nil: from the first): for the steps that walk every prospect without holding them all.
+    func prospects(tenant: String, states: Set<ProspectState>, after: (createdAt: Date, id: String)?, limit: Int) async throws -> [Prospect]
+    /// `tenant`'s prospects with these ids (those that exist), by id.
+    func prospects(tenant: String, ids: [String]) async throws -> [Prospect]
+    /// What the dedupe step compares, for every prospect of `tenant`: id, addresses, name, company
+    /// and domain, read without the rest of each record.
+    func dedupeCandidates(tenant: String) async throws -> [DedupeCandidate]
     /// How many prospects `tenant` has in each state; a state without any is absent.
     func prospectTotals(tenant: String) async throws -> [ProspectState: Int]
     /// Writes each prospect over the stored one of the same id and tenant, and adds `activities`,
@@ -73,6 +82,27 @@ extension SalesStore {
     /// Writes the prospects without activities.
     public func updateProspects(_ prospects: [Prospect]) async throws -> Int {
         try await updateProspects(prospects, activities: [])
+    }
+}
+
+/// The part of a prospect the dedupe step compares.
+public struct DedupeCandidate: Sendable, Hashable {
+    public var id: String
+    public var emails: [String]
+    public var name: String?
+    public var company: String?
+    public var domain: String?
+
+    init(_ prospect: Prospect) {
+        self.init(id: prospect.id, emails: prospect.emails, name: prospect.name, company: prospect.company, domain: prospect.domain)
+    }
+
+    public init(id: String, emails: [String], name: String?, company: String?, domain: String?) {
+        self.id = id
+        self.emails = emails
+        self.name = name
+        self.company = company
+        self.domain = domain
     }
 }
 

@@ -27,6 +27,23 @@ public struct SalesWork: Sendable {
         try await store.prospects(tenant: tenant, states: states, limit: Int.max)
     }
 
+    /// How many prospects a step reads and writes at a time.
+    static let pageSize = 5_000
+
+    /// Calls `body` with each page of the tenant's prospects in `states`, oldest first, so that a
+    /// step over a million prospects never holds them all; each page's writes are the body's own
+    /// transaction (a step cut off keeps the pages it finished and does the rest when run again).
+    func forEachPage(_ states: Set<ProspectState> = [], _ body: ([Prospect]) async throws -> Void) async throws {
+        var after: (createdAt: Date, id: String)?
+        while true {
+            let page = try await store.prospects(tenant: tenant, states: states, after: after, limit: Self.pageSize)
+            guard let last = page.last else { return }
+            try await body(page)
+            guard page.count == Self.pageSize else { return }
+            after = (last.createdAt, last.id)
+        }
+    }
+
     // MARK: assess
 
     /// What `assess` did.
@@ -45,18 +62,20 @@ public struct SalesWork: Sendable {
     /// Assesses the records it has not seen (``ProspectAssessment``); `all` looks at every one again.
     public func assess(all again: Bool = false, at now: Date) async throws -> AssessReport {
         var report = AssessReport()
-        var changed: [Prospect] = []
-        var activities: [ProspectActivity] = []
-        for var prospect in try await all() where again || prospect.assessedAt == nil {
-            let before = prospect
-            if let activity = ProspectAssessment.assess(
-                &prospect, by: actor, at: now, activityID: ProspectActivity.stableID(.state, prospect.id, "assess", String(StoredTime.millis(now)))
-            ) { activities.append(activity) }
-            report.assessed += 1
-            if prospect.state == .broken { report.broken.append((prospect.id, prospect.stateReason ?? "")) } else if prospect.state == .unengaged { report.whole += 1 }
-            if prospect != before { changed.append(prospect) }
+        try await forEachPage { page in
+            var changed: [Prospect] = []
+            var activities: [ProspectActivity] = []
+            for var prospect in page where again || prospect.assessedAt == nil {
+                let before = prospect
+                if let activity = ProspectAssessment.assess(
+                    &prospect, by: actor, at: now, activityID: ProspectActivity.stableID(.state, prospect.id, "assess", String(StoredTime.millis(now)))
+                ) { activities.append(activity) }
+                report.assessed += 1
+                if prospect.state == .broken { report.broken.append((prospect.id, prospect.stateReason ?? "")) } else if prospect.state == .unengaged { report.whole += 1 }
+                if prospect != before { changed.append(prospect) }
+            }
+            if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: activities) }
         }
-        if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: activities) }
         return report
     }
 
@@ -77,26 +96,28 @@ public struct SalesWork: Sendable {
     public func groundskeeper(at now: Date) async throws -> FlagReport {
         let keeper = Groundskeeper(settings: settings)
         var report = FlagReport()
-        var changed: [Prospect] = []
-        var activities: [ProspectActivity] = []
-        for var prospect in try await all() {
-            let flags = keeper.flags(of: prospect, at: now)
-            for flag in flags { report.totals[flag, default: 0] += 1 }
-            guard flags != prospect.flags else { continue }
-            let set = flags.subtracting(prospect.flags).sorted(), cleared = prospect.flags.subtracting(flags).sorted()
-            for flag in set { report.set[flag, default: 0] += 1 }
-            for flag in cleared { report.cleared[flag, default: 0] += 1 }
-            prospect.flags = flags
-            prospect.updatedAt = now
-            changed.append(prospect)
-            let words = (set.map { "+\($0.rawValue)" } + cleared.map { "-\($0.rawValue)" }).joined(separator: " ")
-            activities.append(ProspectActivity(
-                id: ProspectActivity.stableID(.flagged, prospect.id, String(StoredTime.millis(now))), tenant: tenant, prospectID: prospect.id, at: now,
-                kind: .flagged, actor: actor, summary: "flags \(words)",
-                data: .object(["set": .array(set.map { .string($0.rawValue) }), "cleared": .array(cleared.map { .string($0.rawValue) })])
-            ))
+        try await forEachPage { page in
+            var changed: [Prospect] = []
+            var activities: [ProspectActivity] = []
+            for var prospect in page {
+                let flags = keeper.flags(of: prospect, at: now)
+                for flag in flags { report.totals[flag, default: 0] += 1 }
+                guard flags != prospect.flags else { continue }
+                let set = flags.subtracting(prospect.flags).sorted(), cleared = prospect.flags.subtracting(flags).sorted()
+                for flag in set { report.set[flag, default: 0] += 1 }
+                for flag in cleared { report.cleared[flag, default: 0] += 1 }
+                prospect.flags = flags
+                prospect.updatedAt = now
+                changed.append(prospect)
+                let words = (set.map { "+\($0.rawValue)" } + cleared.map { "-\($0.rawValue)" }).joined(separator: " ")
+                activities.append(ProspectActivity(
+                    id: ProspectActivity.stableID(.flagged, prospect.id, String(StoredTime.millis(now))), tenant: tenant, prospectID: prospect.id, at: now,
+                    kind: .flagged, actor: actor, summary: "flags \(words)",
+                    data: .object(["set": .array(set.map { .string($0.rawValue) }), "cleared": .array(cleared.map { .string($0.rawValue) })])
+                ))
+            }
+            if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: activities) }
         }
-        if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: activities) }
         return report
     }
 
@@ -113,17 +134,19 @@ public struct SalesWork: Sendable {
     /// score or parts changed.
     public func rescore(at now: Date) async throws -> ScoreReport {
         var report = ScoreReport()
-        var changed: [Prospect] = []
-        for var prospect in try await all() where prospect.state != .doNotContact {
-            let (score, parts) = settings.scoring.score(prospect, at: now)
-            report.scored += 1
-            guard score != prospect.score || parts != prospect.scoreParts else { continue }
-            prospect.score = score
-            prospect.scoreParts = parts
-            changed.append(prospect)
+        try await forEachPage { page in
+            var changed: [Prospect] = []
+            for var prospect in page where prospect.state != .doNotContact {
+                let (score, parts) = settings.scoring.score(prospect, at: now)
+                report.scored += 1
+                guard score != prospect.score || parts != prospect.scoreParts else { continue }
+                prospect.score = score
+                prospect.scoreParts = parts
+                changed.append(prospect)
+            }
+            report.changed += changed.count
+            if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: []) }
         }
-        report.changed = changed.count
-        if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: []) }
         return report
     }
 

@@ -171,6 +171,23 @@ struct SalesStoreConformanceTests {
             #expect(try await store.activities(tenant: "", prospect: nil, kinds: [.drafted], since: nil, newestFirst: false, limit: 10).map(\.id) == ["a_o1", "a_o2", "a_o3"],
                     "the refused second o1 added no activity")
         },
+        Case(name: "pages go on after a prospect (creation time, then id); by ids; dedupe candidates carry addresses, name, company and domain") { (store: any SalesStore) async throws in
+            var rich = prospect("p_b", email: "b@example.com", created: 1)
+            rich.emails.append("b2@example.com")
+            rich.domain = "example.com"
+            #expect(try await store.insertProspects([
+                prospect("p_a", state: .broken, created: 1), rich, prospect("p_c", created: 0), prospect("p_d", created: 2),
+                prospect("p_x", tenant: "acme", created: 1),
+            ]) == 5)
+            #expect(try await store.prospects(tenant: "", states: [], after: nil, limit: 2).map(\.id) == ["p_c", "p_a"])
+            #expect(try await store.prospects(tenant: "", states: [], after: (at.addingTimeInterval(1), "p_a"), limit: 2).map(\.id) == ["p_b", "p_d"])
+            #expect(try await store.prospects(tenant: "", states: [.unengaged], after: (at, "p_c"), limit: 10).map(\.id) == ["p_b", "p_d"])
+            #expect(try await store.prospects(tenant: "", ids: ["p_d", "p_x", "p_ghost", "p_a"]).map(\.id) == ["p_a", "p_d"])
+            let candidates = try await store.dedupeCandidates(tenant: "").sorted { $0.id < $1.id }
+            #expect(candidates.map(\.id) == ["p_a", "p_b", "p_c", "p_d"])
+            #expect(candidates[1] == DedupeCandidate(id: "p_b", emails: ["b@example.com", "b2@example.com"], name: "Name p_b", company: "Co", domain: "example.com"))
+            #expect(candidates[0].emails.isEmpty && candidates[0].domain == nil)
+        },
         Case(name: "cursors are kept per tenant and name; nil deletes one") { (store: any SalesStore) async throws in
             #expect(try await store.salesCursor(tenant: "", name: "intel") == nil)
             try await store.setSalesCursor(tenant: "", name: "intel", value: "17")
