@@ -112,12 +112,12 @@ struct SalesNightlyCLITests {
         }
     }
 
-    /// Contacts for the stand-in: `count` people at a few companies.
+    /// Contacts for the stand-in: `count` people, each at a company of their own (so none is a duplicate).
     static func contacts(_ count: Int) throws -> Data {
         let items: [[String: String]] = (1...count).map { index in
             [
-                "id": "\(index)", "email": "person\(index)@co\(index % 7).example", "first_name": "First\(index)", "last_name": "Last\(index)",
-                "company": "Co \(index % 7)", "updated_at": "2026-12-01T10:00:00Z",
+                "id": "\(index)", "email": "person\(index)@co\(index).example", "first_name": "First\(index)", "last_name": "Last\(index)",
+                "company": "Co \(index)", "updated_at": "2026-12-01T10:00:00Z",
             ]
         }
         return try JSONSerialization.data(withJSONObject: items)
@@ -170,6 +170,12 @@ struct SalesNightlyCLITests {
         try await withWorkspace { workspace in
             let created = try await CLI.run(["init", "--example", "sales", "-w", workspace.root])
             #expect(created.status == 0, "\(created)")
+            // The pull step reads 300 contacts from the CRM stand-in, in pages of 50.
+            let crm = try await CRMStandInProcess(contacts: try Self.contacts(300), token: "stand-in-token")
+            defer { crm.stop() }
+            let config = try #require(workspace.read("nightshift.toml"))
+            try workspace.write(config: config + "\n[sales.crm]\nkind = \"activecampaign\"\nurl = \"\(crm.baseURL)\"\ntoken = \"env:AC_TOKEN\"\npage_size = 50\n")
+            let environment = ["AC_TOKEN": "stand-in-token"]
             // 12,000 generated prospects with known duplicates: dedupe and rescore take long
             // enough in a debug build to be killed inside.
             let generator = ProspectFileGenerator(count: 12_000, duplicateRate: 0.05, seed: 11)
@@ -181,7 +187,7 @@ struct SalesNightlyCLITests {
             #expect(expected > 100, "\(groups.stderr)")
             let before = try await Self.count(workspace, "SELECT COUNT(*) FROM sales_prospects")
 
-            var process = try BackgroundCLI(["cycles", "run", "nightly", "-w", workspace.root], in: workspace)
+            var process = try BackgroundCLI(["cycles", "run", "nightly", "-w", workspace.root], in: workspace, environment: environment)
             defer { process.kill() }
             let folder = "\(workspace.root)/logs/cycles"
             /// The cycle run's id: its log is logs/cycles/ID.log.
@@ -198,7 +204,7 @@ struct SalesNightlyCLITests {
                 process.kill()
                 #expect(!log().contains("step \(step) succeeded"), "killed inside \(step)")
                 runID = String(try #require(runLog()).dropLast(4))
-                process = try BackgroundCLI(["cycles", "resume", runID, "-w", workspace.root], in: workspace)
+                process = try BackgroundCLI(["cycles", "resume", runID, "-w", workspace.root], in: workspace, environment: environment)
             }
             let status = try await process.wait(timeout: 180)
             #expect(status == 0, "\(process.stderr)\n\(log())")
@@ -209,11 +215,14 @@ struct SalesNightlyCLITests {
             #expect(attempts.filter { $0.key != "dedupe" && $0.key != "rescore" }.values.allSatisfy { $0 == 1 }, "no finished step ran again: \(attempts)")
             let keys = Set(run.steps.map(\.idempotencyKey))
             #expect(keys.count == 11 && run.steps.allSatisfy { $0.idempotencyKey == "\(runID):\($0.name)" })
+            // The pull ran once (before the kills): every contact stored once.
+            #expect(try await Self.count(workspace, "SELECT COUNT(*) FROM sales_prospects WHERE record LIKE '%activecampaign:%'") == 300)
+            #expect(try await Self.count(workspace, "SELECT COUNT(*) FROM sales_activities WHERE kind = 'imported' AND record LIKE '%activecampaign%'") == 300)
             // Every group merged once: as many merges as the dry run found, each record in one.
             #expect(try await Self.count(workspace, "SELECT COUNT(*) FROM sales_merges") == expected)
             let merged = try await Self.count(workspace, "SELECT COUNT(*) FROM sales_activities WHERE kind = 'merged'")
             #expect(merged == expected)
-            let gone = before - (try await Self.count(workspace, "SELECT COUNT(*) FROM sales_prospects"))
+            let gone = before + 300 - (try await Self.count(workspace, "SELECT COUNT(*) FROM sales_prospects"))
             #expect(gone >= expected, "each merge removed its merged records, once")
             let rescored = try await CLI.run(workspace.args("prospects", "score", "--json"), timeout: 120)
             #expect(try CLI.decode(JSONView.self, rescored.stdout)["changed"] == .number(0), "the resumed rescore scored every prospect: \(rescored)")
