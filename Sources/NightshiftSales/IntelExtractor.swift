@@ -14,10 +14,12 @@ public struct IntelNugget: Sendable, Hashable {
     public var text: String
 }
 
-/// What finds nuggets in a note. The rule-based ``RuleIntelExtractor`` ships; a model-backed one
-/// may stand behind the same interface.
+/// What finds nuggets in a note. The rule-based ``RuleIntelExtractor`` ships; a model behind a
+/// command (`[sales.intel] command`, ``CommandIntelExtractor``) stands behind the same interface.
 public protocol IntelExtractor: Sendable {
-    func nuggets(in note: String) -> [IntelNugget]
+    /// The nuggets of `note` (the activity `noteID`); throws when the note cannot be read now (a
+    /// command the policy parked or forbade): it is read again by the next run.
+    func nuggets(in note: String, noteID: String) async throws -> [IntelNugget]
 }
 
 /// Finds amounts (`$12,000`, `€5k`, `40k USD`), dates (`2027-03-15`, `March 15`, `Q3`, `next
@@ -56,6 +58,8 @@ public struct RuleIntelExtractor: IntelExtractor {
         return sentence.count > 200 ? String(sentence.prefix(199)) + "…" : sentence
     }
 
+    public func nuggets(in note: String, noteID: String) async throws -> [IntelNugget] { nuggets(in: note) }
+
     public func nuggets(in note: String) -> [IntelNugget] {
         var found: [IntelNugget] = []
         var seen: Set<String> = []
@@ -93,20 +97,110 @@ extension SalesWork {
         let cursor = try await store.salesCursor(tenant: tenant, name: "intel").flatMap { Int64($0) }.map { StoredTime.date($0) }
         let notes = try await store.activities(tenant: tenant, prospect: nil, kinds: [.note], since: cursor, newestFirst: false, limit: Int.max)
         var nuggets: [ProspectActivity] = []
+        var read: ProspectActivity?
         for note in notes {
             var text = note.summary
             if case .object(let members) = note.data, let written = members["text"]?.stringValue { text = written }
-            for nugget in extractor.nuggets(in: text) {
+            let found: [IntelNugget]
+            do { found = try await extractor.nuggets(in: text, noteID: note.id) } catch {
+                // The note waits for the next run (the cursor stops before it).
+                break
+            }
+            for nugget in found {
                 nuggets.append(ProspectActivity(
                     id: ProspectActivity.stableID(.intel, note.id, nugget.kind.rawValue, nugget.text.lowercased()), tenant: tenant,
                     prospectID: note.prospectID, at: now, kind: .intel, actor: actor, summary: "\(nugget.kind.rawValue): \(nugget.text)",
                     data: .object(["note": .string(note.id), "kind": .string(nugget.kind.rawValue), "text": .string(nugget.text)])
                 ))
             }
+            read = note
         }
         // A nugget found before (the step run again after a crash) is not added twice.
         if !nuggets.isEmpty { _ = try await store.recordActivities(nuggets) }
-        if let last = notes.last { try await store.setSalesCursor(tenant: tenant, name: "intel", value: String(StoredTime.millis(last.at) + 1)) }
+        if let read { try await store.setSalesCursor(tenant: tenant, name: "intel", value: String(StoredTime.millis(read.at) + 1)) }
         return nuggets
+    }
+}
+
+/// Nuggets from a model behind a command (`[sales.intel] command`): each note is an `extract_intel`
+/// action through the gate, whose handler runs the command with the note in a file (`{note}`) and
+/// reads `NIGHTSHIFT_OUTPUT {"nuggets": [{"kind": "amount", "text": "$40k"}, …]}` — each kind one
+/// of the rule-based extractor's, each text at most 500 characters; anything else refuses the answer.
+public struct CommandIntelExtractor: IntelExtractor {
+    let gate: PolicyGate
+    let runID: String?
+
+    /// `runID`: the step's run (nil from the CLI: each note is an action of its own).
+    public init(gate: PolicyGate, runID: String?) {
+        self.gate = gate
+        self.runID = runID
+    }
+
+    /// Why a note was not read.
+    public struct NotRead: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func nuggets(in note: String, noteID: String) async throws -> [IntelNugget] {
+        let proposal = ProposedAction(
+            type: IntelHandler.type, attributes: ["note": .string(noteID)], payload: .object(["note": .string(noteID), "text": .string(note)]),
+            actor: Actor(.pack, "sales"), summary: "read the note \(noteID) for intel"
+        )
+        let outcome = try await gate.propose(proposal, runID: runID)
+        guard outcome.executed, outcome.result.succeeded else {
+            throw NotRead(description: outcome.result.error ?? outcome.result.gate?.summary ?? "not executed")
+        }
+        return try IntelHandler.nuggets(fromOutput: outcome.result.output)
+    }
+}
+
+/// `extract_intel`: runs `[sales.intel] command` on one note; its answer is read by
+/// ``CommandIntelExtractor``. Executed by the gate only.
+public struct IntelHandler: ActionHandler {
+    public static let type = "extract_intel"
+    public var types: [String] { [Self.type] }
+    let command: [String]
+    let directory: String
+
+    public init(command: [String], directory: String) {
+        self.command = command
+        self.directory = directory
+    }
+
+    public func execute(_ action: ActionRecord, context: ActionContext) async -> ActionResult {
+        guard case .object(let payload) = action.payload, let id = payload["note"]?.stringValue, let text = payload["text"]?.stringValue else {
+            return .failure("\(action.id) carries no note")
+        }
+        guard let executor = context.executor else { return .failure("this process cannot run the intel command") }
+        let file = "\(directory)/\(id).txt"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            return .failure("the note could not be written for the intel command: \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        var noteContext = context
+        noteContext.runEnvironment["NIGHTSHIFT_NOTE_FILE"] = file
+        let argv = command.map { $0.replacingOccurrences(of: "{note}", with: file) }
+        let result = await executor.execute(.command(CommandAction(program: .argv(argv))), context: noteContext)
+        guard result.succeeded else { return result }
+        do { _ = try Self.nuggets(fromOutput: result.output) } catch { return .failure("the intel command's answer is refused: \(error)") }
+        return result
+    }
+
+    /// The nuggets of a command's output; throws naming what is wrong.
+    static func nuggets(fromOutput output: String) throws -> [IntelNugget] {
+        guard case .success(let value?) = StepOutput.parse(output), case .object(let members) = value, case .array(let items)? = members["nuggets"] else {
+            throw CommandIntelExtractor.NotRead(description: "no NIGHTSHIFT_OUTPUT {\"nuggets\": [...]} line")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .object(let nugget) = item, let kind = nugget["kind"]?.stringValue.flatMap(IntelNugget.Kind.init(rawValue:)),
+                  let text = nugget["text"]?.stringValue, !text.isEmpty, text.count <= 500
+            else {
+                throw CommandIntelExtractor.NotRead(description: "nuggets[\(index)] needs a kind (\(IntelNugget.Kind.allCases.map(\.rawValue).joined(separator: ", "))) and a text of 1 to 500 characters")
+            }
+            return IntelNugget(kind: kind, text: text)
+        }
     }
 }

@@ -16,6 +16,7 @@ public struct SalesPack: Pack {
     /// copying a backup off the machine is too.
     public var catalog: [String: Tier] { [
             ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous, PullHandler.type: .autonomous, DraftHandler.type: .autonomous,
+            IntelHandler.type: .autonomous,
         ] }
 
     /// Adds the `nightly` cycle to a workspace with a `[sales]` table (unless the name is taken).
@@ -50,6 +51,9 @@ public struct SalesPack: Pack {
         var handlers: [any ActionHandler] = [BackupCopyHandler(), DraftHandler(store: store)]
         if let crm = settings.crm {
             handlers.append(PullHandler(store: store, settings: crm, clock: context.clock, environment: { ProcessInfo.processInfo.environment }))
+        }
+        if !settings.intelCommand.isEmpty {
+            handlers.append(IntelHandler(command: settings.intelCommand, directory: "\(context.root)/state/intel"))
         }
         if let research = settings.research {
             handlers.append(ResearchHandler(store: store, settings: research, directory: "\(context.root)/state/research", clock: context.clock))

@@ -41,6 +41,8 @@ public struct SalesSettings: ConfigSection, Hashable {
     public var backupCopy: [String] = []
     /// `[sales.intel] competitors = [...]`: names the intel step looks for in notes.
     public var competitors: [String] = []
+    /// `[sales.intel] command = [...]`: a model behind a command reads the notes instead of the rules.
+    public var intelCommand: [String] = []
     /// `[sales.cards] count = 10`: how many cards the brief and `prospects cards` give.
     public var cardCount = 10
     /// `[sales.crm]`: the CRM the pull reads.
@@ -123,7 +125,14 @@ public struct SalesSettings: ConfigSection, Hashable {
         }
         if let intel = table.subtable("intel") {
             if let (names, _) = intel.stringArray("competitors") { competitors = names.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
-            intel.finish(known: ["competitors"])
+            if let (command, location) = intel.stringArray("command") {
+                if command.first?.isEmpty ?? true {
+                    intel.error("sales.intel.command must name a program, e.g. [\"./bin/intel\", \"{note}\"]", at: location)
+                    ok = false
+                }
+                intelCommand = command
+            }
+            intel.finish(known: ["competitors", "command"])
         }
         if let crm = table.subtable("crm") {
             if let settings = CRMSettings(reading: crm) { self.crm = settings } else { ok = false }

@@ -75,7 +75,9 @@ struct SalesStepSet: Sendable {
                         ["prepared": .integer(Int64(paths.count))])
             },
             SalesStep(name: "sales.intel", summary: "find amounts, dates, competitors and buying signals in the notes since the last run") { context in
-                let nuggets = try await work.extractIntel(using: RuleIntelExtractor(competitors: settings.competitors), at: context.now)
+                let extractor: any IntelExtractor = settings.intelCommand.isEmpty
+                    ? RuleIntelExtractor(competitors: settings.competitors) : CommandIntelExtractor(gate: context.gate, runID: context.action.runID)
+                let nuggets = try await work.extractIntel(using: extractor, at: context.now)
                 return (nuggets.isEmpty ? ["no new intel"] : nuggets.map { "\($0.prospectID): \($0.summary)" }, ["nuggets": .integer(Int64(nuggets.count))])
             },
         ]

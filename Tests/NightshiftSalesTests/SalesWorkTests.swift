@@ -288,3 +288,46 @@ struct SalesCalendarTests {
         }
     }
 }
+
+/// The intel step behind its interface: a model command's answer read strictly, and a note the
+/// extractor could not read (a parked or forbidden command) read again by the next run.
+@Suite("Intel behind a command")
+struct IntelCommandTests {
+    /// Reads every note but the one whose text says "later", until told otherwise.
+    final class Picky: IntelExtractor, @unchecked Sendable {
+        var refuse = true
+        func nuggets(in note: String, noteID: String) async throws -> [IntelNugget] {
+            if refuse, note.contains("later") { throw CommandIntelExtractor.NotRead(description: "parked") }
+            return [IntelNugget(kind: .budget, text: note)]
+        }
+    }
+
+    @Test("a model's answer: nuggets of a known kind and a short text, or the whole answer is refused")
+    func answers() throws {
+        let good = "thinking…\nNIGHTSHIFT_OUTPUT {\"nuggets\":[{\"kind\":\"amount\",\"text\":\"$40k\"},{\"kind\":\"decision_maker\",\"text\":\"the CFO\"}]}\n"
+        #expect(try IntelHandler.nuggets(fromOutput: good) == [IntelNugget(kind: .amount, text: "$40k"), IntelNugget(kind: .decisionMaker, text: "the CFO")])
+        #expect(throws: CommandIntelExtractor.NotRead.self) { try IntelHandler.nuggets(fromOutput: "no answer\n") }
+        #expect(throws: CommandIntelExtractor.NotRead.self) {
+            try IntelHandler.nuggets(fromOutput: "NIGHTSHIFT_OUTPUT {\"nuggets\":[{\"kind\":\"gossip\",\"text\":\"x\"}]}\n")
+        }
+        #expect(throws: CommandIntelExtractor.NotRead.self) {
+            try IntelHandler.nuggets(fromOutput: "NIGHTSHIFT_OUTPUT {\"nuggets\":[{\"kind\":\"amount\",\"text\":\"\(String(repeating: "x", count: 501))\"}]}\n")
+        }
+    }
+
+    @Test("a note the extractor cannot read now stops the run there; the next run reads it and the ones after, each once")
+    func unreadNoteWaits() async throws {
+        let store = MemoryStore()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        _ = try await store.insertProspects([Prospect(id: "p1", name: "Ana", emails: ["a@acme.example"], company: "Acme", createdAt: now)])
+        let work = SalesWork(store: store, settings: SalesSettings(), timeZone: .gmt)
+        _ = try await work.note("p1", text: "first", at: now)
+        _ = try await work.note("p1", text: "later please", at: now.addingTimeInterval(1))
+        _ = try await work.note("p1", text: "third", at: now.addingTimeInterval(2))
+        let picky = Picky()
+        #expect(try await work.extractIntel(using: picky, at: now.addingTimeInterval(10)).map(\.summary) == ["budget: first"])
+        picky.refuse = false
+        #expect(try await work.extractIntel(using: picky, at: now.addingTimeInterval(20)).map(\.summary) == ["budget: later please", "budget: third"])
+        #expect(try await work.extractIntel(using: picky, at: now.addingTimeInterval(30)).isEmpty)
+    }
+}

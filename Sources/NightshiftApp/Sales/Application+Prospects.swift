@@ -149,7 +149,11 @@ extension NightshiftApplication {
     /// the last run when `scan`), newest first.
     public func prospectIntel(_ id: String?, scan: Bool) async throws -> [ProspectActivity] {
         if let id { _ = try await prospect(id) }
-        if scan { _ = try await salesWork().extractIntel(using: RuleIntelExtractor(competitors: salesSettings.competitors), at: clock.now()) }
+        if scan {
+            let extractor: any IntelExtractor = salesSettings.intelCommand.isEmpty
+                ? RuleIntelExtractor(competitors: salesSettings.competitors) : CommandIntelExtractor(gate: gate, runID: nil)
+            _ = try await salesWork().extractIntel(using: extractor, at: clock.now())
+        }
         return try await salesStore().activities(tenant: "", prospect: id, kinds: [.intel], since: nil, newestFirst: true, limit: 1000)
     }
 
