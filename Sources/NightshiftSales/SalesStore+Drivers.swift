@@ -516,6 +516,15 @@ extension SQLiteStore: SalesStore {
 }
 
 extension PostgresStore: SalesStore {
+    /// Each row's one text column read as a record, in a plain loop (a `map` over rows inside
+    /// these async functions crashes the 6.3 optimizer in release builds).
+    static func decode<T>(_ rows: [PostgresRow], as make: (String) throws -> T) throws -> [T] {
+        var records: [T] = []
+        records.reserveCapacity(rows.count)
+        for row in rows { records.append(try make(try row.decode(String.self))) }
+        return records
+    }
+
     public func insertProspects(_ prospects: [Prospect], activities: [ProspectActivity]) async throws -> Int {
         try await packWrite { session in
             var inserted: Set<String> = []
@@ -550,7 +559,8 @@ extension PostgresStore: SalesStore {
 
     static func storedRecord(_ id: String, tenant: String, _ session: PostgresSession) async throws -> String? {
         let rows = try await session.rows("SELECT record FROM sales_prospects WHERE id = \(id) AND tenant = \(tenant)")
-        return try rows.first.map { try $0.decode(String.self) }
+        guard let row = rows.first else { return nil }
+        return try row.decode(String.self)
     }
 
     static func update(_ prospect: Prospect, _ session: PostgresSession) async throws -> Int {
@@ -568,20 +578,19 @@ extension PostgresStore: SalesStore {
     public func prospects(tenant: String, states: Set<ProspectState>, limit: Int) async throws -> [Prospect] {
         let names = states.map(\.rawValue).sorted()
         let bound = max(0, limit)
-        let rows = try await packRead { session in
-            try await session.rows("""
+        // Built outside the closure: the 6.3 optimizer crashes splitting the coroutine otherwise (release builds).
+        let query: PostgresQuery = """
                 SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND (cardinality(\(names)::text[]) = 0 OR state = ANY(\(names)))
                 ORDER BY created_at, id LIMIT \(bound)
-                """)
-        }
-        return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+                """
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: Prospect.init(stored:))
     }
 
     public func prospects(tenant: String, emailKeys keys: [String]) async throws -> [Prospect] {
-        let rows = try await packRead { session in
-            try await session.rows("SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND email_key = ANY(\(keys)) ORDER BY id")
-        }
-        return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+        let query: PostgresQuery = "SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND email_key = ANY(\(keys)) ORDER BY id"
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: Prospect.init(stored:))
     }
 
     public func prospects(tenant: String, states: Set<ProspectState>, after: (createdAt: Date, id: String)?, limit: Int) async throws -> [Prospect] {
@@ -589,29 +598,28 @@ extension PostgresStore: SalesStore {
         let mark: Int64 = after.map { StoredTime.millis($0.createdAt) } ?? Int64.min
         let afterID = after?.id ?? ""
         let bound = max(0, limit)
-        let rows = try await packRead { session in
-            try await session.rows("""
+        // Built outside the closure: the 6.3 optimizer crashes splitting the coroutine otherwise (release builds).
+        let query: PostgresQuery = """
                 SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND (cardinality(\(names)::text[]) = 0 OR state = ANY(\(names)))
                 AND (created_at, id) > (\(mark), \(afterID)) ORDER BY created_at, id LIMIT \(bound)
-                """)
-        }
-        return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+                """
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: Prospect.init(stored:))
     }
 
     public func prospects(tenant: String, ids: [String]) async throws -> [Prospect] {
-        let rows = try await packRead { session in
-            try await session.rows("SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND id = ANY(\(ids)) ORDER BY id")
-        }
-        return try rows.map { row in try Prospect(stored: try row.decode(String.self)) }
+        let query: PostgresQuery = "SELECT record FROM sales_prospects WHERE tenant = \(tenant) AND id = ANY(\(ids)) ORDER BY id"
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: Prospect.init(stored:))
     }
 
     public func dedupeCandidates(tenant: String) async throws -> [DedupeCandidate] {
-        let rows = try await packRead { session in
-            try await session.rows("""
+        // Built outside the closure: the 6.3 optimizer crashes splitting the coroutine otherwise (release builds).
+        let query: PostgresQuery = """
                 SELECT id, (record::jsonb -> 'emails')::text, record::jsonb ->> 'name', record::jsonb ->> 'company', record::jsonb ->> 'domain'
                 FROM sales_prospects WHERE tenant = \(tenant)
-                """)
-        }
+                """
+        let rows = try await packRead { session in try await session.rows(query) }
         return try rows.map { row in
             let (id, emails, name, company, domain) = try row.decode((String, String?, String?, String?, String?).self)
             var addresses: [String] = []
@@ -621,9 +629,8 @@ extension PostgresStore: SalesStore {
     }
 
     public func prospectTotals(tenant: String) async throws -> [ProspectState: Int] {
-        let rows = try await packRead { session in
-            try await session.rows("SELECT state, count(*) FROM sales_prospects WHERE tenant = \(tenant) GROUP BY state")
-        }
+        let query: PostgresQuery = "SELECT state, count(*) FROM sales_prospects WHERE tenant = \(tenant) GROUP BY state"
+        let rows = try await packRead { session in try await session.rows(query) }
         var totals: [ProspectState: Int] = [:]
         for row in rows {
             let (name, count) = try row.decode((String, Int64).self)
@@ -651,23 +658,22 @@ extension PostgresStore: SalesStore {
         let names = kinds.map(\.rawValue).sorted()
         let sinceMillis = since.map { StoredTime.millis($0) }
         let bound = max(0, limit)
-        let rows = try await packRead { session in
-            // One statement each way: the order cannot be a bound parameter.
-            newestFirst
-                ? try await session.rows("""
-                    SELECT record FROM sales_activities
-                    WHERE tenant = \(tenant) AND (\(prospect)::text IS NULL OR prospect_id = \(prospect))
-                    AND (cardinality(\(names)::text[]) = 0 OR kind = ANY(\(names))) AND (\(sinceMillis)::bigint IS NULL OR at >= \(sinceMillis))
-                    ORDER BY at DESC, id DESC LIMIT \(bound)
-                    """)
-                : try await session.rows("""
-                    SELECT record FROM sales_activities
-                    WHERE tenant = \(tenant) AND (\(prospect)::text IS NULL OR prospect_id = \(prospect))
-                    AND (cardinality(\(names)::text[]) = 0 OR kind = ANY(\(names))) AND (\(sinceMillis)::bigint IS NULL OR at >= \(sinceMillis))
-                    ORDER BY at, id LIMIT \(bound)
-                    """)
-        }
-        return try rows.map { row in try ProspectActivity(stored: try row.decode(String.self)) }
+        // One statement each way: the order cannot be a bound parameter.
+        let query: PostgresQuery = newestFirst
+            ? """
+                SELECT record FROM sales_activities
+                WHERE tenant = \(tenant) AND (\(prospect)::text IS NULL OR prospect_id = \(prospect))
+                AND (cardinality(\(names)::text[]) = 0 OR kind = ANY(\(names))) AND (\(sinceMillis)::bigint IS NULL OR at >= \(sinceMillis))
+                ORDER BY at DESC, id DESC LIMIT \(bound)
+                """
+            : """
+                SELECT record FROM sales_activities
+                WHERE tenant = \(tenant) AND (\(prospect)::text IS NULL OR prospect_id = \(prospect))
+                AND (cardinality(\(names)::text[]) = 0 OR kind = ANY(\(names))) AND (\(sinceMillis)::bigint IS NULL OR at >= \(sinceMillis))
+                ORDER BY at, id LIMIT \(bound)
+                """
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: ProspectActivity.init(stored:))
     }
 
     public func applyMerges(_ merges: [ProspectMerge]) async throws -> [String] {
@@ -703,13 +709,13 @@ extension PostgresStore: SalesStore {
     }
 
     public func merges(tenant: String, survivor: String?) async throws -> [ProspectMerge] {
-        let rows = try await packRead { session in
-            try await session.rows("""
+        // Built outside the closure: the 6.3 optimizer crashes splitting the coroutine otherwise (release builds).
+        let query: PostgresQuery = """
                 SELECT record FROM sales_merges WHERE tenant = \(tenant) AND (\(survivor)::text IS NULL OR survivor_id = \(survivor))
                 ORDER BY at DESC, id DESC
-                """)
-        }
-        return try rows.map { row in try ProspectMerge(stored: try row.decode(String.self)) }
+                """
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: ProspectMerge.init(stored:))
     }
 
     public func undoMerge(_ merge: ProspectMerge, survivor: Prospect, activities: [ProspectActivity]) async throws -> Bool {
@@ -784,29 +790,29 @@ extension PostgresStore: SalesStore {
         let names = states.map(\.rawValue).sorted()
         let sinceMillis = since.map { StoredTime.millis($0) }
         let bound = max(0, limit)
-        let rows = try await packRead { session in
-            try await session.rows("""
+        // Built outside the closure: the 6.3 optimizer crashes splitting the coroutine otherwise (release builds).
+        let query: PostgresQuery = """
                 SELECT record FROM sales_outbox
                 WHERE tenant = \(tenant) AND (cardinality(\(names)::text[]) = 0 OR state = ANY(\(names)))
                 AND (\(prospect)::text IS NULL OR prospect_id = \(prospect)) AND (\(sinceMillis)::bigint IS NULL OR created_at >= \(sinceMillis))
                 ORDER BY created_at DESC, id DESC LIMIT \(bound)
-                """)
-        }
-        return try rows.map { row in try OutboxItem(stored: try row.decode(String.self)) }
+                """
+        let rows = try await packRead { session in try await session.rows(query) }
+        return try Self.decode(rows, as: OutboxItem.init(stored:))
     }
 
     public func outboxItem(_ id: String, tenant: String) async throws -> OutboxItem? {
-        let rows = try await packRead { session in
-            try await session.rows("SELECT record FROM sales_outbox WHERE id = \(id) AND tenant = \(tenant)")
-        }
-        return try rows.first.map { try OutboxItem(stored: try $0.decode(String.self)) }
+        let query: PostgresQuery = "SELECT record FROM sales_outbox WHERE id = \(id) AND tenant = \(tenant)"
+        let rows = try await packRead { session in try await session.rows(query) }
+        guard let row = rows.first else { return nil }
+        return try OutboxItem(stored: try row.decode(String.self))
     }
 
     public func salesCursor(tenant: String, name: String) async throws -> String? {
-        let rows = try await packRead { session in
-            try await session.rows("SELECT value FROM sales_cursors WHERE tenant = \(tenant) AND name = \(name)")
-        }
-        return try rows.first.map { try $0.decode(String.self) }
+        let query: PostgresQuery = "SELECT value FROM sales_cursors WHERE tenant = \(tenant) AND name = \(name)"
+        let rows = try await packRead { session in try await session.rows(query) }
+        guard let row = rows.first else { return nil }
+        return try row.decode(String.self)
     }
 
     public func setSalesCursor(tenant: String, name: String, value: String?) async throws {
