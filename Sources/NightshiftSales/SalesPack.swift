@@ -73,7 +73,7 @@ public struct SalesPack: Pack {
 }
 
 /// `nightshift prospects import`: a CSV file read whole (``CSVTable``), its columns mapped
-/// (``ProspectImportReader``), its rows stored as prospects in one transaction.
+/// (``ProspectImportReader``), its rows stored as prospects in chunks of ``chunk`` rows.
 ///
 /// A file with a malformed row imports nothing and names every bad line, unless `skipBad`, which
 /// imports the good rows and writes the bad ones to `imports/rejected-TIMESTAMP.csv`. A row that
@@ -145,70 +145,96 @@ public struct ProspectImport: Sendable {
         do { reader = try ProspectImportReader(header: table.header, mapping: mapping, defaults: defaults) } catch {
             throw Refusal(description: "\(file): \(error.description)\nnothing was imported")
         }
-        let drafts = reader.drafts(table.rows, source: source)
-        var prospects: [Prospect] = []
-        var activities: [ProspectActivity] = []
-        var lines: [String: Int] = [:]
         // Rows of one mailbox within the file become one prospect: the later ones fill the first.
-        var byKey: [String: Int] = [:]
+        var firstOfKey: [String: Int] = [:]
+        var followers: [Int: [Int]] = [:]
         var merged = 0
-        for draft in drafts {
-            var prospect = Prospect(
-                id: "p_" + RunID.make(now: now).dropFirst(2), tenant: tenant, name: draft.displayName, firstName: draft.firstName,
-                lastName: draft.lastName, emails: draft.emails, company: draft.company, domain: draft.domain, title: draft.title,
-                phone: draft.phone, source: draft.source, externalIDs: draft.externalIDs, custom: draft.custom, sourcedAt: now, createdAt: now
-            )
-            if let key = prospect.emailKey, let first = byKey[key] {
-                prospects[first].fillEmpty(from: prospect)
+        for (index, row) in table.rows.enumerated() {
+            guard let key = reader.draft(row, source: source).emails.first.map(EmailAddress.identityKey) else { continue }
+            if let first = firstOfKey[key] {
+                followers[first, default: []].append(index)
                 merged += 1
-                continue
+            } else {
+                firstOfKey[key] = index
             }
-            if let reason = draft.brokenReason {
-                prospect.state = .broken
-                prospect.stateReason = reason
-            }
-            lines[prospect.id] = draft.line
-            if let key = prospect.emailKey { byKey[key] = prospects.count }
-            prospects.append(prospect)
-            activities.append(ProspectActivity(
-                id: ProspectActivity.makeID(at: now), tenant: tenant, prospectID: prospect.id, at: now, kind: .imported, actor: "operator",
-                summary: "imported from \(file) line \(draft.line)" + (prospect.state == .broken ? ", broken: \(prospect.stateReason ?? "")" : ""),
-                data: .object(["file": .string(file), "line": .integer(Int64(draft.line)), "state": .string(prospect.state.rawValue)])
-            ))
         }
-        // A prospect whose mailbox is stored already fills what the stored one lacks, and no more.
-        let stored = try await store.prospects(tenant: tenant, emailKeys: Array(byKey.keys))
-        var updates: [Prospect] = []
-        var alreadyStored = 0
-        for var existing in stored {
-            guard let key = existing.emailKey, let index = byKey[key] else { continue }
-            let incoming = prospects[index]
-            prospects[index].id = ""
-            if existing.fillEmpty(from: incoming) {
+        // The rows are stored in chunks, each in its transactions, so a million-row file never
+        // has all its records in memory at once.
+        let ids = ImportIDs(now: now)
+        var inserted = 0, updated = 0, alreadyStored = 0
+        var broken: [(line: Int, reason: String)] = []
+        for start in stride(from: 0, to: table.rows.count, by: Self.chunk) {
+            var prospects: [Prospect] = []
+            var lines: [String: Int] = [:]
+            for index in start..<min(table.rows.count, start + Self.chunk) {
+                let draft = reader.draft(table.rows[index], source: source)
+                if let key = draft.emails.first.map(EmailAddress.identityKey), firstOfKey[key] != index { continue }
+                var prospect = Self.prospect(draft, id: ids.next("p_"), tenant: tenant, at: now)
+                for later in followers[index] ?? [] {
+                    prospect.fillEmpty(from: Self.prospect(reader.draft(table.rows[later], source: source), id: "", tenant: tenant, at: now))
+                }
+                lines[prospect.id] = draft.line
+                prospects.append(prospect)
+            }
+            // A prospect whose mailbox is stored already fills what the stored one lacks, and no more.
+            var byKey: [String: Int] = [:]
+            for (index, prospect) in prospects.enumerated() { if let key = prospect.emailKey { byKey[key] = index } }
+            var updates: [Prospect] = []
+            var activities: [ProspectActivity] = []
+            for var existing in try await store.prospects(tenant: tenant, emailKeys: Array(byKey.keys)) {
+                guard let key = existing.emailKey, let index = byKey[key] else { continue }
+                let incoming = prospects[index]
+                prospects[index].id = ""
+                guard existing.fillEmpty(from: incoming) else { alreadyStored += 1; continue }
                 existing.sourcedAt = now
                 existing.updatedAt = now
                 if existing.state == .broken { existing.assessedAt = nil }
                 updates.append(existing)
                 activities.append(ProspectActivity(
-                    id: ProspectActivity.makeID(at: now), tenant: tenant, prospectID: existing.id, at: now, kind: .updated, actor: "operator",
+                    id: ids.next("a_"), tenant: tenant, prospectID: existing.id, at: now, kind: .updated, actor: "operator",
                     summary: "filled from \(file)", data: .object(["file": .string(file)])
                 ))
-            } else {
-                alreadyStored += 1
             }
+            let fresh = prospects.filter { !$0.id.isEmpty }
+            for prospect in fresh {
+                let line = lines[prospect.id] ?? 0
+                if prospect.state == .broken { broken.append((line, prospect.stateReason ?? "")) }
+                activities.append(ProspectActivity(
+                    id: ids.next("a_"), tenant: tenant, prospectID: prospect.id, at: now, kind: .imported, actor: "operator",
+                    summary: "imported from \(file) line \(line)" + (prospect.state == .broken ? ", broken: \(prospect.stateReason ?? "")" : ""),
+                    data: .object(["file": .string(file), "line": .integer(Int64(line)), "state": .string(prospect.state.rawValue)])
+                ))
+            }
+            if !updates.isEmpty { updated += try await store.updateProspects(updates, activities: activities.filter { $0.kind == .updated }) }
+            let added = try await store.insertProspects(fresh, activities: activities.filter { $0.kind == .imported })
+            inserted += added
+            alreadyStored += fresh.count - added
         }
-        let fresh = prospects.filter { !$0.id.isEmpty }
-        let broken = fresh.filter { $0.state == .broken }.map { (line: lines[$0.id] ?? 0, reason: $0.stateReason ?? "") }
-        if !updates.isEmpty { _ = try await store.updateProspects(updates, activities: activities.filter { $0.kind == .updated }) }
-        let inserted = try await store.insertProspects(fresh, activities: activities.filter { $0.kind == .imported })
         var rejectedFile: String?
         if !rejected.isEmpty {
             rejectedFile = try Self.writeRejected(data, problems: rejected, to: rejectDirectory, at: now)
         }
         return Summary(
-            inserted: inserted, updated: updates.count, merged: merged, broken: broken, alreadyStored: alreadyStored + fresh.count - inserted,
+            inserted: inserted, updated: updated, merged: merged, broken: broken, alreadyStored: alreadyStored,
             rejected: rejected, rejectedFile: rejectedFile, ignoredColumns: reader.ignoredColumns
         )
+    }
+
+    /// How many rows are stored at a time.
+    static let chunk = 10_000
+
+    /// A draft as a new prospect: `broken` with the reason when it lacks what working it needs.
+    static func prospect(_ draft: ProspectDraft, id: String, tenant: String, at now: Date) -> Prospect {
+        var prospect = Prospect(
+            id: id, tenant: tenant, name: draft.displayName, firstName: draft.firstName, lastName: draft.lastName, emails: draft.emails,
+            company: draft.company, domain: draft.domain, title: draft.title, phone: draft.phone, source: draft.source,
+            externalIDs: draft.externalIDs, custom: draft.custom, sourcedAt: now, createdAt: now
+        )
+        if let reason = draft.brokenReason {
+            prospect.state = .broken
+            prospect.stateReason = reason
+        }
+        return prospect
     }
 
     /// The file without its malformed records, when only records are malformed: the table of the
@@ -239,5 +265,30 @@ public struct ProspectImport: Sendable {
         let path = "\(directory)/rejected-\(stamp).csv"
         try Data((out.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         return path
+    }
+}
+
+/// The ids of one import's rows: the import's time and randomness, then a counter — sortable by
+/// time like ``RunID``, without asking the system for randomness a million times.
+final class ImportIDs: @unchecked Sendable {
+    private let stem: String
+    private var counter = 0
+    private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+
+    init(now: Date) {
+        // `r_` + 10 characters of time + 8 random ones: keep the time and 4 of the random ones.
+        stem = String(RunID.make(now: now).dropFirst(2).prefix(14))
+    }
+
+    /// `prefix` + the stem + a 6-character counter.
+    func next(_ prefix: String) -> String {
+        var value = counter
+        counter += 1
+        var tail = [Character](repeating: "0", count: 6)
+        for index in stride(from: 5, through: 0, by: -1) {
+            tail[index] = Self.alphabet[value & 31]
+            value >>= 5
+        }
+        return prefix + stem + String(tail)
     }
 }
