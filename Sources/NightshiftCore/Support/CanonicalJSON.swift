@@ -88,3 +88,103 @@ public enum SHA256Hex {
         return String(decoding: text, as: UTF8.self)
     }
 }
+
+/// Writes canonical JSON (as ``JSONValue/canonical`` does) straight into a string, for records
+/// written by the million where building a ``JSONValue`` tree first costs more than the writing:
+/// the caller gives an object's members in the canonical order (keys sorted by their UTF-8 bytes).
+public struct CanonicalJSONWriter {
+    public private(set) var text = ""
+    private var needsComma = false
+
+    public init(capacity: Int = 512) {
+        text.reserveCapacity(capacity)
+    }
+
+    public mutating func beginObject() {
+        comma()
+        text += "{"
+        needsComma = false
+    }
+
+    public mutating func endObject() {
+        text += "}"
+        needsComma = true
+    }
+
+    public mutating func beginArray() {
+        comma()
+        text += "["
+        needsComma = false
+    }
+
+    public mutating func endArray() {
+        text += "]"
+        needsComma = true
+    }
+
+    /// A member's key; its value follows.
+    public mutating func key(_ name: String) {
+        comma()
+        Self.appendQuoted(name, to: &text)
+        text += ":"
+        needsComma = false
+    }
+
+    public mutating func string(_ value: String?) {
+        comma()
+        if let value { Self.appendQuoted(value, to: &text) } else { text += "null" }
+        needsComma = true
+    }
+
+    public mutating func integer(_ value: Int64?) {
+        comma()
+        text += value.map { String($0) } ?? "null"
+        needsComma = true
+    }
+
+    /// A number as ``JSONValue/number(_:)`` encodes: whole values without a fraction.
+    public mutating func number(_ value: Double) {
+        comma()
+        if value.isFinite, value.rounded() == value, abs(value) < 9.0e15 {
+            text += String(Int64(value))
+        } else if value.isFinite {
+            text += "\(value)"
+        } else {
+            text += "null"
+        }
+        needsComma = true
+    }
+
+    /// An object of strings, its keys sorted.
+    public mutating func stringObject(_ members: [String: String]) {
+        beginObject()
+        for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            self.key(key)
+            string(members[key])
+        }
+        endObject()
+    }
+
+    /// An array of strings.
+    public mutating func strings(_ values: [String]) {
+        beginArray()
+        for value in values { string(value) }
+        endArray()
+    }
+
+    private mutating func comma() {
+        if needsComma { text += "," }
+    }
+
+    /// `value` quoted as ``JSONValue/canonical`` quotes it; a string with nothing to escape (the
+    /// usual case) is appended whole.
+    static func appendQuoted(_ value: String, to out: inout String) {
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += value
+            out += "\""
+        } else {
+            out += JSONValue.string(value).canonical
+        }
+    }
+}
