@@ -111,8 +111,12 @@ extension SalesWork {
             after.changedAt = [after.changedAt, other.changedAt].compactMap { $0 }.max()
             after.bouncedAt = [after.bouncedAt, other.bouncedAt].compactMap { $0 }.max()
         }
-        // A broken survivor made whole by its members is assessed again by the next assess.
-        if after.state == .broken, ProspectAssessment.problems(of: after).isEmpty { after.assessedAt = nil }
+        // A broken survivor made whole by its members is whole (the merge's activity says why).
+        if after.state == .broken, ProspectAssessment.problems(of: after).isEmpty {
+            after.state = .unengaged
+            after.stateReason = "whole after the merge"
+            after.assessedAt = now
+        }
         after.updatedAt = now
         let members = ordered.map { "\($0.id)=\($0.stored)" }.joined(separator: "\u{1F}")
         return ProspectMerge(

@@ -183,6 +183,7 @@ public struct ProspectPull: Sendable {
             }
             let changes = Self.update(&prospect, from: draft, at: now)
             guard !changes.isEmpty else { report.unchanged += 1; continue }
+            if let change = ProspectAssessment.assess(&prospect, by: ProspectActivity.packActor, at: now) { activities.append(change) }
             updates.append(prospect)
             activities.append(ProspectActivity(
                 id: ProspectActivity.makeID(at: now), tenant: tenant, prospectID: prospect.id, at: now, kind: .updated, actor: ProspectActivity.packActor,

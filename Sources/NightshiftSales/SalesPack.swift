@@ -188,7 +188,8 @@ public struct ProspectImport: Sendable {
                 guard existing.fillEmpty(from: incoming) else { alreadyStored += 1; continue }
                 existing.sourcedAt = now
                 existing.updatedAt = now
-                if existing.state == .broken { existing.assessedAt = nil }
+                // Filled, a broken record may be whole now: assessed here (the assess step only looks at new records).
+                if let change = ProspectAssessment.assess(&existing, by: "operator", at: now, activityID: ids.next("a_")) { activities.append(change) }
                 updates.append(existing)
                 activities.append(ProspectActivity(
                     id: ids.next("a_"), tenant: tenant, prospectID: existing.id, at: now, kind: .updated, actor: "operator",
@@ -205,7 +206,7 @@ public struct ProspectImport: Sendable {
                     data: .object(["file": .string(file), "line": .integer(Int64(line)), "state": .string(prospect.state.rawValue)])
                 ))
             }
-            if !updates.isEmpty { updated += try await store.updateProspects(updates, activities: activities.filter { $0.kind == .updated }) }
+            if !updates.isEmpty { updated += try await store.updateProspects(updates, activities: activities.filter { $0.kind != .imported }) }
             let added = try await store.insertProspects(fresh, activities: activities.filter { $0.kind == .imported })
             inserted += added
             alreadyStored += fresh.count - added

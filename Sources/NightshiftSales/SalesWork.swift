@@ -33,8 +33,10 @@ public struct SalesWork: Sendable {
     /// Calls `body` with each page of the tenant's prospects in `states`, oldest first, so that a
     /// step over a million prospects never holds them all; each page's writes are the body's own
     /// transaction (a step cut off keeps the pages it finished and does the rest when run again).
-    func forEachPage(_ states: Set<ProspectState> = [], _ body: ([Prospect]) async throws -> Void) async throws {
-        var after: (createdAt: Date, id: String)?
+    func forEachPage(
+        _ states: Set<ProspectState> = [], after start: (createdAt: Date, id: String)? = nil, _ body: ([Prospect]) async throws -> Void
+    ) async throws {
+        var after = start
         while true {
             let page = try await store.prospects(tenant: tenant, states: states, after: after, limit: Self.pageSize)
             guard let last = page.last else { return }
@@ -59,24 +61,39 @@ public struct SalesWork: Sendable {
         }
     }
 
-    /// Assesses the records it has not seen (``ProspectAssessment``); `all` looks at every one again.
+    /// Assesses the records it has not seen (``ProspectAssessment``): those created after the last
+    /// run's (the `assess` cursor: creation time and id); `all` looks at every one again. Only a
+    /// record whose state or reason changes is written (a night of a million new, whole records
+    /// writes nothing); the code that changes a record later (a merge, an import or pull filling
+    /// it, research) assesses it itself.
     public func assess(all again: Bool = false, at now: Date) async throws -> AssessReport {
         var report = AssessReport()
-        try await forEachPage { page in
+        let cursor = again ? nil : try await store.salesCursor(tenant: tenant, name: "assess").flatMap(Self.position)
+        var last = cursor
+        try await forEachPage(after: cursor) { page in
             var changed: [Prospect] = []
             var activities: [ProspectActivity] = []
-            for var prospect in page where again || prospect.assessedAt == nil {
+            for var prospect in page {
+                last = (prospect.createdAt, prospect.id)
+                guard again || prospect.assessedAt == nil else { continue }
                 let before = prospect
                 if let activity = ProspectAssessment.assess(
                     &prospect, by: actor, at: now, activityID: ProspectActivity.stableID(.state, prospect.id, "assess", String(StoredTime.millis(now)))
                 ) { activities.append(activity) }
                 report.assessed += 1
                 if prospect.state == .broken { report.broken.append((prospect.id, prospect.stateReason ?? "")) } else if prospect.state == .unengaged { report.whole += 1 }
-                if prospect != before { changed.append(prospect) }
+                if prospect.state != before.state || prospect.stateReason != before.stateReason { changed.append(prospect) }
             }
             if !changed.isEmpty { _ = try await store.updateProspects(changed, activities: activities) }
         }
+        if let last { try await store.setSalesCursor(tenant: tenant, name: "assess", value: "\(StoredTime.millis(last.createdAt)):\(last.id)") }
         return report
+    }
+
+    /// A stored position `MILLIS:ID`.
+    static func position(_ text: String) -> (createdAt: Date, id: String)? {
+        guard let colon = text.firstIndex(of: ":"), let millis = Int64(text[..<colon]) else { return nil }
+        return (StoredTime.date(millis), String(text[text.index(after: colon)...]))
     }
 
     // MARK: groundskeeper
