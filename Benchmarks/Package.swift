@@ -137,5 +137,15 @@ let package = Package(
             path: "Tools/PostgresQueue",
             swiftSettings: swiftSettings
         ),
+        // Writes the sales benchmark's prospect file and its truth (Benchmarks/sales/run); a plain
+        // executable under Tools/ like PostgresQueue.
+        .executableTarget(
+            name: "GenerateProspects",
+            dependencies: [
+                .product(name: "NightshiftTesting", package: parent),
+            ],
+            path: "Tools/GenerateProspects",
+            swiftSettings: swiftSettings
+        ),
     ]
 )
