@@ -212,20 +212,26 @@ extension MemoryStore: SalesStore {
 extension SQLiteStore: SalesStore {
     public func insertProspects(_ prospects: [Prospect], activities: [ProspectActivity]) async throws -> Int {
         try await packWrite { db in
-            var inserted: Set<String> = []
-            for prospect in prospects {
-                try db.cachedStatement(sql: """
-                    INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """).execute(arguments: [
-                    prospect.id, prospect.tenant, prospect.emailKey, prospect.state.rawValue, prospect.stored, StoredTime.millis(prospect.createdAt),
-                ])
-                if db.changesCount > 0 { inserted.insert(prospect.id) }
-            }
-            let given = Set(prospects.map(\.id))
-            _ = try Self.add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, db)
-            return inserted.count
+            try Self.insertNew(prospects, activities: activities, db)
         }
+    }
+
+    /// Inserts the prospects whose id and main address are new, and the activities not about the
+    /// ones left out, in the caller's transaction; returns how many prospects went in.
+    static func insertNew(_ prospects: [Prospect], activities: [ProspectActivity], _ db: Database) throws -> Int {
+        var inserted: Set<String> = []
+        for prospect in prospects {
+            try db.cachedStatement(sql: """
+                INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """).execute(arguments: [
+                prospect.id, prospect.tenant, prospect.emailKey, prospect.state.rawValue, prospect.stored, StoredTime.millis(prospect.createdAt),
+            ])
+            if db.changesCount > 0 { inserted.insert(prospect.id) }
+        }
+        let given = Set(prospects.map(\.id))
+        _ = try add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, db)
+        return inserted.count
     }
 
     /// Adds the activities whose id is new, in the caller's transaction.
@@ -433,21 +439,10 @@ extension SQLiteStore: SalesStore {
         inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
     ) async throws -> Int {
         try await packWrite { db in
-            var inserted: Set<String> = []
-            for prospect in inserts {
-                try db.cachedStatement(sql: """
-                    INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT DO NOTHING
-                    """).execute(arguments: [
-                    prospect.id, prospect.tenant, prospect.emailKey, prospect.state.rawValue, prospect.stored, StoredTime.millis(prospect.createdAt),
-                ])
-                if db.changesCount > 0 { inserted.insert(prospect.id) }
-            }
+            let inserted = try Self.insertNew(inserts, activities: activities, db)
             for prospect in updates { _ = try Self.update(prospect, db) }
-            let given = Set(inserts.map(\.id))
-            _ = try Self.add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, db)
             try Self.setCursor(tenant: tenant, name: cursor.name, value: cursor.value, db)
-            return inserted.count
+            return inserted
         }
     }
 
@@ -527,20 +522,26 @@ extension PostgresStore: SalesStore {
 
     public func insertProspects(_ prospects: [Prospect], activities: [ProspectActivity]) async throws -> Int {
         try await packWrite { session in
-            var inserted: Set<String> = []
-            for prospect in prospects {
-                let count = try await session.count("""
-                    INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at)
-                    VALUES (\(prospect.id), \(prospect.tenant), \(prospect.emailKey), \(prospect.state.rawValue), \(prospect.stored),
-                        \(StoredTime.millis(prospect.createdAt)))
-                    ON CONFLICT DO NOTHING RETURNING 1
-                    """)
-                if count > 0 { inserted.insert(prospect.id) }
-            }
-            let given = Set(prospects.map(\.id))
-            _ = try await Self.add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, session)
-            return inserted.count
+            try await Self.insertNew(prospects, activities: activities, session)
         }
+    }
+
+    /// Inserts the prospects whose id and main address are new, and the activities not about the
+    /// ones left out, in the caller's transaction; returns how many prospects went in.
+    static func insertNew(_ prospects: [Prospect], activities: [ProspectActivity], _ session: PostgresSession) async throws -> Int {
+        var inserted: Set<String> = []
+        for prospect in prospects {
+            let count = try await session.count("""
+                INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at)
+                VALUES (\(prospect.id), \(prospect.tenant), \(prospect.emailKey), \(prospect.state.rawValue), \(prospect.stored),
+                    \(StoredTime.millis(prospect.createdAt)))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """)
+            if count > 0 { inserted.insert(prospect.id) }
+        }
+        let given = Set(prospects.map(\.id))
+        _ = try await add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, session)
+        return inserted.count
     }
 
     /// Adds the activities whose id is new, in the caller's transaction.
@@ -744,21 +745,10 @@ extension PostgresStore: SalesStore {
         inserts: [Prospect], updates: [Prospect], activities: [ProspectActivity], cursor: (name: String, value: String?), tenant: String
     ) async throws -> Int {
         try await packWrite { session in
-            var inserted: Set<String> = []
-            for prospect in inserts {
-                let count = try await session.count("""
-                    INSERT INTO sales_prospects (id, tenant, email_key, state, record, created_at)
-                    VALUES (\(prospect.id), \(prospect.tenant), \(prospect.emailKey), \(prospect.state.rawValue), \(prospect.stored),
-                        \(StoredTime.millis(prospect.createdAt)))
-                    ON CONFLICT DO NOTHING RETURNING 1
-                    """)
-                if count > 0 { inserted.insert(prospect.id) }
-            }
+            let inserted = try await Self.insertNew(inserts, activities: activities, session)
             for prospect in updates { _ = try await Self.update(prospect, session) }
-            let given = Set(inserts.map(\.id))
-            _ = try await Self.add(activities.filter { inserted.contains($0.prospectID) || !given.contains($0.prospectID) }, session)
             try await Self.setCursor(tenant: tenant, name: cursor.name, value: cursor.value, session)
-            return inserted.count
+            return inserted
         }
     }
 
