@@ -200,6 +200,64 @@ struct RunnerTests {
         #expect(retry.first?.slotKey == run.slotKey)
     }
 
+    @Test("a finish the store refuses once (a pooled connection the server closed) is written again at once: the run ends as it ended")
+    func finishRetriedOnce() async throws {
+        let job = try Job.simulated("steady", "0 2 * * *")
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        await store.inject(.finishFails)
+        let run = try #require(try await fire(makeRunner(job, ScriptedExecutor([]), clock: clock, store: store), job, slot: start, store: store, clock: clock))
+        #expect(run.state == .succeeded)
+        #expect(try await store.run(run.id)?.state == .succeeded)
+    }
+
+    @Test("an outcome the store cannot take is kept, left alone by the reaper, and recorded at a later pass with its own time and retry; nothing runs again")
+    func outcomeRecordedLate() async throws {
+        let job = try Job.simulated("patient", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 2, backoff: .seconds(30)) }
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        let executor = ScriptedExecutor([ActionResult(succeeded: false, exitStatus: 4, error: "exited with status 4")])
+        let runner = makeRunner(job, executor, clock: clock, store: store)
+        await store.inject(.finishFails, times: 2)
+        let pending = RunRecord(job: job.name, slot: start, trigger: .schedule, state: .pending, createdAt: start)
+        #expect(try await store.insertRun(pending))
+        let claimed = try #require(try await store.claimRun(pending.id, owner: owner.description, at: start, exclusive: true))
+        #expect(await runner.perform(claimed: claimed) == nil, "the store took neither attempt")
+        #expect(try await store.run(pending.id)?.state == .running)
+
+        clock.advance(by: 5)
+        try await runner.reapOrphans()
+        #expect(try await store.run(pending.id)?.state == .running, "a run of this process whose outcome waits is not an orphan")
+        let recorded = try await runner.recordUnrecorded()
+        #expect(recorded.map(\.id) == [pending.id])
+        let ended = try #require(try await store.run(pending.id))
+        #expect(ended.state == .failed && ended.exitStatus == 4 && ended.finishedAt == start, "the outcome as the run ended, not as the store came back")
+        #expect(try await store.runs(RunQuery(job: job.name, states: [.pending], limit: 5)).map(\.attempt) == [2], "its retry follows")
+        #expect(try await runner.recordUnrecorded().isEmpty, "recorded once")
+        #expect(executor.contexts.withLock { $0.count } == 1)
+    }
+
+    @Test("a run claimed by a statement whose reply was lost is interrupted by the next pass and retried, never left running under a live process")
+    func lostClaimReply() async throws {
+        let job = try Job.simulated("claimed", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 2, backoff: .seconds(1)) }
+        let clock = TestClock(now: start)
+        let store = MemoryStore()
+        try await store.syncJobs([job.name], at: start)
+        let runner = makeRunner(job, ScriptedExecutor([]), clock: clock, store: store)
+        let run = RunRecord(job: job.name, slot: start, trigger: .schedule, state: .pending, createdAt: start)
+        #expect(try await store.insertRun(run))
+        await store.inject(.claimReplyLost)
+        await #expect(throws: StoreError.self) { try await store.claimDueRuns(at: start, owner: owner.description, limit: 4, overlapping: []) }
+        #expect(try await store.run(run.id)?.state == .running)
+
+        try await runner.reapOrphans()
+        let interrupted = try #require(try await store.run(run.id))
+        #expect(interrupted.state == .interrupted && interrupted.error?.contains("never started") == true, "\(interrupted)")
+        #expect(try await store.runs(RunQuery(job: job.name, states: [.pending], limit: 5)).map(\.attempt) == [2])
+    }
+
     @Test("on a store nodes share, another machine's run is orphaned only once its node's lease expired; that lease is then cleaned up")
     func orphansOfDeadNodes() async throws {
         let job = try Job.simulated("shared", "0 2 * * *") { $0.retry = RetryPolicy(attempts: 2, backoff: .seconds(1)) }
@@ -252,8 +310,9 @@ struct RunnerTests {
         let second = RunRecord(job: job.name, slot: start.addingTimeInterval(-60), trigger: .manual, state: .pending, createdAt: start)
         #expect(try await store.insertRun(first))
         #expect(try await store.insertRun(second))
-        // The first run runs under this runner's owner (its command still going), the second is due.
-        _ = try await store.claimRun(first.id, owner: owner.description, at: start, exclusive: true)
+        // The first run runs under a live command's process (its command still going), the second is due.
+        let command = ProcessIdentity(pid: getpid(), host: ProcessInfo.processInfo.hostName, instance: "cli")
+        _ = try await store.claimRun(first.id, owner: command.description, at: start, exclusive: true)
         let runner = makeRunner(job, ScriptedExecutor([]), clock: clock, store: store)
         let serving = Task { try await runner.run() }
         try await Task.sleep(for: .milliseconds(300))

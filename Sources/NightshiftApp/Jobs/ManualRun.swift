@@ -48,7 +48,13 @@ extension NightshiftApplication {
                 // Another process (a daemon that just started) took it over: follow it from here.
                 return .finished(try await waitForChain(of: current, clock: clock))
             }
-            guard let ended = await runner.perform(claimed: claimed) else {
+            var performed = await runner.perform(claimed: claimed)
+            if performed == nil {
+                // The store could not take the outcome (its connection dropped): one more try,
+                // else the command fails saying why; a run taken over is followed where it goes.
+                performed = try await runner.recordUnrecorded().first { $0.id == current.id }
+            }
+            guard let ended = performed else {
                 return .finished(try await waitForChain(of: current, clock: clock))
             }
             guard let retry = try await pendingRetry(after: ended) else { return .finished(ended) }

@@ -5,6 +5,8 @@ extension Runner {
     /// Executes a run this process has claimed, records how it ended, and schedules what follows
     /// (a retry, an alert). Returns the run as finished, or nil if another process took it over.
     public func perform(claimed run: RunRecord) async -> RunRecord? {
+        executing.insert(run.id)
+        defer { executing.remove(run.id) }
         let metadata: Logger.Metadata = ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"]
         guard let job = jobs[run.job] else {
             return await finish(run, job: nil, state: .failed, error: "job \(run.job) is no longer declared in nightshift.toml")
@@ -65,16 +67,68 @@ extension Runner {
         _ run: RunRecord, job: Job?, state: RunState, error: String?, exitStatus: Int? = nil, excerpt: String? = nil
     ) async -> RunRecord? {
         let outcome = RunOutcome(state: state, finishedAt: clock.now(), exitStatus: exitStatus, error: error, excerpt: excerpt)
-        do {
-            guard try await store.finishRun(run.id, owner: owner.description, outcome: outcome) else {
-                logger.info("run was taken over by another process; its outcome is dropped", metadata: ["nightshift.run.id": "\(run.id)"])
-                return nil
-            }
-        } catch {
-            logger.info("could not record the run's outcome", metadata: ["nightshift.run.id": "\(run.id)", "nightshift.error": "\(error)"])
-            return nil
+        switch await write(outcome, of: run, afterFailure: false) {
+        case .recorded:
+            return await afterEnd(run, job: job, state: state, error: error, exitStatus: exitStatus, excerpt: excerpt)
+        case .takenOver:
+            logger.info("run was taken over by another process; its outcome is dropped", metadata: ["nightshift.run.id": "\(run.id)"])
+        case .failed(let failure):
+            unrecorded[run.id] = UnrecordedOutcome(run: run, job: job, outcome: outcome)
+            logger.warning(
+                "could not record the run's outcome; it is kept and recorded once the store answers",
+                metadata: ["nightshift.run.id": "\(run.id)", "nightshift.error": "\(failure)"]
+            )
         }
-        return await afterEnd(run, job: job, state: state, error: error, exitStatus: exitStatus, excerpt: excerpt)
+        return nil
+    }
+
+    /// Records the outcomes the store could not take when their runs ended, oldest first, and
+    /// returns those runs as ended; stops at the first failure (the store is still away) and
+    /// throws it. The daemon's runner calls it on every pass; a command that ran a run itself,
+    /// when ``perform(claimed:)`` returned nil.
+    @discardableResult
+    public func recordUnrecorded() async throws -> [RunRecord] {
+        var ended: [RunRecord] = []
+        for waiting in unrecorded.values.sorted(by: { $0.outcome.finishedAt < $1.outcome.finishedAt }) {
+            let run = waiting.run, outcome = waiting.outcome
+            switch await write(outcome, of: run, afterFailure: true) {
+            case .failed(let failure):
+                throw failure
+            case .takenOver:
+                unrecorded[run.id] = nil
+                logger.info("run was taken over by another process; its outcome is dropped", metadata: ["nightshift.run.id": "\(run.id)"])
+            case .recorded:
+                unrecorded[run.id] = nil
+                logger.info("a run's outcome was recorded late, once the store answered", metadata: ["nightshift.run.id": "\(run.id)"])
+                let record = await afterEnd(
+                    run, job: waiting.job, state: outcome.state, error: outcome.error, exitStatus: outcome.exitStatus, excerpt: outcome.excerpt
+                )
+                if let record { ended.append(record) }
+            }
+        }
+        return ended
+    }
+
+    /// Writes a run's outcome, trying once more when the store throws (a pooled connection the
+    /// server closed is replaced by the next call). After a failed attempt (`afterFailure`, or the
+    /// first try here), a refusal is checked against the stored run: the failed attempt may have
+    /// committed before its reply was lost.
+    private func write(_ outcome: RunOutcome, of run: RunRecord, afterFailure: Bool) async -> OutcomeWrite {
+        var failure: (any Error)?
+        for _ in 0..<2 {
+            do {
+                if try await store.finishRun(run.id, owner: owner.description, outcome: outcome) { return .recorded }
+                if afterFailure || failure != nil, let stored = try await store.run(run.id), stored.state == outcome.state,
+                   stored.owner == owner.description, let finished = stored.finishedAt,
+                   abs(finished.timeIntervalSince(outcome.finishedAt)) < 0.001 {
+                    return .recorded
+                }
+                return .takenOver
+            } catch {
+                failure = error
+            }
+        }
+        return .failed(failure ?? StoreError.io("the run's outcome could not be written"))
     }
 
     /// Journal, retry and alert bookkeeping for a run that reached a final state.
@@ -144,7 +198,14 @@ extension Runner {
         let nodes = shared ? Dictionary(NodeLeases.nodes(in: try await store.leases()).map { ($0.key, $0) }) { first, _ in first } : [:]
         var stillRunning: Set<String> = []
         for run in try await store.runs(RunQuery(states: [.running], limit: 1000)) {
-            guard run.owner != owner.description else { continue }
+            if run.owner == owner.description {
+                // This process's own: executing, or ended with its outcome waiting to be recorded,
+                // or else claimed by a statement whose reply was lost, so it never started here.
+                if !executing.contains(run.id), unrecorded[run.id] == nil {
+                    await interruptOrphan(run, reason: "interrupted: claimed while the store's connection dropped, so it never started")
+                }
+                continue
+            }
             guard Self.isGone(run.owner, this: owner, nodes: shared ? nodes : nil, at: now) else {
                 if shared, let owner = run.owner { stillRunning.insert(owner) }
                 continue
@@ -211,6 +272,7 @@ extension Runner {
               try await store.adoptRun(run.id, from: run.owner, to: owner.description) else { return false }
         logger.info("adopted a run whose process died", metadata: ["nightshift.job": "\(run.job)", "nightshift.run.id": "\(run.id)"])
         adopted += 1
+        executing.insert(run.id)
         Task {
             await self.finishAdopted(run, action: action, context: context)
         }
@@ -218,7 +280,10 @@ extension Runner {
     }
 
     private func finishAdopted(_ run: RunRecord, action: ActionRecord, context: ActionContext) async {
-        defer { adopted -= 1 }
+        defer {
+            adopted -= 1
+            executing.remove(run.id)
+        }
         let result: ActionResult?
         do {
             result = try await gate.recover(action, context: context)
@@ -243,4 +308,19 @@ extension Runner {
         }
         await wakeup.signal()
     }
+}
+
+/// A run's outcome the store could not record when the run ended, kept for the next passes.
+struct UnrecordedOutcome: Sendable {
+    let run: RunRecord
+    let job: Job?
+    let outcome: RunOutcome
+}
+
+/// How writing a run's outcome went.
+enum OutcomeWrite {
+    case recorded
+    /// The run is no longer this process's (another took it over): its outcome is dropped.
+    case takenOver
+    case failed(any Error)
 }

@@ -48,6 +48,14 @@ public actor Runner: Service {
     var adopted = 0
     /// Cycle runs of dead processes this runner is resuming.
     private var resuming: Set<String> = []
+    /// The runs this runner claimed or adopted and has not ended yet. A run the store holds
+    /// `running` under this process's name that is neither here nor in ``unrecorded`` was claimed
+    /// by a statement whose reply was lost: the reaper ends it (see ``reapOrphans()``).
+    var executing: Set<String> = []
+    /// Outcomes the store could not record when their runs ended (its connection dropped, its
+    /// server restarted): recorded at the next passes, so none is lost and no run stays `running`
+    /// under a live process.
+    var unrecorded: [String: UnrecordedOutcome] = [:]
     private var draining = false
     /// How many passes the loop made (claim, reap, expire), for tests: a pass comes per event, the
     /// loop never spins.
@@ -87,6 +95,7 @@ public actor Runner: Service {
                 while !self.draining, !Task.isCancelled {
                     self.passes += 1
                     do {
+                        try await self.recordUnrecorded()
                         try await self.reapOrphans()
                         try await self.resumeOrphanedCycles()
                         try await self.gate.expireDue()
@@ -123,6 +132,8 @@ public actor Runner: Service {
             logger.info("shutdown grace over, stopping running jobs", metadata: ["nightshift.runs.active": "\(active)"])
             group.cancelAll()
         }
+        // Outcomes still unrecorded get one more try; a run left `running` is interrupted and retried at the next start.
+        try? await recordUnrecorded()
     }
 
     /// The next pass comes when a pending run comes due, a run ends or runs are queued (the
@@ -166,11 +177,13 @@ public actor Runner: Service {
         guard room > 0, !draining else { return [] }
         let claimed = try await store.claimDueRuns(at: clock.now(), owner: owner.description, limit: room, overlapping: overlapping)
         active += claimed.count
+        executing.formUnion(claimed.map(\.id))
         return claimed
     }
 
     private func execute(_ run: RunRecord) async {
         _ = await perform(claimed: run)
+        executing.remove(run.id)
         active -= 1
         await drained.signal()
         await wakeup.signal()

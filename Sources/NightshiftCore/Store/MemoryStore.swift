@@ -23,6 +23,29 @@ public actor MemoryStore: Store {
     var taskTable = MemoryTaskTable()
     var healthTable = MemoryHealthTable()
     private var identity: StoreIdentity?
+    /// Faults to simulate, with how many times each is left (``inject(_:times:)``).
+    private var faults: [SimulatedFault: Int] = [:]
+
+    /// What a database connection dropping mid-statement looks like to the caller, for tests of
+    /// what Nightshift does when its store cannot answer.
+    public enum SimulatedFault: Sendable, Hashable {
+        /// `finishRun` throws, recording nothing.
+        case finishFails
+        /// `claimDueRuns` claims the runs, then throws: the claim committed, its reply was lost.
+        case claimReplyLost
+    }
+
+    /// Makes the next `times` calls that `fault` names fail as it describes.
+    public func inject(_ fault: SimulatedFault, times: Int = 1) {
+        faults[fault, default: 0] += times
+    }
+
+    /// Whether `fault` is due now; counts it down.
+    private func takeFault(_ fault: SimulatedFault) -> Bool {
+        guard let left = faults[fault], left > 0 else { return false }
+        faults[fault] = left - 1
+        return true
+    }
 
     /// Whether the store stands in for one several machines share (``Store/isSharedByNodes``): for
     /// simulating nodes in tests.
@@ -144,6 +167,7 @@ public actor MemoryStore: Store {
             }
             pass.took(taken)
         }
+        if takeFault(.claimReplyLost) { throw StoreError.io("the connection closed before the claim's reply arrived (simulated)") }
         return pass.claimed
     }
 
@@ -164,6 +188,7 @@ public actor MemoryStore: Store {
     }
 
     public func finishRun(_ id: String, owner: String, outcome: RunOutcome) async throws -> Bool {
+        if takeFault(.finishFails) { throw StoreError.io("the connection closed before the statement was sent (simulated)") }
         guard var run = runsByID[id], run.state == .running, run.owner == owner else { return false }
         run.state = outcome.state
         run.finishedAt = outcome.finishedAt
