@@ -197,24 +197,31 @@ public final class PostgresStore: Store, Service {
         try await write(operation, body)
     }
 
+    /// How many connections a call tries when each one it gets has ended: after a server restart
+    /// the pool may lend a connection or two before it learns they are closed.
+    static let connectionAttempts = 4
+
     /// Runs `body` on one pooled connection, outside a transaction: for reads of one statement,
     /// which see one snapshot by themselves.
+    ///
+    /// A read that failed because its connection ended (the pool lent one the server had just
+    /// closed) runs again on another, a few times.
     func read<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in
-                try await body(PostgresSession(connection: connection, logger: logger))
-            }
-        } catch {
-            throw PostgresErrors.translate(error, location: location, operation: operation, failure: .io)
-        }
+        try await reading(operation, begin: nil, body)
     }
 
     /// Runs `body` in one transaction (READ COMMITTED), committed when it returns, rolled back
     /// when it throws. A transaction the server aborts as a deadlock or a serialization failure is
     /// run again, a few times.
     ///
+    /// A transaction whose connection ended before its `COMMIT` was sent (the server restarted, the
+    /// pool lent a connection it had just closed) committed nothing: it runs again on another
+    /// connection, a few times. One whose `COMMIT` went unanswered may have committed, and is not
+    /// run again.
+    ///
     /// With `transaction: false`, `body` must send one statement: it is a transaction of its own
-    /// (autocommit), as atomic, one round trip instead of three (no `BEGIN`, no `COMMIT`).
+    /// (autocommit), as atomic, one round trip instead of three (no `BEGIN`, no `COMMIT`); it is not
+    /// run again when its connection ends, since the server may have run it.
     func write<T: Sendable>(
         _ operation: String = #function, failure: PostgresErrors.Failure = .io, transaction: Bool = true,
         _ body: (PostgresSession) async throws -> T
@@ -230,6 +237,8 @@ public final class PostgresStore: Store, Service {
                 }
             } catch let error as PSQLError where PostgresErrors.isRetryable(error) && attempt < 5 {
                 try await Task.sleep(for: .milliseconds(5 * attempt))
+            } catch where transaction && attempt < Self.connectionAttempts && PostgresErrors.endsConnection(error) {
+                try await Task.sleep(for: .milliseconds(20 * attempt))
             } catch {
                 throw PostgresErrors.translate(error, location: location, operation: operation, failure: failure)
             }
@@ -239,13 +248,28 @@ public final class PostgresStore: Store, Service {
     /// Runs `body` in a read-only transaction that sees one snapshot throughout (REPEATABLE READ):
     /// for reads of several statements that must agree, such as the audit trail and its head.
     func snapshot<T: Sendable>(_ operation: String = #function, _ body: (PostgresSession) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in
-                let session = PostgresSession(connection: connection, logger: logger)
-                return try await session.transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        try await reading(operation, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    /// Runs `body` on a pooled connection, in a transaction `begin` opens if given; when the
+    /// connection it got has ended, on another, up to ``connectionAttempts`` times.
+    private func reading<T: Sendable>(
+        _ operation: String, begin: PostgresQuery?, _ body: (PostgresSession) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await client.withConnection { connection in
+                    let session = PostgresSession(connection: connection, logger: logger)
+                    guard let begin else { return try await body(session) }
+                    return try await session.transaction(begin, body)
+                }
+            } catch where attempt < Self.connectionAttempts && PostgresErrors.endsConnection(error) {
+                try await Task.sleep(for: .milliseconds(20 * attempt))
+            } catch {
+                throw PostgresErrors.translate(error, location: location, operation: operation, failure: .io)
             }
-        } catch {
-            throw PostgresErrors.translate(error, location: location, operation: operation, failure: .io)
         }
     }
 }
@@ -259,28 +283,51 @@ package struct PostgresSession: Sendable {
 
     /// Every row the statement returns.
     package func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        let connection = self.connection, logger = self.logger
+        return try await ConnectionWatch.shared.answer(on: connection) {
+            try await connection.query(query, logger: logger).collect()
+        }
     }
 
     /// Every row a prepared statement returns: the connection parses and plans it once, then only
     /// binds and executes it (for the hottest statements: a claim, a finish, a checkpoint).
-    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
-        var rows: [Statement.Row] = []
-        for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
-        return rows
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] where Statement.Row: Sendable {
+        let connection = self.connection, logger = self.logger
+        return try await ConnectionWatch.shared.answer(on: connection) {
+            var rows: [Statement.Row] = []
+            for try await row in try await connection.execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        }
     }
 
     /// Runs `body` between `begin` and `COMMIT`; rolls back when it throws.
     nonisolated(nonsending) func transaction<T>(_ begin: PostgresQuery, _ body: (PostgresSession) async throws -> T) async throws -> T {
         try await execute(begin)
+        let result: T
         do {
-            let result = try await body(self)
-            try await execute("COMMIT")
-            return result
+            result = try await body(self)
         } catch {
-            _ = try? await execute("ROLLBACK")
+            if !PostgresErrors.endsConnection(error) { await rollback() }
             throw error
         }
+        do {
+            try await execute("COMMIT")
+        } catch {
+            // A COMMIT the server refused (a serialization failure) rolled back; one whose
+            // connection ended may have committed: that must not be taken for "nothing happened".
+            guard PostgresErrors.endsConnection(error) else {
+                await rollback()
+                throw error
+            }
+            throw PostgresCommitUnanswered(underlying: error)
+        }
+        return result
+    }
+
+    /// Sends `ROLLBACK` so that the connection goes back to the pool outside a transaction; its
+    /// failure changes nothing (the server rolls back a transaction whose session ends).
+    func rollback() async {
+        _ = try? await execute("ROLLBACK")
     }
 
     /// Runs a statement, discarding what it returns.

@@ -273,17 +273,27 @@ struct PostgresWorkspaceTests {
                 try await CLI.json([RunInfo].self, workspace.args("runs", "list", "--job", "tick", "--state", "succeeded", "--limit", "1000"), environment: environment)
                     .count
             }
+            /// Waits for `count` succeeded runs; on a timeout, records the node's log and its latest runs.
+            func waitForRuns(_ what: String, atLeast count: Int) async throws {
+                do {
+                    try await waitUntil(what, timeout: 60) { try await succeeded() >= count }
+                } catch {
+                    let runs = try? await CLI.run(workspace.args("runs", "list", "--job", "tick", "--limit", "30"), environment: environment)
+                    Issue.record("\(error)\nthe node's log:\n\(serve.stderr.split(separator: "\n").filter { !$0.contains("slot skipped") }.suffix(60).joined(separator: "\n"))\nits runs:\n\(runs?.stdout ?? "")\n\(runs?.stderr ?? "")")
+                    throw error
+                }
+            }
             try await waitUntil("the job has run", timeout: 30) { try await succeeded() >= 2 }
 
             _ = try Self.privateCluster("restart", folder: folder, port: port)
             let afterRestart = try await succeeded()
-            try await waitUntil("runs succeed again after the restart", timeout: 60) { try await succeeded() >= afterRestart + 3 }
+            try await waitForRuns("runs succeed again after the restart", atLeast: afterRestart + 3)
 
             _ = try Self.privateCluster("pause", folder: folder, port: port)
             try await Task.sleep(for: .seconds(5))
             _ = try Self.privateCluster("start", folder: folder, port: port)
             let afterPause = try await succeeded()
-            try await waitUntil("runs succeed again after 5 s without the database", timeout: 60) { try await succeeded() >= afterPause + 3 }
+            try await waitForRuns("runs succeed again after 5 s without the database", atLeast: afterPause + 3)
             #expect(serve.isRunning, "the node stayed up through both: \(serve.stderr)")
 
             let code = try await serve.stop(SIGTERM)

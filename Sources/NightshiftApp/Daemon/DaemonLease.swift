@@ -73,16 +73,20 @@ struct HeartbeatService: Service {
 
     func run() async throws {
         try await cancelWhenGracefulShutdown {
+            // After a beat the store could not take, the next comes within a second, so that a
+            // database back after an outage sees the lease renewed before it expires.
+            var wait = interval
             while !Task.isCancelled {
                 do {
-                    try await clock.sleep(until: clock.now().addingTimeInterval(interval))
+                    try await clock.sleep(until: clock.now().addingTimeInterval(wait))
                 } catch {
                     return  // cancelled: the daemon is stopping
                 }
+                wait = interval
                 let held: Bool
                 do {
                     if let lease = nodeLease {
-                        held = try await store.renewLease(lease.key, token: lease.token, ttl: NodeLeases.ttl, at: clock.now()) != nil
+                        held = try await renewal(lease) != nil
                         guard held else {
                             throw AppError.failure(
                                 "this node's lease expired (the daemon was paused for more than \(Int(NodeLeases.ttl)) s), so other nodes may have "
@@ -98,10 +102,30 @@ struct HeartbeatService: Service {
                     // Shutdown cancelled the write, or the store cannot be written right now (a full
                     // disk): neither is a reason to stop; the next beat tries again.
                     if Task.isCancelled { return }
+                    wait = min(interval, 1)
                     continue
                 }
                 guard held else { throw AppError.failure("another process took this workspace over; stopping") }
             }
+        }
+    }
+}
+
+extension HeartbeatService {
+    /// Renews the node lease as of now, giving up after `limit`: a renewal that waited for the
+    /// database through an outage would renew as of the time it was asked, which may be long past
+    /// (the lease would then expire again at once, or seem alive after it expired). The next beat
+    /// asks again with the time then.
+    func renewal(_ lease: Lease, limit: Duration = .seconds(2)) async throws -> Lease? {
+        let store = self.store, clock = self.clock
+        return try await withThrowingTaskGroup(of: Lease?.self) { group in
+            group.addTask { try await store.renewLease(lease.key, token: lease.token, ttl: NodeLeases.ttl, at: clock.now()) }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw StoreError.unavailable("the node lease's renewal got no answer within \(limit.components.seconds) s")
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 }

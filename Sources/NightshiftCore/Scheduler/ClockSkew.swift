@@ -13,14 +13,26 @@ public enum ClockSkew {
         return try await measure(clock, against: store)
     }
 
-    /// `clock` minus the store's clock, measured once.
+    /// `clock` minus the store's clock. A measurement is off by up to half its round trip, and the
+    /// first query after the database came back waits for a new connection: so up to three are
+    /// taken, and the one with the shortest round trip counts (as NTP does), stopping at the first
+    /// whose round trip is under ``quickRoundTrip``.
     static func measure(_ clock: any WallClock, against store: any Store) async throws -> TimeInterval? {
-        let sent = clock.now()
-        guard let theirs = try await store.storeTime() else { return nil }
-        let received = clock.now()
-        let middle = sent.addingTimeInterval(received.timeIntervalSince(sent) / 2)
-        return middle.timeIntervalSince(theirs)
+        var best: (offset: TimeInterval, roundTrip: TimeInterval)?
+        for _ in 0..<3 {
+            let sent = clock.now()
+            guard let theirs = try await store.storeTime() else { return nil }
+            let received = clock.now()
+            let roundTrip = received.timeIntervalSince(sent)
+            let middle = sent.addingTimeInterval(roundTrip / 2)
+            if best.map({ roundTrip < $0.roundTrip }) ?? true { best = (middle.timeIntervalSince(theirs), roundTrip) }
+            if roundTrip < quickRoundTrip { break }
+        }
+        return best?.offset
     }
+
+    /// A round trip short enough for a measurement to stand (its error is at most half of it).
+    static let quickRoundTrip: TimeInterval = 0.25
 
     /// Why a node with `offset` must not plan slots under `maximum`, nil when it may.
     public static func refusal(offset: TimeInterval?, maximum: TimeInterval) -> String? {
