@@ -34,4 +34,59 @@ struct ProspectRecordTests {
             #expect(back.stored == prospect.stored, "prospect \(index) reads back")
         }
     }
+
+    @Test("the record reader takes members in any order, with spaces, escapes and members it does not know")
+    func readerTakesAnyJSONOfTheRecord() throws {
+        let text = #"""
+            { "updated_at" : 2000, "extra": {"nested": [1, true, null, {"x": "\u0041"}], "n": -1.5e3},
+              "state": "parked", "tenant": "", "id": "p_1", "created_at": 1000,
+              "name": "Jos\u00e9 \ud83d\ude80 \"Q\" \\ \/ \t", "emails": ["a@x.example"], "score": 12.5,
+              "score_parts": [{"points": 10, "label": "title", "more": []}], "flags": ["stale", "unknown-flag"],
+              "custom": {"b": "\n"}, "bucket_month": null, "last_touch_at": -5 }
+            """#
+        let prospect = try Prospect(stored: text)
+        #expect(prospect.id == "p_1" && prospect.state == .parked && prospect.tenant == "")
+        #expect(prospect.name == "José 🚀 \"Q\" \\ / \t")
+        #expect(prospect.emails == ["a@x.example"] && prospect.score == 12.5 && prospect.scoreParts == [ScorePart("title", 10)])
+        #expect(prospect.flags == [.stale] && prospect.custom == ["b": "\n"] && prospect.bucketMonth == nil)
+        #expect(prospect.createdAt == StoredTime.date(1000) && prospect.updatedAt == StoredTime.date(2000) && prospect.lastTouchAt == StoredTime.date(-5))
+    }
+
+    @Test("a record that is not JSON, or has a member of the wrong type, is refused naming the member; every cut of a record is refused, none crashes")
+    func readerRefusesBadRecords() throws {
+        let good = Prospect(id: "p_1", name: "Zoë \"x\"", emails: ["a@x.example"], scoreParts: [ScorePart("t", 1)], custom: ["k": "v"], createdAt: Date(timeIntervalSince1970: 5)).stored
+        let cases: [(String, String)] = [
+            ("", "does not start"),
+            ("[]", "does not start"),
+            (good.replacingOccurrences(of: "\"score\":0", with: "\"score\":\"high\""), "\"score\" is not a number"),
+            (good.replacingOccurrences(of: "\"created_at\":5000", with: "\"created_at\":5.5"), "\"created_at\" is not a whole number"),
+            (good.replacingOccurrences(of: "\"created_at\":5000", with: "\"created_at\":99999999999999999999"), "\"created_at\" is too large"),
+            (good.replacingOccurrences(of: "[\"a@x.example\"]", with: "[1]"), "\"emails\" holds something other than strings"),
+            (good.replacingOccurrences(of: "\"state\":\"unengaged\"", with: "\"state\":\"gone\""), "unknown state \"gone\""),
+            (good.replacingOccurrences(of: "\"id\":\"p_1\",", with: ""), "lacks id"),
+            (good.replacingOccurrences(of: "\"id\":\"p_1\"", with: "\"id\":\"p\\q\""), "unknown escape"),
+            (good.replacingOccurrences(of: "\"id\":\"p_1\"", with: "\"id\":\"\\ud800\""), "lone surrogate"),
+            (good + " x", "text after the record"),
+            (String(repeating: "[", count: 70), "does not start"),
+            (good.replacingOccurrences(of: "{", with: "{\"deep\":" + String(repeating: "[", count: 70) + String(repeating: "]", count: 70) + ",", options: .anchored), "nested too deep"),
+        ]
+        for (text, expected) in cases {
+            #expect(throws: StoredProspectError.self, "\(expected)") { try Prospect(stored: text) }
+            do { _ = try Prospect(stored: text) } catch { #expect("\(error)".contains(expected), "\(error) should say \(expected)") }
+        }
+        let bytes = Array(good.utf8)
+        for cut in 0..<bytes.count {
+            #expect(throws: StoredProspectError.self, "cut at \(cut)") { try Prospect(stored: String(decoding: bytes[..<cut], as: UTF8.self)) }
+        }
+        // Random changes of single bytes: read or refused, never a crash.
+        var random = SeededGenerator(seed: 0xbad)
+        let alphabet = Array("{}[]\":,\\u0123456789.-eEtrufalsn \n\u{1}\"x".utf8)
+        for _ in 0..<5_000 {
+            var mutated = bytes
+            for _ in 0..<Int(random.next() % 3 + 1) {
+                mutated[Int(random.next() % UInt64(mutated.count))] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+            }
+            _ = try? Prospect(stored: String(decoding: mutated, as: UTF8.self))
+        }
+    }
 }
