@@ -62,7 +62,7 @@ final class ConnectionWatch: Sendable {
                 answer.give(.failure(PostgresConnectionLost()))
                 return
             }
-            Task {
+            Task.immediate {
                 let result: Result<T, any Error>
                 do { result = .success(try await statement()) } catch { result = .failure(error) }
                 self.state.withLock { _ = $0.connections[key]?.waiting.removeValue(forKey: ticket) }
