@@ -8,8 +8,8 @@ public enum ProspectAssessment {
     public static func problems(of prospect: Prospect) -> [String] {
         var problems: [String] = []
         if prospect.emails.first.flatMap(EmailAddress.normalised) == nil { problems.append("no valid email") }
-        if (prospect.name ?? "").trimmingCharacters(in: .whitespaces).isEmpty { problems.append("no name") }
-        if (prospect.company ?? "").trimmingCharacters(in: .whitespaces).isEmpty { problems.append("no company") }
+        if (prospect.name ?? "").trimmed().isEmpty { problems.append("no name") }
+        if (prospect.company ?? "").trimmed().isEmpty { problems.append("no company") }
         return problems
     }
 

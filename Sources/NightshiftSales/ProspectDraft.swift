@@ -100,7 +100,7 @@ public enum EmailAddress {
     /// `@`, a local part of printable ASCII without spaces (at most 64 bytes), a domain of labels
     /// of letters, digits and `-` with a dot (at most 253 bytes); nil otherwise.
     public static func normalised(_ text: String) -> String? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
         let local = parts[0], domain = parts[1].lowercased()

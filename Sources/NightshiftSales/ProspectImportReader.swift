@@ -29,7 +29,7 @@ public struct ProspectImportReader: Sendable {
     /// the header has, and `mapping` wins over them.
     public init(header: [String], mapping: [String: ProspectField], defaults: [String: ProspectField] = [:]) throws(MappingError) {
         var problems: [String] = []
-        func key(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces).lowercased() }
+        func key(_ text: String) -> String { text.trimmed().lowercased() }
         let present = Set(header.map(key))
         var merged = defaults.filter { present.contains(key($0.key)) }
         merged.merge(mapping) { _, given in given }
@@ -78,7 +78,7 @@ public struct ProspectImportReader: Sendable {
         var invalid: [String] = []
         for (field, cell) in zip(columns, row.cells) {
             guard let field else { continue }
-            let value = cell.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = cell.trimmed(newlines: true)
             guard !value.isEmpty else { continue }
             switch field {
             case .firstName: draft.firstName = value
@@ -94,7 +94,7 @@ public struct ProspectImportReader: Sendable {
             case .email:
                 // A cell may hold several addresses, separated by `;` or `,`.
                 for part in value.split(whereSeparator: { $0 == ";" || $0 == "," }) {
-                    let text = part.trimmingCharacters(in: .whitespaces)
+                    let text = part.trimmed()
                     guard !text.isEmpty else { continue }
                     if let address = EmailAddress.normalised(text) {
                         if !draft.emails.contains(address) { draft.emails.append(address) }
@@ -123,7 +123,7 @@ public struct ProspectImportReader: Sendable {
                 throw MappingError(problems: ["--map \"\(argument)\": write COLUMN=FIELD, e.g. --map \"E-mail Address=email\""])
             }
             let column = String(argument[..<equals]), name = String(argument[argument.index(after: equals)...])
-            guard !column.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard !column.trimmed().isEmpty else {
                 throw MappingError(problems: ["--map \"\(argument)\": the column's name is empty"])
             }
             guard let field = ProspectField(name) else {

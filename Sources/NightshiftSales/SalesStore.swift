@@ -180,8 +180,33 @@ public struct ProspectMerge: Sendable, Hashable {
 }
 
 extension ProspectActivity {
-    /// The activity as stored: canonical JSON.
+    /// The activity as stored: canonical JSON, written member by member in canonical order (an
+    /// import writes one per prospect; building a ``JSONValue`` first took a tenth of its time).
     var stored: String {
+        var json = CanonicalJSONWriter(capacity: 256)
+        json.beginObject()
+        json.key("actor")
+        json.string(actor)
+        json.key("at")
+        json.integer(StoredTime.millis(at))
+        json.key("data")
+        json.value(data)
+        json.key("id")
+        json.string(id)
+        json.key("kind")
+        json.string(kind.rawValue)
+        json.key("prospect")
+        json.string(prospectID)
+        json.key("summary")
+        json.string(summary)
+        json.key("tenant")
+        json.string(tenant)
+        json.endObject()
+        return json.text
+    }
+
+    /// The activity made canonical from its members: what ``stored`` must equal.
+    var storedCanonically: String {
         JSONValue.object([
             "id": .string(id), "tenant": .string(tenant), "prospect": .string(prospectID), "at": .integer(StoredTime.millis(at)),
             "kind": .string(kind.rawValue), "actor": .string(actor), "summary": .string(summary), "data": data,

@@ -89,4 +89,36 @@ struct ProspectRecordTests {
             _ = try? Prospect(stored: String(decoding: mutated, as: UTF8.self))
         }
     }
+
+    @Test("an activity written member by member equals the canonical JSON of its members and reads back the same")
+    func activityStoredMatchesCanonical() throws {
+        let pieces = ["", "plain", "\"quoted\"", "tab\there", "Zoë 🚀", "\u{01}", "back\\slash"]
+        let datas: [JSONValue] = [.null, .object([:]), .object(["b": .integer(2), "a": .array([.string("x"), .number(1.5)])]), .string("\n")]
+        var index = 0
+        for actor in pieces {
+            for summary in pieces {
+                for data in datas {
+                    index += 1
+                    let activity = ProspectActivity(
+                        id: "a_\(index)", tenant: index % 2 == 0 ? "" : "acme", prospectID: "p_\(actor)", at: Date(timeIntervalSince1970: Double(index) * 1.5),
+                        kind: .state, actor: actor, summary: summary, data: data
+                    )
+                    #expect(activity.stored == activity.storedCanonically, "activity \(index)")
+                    #expect(try ProspectActivity(stored: activity.stored).stored == activity.stored)
+                }
+            }
+        }
+    }
+
+    @Test("trimming without Foundation trims exactly what trimmingCharacters(in: .whitespaces) and (in: .whitespacesAndNewlines) trim")
+    func trimmingMatchesFoundation() {
+        var random = SeededGenerator(seed: 0x7e1)
+        let alphabet: [Character] = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{2029}", "\u{3000}", "\u{200B}",
+                                     "\u{FEFF}", "\u{2003}", "a", "Z", "é", "🚀", "\u{0301}", "-", "."]
+        for _ in 0..<20_000 {
+            let text = String((0..<Int(random.next() % 8)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            #expect(text.trimmed() == text.trimmingCharacters(in: .whitespaces), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(text.trimmed(newlines: true) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
 }

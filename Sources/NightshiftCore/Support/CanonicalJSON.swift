@@ -165,6 +165,13 @@ public struct CanonicalJSONWriter {
         endObject()
     }
 
+    /// Any value, written as ``JSONValue/canonical`` writes it.
+    public mutating func value(_ value: JSONValue) {
+        comma()
+        text += value.canonical
+        needsComma = true
+    }
+
     /// An array of strings.
     public mutating func strings(_ values: [String]) {
         beginArray()
