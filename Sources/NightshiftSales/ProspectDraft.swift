@@ -100,18 +100,24 @@ public enum EmailAddress {
     /// `@`, a local part of printable ASCII without spaces (at most 64 bytes), a domain of labels
     /// of letters, digits and `-` with a dot (at most 253 bytes); nil otherwise.
     public static func normalised(_ text: String) -> String? {
+        // Read byte by byte: an import checks every row's address, and the reading by Characters
+        // (grapheme breaking) was a sixth of its time. The rules are ASCII's, so bytes say it all.
         let trimmed = text.trimmed()
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        let local = parts[0], domain = parts[1].lowercased()
-        guard !local.isEmpty, local.utf8.count <= 64, local.allSatisfy({ $0.isASCII && $0.asciiValue.map { $0 > 32 && $0 < 127 } == true }),
-              !local.contains("\""), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
+        let bytes = Array(trimmed.utf8)
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), !bytes[(at + 1)...].contains(UInt8(ascii: "@")) else { return nil }
+        let local = bytes[..<at], domainBytes = bytes[(at + 1)...]
+        let dot = UInt8(ascii: "."), hyphen = UInt8(ascii: "-")
+        guard !local.isEmpty, local.count <= 64, local.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "\"") }),
+              local.first != dot, local.last != dot, !zip(local, local.dropFirst()).contains(where: { $0 == dot && $1 == dot })
         else { return nil }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard domain.utf8.count <= 253, labels.count >= 2, labels.allSatisfy({ label in
-            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
-        }), labels.last?.allSatisfy(\.isLetter) == true else { return nil }
-        return "\(local)@\(domain)"
+        func isLetter(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        let domain = domainBytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        let labels = domain.split(separator: dot, omittingEmptySubsequences: false)
+        guard domain.count <= 253, labels.count >= 2, labels.allSatisfy({ label in
+            !label.isEmpty && label.count <= 63 && label.first != hyphen && label.last != hyphen
+                && label.allSatisfy { isLetter($0) || isDigit($0) || $0 == hyphen }
+        }), labels.last?.allSatisfy(isLetter) == true else { return nil }
+        return String(decoding: local, as: UTF8.self) + "@" + String(decoding: domain, as: UTF8.self)
     }
 }

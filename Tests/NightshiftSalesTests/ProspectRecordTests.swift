@@ -121,4 +121,39 @@ struct ProspectRecordTests {
             #expect(text.trimmed(newlines: true) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
+
+    /// The reading by Characters that `EmailAddress.normalised` replaced, kept as the reference.
+    static func normalisedByCharacters(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return nil }
+        let local = parts[0], domain = parts[1].lowercased()
+        guard !local.isEmpty, local.utf8.count <= 64, local.allSatisfy({ $0.isASCII && $0.asciiValue.map { $0 > 32 && $0 < 127 } == true }),
+              !local.contains("\""), !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..")
+        else { return nil }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard domain.utf8.count <= 253, labels.count >= 2, labels.allSatisfy({ label in
+            !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+        }), labels.last?.allSatisfy(\.isLetter) == true else { return nil }
+        return "\(local)@\(domain)"
+    }
+
+    @Test("addresses read byte by byte are accepted, refused and lower-cased exactly as the reading by Characters did, over 50,000 random texts")
+    func normalisedMatchesTheCharacterReading() {
+        var random = SeededGenerator(seed: 0xe4a1)
+        let pieces = ["a", "Z", "0", "9", ".", "..", "-", "@", "@@", "\"", " ", "\t", "\r\n", "é", "É", "🚀", "+", "_", "com", "COM", "gmail", "x1",
+                      "\u{A0}", "\u{200B}", "\u{7F}", "\u{1F}", String(repeating: "a", count: 63), String(repeating: "b", count: 64)]
+        let samples = ["Ada@Example.COM", " ada@example.com\t", "a.b@c.d", "a..b@c.d", ".a@b.cd", "a@b", "a@-b.com", "a@b-.com", "a@b.c0m",
+                       "a\"b@c.de", "a b@c.de", "a@b@c.de", "a@xn--bcher-kva.example", "a@B.EXAMPLE", "@b.cd", "a@.cd", "a@b..cd"]
+        for sample in samples { #expect(EmailAddress.normalised(sample) == Self.normalisedByCharacters(sample), "\(sample)") }
+        for _ in 0..<50_000 {
+            let text = (0..<Int(random.next() % 9 + 1)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(EmailAddress.normalised(text) == Self.normalisedByCharacters(text), "\(text.debugDescription)")
+            // And one shaped as an address, most of them valid.
+            func part() -> String { (0..<Int(random.next() % 3 + 1)).map { _ in pieces[Int(random.next() % 12)] }.joined() }
+            let shaped = "\(part())@\(part()).\(["com", "DE", "example", "c0m", "x"][Int(random.next() % 5)])"
+            #expect(EmailAddress.normalised(shaped) == Self.normalisedByCharacters(shaped), "\(shaped.debugDescription)")
+        }
+    }
 }
