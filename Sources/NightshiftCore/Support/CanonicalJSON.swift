@@ -93,52 +93,56 @@ public enum SHA256Hex {
 /// written by the million where building a ``JSONValue`` tree first costs more than the writing:
 /// the caller gives an object's members in the canonical order (keys sorted by their UTF-8 bytes).
 public struct CanonicalJSONWriter {
-    public private(set) var text = ""
+    /// The UTF-8 written so far: appending bytes is cheaper than appending to a `String`.
+    private var bytes: [UInt8] = []
     private var needsComma = false
 
     public init(capacity: Int = 512) {
-        text.reserveCapacity(capacity)
+        bytes.reserveCapacity(capacity)
     }
+
+    /// What was written.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
     public mutating func beginObject() {
         comma()
-        text += "{"
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
     public mutating func endObject() {
-        text += "}"
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     public mutating func beginArray() {
         comma()
-        text += "["
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
     public mutating func endArray() {
-        text += "]"
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// A member's key; its value follows.
     public mutating func key(_ name: String) {
         comma()
-        Self.appendQuoted(name, to: &text)
-        text += ":"
+        appendQuoted(name)
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
     public mutating func string(_ value: String?) {
         comma()
-        if let value { Self.appendQuoted(value, to: &text) } else { text += "null" }
+        if let value { appendQuoted(value) } else { appendASCII("null") }
         needsComma = true
     }
 
     public mutating func integer(_ value: Int64?) {
         comma()
-        text += value.map { String($0) } ?? "null"
+        if let value { appendASCII(String(value)) } else { appendASCII("null") }
         needsComma = true
     }
 
@@ -146,11 +150,11 @@ public struct CanonicalJSONWriter {
     public mutating func number(_ value: Double) {
         comma()
         if value.isFinite, value.rounded() == value, abs(value) < 9.0e15 {
-            text += String(Int64(value))
+            appendASCII(String(Int64(value)))
         } else if value.isFinite {
-            text += "\(value)"
+            appendASCII("\(value)")
         } else {
-            text += "null"
+            appendASCII("null")
         }
         needsComma = true
     }
@@ -158,9 +162,9 @@ public struct CanonicalJSONWriter {
     /// An object of strings, its keys sorted.
     public mutating func stringObject(_ members: [String: String]) {
         beginObject()
-        for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            self.key(key)
-            string(members[key])
+        for (name, value) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+            key(name)
+            string(value)
         }
         endObject()
     }
@@ -168,7 +172,7 @@ public struct CanonicalJSONWriter {
     /// Any value, written as ``JSONValue/canonical`` writes it.
     public mutating func value(_ value: JSONValue) {
         comma()
-        text += value.canonical
+        appendASCII(value.canonical)
         needsComma = true
     }
 
@@ -180,18 +184,24 @@ public struct CanonicalJSONWriter {
     }
 
     private mutating func comma() {
-        if needsComma { text += "," }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// Text known to need no escaping (digits, `null`, canonical JSON already written).
+    private mutating func appendASCII(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
     }
 
     /// `value` quoted as ``JSONValue/canonical`` quotes it; a string with nothing to escape (the
     /// usual case) is appended whole.
-    static func appendQuoted(_ value: String, to out: inout String) {
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += "\""
-            out += value
-            out += "\""
+    private mutating func appendQuoted(_ value: String) {
+        let utf8 = value.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
         } else {
-            out += JSONValue.string(value).canonical
+            bytes.append(contentsOf: JSONValue.string(value).canonical.utf8)
         }
     }
 }
