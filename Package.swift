@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "NightshiftBuilder", targets: ["NightshiftBuilder"]),
         .library(name: "NightshiftSales", targets: ["NightshiftSales"]),
         .library(name: "NightshiftTesting", targets: ["NightshiftTesting"]),
+        .library(name: "NightshiftMail", targets: ["NightshiftMail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -126,6 +127,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Mail (issue 16): messages parsed and written; Foundation only, so every mail component can use it.
+        .target(
+            name: "NightshiftMail",
             swiftSettings: swiftSettings
         ),
         .target(
