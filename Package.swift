@@ -186,6 +186,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "NightshiftMailTests",
+            dependencies: ["NightshiftMail"],
+            resources: [.copy("Resources/python-email-view.py")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "NightshiftEndToEndTests",
             dependencies: ["NightshiftCore", "NightshiftTesting"],
             swiftSettings: swiftSettings
