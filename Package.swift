@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "NightshiftBuilder", targets: ["NightshiftBuilder"]),
         .library(name: "NightshiftSales", targets: ["NightshiftSales"]),
         .library(name: "NightshiftTesting", targets: ["NightshiftTesting"]),
+        .library(name: "NightshiftMail", targets: ["NightshiftMail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -128,6 +129,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Mail (issue 16): messages parsed and written; Foundation only, so every mail component can use it.
+        .target(
+            name: "NightshiftMail",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "NightshiftTesting",
             dependencies: ["NightshiftCore"],
@@ -177,6 +183,12 @@ let package = Package(
         .testTarget(
             name: "NightshiftCLITests",
             dependencies: ["nightshift", "NightshiftTesting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NightshiftMailTests",
+            dependencies: ["NightshiftMail"],
+            resources: [.copy("Resources/python-email-view.py")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
