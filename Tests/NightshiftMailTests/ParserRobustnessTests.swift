@@ -89,16 +89,12 @@ struct ParserRobustnessTests {
         ("10,000 nested messages", bytes(String(repeating: "Content-Type: message/rfc822\n\n", count: 10_000))),
     ]
 
-    /// Not a benchmark (those live in Benchmarks/): a ceiling far above the linear time of a
-    /// debug build, which quadratic behaviour on a megabyte would pass by hours.
-    @Test("hostile megabytes parse within a generous ceiling", arguments: 0..<hostile.count)
+    /// Each parses to a message that keeps the invariants. No time is asserted (speed is measured
+    /// in Benchmarks/); quadratic behaviour on a megabyte would keep this test running for hours.
+    @Test("hostile megabytes parse to messages that keep the invariants", arguments: 0..<hostile.count)
     func hostileInput(_ index: Int) {
         let (_, input) = Self.hostile[index]
-        let clock = ContinuousClock()
-        var message: MailMessage?
-        let elapsed = clock.measure { message = MailMessage(bytes: input) }
-        #expect(elapsed < .seconds(30), "\(Self.hostile[index].0): \(elapsed)")
-        if let message { expectInvariants(message) }
+        expectInvariants(MailMessage(bytes: input))
     }
 
     // MARK: Limits
