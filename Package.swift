@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -85,6 +87,7 @@ let package = Package(
             name: "NightshiftSales",
             dependencies: [
                 "NightshiftCore",
+                "NightshiftMail",
                 "NightshiftSQLite",
                 "NightshiftPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -129,9 +132,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Mail (issue 16): messages parsed and written; Foundation only, so every mail component can use it.
+        // Mail (issue 16): messages parsed and written, IMAP and SMTP on SwiftNIO and NIOSSL, Maildir.
         .target(
             name: "NightshiftMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -187,7 +195,12 @@ let package = Package(
         ),
         .testTarget(
             name: "NightshiftMailTests",
-            dependencies: ["NightshiftMail"],
+            dependencies: [
+                "NightshiftMail", "NightshiftTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             resources: [.copy("Resources/python-email-view.py")],
             swiftSettings: swiftSettings
         ),
