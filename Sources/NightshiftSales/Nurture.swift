@@ -158,10 +158,11 @@ public struct NurtureSequence: Sendable, Hashable {
         return Step(delay: delay, subject: subject, body: body)
     }
 
-    /// Whether the sequence is for `prospect` (never for one not to be contacted).
+    /// Whether the sequence is for `prospect` (never for one not to be contacted, nor one that
+    /// replied: a reply stops its sequence).
     func isFor(_ prospect: Prospect) -> Bool {
         prospect.state != .doNotContact && states.contains(prospect.state) && (minimumScore.map { prospect.score >= $0 } ?? true)
-            && prospect.emails.first != nil && !prospect.flags.contains(.bounced)
+            && prospect.emails.first != nil && !prospect.flags.contains(.bounced) && prospect.repliedAt == nil
     }
 }
 
@@ -188,7 +189,8 @@ extension SalesWork {
         let today = CalendarDay(now, in: timeZone).start(in: timeZone) ?? now
         var perSequence = Dictionary(grouping: items.filter { $0.createdAt >= today }, by: \.sequence).mapValues(\.count)
         var perDomain = Dictionary(grouping: items.filter { $0.createdAt >= today }, by: \.recipientDomain).mapValues(\.count)
-        for prospect in prospects where prospect.state != .doNotContact {
+        // An out-of-office reply pauses the sequence until its return date.
+        for prospect in prospects where prospect.state != .doNotContact && (prospect.pausedUntil.map { $0 <= now } ?? true) {
             let mine = byProspect[prospect.id] ?? []
             // The sequence it is in (begun, not finished), else the first it may start.
             let begun = sequences.first { sequence in

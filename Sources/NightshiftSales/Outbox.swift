@@ -1,11 +1,15 @@
 public import Foundation
 public import NightshiftCore
 
-/// A mail the pack drafted (a nurture step) waiting in the outbox (`sales_outbox`). Sending is
-/// the mail pack's; until then drafts wait for the operator (`nightshift outbox list|show`).
+/// A mail the pack drafted (a nurture step) in the outbox (`sales_outbox`), until the send job
+/// sends it (`send_email` through the gate) or it is discarded (`nightshift outbox list|show`).
+///
+/// A send is recorded before and after: `draft` → `sending` (with the `Message-ID` it will carry)
+/// → `sent`, or back to `draft` with a retry time after a 4xx, or `failed` after a 5xx. A send
+/// found `sending` after a crash is resolved by looking its `Message-ID` up in the Sent folder.
 public struct OutboxItem: Sendable, Hashable {
     public enum State: String, Sendable, Hashable, CaseIterable {
-        case draft, sent, discarded
+        case draft, sending, sent, failed, discarded
     }
 
     /// Made from the prospect, the sequence and the step: a step is drafted once for a prospect.
@@ -20,6 +24,18 @@ public struct OutboxItem: Sendable, Hashable {
     public var body: String
     public var state: State
     public var createdAt: Date
+    /// The `Message-ID` it is (or was) sent with, chosen before the first attempt.
+    public var messageID: String?
+    /// The account it is sent through.
+    public var account: String?
+    /// When it was sent; when the latest attempt began; how many attempts there were.
+    public var sentAt: Date?
+    public var attemptedAt: Date?
+    public var attempts: Int = 0
+    /// Not before this time (after a 4xx).
+    public var retryAt: Date?
+    /// The server's last answer when it failed or was deferred.
+    public var lastError: String?
 
     public init(
         id: String, tenant: String, prospectID: String, sequence: String, step: Int, recipient: String, subject: String, body: String,
@@ -51,7 +67,17 @@ public struct OutboxItem: Sendable, Hashable {
             "id": .string(id), "prospect": .string(prospectID), "sequence": .string(sequence), "step": .integer(Int64(step + 1)),
             "to": .string(recipient), "subject": .string(subject), "body": .string(body), "state": .string(state.rawValue),
             "created_at": .string(ISO8601.format(createdAt, in: zone)),
-        ])
+        ].merging(sendMembers { .string(ISO8601.format($0, in: zone)) }) { a, _ in a })
+    }
+
+    /// What sending adds, times as `time` writes them.
+    private func sendMembers(_ time: (Date) -> JSONValue) -> [String: JSONValue] {
+        func text(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+        return [
+            "message_id": text(messageID), "account": text(account), "sent_at": sentAt.map(time) ?? .null,
+            "attempted_at": attemptedAt.map(time) ?? .null, "attempts": .integer(Int64(attempts)), "retry_at": retryAt.map(time) ?? .null,
+            "last_error": text(lastError),
+        ]
     }
 
     var stored: String {
@@ -59,7 +85,7 @@ public struct OutboxItem: Sendable, Hashable {
             "id": .string(id), "tenant": .string(tenant), "prospect": .string(prospectID), "sequence": .string(sequence),
             "step": .integer(Int64(step)), "to": .string(recipient), "subject": .string(subject), "body": .string(body),
             "state": .string(state.rawValue), "created_at": .integer(StoredTime.millis(createdAt)),
-        ]).canonical
+        ].merging(sendMembers { .integer(StoredTime.millis($0)) }) { a, _ in a }).canonical
     }
 
     init(stored text: String) throws(StoredProspectError) {
@@ -72,6 +98,14 @@ public struct OutboxItem: Sendable, Hashable {
             id: id, tenant: tenant, prospectID: prospect, sequence: sequence, step: Int(step), recipient: to,
             subject: members["subject"]?.stringValue ?? "", body: members["body"]?.stringValue ?? "", state: state, createdAt: StoredTime.date(created)
         )
+        func time(_ key: String) -> Date? { if case .integer(let millis)? = members[key] { StoredTime.date(millis) } else { nil } }
+        messageID = members["message_id"]?.stringValue
+        account = members["account"]?.stringValue
+        sentAt = time("sent_at")
+        attemptedAt = time("attempted_at")
+        if case .integer(let count)? = members["attempts"] { attempts = Int(count) }
+        retryAt = time("retry_at")
+        lastError = members["last_error"]?.stringValue
     }
 }
 

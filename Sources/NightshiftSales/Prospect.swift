@@ -56,6 +56,10 @@ public struct Prospect: Sendable, Hashable {
     public var assessedAt: Date?
     /// When the research agent last worked on it.
     public var researchedAt: Date?
+    /// When a reply from it last came (the reply monitor): its nurture sequence stops.
+    public var repliedAt: Date?
+    /// Until when its nurture sequence waits (an out-of-office reply's return date).
+    public var pausedUntil: Date?
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -65,7 +69,7 @@ public struct Prospect: Sendable, Hashable {
         externalIDs: [String] = [], state: ProspectState = .unengaged, stateReason: String? = nil, bucketMonth: String? = nil,
         score: Double = 0, scoreParts: [ScorePart] = [], flags: Set<ProspectFlag> = [], custom: [String: String] = [:],
         lastTouchAt: Date? = nil, sourcedAt: Date? = nil, changedAt: Date? = nil, bouncedAt: Date? = nil, assessedAt: Date? = nil,
-        researchedAt: Date? = nil, createdAt: Date, updatedAt: Date? = nil
+        researchedAt: Date? = nil, repliedAt: Date? = nil, pausedUntil: Date? = nil, createdAt: Date, updatedAt: Date? = nil
     ) {
         self.id = id
         self.tenant = tenant
@@ -92,6 +96,8 @@ public struct Prospect: Sendable, Hashable {
         self.bouncedAt = bouncedAt
         self.assessedAt = assessedAt
         self.researchedAt = researchedAt
+        self.repliedAt = repliedAt
+        self.pausedUntil = pausedUntil
         self.createdAt = createdAt
         self.updatedAt = updatedAt ?? createdAt
     }
@@ -185,6 +191,7 @@ extension Prospect {
             "flags": .array(flags.sorted().map { .string($0.rawValue) }), "custom": .object(custom.mapValues { .string($0) }),
             "last_touch_at": optional(lastTouchAt), "sourced_at": optional(sourcedAt), "changed_at": optional(changedAt),
             "bounced_at": optional(bouncedAt), "assessed_at": optional(assessedAt), "researched_at": optional(researchedAt),
+            "replied_at": optional(repliedAt), "paused_until": optional(pausedUntil),
             "created_at": time(createdAt), "updated_at": time(updatedAt),
         ]
     }
@@ -228,7 +235,9 @@ extension Prospect {
         text("last_name", lastName)
         time("last_touch_at", lastTouchAt)
         text("name", name)
+        time("paused_until", pausedUntil)
         text("phone", phone)
+        time("replied_at", repliedAt)
         time("researched_at", researchedAt)
         json.key("score")
         json.number(score)
@@ -286,7 +295,7 @@ extension Prospect {
             flags: Set(record.flags.compactMap(ProspectFlag.init(rawValue:))), custom: record.custom,
             lastTouchAt: date(record.lastTouchAt), sourcedAt: date(record.sourcedAt), changedAt: date(record.changedAt),
             bouncedAt: date(record.bouncedAt), assessedAt: date(record.assessedAt), researchedAt: date(record.researchedAt),
-            createdAt: StoredTime.date(created), updatedAt: StoredTime.date(updated)
+            repliedAt: date(record.repliedAt), pausedUntil: date(record.pausedUntil), createdAt: StoredTime.date(created), updatedAt: StoredTime.date(updated)
         )
     }
 }

@@ -110,6 +110,8 @@ extension SalesWork {
             after.sourcedAt = [after.sourcedAt, other.sourcedAt].compactMap { $0 }.max()
             after.changedAt = [after.changedAt, other.changedAt].compactMap { $0 }.max()
             after.bouncedAt = [after.bouncedAt, other.bouncedAt].compactMap { $0 }.max()
+            after.repliedAt = [after.repliedAt, other.repliedAt].compactMap { $0 }.max()
+            after.pausedUntil = [after.pausedUntil, other.pausedUntil].compactMap { $0 }.max()
         }
         // A broken survivor made whole by its members is whole (the merge's activity says why).
         if after.state == .broken, ProspectAssessment.problems(of: after).isEmpty {

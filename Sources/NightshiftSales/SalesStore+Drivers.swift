@@ -35,7 +35,7 @@ struct MemorySalesTables: Sendable {
 }
 
 extension MemoryStore: SalesStore {
-    private var sales: MemorySalesTables {
+    var sales: MemorySalesTables {
         get { packTables[MemorySalesTables.slot] as? MemorySalesTables ?? MemorySalesTables() }
         set { packTables[MemorySalesTables.slot] = newValue }
     }

@@ -4,7 +4,7 @@ public import NightshiftCore
 /// The sales pack's tables (docs/PACKS.md, "Tables"): memory, SQLite and PostgreSQL implement it,
 /// checked by one conformance suite (`SalesStoreConformance`). No call reads, counts or writes
 /// another tenant's rows.
-public protocol SalesStore: Store {
+public protocol SalesStore: Store, MailTables {
     /// Inserts the prospects that are new, and the activities of those, in one transaction, and
     /// returns how many prospects went in. A prospect whose id, or whose main address within its
     /// tenant, is already stored is left out, and so are the activities about it.
@@ -281,6 +281,30 @@ enum SalesSchema {
             CREATE INDEX sales_outbox_created ON sales_outbox (tenant, created_at, id);
             CREATE INDEX sales_outbox_prospect ON sales_outbox (tenant, prospect_id, created_at);
             """),
+        PackMigration(name: "sales.mail", sql: """
+            CREATE TABLE sales_mail (
+                id TEXT NOT NULL PRIMARY KEY,
+                tenant TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                prospect_id TEXT,
+                direction TEXT NOT NULL,
+                review TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                record TEXT NOT NULL,
+                raw TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX sales_mail_message ON sales_mail (tenant, message_id);
+            CREATE INDEX sales_mail_review ON sales_mail (tenant, review, at, id);
+            CREATE INDEX sales_mail_prospect ON sales_mail (tenant, prospect_id, at, id);
+            CREATE INDEX sales_mail_at ON sales_mail (tenant, at, id);
+            CREATE TABLE sales_suppressions (
+                tenant TEXT NOT NULL,
+                key TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (tenant, key)
+            ) STRICT;
+            """),
     ]
 
     static let postgres = [
@@ -336,8 +360,32 @@ enum SalesSchema {
             CREATE INDEX sales_outbox_created ON sales_outbox (tenant, created_at, id);
             CREATE INDEX sales_outbox_prospect ON sales_outbox (tenant, prospect_id, created_at);
             """),
+        PackMigration(name: "sales.mail", sql: """
+            CREATE TABLE sales_mail (
+                id text COLLATE "C" NOT NULL PRIMARY KEY,
+                tenant text COLLATE "C" NOT NULL,
+                message_id text COLLATE "C" NOT NULL,
+                prospect_id text COLLATE "C",
+                direction text COLLATE "C" NOT NULL,
+                review text COLLATE "C" NOT NULL,
+                at bigint NOT NULL,
+                record text NOT NULL,
+                raw text NOT NULL
+            );
+            CREATE INDEX sales_mail_message ON sales_mail (tenant, message_id);
+            CREATE INDEX sales_mail_review ON sales_mail (tenant, review, at, id);
+            CREATE INDEX sales_mail_prospect ON sales_mail (tenant, prospect_id, at, id);
+            CREATE INDEX sales_mail_at ON sales_mail (tenant, at, id);
+            CREATE TABLE sales_suppressions (
+                tenant text COLLATE "C" NOT NULL,
+                key text COLLATE "C" NOT NULL,
+                at bigint NOT NULL,
+                record text NOT NULL,
+                PRIMARY KEY (tenant, key)
+            );
+            """),
     ]
 
     /// The tables, in the order `nightshift store migrate` copies them.
-    static let tables = ["sales_prospects", "sales_activities", "sales_merges", "sales_cursors", "sales_outbox"]
+    static let tables = ["sales_prospects", "sales_activities", "sales_merges", "sales_cursors", "sales_outbox", "sales_mail", "sales_suppressions"]
 }

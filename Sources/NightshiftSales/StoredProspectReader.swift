@@ -39,6 +39,8 @@ struct StoredProspectReader {
         var bouncedAt: Int64?
         var assessedAt: Int64?
         var researchedAt: Int64?
+        var repliedAt: Int64?
+        var pausedUntil: Int64?
     }
 
     /// What is wrong, and where.
@@ -128,6 +130,8 @@ struct StoredProspectReader {
         case "bounced_at": record.bouncedAt = try integer(key)
         case "assessed_at": record.assessedAt = try integer(key)
         case "researched_at": record.researchedAt = try integer(key)
+        case "replied_at": record.repliedAt = try integer(key)
+        case "paused_until": record.pausedUntil = try integer(key)
         default: try skipValue(depth: 0)
         }
     }

@@ -27,6 +27,7 @@ struct ProspectRecordTests {
                 flags: Set(ProspectFlag.allCases.filter { _ in random.next() % 2 == 0 }),
                 custom: random.next() % 2 == 0 ? [:] : ["linkedin": text() ?? "", "Ärger": "x", "b": "\n"],
                 lastTouchAt: date(), sourcedAt: date(), changedAt: date(), bouncedAt: date(), assessedAt: date(), researchedAt: date(),
+                repliedAt: date(), pausedUntil: date(),
                 createdAt: date() ?? Date(timeIntervalSince1970: 0), updatedAt: date()
             )
             #expect(prospect.stored == prospect.storedCanonically, "prospect \(index)")

@@ -39,7 +39,8 @@ struct SalesStoreConformanceTests {
                 state: .parked, stateReason: "call back in spring", bucketMonth: "2027-03", score: 72.5,
                 scoreParts: [ScorePart("title \"countess\"", 60), ScorePart("flag stale", -2.5)], flags: [.stale, .changed], custom: ["linkedin": "in/ada"],
                 lastTouchAt: at.addingTimeInterval(-86_400), sourcedAt: at, changedAt: at.addingTimeInterval(1), bouncedAt: at.addingTimeInterval(2),
-                assessedAt: at.addingTimeInterval(3), researchedAt: at.addingTimeInterval(4), createdAt: at.addingTimeInterval(0.25),
+                assessedAt: at.addingTimeInterval(3), researchedAt: at.addingTimeInterval(4),
+                repliedAt: at.addingTimeInterval(5), pausedUntil: at.addingTimeInterval(86_400), createdAt: at.addingTimeInterval(0.25),
                 updatedAt: at.addingTimeInterval(60)
             )
             #expect(try await store.insertProspects([full]) == 1)
@@ -201,12 +202,12 @@ struct SalesStoreConformanceTests {
         },
     ]
 
-    @Test(arguments: cases)
+    @Test(arguments: cases + mailCases)
     func memory(_ check: Case) async throws {
         try await check.run(MemoryStore())
     }
 
-    @Test(arguments: cases)
+    @Test(arguments: cases + mailCases)
     func sqlite(_ check: Case) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ns-sales-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -219,7 +220,7 @@ struct SalesStoreConformanceTests {
         #expect(try await store.integrityCheck() == "ok")
     }
 
-    @Test(arguments: cases)
+    @Test(arguments: cases + mailCases)
     func postgres(_ check: Case) async throws {
         var configuration = try PostgresStore.Configuration(url: try PostgresTestCluster.url())
         let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
