@@ -67,10 +67,12 @@ struct SMTPReplyTests {
         #expect(reply.text == "a?[31mb\u{FFFD}A")
     }
 
-    @Test("malformed lines are errors naming the problem", arguments: [
-        (["2x0 ok"], "three-digit"), (["abc"], "three-digit"), (["25"], "three-digit"), ([""], "three-digit"), (["600 no"], "three-digit"),
-        (["160 no"], "three-digit"), (["250*ok"], "neither a space nor a hyphen"), (["250-a", "251 b"], "another code"),
-    ])
+    @Test(
+        "malformed lines are errors naming the problem",
+        arguments: [
+            (["2x0 ok"], "three-digit"), (["abc"], "three-digit"), (["25"], "three-digit"), ([""], "three-digit"), (["600 no"], "three-digit"),
+            (["160 no"], "three-digit"), (["250*ok"], "neither a space nor a hyphen"), (["250-a", "251 b"], "another code"),
+        ])
     func malformed(_ lines: [String], _ problem: String) {
         guard case .failure(let error) = Self.parse(lines) else {
             Issue.record("\(lines) parsed")

@@ -56,7 +56,8 @@ struct SMTPSendTests {
         let (session, channel) = try await SMTPScript.open(
             [],
             then: [
-                .client("MAIL FROM:<\(Self.me)>\r\n"), .server("250 Ok\r\n"), .client("RCPT TO:<\(Self.ann)>\r\n"), .server("550 5.1.1 no such user\r\n"),
+                .client("MAIL FROM:<\(Self.me)>\r\n"), .server("250 Ok\r\n"),
+                .client("RCPT TO:<\(Self.ann)>\r\n"), .server("550 5.1.1 no such user\r\n"),
                 .client("RCPT TO:<\(Self.bob)>\r\n"), .server("550 5.1.1 no such user either\r\n"), .client("RSET\r\n"), .server("250 Ok\r\n"),
             ])
         let error = await SMTPScript.error { try await session.send(from: Self.me, to: [Self.ann, Self.bob], message: Self.bytes("Hi\r\n")) }
@@ -117,10 +118,27 @@ struct SMTPSendTests {
         try channel.finish()
     }
 
+    @Test("DATA answered with 250 instead of 354: no RSET (the server may be reading a message), the session closed")
+    func dataAnsweredOutOfPlace() async throws {
+        let (session, channel) = try await SMTPScript.open(
+            [],
+            then: [
+                .client("MAIL FROM:<\(Self.me)>\r\n"), .server("250 Ok\r\n"), .client("RCPT TO:<\(Self.ann)>\r\n"), .server("250 Ok\r\n"),
+                .client("DATA\r\n"), .server("250 Ok\r\n"),
+            ])
+        let error = await SMTPScript.error { try await session.send(from: Self.me, to: [Self.ann], message: Self.bytes("Hi\r\n")) }
+        #expect(error?.kind == .unexpectedReply)
+        #expect(error?.stage == .data)
+        #expect(channel.isClosed)
+        #expect(channel.transcript.hasSuffix("DATA\r\n"))
+        try channel.finish()
+    }
+
     @Test("the end of DATA refused: 5xx permanent, 4xx transient, outcome known; the session stays usable", arguments: [554, 451])
     func endOfDataRefused(_ code: Int) async throws {
         let (session, channel) = try await SMTPScript.open(
-            [], then: SMTPScript.transaction(wire: "Hi\r\n.\r\n", queued: "\(code) \(code / 100).7.1 message refused") + [
+            [],
+            then: SMTPScript.transaction(wire: "Hi\r\n.\r\n", queued: "\(code) \(code / 100).7.1 message refused") + [
                 .client("RSET\r\n"), .server("250 Ok\r\n"),
             ])
         let error = await SMTPScript.error { try await session.send(from: Self.me, to: [Self.ann], message: Self.bytes("Hi\r\n")) }

@@ -59,8 +59,12 @@ extension SMTPSession {
     private func transmit(_ data: SMTPData, accepted: [String], rejected: [SMTPDelivery.Rejection]) async throws(SMTPError) -> SMTPDelivery {
         let go = try await command("DATA", .data)
         guard go.code == 354 else {
+            let error = Self.failure(go, stage: .data, "the server refused DATA")
+            // A server that answered DATA with another 2xx or 3xx may be reading a message now, so
+            // RSET would become its text: the only safe way on is a new connection.
+            guard go.isTransientFailure || go.isPermanentFailure else { throw await broken(error) }
             await resetAfterFailure()
-            throw Self.failure(go, stage: .data, "the server refused DATA")
+            throw error
         }
         // Until the final dot is written the server cannot have taken the message; from then on
         // a failure leaves it unknown whether it did.
@@ -112,8 +116,8 @@ extension SMTPSession {
             guard extensions.eightBitMIME else {
                 throw SMTPError(
                     .notOffered, stage: .mailFrom,
-                    "the message has 8-bit bytes and the server does not offer 8BITMIME; encode the body as quoted-printable or base64 (OutgoingMail does)"
-                )
+                    "the message has 8-bit bytes and the server does not offer 8BITMIME; "
+                        + "encode the body as quoted-printable or base64 (OutgoingMail does)")
             }
             line += " BODY=8BITMIME"
         }
