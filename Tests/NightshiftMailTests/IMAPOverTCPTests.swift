@@ -86,11 +86,11 @@ struct IMAPOverTCPTests {
                 try await peer.send("A3 OK done\r\n")
             },
             client: { port in
-                let client = try await Self.client(port, timeout: .milliseconds(100))
+                let client = try await Self.client(port, timeout: .milliseconds(250))
                 let clock = ContinuousClock()
                 let started = clock.now
-                #expect(try await client.idle(timeout: .milliseconds(450)) == .timedOut)
-                #expect(clock.now - started >= .milliseconds(450))
+                #expect(try await client.idle(until: started.advanced(by: .milliseconds(900))) == .timedOut)
+                #expect(clock.now - started >= .milliseconds(900))
                 try await client.noop()
                 try await client.logout()
             })

@@ -10,13 +10,17 @@ extension IMAPClient {
     /// The wait is not bounded by the channel's read timeout (its expiry only means quiet);
     /// cancelling the calling task ends it, and leaves the client unusable.
     public func idle(timeout: Duration) async throws -> IMAPIdleEvent {
+        try await idle(until: ContinuousClock.now.advanced(by: timeout))
+    }
+
+    /// As ``idle(timeout:)``, waiting until `deadline` at the latest.
+    public func idle(until deadline: ContinuousClock.Instant) async throws -> IMAPIdleEvent {
         try await exclusive {
             try require([.selected], for: "IDLE")
             guard capabilities.contains("IDLE") else {
                 throw IMAPError(.notSupported, command: "IDLE", "the server does not offer IDLE; poll with noop() instead")
             }
             let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: timeout)
             while true {
                 try Task.checkCancellation()
                 let roundEnd = min(deadline, clock.now.advanced(by: configuration.idleRenewal))
