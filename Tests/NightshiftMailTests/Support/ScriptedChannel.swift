@@ -87,7 +87,8 @@ final class ScriptedChannel: MailChannel, @unchecked Sendable {
         }
     }
 
-    /// Takes with `body`, waiting out a silence until the task is cancelled.
+    /// Takes with `body`; in a silence, looks again every 20 ms (nothing but the client's own
+    /// write ends one) until the task is cancelled, which throws `CancellationError`.
     private func read(_ body: (inout State) throws -> [UInt8]?) async throws -> [UInt8] {
         while true {
             if let bytes = try take(body) { return bytes }
