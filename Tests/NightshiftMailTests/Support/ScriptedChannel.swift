@@ -19,6 +19,9 @@ final class ScriptedChannel: MailChannel, @unchecked Sendable {
         case clientLine(@Sendable (String) -> Bool)
         /// The connection drops: reads after the buffered bytes throw ``MailTransportError/closed``.
         case drop
+        /// The server says nothing until the client writes again: a read here waits until its
+        /// task is cancelled, as a real one would until its timeout (for IDLE's wait).
+        case silence
     }
 
     struct ScriptError: Error, CustomStringConvertible {
@@ -66,24 +69,35 @@ final class ScriptedChannel: MailChannel, @unchecked Sendable {
             case .server(let text): state.inbound += Array(text.utf8)
             case .serverBytes(let bytes): state.inbound += bytes
             case .drop: state.dropped = true
-            case .client, .clientLine: return
+            case .client, .clientLine, .silence: return
             }
             state.next += 1
         }
     }
 
-    private func take(_ body: (inout State) throws -> [UInt8]?) throws -> [UInt8] {
+    /// The bytes `body` takes from what the server sent; nil while the script is silent.
+    private func take(_ body: (inout State) throws -> [UInt8]?) throws -> [UInt8]? {
         try state.withLock { state in
             if state.closed { throw MailTransportError.closed }
             Self.advance(&state)
             if let bytes = try body(&state) { return bytes }
             if state.dropped || state.next == state.steps.count { throw MailTransportError.closed }
+            if case .silence = state.steps[state.next] { return nil }
             throw ScriptError(description: "the client reads, but the script waits for it to write \(state.steps[state.next])")
         }
     }
 
+    /// Takes with `body`; in a silence, looks again every 20 ms (nothing but the client's own
+    /// write ends one) until the task is cancelled, which throws `CancellationError`.
+    private func read(_ body: (inout State) throws -> [UInt8]?) async throws -> [UInt8] {
+        while true {
+            if let bytes = try take(body) { return bytes }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     func readLine(limit: Int) async throws -> [UInt8] {
-        try take { state in
+        try await read { state in
             guard let end = state.inbound.firstIndex(of: 0x0A) else {
                 if state.inbound.count > limit { throw MailTransportError.lineTooLong(limit) }
                 return nil
@@ -97,7 +111,7 @@ final class ScriptedChannel: MailChannel, @unchecked Sendable {
     }
 
     func readBytes(count: Int) async throws -> [UInt8] {
-        try take { state in
+        try await read { state in
             guard state.inbound.count >= count else { return nil }
             let bytes = Array(state.inbound[..<count])
             state.inbound.removeFirst(count)
@@ -123,6 +137,9 @@ final class ScriptedChannel: MailChannel, @unchecked Sendable {
                     }
                     guard state.outbound.count >= want.count else { return }
                     state.outbound.removeFirst(want.count)
+                case .silence:
+                    // A silence ends when the client writes again, not before.
+                    guard !state.outbound.isEmpty else { return }
                 case .clientLine(let matches):
                     guard let end = state.outbound.firstIndex(of: 0x0A) else { return }
                     var line = Array(state.outbound[..<end])
