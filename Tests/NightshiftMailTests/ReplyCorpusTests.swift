@@ -159,7 +159,7 @@ struct ReplyCorpusTests {
             ("09-de-html-only-bis-montag", "2025-12-08"), ("10-fr-reponse-automatique", "2025-12-15"),
             ("11-fr-conges-precedence-auto-reply", "2026-01-02"), ("12-fr-absente-base64", "2026-01-05"),
             ("13-es-respuesta-automatica", "2026-01-08"), ("14-es-vacaciones-latin1-x-autoreply", "2025-12-15"),
-            ("15-es-null-return-path", "2025-12-12"), ("16-en-left-company-autoreply", nil),
+            ("15-es-null-return-path", "2025-12-12"), ("16-en-left-company-autoreply", nil), ("17-de-nicht-mehr-im-unternehmen", nil),
         ]
         #expect(expected.count == Self.samples.filter { $0.label == .ooo }.count, "an ooo file without expectations")
         for (file, date) in expected {
@@ -182,6 +182,7 @@ struct ReplyCorpusTests {
             ("referral/09-fr-collegue-en-copie", "claire.dubois@atelier-garnier.fr", "Claire Dubois"),
             ("referral/10-es-pongase-en-contacto", "lucia.fernandez@transportes-iberia.es", "Lucía Fernández"),
             ("referral/11-es-en-copia", "javier.ruiz@grupo-almendro.es", "Javier Ruiz"),
+            ("referral/12-en-successor-human", "dana.whitfield@crestline-homes.com", "Dana Whitfield"),
             ("ooo/01-en-exchange-automatic-reply", "tom.baker@cascadia-foods.com", "Tom Baker"),
             ("ooo/06-de-abwesenheitsnotiz-exchange", "petra.lang@hansen-logistik.de", "Petra Lang"),
             ("ooo/12-fr-absente-base64", "sophie.martin@lumiere-distribution.fr", "Sophie Martin"),
@@ -190,7 +191,10 @@ struct ReplyCorpusTests {
             let result = try Self.sample("\(file).eml").result
             #expect(result.referrals == [ReferredContact(name: name, address: address)], "\(file)")
         }
-        for file in ["ooo/05-en-annual-leave-iso-date", "ooo/13-es-respuesta-automatica", "ooo/16-en-left-company-autoreply"] {
+        for file in [
+            "ooo/05-en-annual-leave-iso-date", "ooo/13-es-respuesta-automatica", "ooo/16-en-left-company-autoreply",
+            "ooo/17-de-nicht-mehr-im-unternehmen", "interested/19-de-rufen-sie-mich-an-signatur",
+        ] {
             #expect(try Self.sample("\(file).eml").result.referrals.isEmpty, "\(file)")
         }
     }
