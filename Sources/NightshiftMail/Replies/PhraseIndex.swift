@@ -20,13 +20,17 @@ struct PhraseMatch: Hashable {
 
 /// The phrases of a ``ReplyPhrases`` indexed by their first word, so a text is matched in one
 /// pass: for each word, only the phrases starting with it are compared, each over at most its
-/// own length.
+/// own length plus its gaps.
 struct PhraseIndex: Sendable {
     private struct Entry: Sendable {
-        var words: [String]
+        /// The phrase's words, split where it has a gap (`…`).
+        var segments: [[String]]
         var category: ReplyPhrases.Category
         var phrase: ReplyPhrases.Phrase
     }
+
+    /// Words a gap (`…`) may stand for.
+    static let maximumGap = 3
 
     private let byFirstWord: [String: [Entry]]
 
@@ -34,51 +38,73 @@ struct PhraseIndex: Sendable {
         var table: [String: [Entry]] = [:]
         for category in ReplyPhrases.Category.allCases {
             for phrase in phrases[category] {
-                let words = FoldedText.words(of: phrase.text)
-                guard let first = words.first else { continue }
-                table[first, default: []].append(Entry(words: words, category: category, phrase: phrase))
+                let segments = phrase.text.replacingEllipses().split(separator: "\u{2026}").map { FoldedText.words(of: String($0)) }.filter {
+                    !$0.isEmpty
+                }
+                guard let first = segments.first?.first else { continue }
+                table[first, default: []].append(Entry(segments: segments, category: category, phrase: phrase))
             }
         }
         byFirstWord = table
     }
 
-    /// Every phrase in `text`, in text order. A match lying inside a longer match of another
-    /// category is dropped (`interested` inside `not interested`), and an `interested` match
-    /// with a negating word close before or after it in the same clause is marked negated.
-    func matches(in text: FoldedText) -> [PhraseMatch] {
+    /// Every phrase in `text`, in text order. Where phrases of one category (in different
+    /// languages) match the same words, the one in `language` is kept. A match lying inside a
+    /// longer match is dropped (`interested` inside `not interested`, `Urlaub` inside `im
+    /// Urlaub`), and an `interested` match with a negating word close before or after it in the
+    /// same clause is marked negated.
+    func matches(in text: FoldedText, preferring language: String? = nil) -> [PhraseMatch] {
         let words = text.words
         var found: [PhraseMatch] = []
-        var seen: Set<String> = []
+        var atThisWord: [String: Int] = [:]
         for index in words.indices {
             guard let entries = byFirstWord[words[index].text] else { continue }
-            seen.removeAll(keepingCapacity: true)
-            for entry in entries where index + entry.words.count <= words.count {
-                var same = true
-                for offset in 1..<entry.words.count where words[index + offset].text != entry.words[offset] {
-                    same = false
-                    break
+            atThisWord.removeAll(keepingCapacity: true)
+            for entry in entries {
+                guard let end = matchEnd(entry, at: index, in: words) else { continue }
+                let range = index..<end
+                let match = PhraseMatch(
+                    category: entry.category, phrase: entry.phrase, words: range, start: words[index].start, end: words[end - 1].end)
+                let key = "\(entry.category.rawValue) \(end)"
+                if let existing = atThisWord[key] {
+                    if found[existing].phrase.language != language, entry.phrase.language == language { found[existing] = match }
+                    continue
                 }
-                guard same else { continue }
-                // One match per category and span, whichever language listed it first.
-                let key = "\(entry.category.rawValue) \(entry.words.count)"
-                guard seen.insert(key).inserted else { continue }
-                let range = index..<(index + entry.words.count)
-                found.append(
-                    PhraseMatch(
-                        category: entry.category, phrase: entry.phrase, words: range, start: words[range.lowerBound].start,
-                        end: words[range.upperBound - 1].end))
+                atThisWord[key] = found.count
+                found.append(match)
             }
         }
         return resolve(found, words: words)
     }
 
+    /// Where `entry` ends when it matches at `index` (exclusive), or nil.
+    private func matchEnd(_ entry: Entry, at index: Int, in words: [FoldedText.Word]) -> Int? {
+        var position = index
+        for (number, segment) in entry.segments.enumerated() {
+            let gaps = number == 0 ? 0...0 : 0...Self.maximumGap
+            var matched: Int?
+            for gap in gaps {
+                let start = position + gap
+                guard start + segment.count <= words.count else { break }
+                if number > 0, words[start + segment.count - 1].clause != words[index].clause { break }
+                if segment.indices.allSatisfy({ words[start + $0].text == segment[$0] }) {
+                    matched = start
+                    break
+                }
+            }
+            guard let matched else { return nil }
+            position = matched + segment.count
+        }
+        return position
+    }
+
     private func resolve(_ found: [PhraseMatch], words: [FoldedText.Word]) -> [PhraseMatch] {
         var kept: [PhraseMatch] = []
-        // Matches are in order of their first word; a longer covering match starts at or before.
+        // Matches are in order of their first word; a covering match starts at or before, nearby.
         for (position, match) in found.enumerated() {
             let covered = found[max(0, position - 64)..<min(found.count, position + 64)].contains { other in
-                other.category != match.category && other.words.count > match.words.count
-                    && other.words.lowerBound <= match.words.lowerBound && other.words.upperBound >= match.words.upperBound
+                other.words.count > match.words.count && other.words.lowerBound <= match.words.lowerBound
+                    && other.words.upperBound >= match.words.upperBound
             }
             if covered { continue }
             var match = match
@@ -103,5 +129,27 @@ struct PhraseIndex: Sendable {
             index += 1
         }
         return nil
+    }
+}
+
+extension String {
+    /// The text with `...` written as `…`, the gap of a phrase.
+    fileprivate func replacingEllipses() -> String {
+        var result = ""
+        var dots = 0
+        for character in self {
+            if character == "." {
+                dots += 1
+                if dots == 3 {
+                    result.append("\u{2026}")
+                    dots = 0
+                }
+                continue
+            }
+            result += String(repeating: ".", count: dots)
+            dots = 0
+            result.append(character)
+        }
+        return result + String(repeating: ".", count: dots)
     }
 }

@@ -89,8 +89,8 @@ public struct RuleReplyClassifier: ReplyClassifier {
         let reply = ReplyText(limited)
         let scalars = Array(reply.body.unicodeScalars)
         let folded = FoldedText(scalars)
-        let matches = index.matches(in: folded)
         let language = LanguageGuess.guess(folded.words)
+        let matches = index.matches(in: folded, preferring: language)
         let referrals = ReferralFinder(scalars: scalars, words: folded.words, matches: matches).referrals(in: message)
         let sender = message.from.first
         var result = ReplyClassification(

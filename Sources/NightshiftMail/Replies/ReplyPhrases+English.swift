@@ -6,7 +6,8 @@ extension ReplyPhrases {
             "happy to chat", "love to chat", "tell me more", "learn more", "know more", "more information", "more info", "more details",
             "a demo", "book a call", "schedule a call", "set up a call", "hop on a call", "jump on a call", "set up a meeting",
             "schedule a meeting", "let's meet", "let's connect", "what times work", "when are you available", "give me a call",
-            "call me", "pricing", "good fit", "worth a conversation", "keen to",
+            "call me", "pricing", "good fit", "worth a conversation", "keen to", "walk me through", "show me how", "how it works",
+            "how does it work", "works for me", "are you free", "how does … look",
         ],
         .notInterested: [
             "not interested", "no interest", "no thanks", "no thank you", "not for us", "not a fit", "not a good fit",
@@ -32,7 +33,8 @@ extension ReplyPhrases {
             "please contact", "contact my colleague", "reach out to", "get in touch with", "speak with", "speak to", "talk to",
             "the right person", "right contact", "better person", "better contact", "responsible for", "in charge of",
             "handles this", "handles all", "looping in", "loop in", "cc'd", "cc'ed", "copied", "forwarded your", "i've forwarded",
-            "direct your", "write to", "my colleague",
+            "direct your", "write to", "my colleague", "successor", "you could try", "has taken over", "took over", "replaced by",
+            "now handled by",
         ],
     ]
 }

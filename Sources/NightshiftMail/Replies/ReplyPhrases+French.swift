@@ -5,7 +5,8 @@ extension ReplyPhrases {
             "intéressé", "intéressée", "intéressés", "intéressées", "m'intéresse", "nous intéresse", "intéressant", "intéressante",
             "volontiers", "avec plaisir", "en savoir plus", "plus d'informations", "plus d'infos", "une documentation", "une démo",
             "un appel", "un rendez-vous", "prendre rendez-vous", "un échange", "échanger", "discutons", "appelez-moi",
-            "je suis preneur", "pourquoi pas",
+            "je suis preneur", "pourquoi pas", "dites-m'en plus", "vous convient", "êtes-vous disponible", "seriez-vous disponible",
+            "comment ça marche", "comment cela fonctionne",
         ],
         .notInterested: [
             "pas intéressé", "pas intéressée", "pas intéressés", "pas intéressées", "ne nous intéresse pas", "ne m'intéresse pas",
@@ -26,7 +27,8 @@ extension ReplyPhrases {
         .referral: [
             "contactez", "contacter", "veuillez contacter", "merci de contacter", "la bonne personne", "le bon interlocuteur",
             "la bonne interlocutrice", "en copie", "mets en copie", "en cc", "ma collègue", "mon collègue", "s'adresser à",
-            "adressez-vous", "en charge de", "responsable de", "qui gère", "transmis",
+            "adressez-vous", "en charge de", "responsable de", "qui gère", "transmis", "successeur", "remplaçant", "remplaçante",
+            "a repris",
         ],
     ]
 }

@@ -5,7 +5,8 @@ extension ReplyPhrases {
             "me interesa", "nos interesa", "interesado", "interesada", "interesados", "interesante", "suena bien",
             "suena interesante", "más información", "más detalles", "una demo", "demostración", "una llamada", "una reunión",
             "reunirnos", "podemos hablar", "hablamos", "encantado", "encantada", "con gusto", "me gustaría saber",
-            "me gustaría recibir", "llámeme", "agendar", "por qué no",
+            "me gustaría recibir", "llámeme", "agendar", "por qué no", "cuénteme más", "cuéntame más", "le viene bien", "te viene bien",
+            "le va bien", "qué día", "cómo funciona",
         ],
         .notInterested: [
             "no me interesa", "no nos interesa", "no estoy interesado", "no estamos interesados", "no interesado", "no gracias",
@@ -28,7 +29,7 @@ extension ReplyPhrases {
             "póngase en contacto con", "ponte en contacto con", "contacte con", "contactar con", "contacte a", "escriba a",
             "la persona adecuada", "persona indicada", "el responsable", "la responsable", "en copia", "pongo en copia",
             "con copia", "mi compañero", "mi compañera", "quien lleva", "quien se encarga", "se encarga de", "diríjase a",
-            "he reenviado",
+            "he reenviado", "sucesor", "sucesora", "sustituto", "sustituta", "ha asumido",
         ],
     ]
 }

@@ -2,7 +2,9 @@
 /// Spanish, plus any the operator adds (`[mail.phrases]` in the configuration).
 ///
 /// Matching ignores case and accents and works on whole words: `Intéressé` matches `interesse`,
-/// `no, gracias` matches `no gracias`, and `interest` does not match inside `interesting`.
+/// `no, gracias` matches `no gracias`, and `interest` does not match inside `interesting`. A
+/// `…` (or `...`) in a phrase stands for up to three words within one clause, for languages that
+/// split what belongs together: `passt … nicht` matches "passt gerade überhaupt nicht".
 ///
 /// ```swift
 /// var phrases = ReplyPhrases()                                   // the defaults
