@@ -201,7 +201,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            resources: [.copy("Resources/python-email-view.py")],
+            resources: [.copy("Resources/python-email-view.py"), .copy("Resources/replies")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
