@@ -50,7 +50,8 @@ struct ReplyDecisionTests {
     @Test("an absence phrase without headers is ooo only when the text shows no intent")
     func absenceText() {
         #expect(ReplyMail.classify(ReplyMail.human("I'm out of the office until Friday.")).replyClass == .ooo)
-        #expect(ReplyMail.classify(ReplyMail.human("I'm on vacation until Friday, but sounds interesting, let's talk then.")).replyClass == .interested)
+        #expect(
+            ReplyMail.classify(ReplyMail.human("I'm on vacation until Friday, but sounds interesting, let's talk then.")).replyClass == .interested)
     }
 
     @Test("a request to be removed wins over everything in the text, and referrals are still listed")
@@ -86,7 +87,8 @@ struct ReplyDecisionTests {
             ReplyMail.human("I've copied Joe, who handles this.", extra: ["Cc: Joe Smith <joe.smith@customer.example>"]))
         #expect(introduced.replyClass == .referral)
         #expect(introduced.referrals == [ReferredContact(name: "Joe Smith", address: "joe.smith@customer.example")])
-        let silent = ReplyMail.classify(ReplyMail.human("Sounds interesting, talk to you soon.", extra: ["Cc: Joe Smith <joe.smith@customer.example>"]))
+        let silent = ReplyMail.classify(
+            ReplyMail.human("Sounds interesting, talk to you soon.", extra: ["Cc: Joe Smith <joe.smith@customer.example>"]))
         #expect(silent.replyClass == .interested)
         #expect(silent.referrals.isEmpty)
     }
@@ -102,7 +104,8 @@ struct ReplyDecisionTests {
 
     @Test("the signature's details come with the classification")
     func contact() {
-        let result = ReplyMail.classify(ReplyMail.human("Sounds good, call me.\n\nBest regards,\nAnn Example\nHead of Finance\nExample Industries Inc.\nTel: +1 415 555 0100"))
+        let result = ReplyMail.classify(
+            ReplyMail.human("Sounds good, call me.\n\nBest regards,\nAnn Example\nHead of Finance\nExample Industries Inc.\nTel: +1 415 555 0100"))
         #expect(result.contact.name == "Ann Example")
         #expect(result.contact.title == "Head of Finance")
         #expect(result.contact.company == "Example Industries Inc.")

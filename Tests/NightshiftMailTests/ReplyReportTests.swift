@@ -64,7 +64,8 @@ struct ReplyReportTests {
     @Test("a missing Status is read from the diagnostic's codes; without a returned message In-Reply-To names the mail")
     func impliedStatus() {
         let result = ReplyMail.classify(
-            Self.report("Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; a@customer.example\nAction: failed\nDiagnostic-Code: smtp; 550 No such user"))
+            Self.report(
+                "Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; a@customer.example\nAction: failed\nDiagnostic-Code: smtp; 550 No such user"))
         #expect(result.bounces.first?.status == "5.0.0")
         #expect(result.bounces.first?.isHard == true)
         #expect(result.reportedMessageID == "sent-1@seller.example")
@@ -99,7 +100,9 @@ struct ReplyReportTests {
         ].joined(separator: "\r\n")
         let result = ReplyMail.classify(MailMessage(bytes: Array(raw.utf8)))
         #expect(result.replyClass == .complaint)
-        #expect(result.complaint == ComplaintReport(feedbackType: "not-spam", originalRecipient: "u@isp.example", originalMailFrom: "bounce@seller.example"))
+        #expect(
+            result.complaint
+                == ComplaintReport(feedbackType: "not-spam", originalRecipient: "u@isp.example", originalMailFrom: "bounce@seller.example"))
         #expect(result.complaint?.isAbuse == false)
     }
 
@@ -107,10 +110,27 @@ struct ReplyReportTests {
     func heuristicBounce() {
         let notice = ReplyMail.message(
             ["From: Mail Delivery System <MAILER-DAEMON@mail.customer.example>", "To: mara@seller.example", "Subject: Mail delivery failed"],
-            body: "A message that you sent could not be delivered.\n\n  bob@customer.example\n    host said: 550 5.1.1 User unknown\n\n------ This is a copy of the message's headers ------\n\nReturn-path: <mara@seller.example>\nTo: bob@customer.example\nMessage-ID: <sent-9@seller.example>\n")
+            body:
+                """
+                A message that you sent could not be delivered.
+
+                  bob@customer.example
+                    host said: 550 5.1.1 User unknown
+
+                ------ This is a copy of the message's headers ------
+
+                Return-path: <mara@seller.example>
+                To: bob@customer.example
+                Message-ID: <sent-9@seller.example>
+
+                """
+        )
         let result = ReplyMail.classify(notice)
         #expect(result.replyClass == .bounce)
-        #expect(result.bounces == [BounceRecipient(address: "bob@customer.example", action: "failed", status: "5.1.1", diagnostic: "host said: 550 5.1.1 User unknown")])
+        #expect(
+            result.bounces == [
+                BounceRecipient(address: "bob@customer.example", action: "failed", status: "5.1.1", diagnostic: "host said: 550 5.1.1 User unknown")
+            ])
         #expect(result.reportedMessageID == "sent-9@seller.example")
         #expect(result.signals.contains { $0.kind == .structure && $0.text.contains("heuristically") })
     }
@@ -121,11 +141,13 @@ struct ReplyReportTests {
         let person = ReplyMail.human("Our server said 550 5.1.1 when I wrote to Bob. Interested though!")
         #expect(ReplyMail.classify(person).replyClass == .interested)
         // A mail server's message without a code is not one either.
-        let noCode = ReplyMail.message(["From: postmaster@customer.example", "To: mara@seller.example", "Subject: Hello"], body: "We changed our policies.")
+        let noCode = ReplyMail.message(
+            ["From: postmaster@customer.example", "To: mara@seller.example", "Subject: Hello"], body: "We changed our policies.")
         #expect(ReplyMail.classify(noCode).replyClass == .unknown)
         // A subject alone with a code in the text is enough: some servers send from ordinary addresses.
         let subjectOnly = ReplyMail.message(
-            ["From: alerts@customer.example", "To: mara@seller.example", "Subject: Undeliverable: Offer"], body: "Delivery to joe@customer.example failed: 550 5.4.1 Access denied")
+            ["From: alerts@customer.example", "To: mara@seller.example", "Subject: Undeliverable: Offer"],
+            body: "Delivery to joe@customer.example failed: 550 5.4.1 Access denied")
         let result = ReplyMail.classify(subjectOnly)
         #expect(result.replyClass == .bounce)
         #expect(result.bounces.first?.status == "5.4.1")
@@ -135,7 +157,13 @@ struct ReplyReportTests {
     func codesNotFromNumbers() {
         let notice = ReplyMail.message(
             ["From: MAILER-DAEMON@mx.customer.example", "To: mara@seller.example", "Subject: failure notice"],
-            body: "Host 198.51.100.45 (Postfix 3.5.6, 2.10.1) could not deliver to <x@customer.example>:\nSorry, no mailbox here by that name. (#5.1.1)\n")
+            body:
+                """
+                Host 198.51.100.45 (Postfix 3.5.6, 2.10.1) could not deliver to <x@customer.example>:
+                Sorry, no mailbox here by that name. (#5.1.1)
+
+                """
+        )
         let result = ReplyMail.classify(notice)
         #expect(result.bounces.first?.status == "5.1.1")
         #expect(result.signals.contains { $0.text.hasPrefix("status 5.1.1 in the text") })

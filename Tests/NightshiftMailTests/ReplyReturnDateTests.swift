@@ -70,5 +70,10 @@ struct ReplyReturnDateTests {
         #expect(CalendarDay(year: 2024, month: 2, day: 28)!.adding(days: 1).description == "2024-02-29")
         #expect(CalendarDay(year: 1970, month: 1, day: 1)!.adding(days: -1).description == "1969-12-31")
         #expect(CalendarDay(year: 2025, month: 12, day: 31)! < CalendarDay(year: 2026, month: 1, day: 1)!)
+        // A reference from anywhere gives a day rather than a trap.
+        for date in [Date.distantPast, Date.distantFuture, Date(timeIntervalSince1970: .infinity), Date(timeIntervalSince1970: -1e300)] {
+            _ = CalendarDay(date).weekday
+        }
+        #expect(ReplyMail.classify(ReplyMail.automatic("Back on 14.12.1234567."), reference: .distantFuture).replyClass == .ooo)
     }
 }

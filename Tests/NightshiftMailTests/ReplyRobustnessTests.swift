@@ -38,9 +38,11 @@ struct ReplyRobustnessTests {
     @Test("3,000 seeded mutations of corpus replies classify")
     func mutatedCorpus() throws {
         let folder = try #require(Bundle.module.url(forResource: "replies", withExtension: nil))
-        let seeds = ["bounce/05-en-sendmail-one-failed-one-delayed.eml", "complaint/01-en-arf-abuse-full-message.eml",
-            "ooo/06-de-abwesenheitsnotiz-exchange.eml", "referral/02-en-cc-colleague.eml", "interested/05-en-html-only-set-up-a-meeting.eml"]
-            .compactMap { FileManager.default.contents(atPath: folder.appendingPathComponent($0).path).map { [UInt8]($0) } }
+        let seeds = [
+            "bounce/05-en-sendmail-one-failed-one-delayed.eml", "complaint/01-en-arf-abuse-full-message.eml",
+            "ooo/06-de-abwesenheitsnotiz-exchange.eml", "referral/02-en-cc-colleague.eml", "interested/05-en-html-only-set-up-a-meeting.eml",
+        ]
+        .compactMap { FileManager.default.contents(atPath: folder.appendingPathComponent($0).path).map { [UInt8]($0) } }
         #expect(seeds.count == 5)
         var random = SplitMix64(seed: 0x6D75_7461_7465)
         for round in 0..<3_000 {
@@ -71,9 +73,18 @@ struct ReplyRobustnessTests {
             ("5 MB on one line", Self.hostile(String(repeating: "x", count: 5_000_000))),
             ("a@ repeated on one line", Self.hostile(String(repeating: "a@", count: 1_000_000))),
             ("address-like runs", Self.hostile(String(repeating: "first.last@", count: 200_000) + "example.com")),
-            ("weekdays repeated in an automatic reply", Self.hostile(String(repeating: "until monday ", count: 300_000), headers: ["Auto-Submitted: auto-replied"])),
-            ("dates repeated", Self.hostile(String(repeating: "14.12.2025 bis 15. Dezember ", count: 100_000), headers: ["Auto-Submitted: auto-replied"])),
-            ("status codes from a mail server", Self.hostile(String(repeating: "550 5.1.1 <x@y.example> ", count: 100_000), headers: ["From: MAILER-DAEMON@mx.example"])),
+            (
+                "weekdays repeated in an automatic reply",
+                Self.hostile(String(repeating: "until monday ", count: 300_000), headers: ["Auto-Submitted: auto-replied"])
+            ),
+            (
+                "dates repeated",
+                Self.hostile(String(repeating: "14.12.2025 bis 15. Dezember ", count: 100_000), headers: ["Auto-Submitted: auto-replied"])
+            ),
+            (
+                "status codes from a mail server",
+                Self.hostile(String(repeating: "550 5.1.1 <x@y.example> ", count: 100_000), headers: ["From: MAILER-DAEMON@mx.example"])
+            ),
             ("phrases repeated", Self.hostile(String(repeating: "not interested, please contact ", count: 150_000))),
             ("attribution lines", Self.hostile(String(repeating: "On Monday Bob wrote:\n> x\n", count: 200_000))),
             ("quote markers only", Self.hostile(String(repeating: ">", count: 3_000_000))),

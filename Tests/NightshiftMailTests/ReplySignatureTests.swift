@@ -7,7 +7,15 @@ struct ReplySignatureTests {
     @Test("an English signature with pipes, a website and a fax number")
     func english() {
         let contact = MailSignature.contact(
-            from: "Best,\nTom Reilly\nIT Operations Manager | Acme Logistics Inc.\nTel: +1 (312) 555-0187 | Fax: +1 (312) 555-0188\nwww.acme-logistics.example\ntom.reilly@acme-logistics.example",
+            from:
+                """
+                Best,
+                Tom Reilly
+                IT Operations Manager | Acme Logistics Inc.
+                Tel: +1 (312) 555-0187 | Fax: +1 (312) 555-0188
+                www.acme-logistics.example
+                tom.reilly@acme-logistics.example
+                """,
             sender: MailAddress(name: "Tom Reilly", address: "tom.reilly@acme-logistics.example"))
         #expect(contact.name == "Tom Reilly")
         #expect(contact.title == "IT Operations Manager")
@@ -20,7 +28,16 @@ struct ReplySignatureTests {
     @Test("a German signature: Last, First display name, compound title, GmbH & Co. KG")
     func german() {
         let contact = MailSignature.contact(
-            from: "Mit freundlichen Grüßen\n\nMarkus Weber\nVertriebsleiter\nMüller Maschinenbau GmbH & Co. KG\nTelefon: +49 711 123456-20\nMobil: 0171 2345678",
+            from:
+                """
+                Mit freundlichen Grüßen
+
+                Markus Weber
+                Vertriebsleiter
+                Müller Maschinenbau GmbH & Co. KG
+                Telefon: +49 711 123456-20
+                Mobil: 0171 2345678
+                """,
             sender: MailAddress(name: "Weber, Markus", address: "m.weber@mueller.example"))
         #expect(contact.name == "Markus Weber")
         #expect(contact.title == "Vertriebsleiter")
@@ -47,7 +64,8 @@ struct ReplySignatureTests {
     @Test("nothing is guessed: no legal form, no company; no title word, no title; an order number is no phone")
     func conservative() {
         let contact = MailSignature.contact(
-            from: "Robert Hale\nHale & Sons Hardware\nOrder 2025-1187\nOpen Monday to Friday", sender: MailAddress(name: "Bob", address: "bob@hale.example"))
+            from: "Robert Hale\nHale & Sons Hardware\nOrder 2025-1187\nOpen Monday to Friday",
+            sender: MailAddress(name: "Bob", address: "bob@hale.example"))
         #expect(contact.company == nil)
         #expect(contact.title == nil)
         #expect(contact.phones.isEmpty)

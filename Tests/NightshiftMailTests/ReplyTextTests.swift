@@ -35,11 +35,33 @@ struct ReplyTextTests {
             text: "Passt.\n\nAm 01.12.25 um 09:30 schrieb Mara Lindqvist:\n> Hallo", body: "Passt."),
         Case(
             name: "Outlook English header block without > (the original unquoted below)",
-            text: "Not for us.\n\n________________________________\nFrom: Mara <mara@x.example>\nSent: Monday, December 1, 2025 9:30 AM\nTo: Ann\nSubject: Offer\n\nIf you're not interested, reply.",
+            text:
+                """
+                Not for us.
+
+                ________________________________
+                From: Mara <mara@x.example>
+                Sent: Monday, December 1, 2025 9:30 AM
+                To: Ann
+                Subject: Offer
+
+                If you're not interested, reply.
+                """,
             body: "Not for us."),
         Case(
             name: "Outlook German block after Ursprüngliche Nachricht",
-            text: "Kein Interesse.\n\n-----Ursprüngliche Nachricht-----\nVon: Mara <mara@x.example>\nGesendet: Montag, 1. Dezember 2025 09:30\nAn: Ann\nBetreff: Angebot\n\nHätten Sie Interesse?",
+            text:
+                """
+                Kein Interesse.
+
+                -----Ursprüngliche Nachricht-----
+                Von: Mara <mara@x.example>
+                Gesendet: Montag, 1. Dezember 2025 09:30
+                An: Ann
+                Betreff: Angebot
+
+                Hätten Sie Interesse?
+                """,
             body: "Kein Interesse."),
         Case(
             name: "Outlook French block with spaces before the colons",
@@ -47,7 +69,17 @@ struct ReplyTextTests {
             body: "Pas pour nous."),
         Case(
             name: "Outlook Spanish block",
-            text: "No, gracias.\n\nDe: Mara <mara@x.example>\nEnviado el: lunes, 1 de diciembre de 2025 9:30\nPara: Ann\nAsunto: Oferta\n\n¿Le interesa?",
+            text:
+                """
+                No, gracias.
+
+                De: Mara <mara@x.example>
+                Enviado el: lunes, 1 de diciembre de 2025 9:30
+                Para: Ann
+                Asunto: Oferta
+
+                ¿Le interesa?
+                """,
             body: "No, gracias."),
         Case(
             name: "Outlook block flattened onto one line",
@@ -99,7 +131,8 @@ struct ReplyTextTests {
             name: "'Gracias, pero …' is a sentence, not a closing", text: "Gracias, pero no nos interesa.", body: "Gracias, pero no nos interesa."),
         Case(
             name: "a closing followed by questions is not a signature",
-            text: "Thanks!\nCan we meet on Tuesday?\nOr would Wednesday suit you better?", body: "Thanks!\nCan we meet on Tuesday?\nOr would Wednesday suit you better?"),
+            text: "Thanks!\nCan we meet on Tuesday?\nOr would Wednesday suit you better?",
+            body: "Thanks!\nCan we meet on Tuesday?\nOr would Wednesday suit you better?"),
     ]
 
     @Test("quoted mail and signatures are cut", arguments: cases)

@@ -28,7 +28,9 @@ enum FailureNotice {
         let scalars = Array(message.text.unicodeScalars.prefix(100_000))
         let notice = Array(scalars[..<copyStart(scalars)])
         let text = String(String.UnicodeScalarView(notice))
-        guard let first = ReportValues.enhancedStatus(in: Substring(text), classes: "45") ?? ReportValues.basicCode(in: Substring(text)) else { return nil }
+        guard let first = ReportValues.enhancedStatus(in: Substring(text), classes: "45") ?? ReportValues.basicCode(in: Substring(text)) else {
+            return nil
+        }
         signals.append(ReplySignal(.structure, "status \(first.code) in the text (no delivery report: read heuristically)"))
 
         var known = Set((message.from + message.to + message.cc + message.replyTo).map { $0.address.lowercased() })

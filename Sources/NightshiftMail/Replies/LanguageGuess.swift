@@ -3,22 +3,34 @@
 /// first elsewhere, and to report.
 enum LanguageGuess {
     private static let stopWords: [(String, Set<String>)] = [
-        ("en", [
-            "the", "and", "you", "your", "i", "we", "is", "are", "to", "of", "for", "with", "this", "that", "will", "be", "my", "me",
-            "thanks", "please", "on", "at", "until", "back", "away", "out",
-        ]),
-        ("de", [
-            "und", "der", "die", "das", "ich", "sie", "ihr", "ihre", "ihnen", "wir", "nicht", "ist", "mit", "fur", "bin", "ein", "eine",
-            "zu", "den", "dem", "bitte", "danke", "uns", "im", "ab", "bis", "zuruck", "wieder",
-        ]),
-        ("fr", [
-            "le", "la", "les", "et", "je", "vous", "nous", "est", "pas", "du", "des", "une", "pour", "avec", "suis", "merci", "ce", "cette",
-            "mon", "au", "jusqu", "retour", "serai",
-        ]),
-        ("es", [
-            "el", "los", "las", "y", "que", "en", "por", "estoy", "usted", "su", "para", "con", "una", "gracias", "mi", "le", "del", "hasta",
-            "muy", "vuelvo", "estare",
-        ]),
+        (
+            "en",
+            [
+                "the", "and", "you", "your", "i", "we", "is", "are", "to", "of", "for", "with", "this", "that", "will", "be", "my", "me",
+                "thanks", "please", "on", "at", "until", "back", "away", "out",
+            ]
+        ),
+        (
+            "de",
+            [
+                "und", "der", "die", "das", "ich", "sie", "ihr", "ihre", "ihnen", "wir", "nicht", "ist", "mit", "fur", "bin", "ein", "eine",
+                "zu", "den", "dem", "bitte", "danke", "uns", "im", "ab", "bis", "zuruck", "wieder",
+            ]
+        ),
+        (
+            "fr",
+            [
+                "le", "la", "les", "et", "je", "vous", "nous", "est", "pas", "du", "des", "une", "pour", "avec", "suis", "merci", "ce", "cette",
+                "mon", "au", "jusqu", "retour", "serai",
+            ]
+        ),
+        (
+            "es",
+            [
+                "el", "los", "las", "y", "que", "en", "por", "estoy", "usted", "su", "para", "con", "una", "gracias", "mi", "le", "del", "hasta",
+                "muy", "vuelvo", "estare",
+            ]
+        ),
     ]
 
     /// The language with the most of its words among `words`, or nil when none has any or two

@@ -112,6 +112,7 @@ struct ReturnDateFinder {
 
     private func resolve(day: Int, month: Int, year: Int?) -> CalendarDay? {
         if var year {
+            guard year >= 0 else { return nil }
             if year < 100 { year += 2000 }
             return CalendarDay(year: year, month: month, day: day)
         }
