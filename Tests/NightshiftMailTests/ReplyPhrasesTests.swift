@@ -35,6 +35,7 @@ struct ReplyPhrasesTests {
         ("No me interesa.", .notInterested),
         ("No nos interesa, gracias.", .notInterested),
         ("Sí, claro, me interesa.", .interested),
+        ("Your pricing is too expensive for us.", .notInterested),
     ]
 
     @Test("negation: 'not interested', 'kein Interesse', 'pas intéressé', 'no me interesa' are refusals")
