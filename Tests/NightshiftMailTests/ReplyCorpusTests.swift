@@ -75,12 +75,15 @@ struct ReplyCorpusTests {
 
     static func confusionTable(_ table: [ReplyClass: [ReplyClass: Int]], classes: [ReplyClass], total: Int) -> String {
         func cell(_ text: String) -> String { String(repeating: " ", count: max(0, 15 - text.count)) + text }
-        var lines = ["actual \\ predicted".padding(toLength: 18, withPad: " ", startingAt: 0) + classes.map { cell($0.rawValue) }.joined() + cell("recall")]
+        var lines = [
+            "actual \\ predicted".padding(toLength: 18, withPad: " ", startingAt: 0) + classes.map { cell($0.rawValue) }.joined() + cell("recall")
+        ]
         for actual in classes {
             let row = table[actual] ?? [:]
             let count = row.values.reduce(0, +)
             let recall = count == 0 ? "-" : String(format: "%.2f", Double(row[actual] ?? 0) / Double(count))
-            lines.append(actual.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + classes.map { cell("\(row[$0] ?? 0)") }.joined() + cell(recall))
+            lines.append(
+                actual.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + classes.map { cell("\(row[$0] ?? 0)") }.joined() + cell(recall))
         }
         var precisions = "precision".padding(toLength: 18, withPad: " ", startingAt: 0)
         for predicted in classes {

@@ -26,10 +26,12 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     /// The day `date` falls on in UTC (mail dates carry their own offsets; UTC keeps the result
-    /// the same on every machine).
+    /// the same on every machine). Dates outside years 1–9999 give the nearest of those.
     public init(_ date: Date) {
-        let seconds = date.timeIntervalSince1970.rounded(.down)
-        let days = Int((seconds / 86_400).rounded(.down))
+        let seconds = date.timeIntervalSince1970
+        let limit = 2.5e11  // seconds, some 7,900 years either side of 1970
+        let clamped = seconds.isFinite ? min(max(seconds, -limit), limit) : 0
+        let days = Int((clamped / 86_400).rounded(.down))
         self.init(daysSinceEpoch: days)
     }
 

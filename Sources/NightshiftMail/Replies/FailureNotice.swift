@@ -28,7 +28,9 @@ enum FailureNotice {
         let scalars = Array(message.text.unicodeScalars.prefix(100_000))
         let notice = Array(scalars[..<copyStart(scalars)])
         let text = String(String.UnicodeScalarView(notice))
-        guard let first = ReportValues.enhancedStatus(in: Substring(text)) ?? ReportValues.basicCode(in: Substring(text)) else { return nil }
+        guard let first = ReportValues.enhancedStatus(in: Substring(text), classes: "45") ?? ReportValues.basicCode(in: Substring(text)) else {
+            return nil
+        }
         signals.append(ReplySignal(.structure, "status \(first.code) in the text (no delivery report: read heuristically)"))
 
         var known = Set((message.from + message.to + message.cc + message.replyTo).map { $0.address.lowercased() })
@@ -37,7 +39,7 @@ enum FailureNotice {
             let lower = found.address.lowercased()
             guard known.insert(lower).inserted, !isDaemonAddress(lower) else { continue }
             let window = String(String.UnicodeScalarView(notice[found.end..<min(notice.count, found.end + 600)]))
-            let code = ReportValues.enhancedStatus(in: Substring(window)) ?? ReportValues.basicCode(in: Substring(window))
+            let code = ReportValues.enhancedStatus(in: Substring(window), classes: "45") ?? ReportValues.basicCode(in: Substring(window))
             let status = code.map { $0.code.contains(".") ? $0.code : "\($0.code.prefix(1)).0.0" } ?? ReportValues.impliedStatus(text)
             let line = code.flatMap { code in window.split(separator: "\n").first { $0.contains(code.code) } }
             recipients.append(

@@ -6,7 +6,8 @@ import Foundation
 /// phrases alike.
 ///
 /// One pass over the scalars; each word remembers where it was (scalar offsets), which clause
-/// (punctuation ends one) and which paragraph (a blank line ends one) it is in.
+/// (punctuation ends one), which sentence (`.`, `!`, `?`, `;` end one) and which paragraph (a
+/// blank line ends one) it is in.
 struct FoldedText {
     struct Word: Hashable {
         var text: String
@@ -14,6 +15,7 @@ struct FoldedText {
         var start: Int
         var end: Int
         var clause: Int
+        var sentence: Int
         var paragraph: Int
     }
 
@@ -24,12 +26,13 @@ struct FoldedText {
         var current = String.UnicodeScalarView()
         var start = 0
         var clause = 0
+        var sentence = 0
         var paragraph = 0
         var newlines = 0
         let count = min(scalars.count, limit)
         func finish(at end: Int) {
             guard !current.isEmpty else { return }
-            words.append(Word(text: String(current), start: start, end: end, clause: clause, paragraph: paragraph))
+            words.append(Word(text: String(current), start: start, end: end, clause: clause, sentence: sentence, paragraph: paragraph))
             current = String.UnicodeScalarView()
         }
         for index in 0..<count {
@@ -46,11 +49,16 @@ struct FoldedText {
                 newlines += 1
                 if newlines == 2 {
                     paragraph += 1
+                    sentence += 1
                     clause += 1
                 }
             case " ", "\t", "\r", "\u{A0}":
                 break
-            case ".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "{", "}", "\u{2013}", "\u{2014}", "\u{BF}", "\u{A1}":
+            case ".", ";", "!", "?", "\u{BF}", "\u{A1}":
+                sentence += 1
+                clause += 1
+                newlines = 0
+            case ",", ":", "(", ")", "[", "]", "{", "}", "\u{2013}", "\u{2014}":
                 clause += 1
                 newlines = 0
             default:

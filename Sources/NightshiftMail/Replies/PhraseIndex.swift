@@ -86,7 +86,10 @@ struct PhraseIndex: Sendable {
             for gap in gaps {
                 let start = position + gap
                 guard start + segment.count <= words.count else { break }
-                if number > 0, words[start + segment.count - 1].clause != words[index].clause { break }
+                // A phrase may run over a comma ("no, gracias") but not into the next sentence;
+                // what a gap joins must be in one clause.
+                let last = words[start + segment.count - 1]
+                if last.sentence != words[index].sentence || (number > 0 && last.clause != words[index].clause) { break }
                 if segment.indices.allSatisfy({ words[start + $0].text == segment[$0] }) {
                     matched = start
                     break
@@ -114,12 +117,19 @@ struct PhraseIndex: Sendable {
         return kept
     }
 
-    /// A negating word up to three words before `range` or two after it, in the same clause.
+    /// The pieces English contractions leave (`we'd`, `it's`, `I'm`), which do not count as words
+    /// between a negation and what it negates.
+    private static let contractionPieces: Set<String> = ["d", "s", "m", "ll", "re", "ve"]
+
+    /// A negating word up to four words before `range` (contraction pieces not counted: "don't
+    /// think we'd be interested") or two after it, in the same clause.
     private func negation(of range: Range<Int>, in words: [FoldedText.Word]) -> String? {
         let clause = words[range.lowerBound].clause
         var index = range.lowerBound - 1
-        while index >= 0, index >= range.lowerBound - 3, words[index].clause == clause {
+        var counted = 0
+        while index >= 0, counted < 4, words[index].clause == clause {
             if ReplyPhrases.negationsBefore.contains(words[index].text) { return words[index].text }
+            if !Self.contractionPieces.contains(words[index].text) { counted += 1 }
             index -= 1
         }
         let lastClause = words[range.upperBound - 1].clause

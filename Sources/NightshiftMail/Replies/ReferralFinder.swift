@@ -102,7 +102,9 @@ struct ReferralFinder {
             guard !trimmed.isEmpty, trimmed == token || name.isEmpty else { break }
             let folded = FoldedText.folded(trimmed)
             if Self.honorifics.contains(folded) { break }
-            if let first = trimmed.first, first.isUppercase, trimmed.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "-'’.".unicodeScalars.contains($0) }) {
+            if let first = trimmed.first, first.isUppercase,
+                trimmed.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || "-'’.".unicodeScalars.contains($0) })
+            {
                 name.insert(trimmed, at: 0)
             } else if Self.particles.contains(trimmed), !name.isEmpty {
                 name.insert(trimmed, at: 0)

@@ -19,7 +19,8 @@ public struct ReplyClassification: Sendable, Hashable {
     public var referrals: [ReferredContact]
     /// Whether the sender asked to be removed: the address goes on the do-not-contact list.
     public var unsubscribe: Bool
-    /// The text that was classified: the reply without quoted mail and signature.
+    /// The text that was classified: the reply without quoted mail and signature (empty for
+    /// bounces and complaints, which are read from their reports).
     public var text: String
     /// The signature block cut from the reply (empty when none was found).
     public var signature: String

@@ -14,7 +14,7 @@ extension ReplyPhrases {
             "not the right fit", "not right now", "not at this time", "not at the moment", "no need", "don't need", "do not need",
             "we're all set", "we are all set", "already have a solution", "already have a", "already use", "already using",
             "already work with", "happy with our current", "we'll pass", "we will pass", "pass on this", "not looking",
-            "no budget", "not a priority",
+            "no budget", "not a priority", "too expensive",
         ],
         .unsubscribe: [
             "unsubscribe", "remove me", "remove my address", "remove my email", "remove us", "take me off", "take us off",

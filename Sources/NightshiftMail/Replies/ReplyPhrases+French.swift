@@ -12,7 +12,7 @@ extension ReplyPhrases {
             "pas intéressé", "pas intéressée", "pas intéressés", "pas intéressées", "ne nous intéresse pas", "ne m'intéresse pas",
             "pas d'intérêt", "aucun intérêt", "non merci", "merci non", "pas pour nous", "pas pour le moment", "pas le moment",
             "pas de besoin", "aucun besoin", "pas besoin", "déjà un prestataire", "déjà une solution", "déjà équipés",
-            "ne donnerons pas suite", "pas donner suite",
+            "ne donnerons pas suite", "pas donner suite", "trop cher",
         ],
         .unsubscribe: [
             "désinscrire", "désinscription", "désabonner", "désabonnement", "me retirer", "retirez-moi", "retirer de votre liste",

@@ -11,7 +11,7 @@ extension ReplyPhrases {
             "kein Interesse", "keinen Bedarf", "kein Bedarf", "nicht interessiert", "nicht interessant", "interessiert uns nicht",
             "nein danke", "danke nein", "nicht für uns", "passt nicht", "passt derzeit nicht", "bereits einen Anbieter",
             "anderen Anbieter", "bereits versorgt", "sind versorgt", "verzichten", "nicht weiter verfolgen", "keine Verwendung",
-            "absagen", "passt … nicht", "interessiert … nicht", "kommt … nicht in Frage", "brauchen … nicht", "benötigen … nicht",
+            "absagen", "zu teuer", "passt … nicht", "interessiert … nicht", "kommt … nicht in Frage", "brauchen … nicht", "benötigen … nicht",
         ],
         .unsubscribe: [
             "abmelden", "abbestellen", "austragen", "tragen Sie mich aus", "aus Ihrem Verteiler", "aus dem Verteiler",

@@ -12,7 +12,7 @@ extension ReplyPhrases {
             "no me interesa", "no nos interesa", "no estoy interesado", "no estamos interesados", "no interesado", "no gracias",
             "ya trabajamos con", "ya tenemos", "ya contamos con", "otro proveedor", "no es para nosotros", "no encaja",
             "no es el momento", "no por ahora", "de momento no", "no necesitamos", "sin interés", "ningún interés",
-            "no tenemos interés",
+            "no tenemos interés", "demasiado caro",
         ],
         .unsubscribe: [
             "darme de baja", "denme de baja", "deme de baja", "dar de baja", "baja de su lista", "borrar mis datos",

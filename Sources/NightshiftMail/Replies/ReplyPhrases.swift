@@ -84,8 +84,8 @@ public struct ReplyPhrases: Sendable, Hashable {
         phrases[category] ?? []
     }
 
-    /// Words that negate an `interested` phrase when they come shortly before it in the same
-    /// clause ("not interested", "kein Interesse", "pas intéressé", "no me interesa").
+    /// Words that negate an `interested` phrase when they come shortly before it (up to four
+    /// words) in the same clause ("not interested", "kein Interesse", "pas intéressé", "no me interesa").
     static let negationsBefore: Set<String> = [
         "not", "no", "never", "t", "cannot", "nor",
         "nicht", "kein", "keine", "keinen", "keinem", "keiner", "keines", "nie", "niemals",

@@ -84,15 +84,16 @@ enum ReportValues {
         return text.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    /// The first enhanced status code (RFC 3463, `5.1.1`) of class 2, 4 or 5 in `text`, not
-    /// part of a longer number or a dotted address.
-    static func enhancedStatus(in text: Substring) -> (code: String, offset: Int)? {
+    /// The first enhanced status code (RFC 3463, `5.1.1`) in `text` whose class is one of
+    /// `classes`, not part of a longer number or a dotted address.
+    static func enhancedStatus(in text: Substring, classes: String = "245") -> (code: String, offset: Int)? {
         let bytes = Array(text.utf8.prefix(200_000))
+        let wanted = Set(classes.utf8)
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             defer { index += 1 }
-            guard byte == UInt8(ascii: "2") || byte == UInt8(ascii: "4") || byte == UInt8(ascii: "5") else { continue }
+            guard wanted.contains(byte) else { continue }
             if index > 0, isDigitOrDot(bytes[index - 1]) { continue }
             guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: ".") else { continue }
             var position = index + 2
@@ -128,7 +129,7 @@ enum ReportValues {
     /// The status a diagnostic implies when the `Status` field is missing: its enhanced code, or
     /// `5.0.0` / `4.0.0` from its reply code; empty when it has neither.
     static func impliedStatus(_ diagnostic: String) -> String {
-        if let enhanced = enhancedStatus(in: Substring(diagnostic)) { return enhanced.code }
+        if let enhanced = enhancedStatus(in: Substring(diagnostic), classes: "45") { return enhanced.code }
         if let basic = basicCode(in: Substring(diagnostic)) { return "\(basic.code.prefix(1)).0.0" }
         return ""
     }

@@ -4,9 +4,10 @@
 ///
 /// Every date in the text is read; one near a return word ("back", "zurück", "wieder", "retour",
 /// "vuelvo") beats one after an until word ("until", "bis", "jusqu'au", "hasta"), which beats a
-/// bare date; among equals the latest wins. Dates without a year take the first year that puts
-/// them on or after the reference day; dates before it are ignored. A weekday alone is the next
-/// such day after the reference.
+/// bare date; among equals the latest wins. A date without a year is in the reference's year,
+/// or in the next when that would put it more than 90 days back ("5 January" written in
+/// December); dates before the reference day are ignored. A weekday alone is the next such day
+/// after the reference.
 struct ReturnDateFinder {
     let reference: CalendarDay
     /// `en` reads `a/b` as month/day; anything else as day/month.
@@ -111,12 +112,15 @@ struct ReturnDateFinder {
 
     private func resolve(day: Int, month: Int, year: Int?) -> CalendarDay? {
         if var year {
+            guard year >= 0 else { return nil }
             if year < 100 { year += 2000 }
             return CalendarDay(year: year, month: month, day: day)
         }
-        for year in reference.year...(reference.year + 1) {
-            if let candidate = CalendarDay(year: year, month: month, day: day), candidate >= reference { return candidate }
+        // Up to 90 days back it is a date just past (and ignored); further back, next year's.
+        guard let thisYear = CalendarDay(year: reference.year, month: month, day: day) else {
+            return CalendarDay(year: reference.year + 1, month: month, day: day)
         }
-        return nil
+        if thisYear >= reference.adding(days: -90) { return thisYear }
+        return CalendarDay(year: reference.year + 1, month: month, day: day)
     }
 }

@@ -101,7 +101,8 @@ enum SignatureFields {
         guard !piece.unicodeScalars.contains(where: { ("0"..."9").contains($0) }) else { return nil }
         let words = FoldedText.words(of: piece)
         guard !words.isEmpty, words.count <= 8 else { return nil }
-        let isTitle = words.contains { word in titleWords.contains(word) || titleSuffixes.contains { word.hasSuffix($0) && word.count > $0.count + 2 } }
+        let isTitle = words.contains { word in titleWords.contains(word) || titleSuffixes.contains { word.hasSuffix($0) && word.count > $0.count + 2 }
+        }
         return isTitle ? piece.split(separator: ",").first.map { $0.trimmingASCIIWhitespace() } : nil
     }
 
@@ -126,7 +127,8 @@ enum SignatureFields {
         let words = first.split(separator: " ")
         guard (2...4).contains(words.count), !first.contains("@"),
             words.allSatisfy({ word in
-                (word.first?.isUppercase ?? false) && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ".-'’".unicodeScalars.contains($0) }
+                (word.first?.isUppercase ?? false)
+                    && word.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || ".-'’".unicodeScalars.contains($0) }
             })
         else { return nil }
         return trimmedName(first)
