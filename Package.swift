@@ -94,6 +94,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,6 +113,7 @@ let package = Package(
                 "NightshiftSQLite",
                 "NightshiftPostgres",
                 "NightshiftExec",
+                "NightshiftMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -127,6 +129,7 @@ let package = Package(
                 "NightshiftSales",
                 "NightshiftCore",
                 "NightshiftExec",
+                "NightshiftMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -176,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "NightshiftSalesTests",
             dependencies: [
-                "NightshiftSales", "NightshiftCore", "NightshiftSQLite", "NightshiftPostgres", "NightshiftTesting",
+                "NightshiftSales", "NightshiftCore", "NightshiftSQLite", "NightshiftPostgres", "NightshiftTesting", "NightshiftMail",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -36,6 +36,8 @@ public struct OutboxItem: Sendable, Hashable {
     public var retryAt: Date?
     /// The server's last answer when it failed or was deferred.
     public var lastError: String?
+    /// The `send_email` action that waits for the operator's approval, while one does.
+    public var approvalID: String?
 
     public init(
         id: String, tenant: String, prospectID: String, sequence: String, step: Int, recipient: String, subject: String, body: String,
@@ -76,7 +78,7 @@ public struct OutboxItem: Sendable, Hashable {
         return [
             "message_id": text(messageID), "account": text(account), "sent_at": sentAt.map(time) ?? .null,
             "attempted_at": attemptedAt.map(time) ?? .null, "attempts": .integer(Int64(attempts)), "retry_at": retryAt.map(time) ?? .null,
-            "last_error": text(lastError),
+            "last_error": text(lastError), "approval": text(approvalID),
         ]
     }
 
@@ -106,6 +108,7 @@ public struct OutboxItem: Sendable, Hashable {
         if case .integer(let count)? = members["attempts"] { attempts = Int(count) }
         retryAt = time("retry_at")
         lastError = members["last_error"]?.stringValue
+        approvalID = members["approval"]?.stringValue
     }
 }
 

@@ -35,6 +35,10 @@ public struct ProspectActivity: Sendable, Hashable {
         public static let drafted = Kind(rawValue: "drafted")
         /// A meeting with it is on a calendar.
         public static let meeting = Kind(rawValue: "meeting")
+        /// A reply, bounce or complaint from it came (`data`: the mail item, its class, its Message-ID).
+        public static let replied = Kind(rawValue: "replied")
+        /// Mail went to it (sent by the send job, or found in the Sent folder).
+        public static let emailed = Kind(rawValue: "emailed")
     }
 
     public var id: String

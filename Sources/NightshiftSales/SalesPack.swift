@@ -7,7 +7,7 @@ public import NightshiftCore
 public struct SalesPack: Pack {
     public var name: String { "sales" }
     public init() {}
-    public var configSections: [any ConfigSection.Type] { [SalesSettings.self] }
+    public var configSections: [any ConfigSection.Type] { [SalesSettings.self, MailSettings.self] }
     public var sqliteMigrations: [PackMigration] { SalesSchema.sqlite }
     public var postgresMigrations: [PackMigration] { SalesSchema.postgres }
     public var storeTables: [String] { SalesSchema.tables }
@@ -16,12 +16,16 @@ public struct SalesPack: Pack {
     /// copying a backup off the machine is too.
     public var catalog: [String: Tier] { [
             ResearchHandler.type: .autonomous, BackupCopyHandler.type: .autonomous, PullHandler.type: .autonomous, DraftHandler.type: .autonomous,
-            IntelHandler.type: .autonomous,
+            IntelHandler.type: .autonomous, ClassifyReplyHandler.type: .autonomous,
+            // Sending to a person waits for the operator unless the policy lets it go alone.
+            SendEmailHandler.type: .approval,
         ] }
 
     /// Adds the `nightly` cycle to a workspace with a `[sales]` table (unless the name is taken).
     public func install(into configuration: inout WorkspaceConfiguration) throws {
         guard let settings = configuration.section(SalesSettings.self) else { return }
+        // [mail] is the sales pack's mail: its jobs come with [sales].
+        if let mail = configuration.section(MailSettings.self) { try MailPackParts.install(mail, into: &configuration) }
         // The CRM token and the research agent's variables are secrets Nightshift redacts.
         if let crm = settings.crm { configuration.environmentNames.insert(crm.tokenVariable) }
         configuration.environmentNames.formUnion(settings.research?.environment ?? [])
@@ -58,12 +62,19 @@ public struct SalesPack: Pack {
         if let research = settings.research {
             handlers.append(ResearchHandler(store: store, settings: research, directory: "\(context.root)/state/research", clock: context.clock))
         }
+        if let mail = context.configuration.section(MailSettings.self) {
+            handlers += MailPackParts(store: store, settings: mail, sales: settings, context: context).handlers
+        }
         return handlers
     }
 
     public func steps(_ context: PackContext) -> [any PackStep] {
         guard let settings = context.configuration.section(SalesSettings.self), let store = context.store as? any SalesStore else { return [] }
-        return SalesStepSet(store: store, settings: settings, context: context).steps
+        var steps = SalesStepSet(store: store, settings: settings, context: context).steps
+        if let mail = context.configuration.section(MailSettings.self) {
+            steps += MailPackParts(store: store, settings: mail, sales: settings, context: context).steps
+        }
+        return steps
     }
 
     public func briefContributors(_ context: PackContext) -> [any BriefContributor] {

@@ -25,7 +25,8 @@ struct Nightshift: AsyncParsableCommand {
             InitCommand.self, ServeCommand.self, StatusCommand.self, ConfigCommand.self, JobsCommand.self,
             RunsCommand.self, CyclesCommand.self, ProposeCommand.self, ApprovalsCommand.self, PolicyCommand.self, AuditCommand.self,
             GoalsCommand.self, ScheduleCommand.self, QueueCommand.self, OvernightCommand.self, WeekendCommand.self, ContextCommand.self, BriefCommand.self,
-            DashboardCommand.self, MetricsCommand.self, ProspectsCommand.self, OutboxCommand.self,
+            DashboardCommand.self, MetricsCommand.self, ProspectsCommand.self, OutboxCommand.self, MailCommand.self, RepliesCommand.self,
+            UnsubscribeCommand.self,
             HealthCommand.self, DoctorCommand.self, PatternsCommand.self, ImproveCommand.self, StoreCommand.self, SuperviseCommand.self,
         ]
     )

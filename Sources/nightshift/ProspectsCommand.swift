@@ -154,10 +154,12 @@ struct ProspectsCommand: AsyncParsableCommand {
             let app = try await workspace.load()
             let prospect = try await app.prospect(id)
             let activities = try await app.prospectActivities(id)
+            let thread = try await app.prospectMail(id)
             let zone = app.configuration.settings.timeZone
             if output.json {
                 guard case .object(var members) = prospect.json(zone: zone) else { return }
                 members["activities"] = .array(activities.map { $0.json(zone: zone) })
+                members["mail"] = .array(thread.map { $0.json(zone: zone) })
                 return Output.printJSON(.object(members))
             }
             var lines = ["\(prospect.id): \(prospect.name ?? "(no name)")", "state: \(prospect.state.rawValue)\(prospect.stateReason.map { " — \($0)" } ?? "")"]
@@ -172,6 +174,18 @@ struct ProspectsCommand: AsyncParsableCommand {
             if !prospect.flags.isEmpty { lines.append("flags: \(prospect.flags.sorted().map(\.rawValue).joined(separator: ", "))") }
             if let touch = prospect.lastTouchAt { lines.append("last touch: \(ISO8601.format(touch, in: zone))") }
             lines.append("created: \(ISO8601.format(prospect.createdAt, in: zone))")
+            if let replied = prospect.repliedAt { lines.append("replied: \(ISO8601.format(replied, in: zone)) (its sequence stopped)") }
+            if let paused = prospect.pausedUntil { lines.append("sequence paused until: \(ISO8601.format(paused, in: zone))") }
+            if !thread.isEmpty {
+                lines.append("mail (oldest first):")
+                for mail in thread {
+                    let arrow = mail.direction == .sent ? "→" : "←"
+                    lines.append("  \(Output.time(mail.date ?? mail.recordedAt, zone))  \(arrow) \(mail.direction == .sent ? mail.to.joined(separator: ", ") : mail.from)  \(mail.subject)"
+                        + (mail.effectiveClass.map { "  [\($0)]" } ?? ""))
+                    let text = mail.text.split(separator: "\n", omittingEmptySubsequences: true).prefix(6)
+                    lines += text.map { "      \($0)" }
+                }
+            }
             if !activities.isEmpty {
                 lines.append("activity (newest first):")
                 lines += activities.map { "  \(ISO8601.format($0.at, in: zone))  \($0.kind)  \($0.actor)  \($0.summary)" }

@@ -55,24 +55,24 @@ struct ReplyReturnDateTests {
     @Test("a date without a year takes the next year when this year's has passed")
     func yearRollover() {
         let january = ReplyMail.classify(ReplyMail.automatic("Back on 5 January."), reference: ReplyMail.wednesday)
-        #expect(january.returnDate == CalendarDay(year: 2026, month: 1, day: 5))
+        #expect(january.returnDate == MailDay(year: 2026, month: 1, day: 5))
     }
 
-    @Test("CalendarDay: validation, order, weekdays, day arithmetic across months and leap years")
+    @Test("MailDay: validation, order, weekdays, day arithmetic across months and leap years")
     func calendarDay() {
-        #expect(CalendarDay(year: 2025, month: 2, day: 29) == nil)
-        #expect(CalendarDay(year: 2024, month: 2, day: 29) != nil)
-        #expect(CalendarDay(year: 2025, month: 13, day: 1) == nil)
-        let day = CalendarDay(ReplyMail.wednesday)
+        #expect(MailDay(year: 2025, month: 2, day: 29) == nil)
+        #expect(MailDay(year: 2024, month: 2, day: 29) != nil)
+        #expect(MailDay(year: 2025, month: 13, day: 1) == nil)
+        let day = MailDay(ReplyMail.wednesday)
         #expect(day.description == "2025-12-03")
         #expect(day.weekday == 3)
         #expect(day.adding(days: 29).description == "2026-01-01")
-        #expect(CalendarDay(year: 2024, month: 2, day: 28)!.adding(days: 1).description == "2024-02-29")
-        #expect(CalendarDay(year: 1970, month: 1, day: 1)!.adding(days: -1).description == "1969-12-31")
-        #expect(CalendarDay(year: 2025, month: 12, day: 31)! < CalendarDay(year: 2026, month: 1, day: 1)!)
+        #expect(MailDay(year: 2024, month: 2, day: 28)!.adding(days: 1).description == "2024-02-29")
+        #expect(MailDay(year: 1970, month: 1, day: 1)!.adding(days: -1).description == "1969-12-31")
+        #expect(MailDay(year: 2025, month: 12, day: 31)! < MailDay(year: 2026, month: 1, day: 1)!)
         // A reference from anywhere gives a day rather than a trap.
         for date in [Date.distantPast, Date.distantFuture, Date(timeIntervalSince1970: .infinity), Date(timeIntervalSince1970: -1e300)] {
-            _ = CalendarDay(date).weekday
+            _ = MailDay(date).weekday
         }
         #expect(ReplyMail.classify(ReplyMail.automatic("Back on 14.12.1234567."), reference: .distantFuture).replyClass == .ooo)
     }

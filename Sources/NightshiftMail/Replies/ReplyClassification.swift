@@ -14,7 +14,7 @@ public struct ReplyClassification: Sendable, Hashable {
     /// For a complaint: what the feedback report says.
     public var complaint: ComplaintReport?
     /// For an automatic reply: the day the text names as the end of the absence, when it names one.
-    public var returnDate: CalendarDay?
+    public var returnDate: MailDay?
     /// People the text points to (by address, or introduced and in `Cc`), to propose as prospects.
     public var referrals: [ReferredContact]
     /// Whether the sender asked to be removed: the address goes on the do-not-contact list.
@@ -32,7 +32,7 @@ public struct ReplyClassification: Sendable, Hashable {
     /// A classification with the given fields.
     public init(
         replyClass: ReplyClass, signals: [ReplySignal] = [], bounces: [BounceRecipient] = [], reportedMessageID: String? = nil,
-        complaint: ComplaintReport? = nil, returnDate: CalendarDay? = nil, referrals: [ReferredContact] = [], unsubscribe: Bool = false,
+        complaint: ComplaintReport? = nil, returnDate: MailDay? = nil, referrals: [ReferredContact] = [], unsubscribe: Bool = false,
         text: String = "", signature: String = "", contact: SignatureContact = SignatureContact(), language: String? = nil
     ) {
         self.replyClass = replyClass

@@ -104,7 +104,7 @@ public struct RuleReplyClassifier: ReplyClassifier {
         let absence = of(.ooo)
         let refusals = of(.notInterested) + matches.filter { $0.category == .interested && $0.negatedBy != nil }
         let interest = of(.interested)
-        let returnDate = { ReturnDateFinder(reference: CalendarDay(reference), language: language).find(in: reply.body) }
+        let returnDate = { ReturnDateFinder(reference: MailDay(reference), language: language).find(in: reply.body) }
         result.unsubscribe = !unsubscribe.isEmpty
 
         if !headers.strong.isEmpty {

@@ -9,18 +9,18 @@
 /// December); dates before the reference day are ignored. A weekday alone is the next such day
 /// after the reference.
 struct ReturnDateFinder {
-    let reference: CalendarDay
+    let reference: MailDay
     /// `en` reads `a/b` as month/day; anything else as day/month.
     let language: String?
 
     private struct Found {
-        var day: CalendarDay
+        var day: MailDay
         var first: Int
         var last: Int
     }
 
     /// The return day in `text`, or nil when it names none.
-    func find(in text: String) -> CalendarDay? {
+    func find(in text: String) -> MailDay? {
         let tokens = DateTokens(Array(text.unicodeScalars.prefix(100_000))).tokens
         var found: [Found] = []
         var index = 0
@@ -43,7 +43,7 @@ struct ReturnDateFinder {
     }
 
     /// A date starting at `tokens[index]` and the index of its last token.
-    private func date(at index: Int, in tokens: [DateToken]) -> (CalendarDay, Int)? {
+    private func date(at index: Int, in tokens: [DateToken]) -> (MailDay, Int)? {
         switch tokens[index] {
         case .number(let parts, let separator, let trailingDot):
             if parts.count >= 2 { return numeric(parts, separator: separator).map { ($0, index) } }
@@ -68,9 +68,9 @@ struct ReturnDateFinder {
     }
 
     /// `14.12.2025`, `14.12.`, `2026-01-07`, `12/14`, `02/01/2026`, `14-12-2025`.
-    private func numeric(_ parts: [Int], separator: Unicode.Scalar) -> CalendarDay? {
+    private func numeric(_ parts: [Int], separator: Unicode.Scalar) -> MailDay? {
         guard parts.count <= 3 else { return nil }
-        if parts.count == 3, parts[0] >= 1000 { return CalendarDay(year: parts[0], month: parts[1], day: parts[2]) }
+        if parts.count == 3, parts[0] >= 1000 { return MailDay(year: parts[0], month: parts[1], day: parts[2]) }
         var (day, month) = (parts[0], parts[1])
         if separator == "/" {
             let monthFirst = language == "en" ? parts[0] <= 12 : parts[1] > 12
@@ -80,7 +80,7 @@ struct ReturnDateFinder {
     }
 
     /// `14 December`, `14th of December`, `14. Dezember 2025`, `14 de diciembre de 2025`.
-    private func dayThenMonth(_ day: Int, trailingDot: Bool, at index: Int, in tokens: [DateToken]) -> (CalendarDay, Int)? {
+    private func dayThenMonth(_ day: Int, trailingDot: Bool, at index: Int, in tokens: [DateToken]) -> (MailDay, Int)? {
         guard (1...31).contains(day) else { return nil }
         var next = index + 1
         while next < tokens.count, next <= index + 3, let word = tokens[next].word, DateWords.ordinalsAndOf.contains(word) { next += 1 }
@@ -90,7 +90,7 @@ struct ReturnDateFinder {
     }
 
     /// `December 14`, `Dec 14th, 2025`, `January 5th`.
-    private func monthThenDay(_ month: Int, at index: Int, in tokens: [DateToken]) -> (CalendarDay, Int)? {
+    private func monthThenDay(_ month: Int, at index: Int, in tokens: [DateToken]) -> (MailDay, Int)? {
         guard index + 1 < tokens.count, case .number(let parts, _, _) = tokens[index + 1], parts.count == 1, (1...31).contains(parts[0]) else {
             return nil
         }
@@ -110,17 +110,17 @@ struct ReturnDateFinder {
         return (nil, index)
     }
 
-    private func resolve(day: Int, month: Int, year: Int?) -> CalendarDay? {
+    private func resolve(day: Int, month: Int, year: Int?) -> MailDay? {
         if var year {
             guard year >= 0 else { return nil }
             if year < 100 { year += 2000 }
-            return CalendarDay(year: year, month: month, day: day)
+            return MailDay(year: year, month: month, day: day)
         }
         // Up to 90 days back it is a date just past (and ignored); further back, next year's.
-        guard let thisYear = CalendarDay(year: reference.year, month: month, day: day) else {
-            return CalendarDay(year: reference.year + 1, month: month, day: day)
+        guard let thisYear = MailDay(year: reference.year, month: month, day: day) else {
+            return MailDay(year: reference.year + 1, month: month, day: day)
         }
         if thisYear >= reference.adding(days: -90) { return thisYear }
-        return CalendarDay(year: reference.year + 1, month: month, day: day)
+        return MailDay(year: reference.year + 1, month: month, day: day)
     }
 }

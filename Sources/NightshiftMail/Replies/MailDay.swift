@@ -4,10 +4,10 @@ public import Foundation
 /// person is back.
 ///
 /// ```swift
-/// CalendarDay(year: 2025, month: 12, day: 14)?.description   // "2025-12-14"
-/// CalendarDay(year: 2025, month: 2, day: 30)                 // nil
+/// MailDay(year: 2025, month: 12, day: 14)?.description   // "2025-12-14"
+/// MailDay(year: 2025, month: 2, day: 30)                 // nil
 /// ```
-public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct MailDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The year, e.g. 2025.
     public let year: Int
     /// The month, 1 to 12.
@@ -17,7 +17,7 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The day, or nil when there is no such day (month 13, 30 February, years outside 1–9999).
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= CalendarDay.daysIn(month: month, year: year) else {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= MailDay.daysIn(month: month, year: year) else {
             return nil
         }
         self.year = year
@@ -45,13 +45,13 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     /// Whether `lhs` comes before `rhs`.
-    public static func < (lhs: CalendarDay, rhs: CalendarDay) -> Bool {
+    public static func < (lhs: MailDay, rhs: MailDay) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
     /// The day `count` days later (earlier when negative).
-    public func adding(days count: Int) -> CalendarDay {
-        CalendarDay(daysSinceEpoch: daysSinceEpoch + count)
+    public func adding(days count: Int) -> MailDay {
+        MailDay(daysSinceEpoch: daysSinceEpoch + count)
     }
 
     /// The day of the week: 1 Monday … 7 Sunday (ISO 8601).
