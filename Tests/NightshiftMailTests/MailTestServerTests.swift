@@ -112,7 +112,8 @@ struct MailTestServerTests {
         let mail = try MailTestServer.endpoints()
         let name = "faultRule-\(UUID().uuidString)"
         let recipient = "flaky-\(name)@outside.test"
-        try MailTestServer.setFaults(#"[{"recipient": "\#(recipient)", "stage": "rcpt", "code": 451, "text": "4.4.1 later", "times": 1}]"#, named: name)
+        try MailTestServer.setFaults(
+            #"[{"recipient": "\#(recipient)", "stage": "rcpt", "code": 451, "text": "4.4.1 later", "times": 1}]"#, named: name)
         defer { try? FileManager.default.removeItem(atPath: "\(mail.directory)/smtp-faults.d/\(name).json") }
         #expect(throws: MailTestServerError.self) { try MailTestServer.setFaults("not json", named: name) }
 
@@ -134,7 +135,8 @@ struct MailTestServerTests {
         #expect(codes == "451 250")
         let received = try MailTestServer.outsideMessages(for: recipient.uppercased())
         #expect(received.count == 1)
-        #expect(received.first.map { String(decoding: $0, as: UTF8.self) }?.hasPrefix("Return-Path: <x@outside.test>\r\nDelivered-To: \(recipient)\r\n") == true)
+        let first = received.first.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        #expect(first.hasPrefix("Return-Path: <x@outside.test>\r\nDelivered-To: \(recipient)\r\n"), "\(first)")
         #expect(try MailTestServer.outsideMessages(for: "nobody-\(name)@outside.test").isEmpty)
         try? FileManager.default.removeItem(atPath: "\(mail.outside)/\(recipient.lowercased())")
     }
