@@ -1038,6 +1038,23 @@ Could I show you in fifteen minutes how other teams hand it to the night?
 keep = 14                  # backups/YYYY-MM-DD.sqlite kept
 # copy = ["rclone", "copy", "{file}", "remote:nightshift-backups"]   # a copy off the machine
 
+# Mail (docs/SALES.md, "Mail"): the reply monitor reads the inbox every 30 minutes and puts each
+# reply from a prospect in the review queue (nightshift replies list); the send job sends the
+# outbox's drafts through the policy, within send_window and the caps. Uncomment and fill in to use.
+# [mail]
+# send_window = "09:00-17:00"
+# domain_cap = 20
+# unsubscribe_secret = "env:NIGHTSHIFT_UNSUBSCRIBE_SECRET"
+#
+# [mail.accounts.work]
+# address = "you@example.com"
+# host = "imap.example.com"        # Gmail: imap.gmail.com, with an app password
+# smtp_host = "smtp.example.com"
+# smtp_port = 587
+# smtp_security = "starttls"
+# password = "env:MAIL_PASSWORD"
+# sent = "Sent"                    # Gmail: "[Gmail]/Sent Mail"
+
 """#, false),
             ("policy-cases.toml", #"""
 # Cases for policy.toml: what the sales policy must decide, one action at a time.
@@ -1632,6 +1649,26 @@ usage = { "spend-per-day" = { money = 20.0 } }
 expect = "allow"
 expect_rule = "catalog.update_account_context"
 
+# ---------------------------------------------------------------------------------------------------
+# The sales pack's nurture mail.
+# ---------------------------------------------------------------------------------------------------
+
+[[cases]]
+name = "a nurture mail to an unengaged prospect goes on its own"
+type = "send_email"
+attributes = { recipient = "ana@acme.example", prospect = "p_1", prospect_state = "unengaged", sequence = "welcome", step = 1, account = "work" }
+context = { hour = 10, weekday = "tue" }
+expect = "allow"
+expect_rule = "catalog.send_email"
+
+[[cases]]
+name = "a nurture mail to a do-not-contact prospect never goes"
+type = "send_email"
+attributes = { recipient = "ana@acme.example", prospect = "p_1", prospect_state = "do_not_contact", sequence = "welcome", step = 1, account = "work" }
+context = { hour = 10, weekday = "tue" }
+expect = "forbid"
+expect_rule = "nurture-never-to-do-not-contact"
+
 """#, false),
             ("policy.toml", #"""
 # Nightshift policy — sales example.
@@ -1673,6 +1710,9 @@ progress_early_stage = "autonomous"
 update_account_context = "autonomous"
 create_briefing = "autonomous"
 log_interaction = "autonomous"
+# The sales pack's nurture mail (the mail-send job): sent on its own within [mail]'s caps and
+# send_window; the rule below stops it for a do-not-contact prospect.
+send_email = "autonomous"
 # Approval: the agent may prepare these, the operator decides whether they go out.
 send_proposal = "approval"
 discuss_pricing = "approval"
@@ -1716,6 +1756,15 @@ when = { any = [
     ["recipient", "matches", '^(no-?reply|donotreply|abuse|postmaster)@'],
 ] }
 reason = "the recipient is marked do-not-contact"
+
+# The sales pack's own mail carries the prospect's state: nothing goes to one who asked not to be
+# contacted (the send handler refuses it too, and suppressed addresses get nothing either).
+[[rules]]
+id = "nurture-never-to-do-not-contact"
+effect = "forbid"
+types = ["send_email", "draft_nurture_email"]
+when = { any = [["prospect_state", "==", "do_not_contact"], ["recipient", "matches", '^(no-?reply|donotreply|abuse|postmaster)@']] }
+reason = "the prospect is do-not-contact"
 
 # A fourth message to the same person on the same day reads as spam: the operator decides.
 [[rules]]

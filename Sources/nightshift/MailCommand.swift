@@ -20,9 +20,10 @@ struct MailCommand: AsyncParsableCommand {
               nightshift mail classify reply.eml       # its class and the signals that decided it
               nightshift mail classify --maildir ~/Maildir/cur --counts
               nightshift mail sync                     # read new replies and sent mail now
+              nightshift mail send                     # send the due drafts now (the mail-send job's step)
               nightshift mail suppressions             # addresses never sent to
             """,
-        subcommands: [Check.self, Parse.self, Classify.self, Sync.self, Suppressions.self]
+        subcommands: [Check.self, Parse.self, Classify.self, Sync.self, Send.self, Suppressions.self]
     )
 
     struct Check: AsyncParsableCommand {
@@ -195,6 +196,22 @@ struct MailCommand: AsyncParsableCommand {
                 print("received \(report.received), sent \(report.sent)" + (report.classes.isEmpty ? "" : "; " + report.classes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
             }
             if report.failed { throw AppError.failure("a folder could not be read (see above)") }
+        }
+    }
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the outbox's due drafts now, as the mail-send job does.",
+            discussion: """
+                Runs the sales.mail-send step as a run of its own: sends interrupted before are first looked up in the \
+                account's Sent folder; each due draft is a send_email action through the policy, within send_window and the \
+                caps (per account, recipient domain and sequence, a day); suppressed and do-not-contact recipients get nothing.
+                """
+        )
+        @OptionGroup var workspace: WorkspaceOptions
+
+        func run() async throws {
+            try await PackStepRun.run("sales.mail-send", in: try await workspace.load())
         }
     }
 

@@ -2,7 +2,7 @@ public import Foundation
 public import NightshiftCore
 public import NightshiftMail
 
-/// The mail steps (`sales.mail.monitor`, `sales.mail.send`) and handlers (`send_email`,
+/// The mail steps (`sales.mail-monitor`, `sales.mail-send`) and handlers (`send_email`,
 /// `classify_reply`) of a workspace with a `[mail]` table.
 struct MailPackParts: Sendable {
     let store: any SalesStore
@@ -38,7 +38,7 @@ struct MailPackParts: Sendable {
     var steps: [any PackStep] {
         let work = self.work, handler = sendHandler, clock = context.clock
         return [
-            SalesStep(name: "sales.mail.monitor", summary: "read new replies and sent mail of every [mail.accounts] account; classify replies for review") { context in
+            SalesStep(name: "sales.mail-monitor", summary: "read new replies and sent mail of every [mail.accounts] account; classify replies for review") { context in
                 let report = try await work.sync(classifier: Self.classifier(work, gate: context.gate, runID: context.action.runID), at: { clock.now() })
                 var lines = report.folders.map { folder in
                     folder.error.map { "\(folder.account)/\(folder.folder): failed: \($0)" }
@@ -50,7 +50,7 @@ struct MailPackParts: Sendable {
                 guard case .object(let json) = report.json else { return (lines, [:]) }
                 return (lines, json)
             },
-            SalesStep(name: "sales.mail.send", summary: "send the outbox's due drafts as send_email actions, within send_window and the caps") { context in
+            SalesStep(name: "sales.mail-send", summary: "send the outbox's due drafts as send_email actions, within send_window and the caps") { context in
                 let report = try await work.sendDue(gate: context.gate, handler: handler, runID: context.action.runID, at: context.now)
                 guard case .object(let json) = report.json else { return (report.lines, [:]) }
                 return (report.lines, json)
@@ -67,8 +67,8 @@ struct MailPackParts: Sendable {
         guard !settings.accounts.isEmpty else { return }
         let zone = configuration.settings.timeZone
         let jobs = [
-            ("mail-monitor", settings.monitorSchedule, "sales.mail.monitor", "Reads new replies and sent mail, classifies replies into the review queue"),
-            ("mail-send", settings.sendSchedule, "sales.mail.send", "Sends the outbox's due drafts through the gate, within send_window and the caps"),
+            ("mail-monitor", settings.monitorSchedule, "sales.mail-monitor", "Reads new replies and sent mail, classifies replies into the review queue"),
+            ("mail-send", settings.sendSchedule, "sales.mail-send", "Sends the outbox's due drafts through the gate, within send_window and the caps"),
         ]
         for (name, cron, step, what) in jobs where configuration.job(named: name) == nil {
             configuration.jobs.append(Job(

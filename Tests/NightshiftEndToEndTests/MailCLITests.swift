@@ -1,0 +1,293 @@
+import Foundation
+import NightshiftTesting
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Mail with the built binary against the real servers of `scripts/mail-test-server` (Dovecot over
+/// IMAP with STARTTLS, an SMTP server that delivers into its Maildir and files sent mail in Sent):
+/// nurture mail sent over SMTP, a reply of each class read by the monitor, the review queue, the
+/// suppressions, the stopped and paused sequences; SIGKILL in the middle of a send; the IMAP
+/// connection cut in the middle of a fetch; a changed UIDVALIDITY.
+@Suite(.serialized, .timeLimit(.minutes(4)))
+struct MailCLITests {
+    static let environment = ["NS_MAIL_PASSWORD": "nightshift-test", "NS_UNSUB": "an-unsubscribe-key-for-the-tests"]
+
+    /// The `[mail]` table for the test servers.
+    static func mailConfig(_ servers: MailTestEndpoints, extra: String = "") -> String {
+        """
+
+        [mail]
+        unsubscribe_secret = "env:NS_UNSUB"
+        \(extra)
+
+        [mail.accounts.work]
+        address = "\(servers.address)"
+        host = "127.0.0.1"
+        port = \(servers.imapPort)
+        security = "starttls"
+        smtp_port = \(servers.smtpPort)
+        smtp_security = "starttls"
+        user = "\(servers.user)"
+        password = "env:NS_MAIL_PASSWORD"
+        ca_file = "\(servers.caFile)"
+
+        """
+    }
+
+    /// The sales example with `people` (first name → address) as its prospects, `[mail]` added,
+    /// and each drafted the welcome sequence's first mail.
+    static func workspace(_ workspace: TestWorkspace, people: [(String, String)], servers: MailTestEndpoints, extra: String = "") async throws {
+        let created = try await CLI.run(["init", "--example", "sales", "-w", workspace.root])
+        guard created.status == 0 else { throw CLIError("init failed: \(created)") }
+        let csv = "first_name,last_name,email,company,title\n" + people.map { "\($0.0),Tester,\($0.1),Company \($0.0),CEO" }.joined(separator: "\n") + "\n"
+        try csv.write(toFile: "\(workspace.root)/people.csv", atomically: true, encoding: .utf8)
+        let config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+        try (config + mailConfig(servers, extra: extra)).write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+        for arguments in [["prospects", "import", "\(workspace.root)/people.csv"], ["prospects", "assess"], ["prospects", "step", "nurture"]] {
+            let result = try await CLI.run(arguments + ["-w", workspace.root], environment: environment)
+            guard result.status == 0 else { throw CLIError("\(arguments) failed: \(result)") }
+        }
+    }
+
+    static func query(_ workspace: TestWorkspace, _ sql: String) async throws -> String {
+        try await SQLiteTool.query(workspace.storePath, sql) ?? ""
+    }
+
+    /// The Message-ID of the one mail `address` received.
+    static func sentMessageID(to address: String) throws -> String {
+        let messages = try MailTestServer.outsideMessages(for: address)
+        guard messages.count == 1 else { throw CLIError("\(address) received \(messages.count) mails, not 1") }
+        let text = String(decoding: messages[0], as: UTF8.self)
+        guard let line = text.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("message-id:") }) else {
+            throw CLIError("no Message-ID in the mail to \(address)")
+        }
+        return line.dropFirst("message-id:".count).trimmingCharacters(in: CharacterSet(charactersIn: " <>"))
+    }
+
+    static func reply(from: String, to: String, subject: String, inReplyTo: String?, id: String, headers: [String] = [], body: String) -> [UInt8] {
+        var lines = ["From: \(from)", "To: \(to)", "Subject: \(subject)", "Date: \(Self.dateHeader())", "Message-ID: <\(id)>"]
+        if let inReplyTo { lines += ["In-Reply-To: <\(inReplyTo)>", "References: <\(inReplyTo)>"] }
+        lines += headers
+        if !headers.contains(where: { $0.hasPrefix("Content-Type") }) { lines.append("Content-Type: text/plain; charset=utf-8") }
+        return Array((lines.joined(separator: "\r\n") + "\r\n\r\n" + body.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n").utf8)
+    }
+
+    static func dateHeader() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, d MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: Date())
+    }
+
+    static func json(_ workspace: TestWorkspace, _ arguments: String...) async throws -> Any {
+        let result = try await CLI.run(arguments + ["--json", "-w", workspace.root], environment: environment)
+        guard result.status == 0 else { throw CLIError("\(arguments) failed: \(result)") }
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    @Test("nurture mail goes out over SMTP; a reply of each class comes back through IMAP: review queue, suppressions, stopped and paused sequences, the thread")
+    func replyOfEachClass() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox(exclusive: true) {
+            try MailTestServer.clearMailbox()
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let names = ["Ivy", "Nora", "Otto", "Bea", "Cid", "Remy"]
+                let people = names.map { ($0, "\($0.lowercased())@\($0.lowercased())-\(run).example") }
+                try await Self.workspace(workspace, people: people, servers: servers)
+                let sent = try await CLI.run(workspace.args("jobs", "run", "mail-send"), environment: Self.environment, timeout: 90)
+                #expect(sent.status == 0, "\(sent)")
+                #expect(try await Self.query(workspace, "SELECT COUNT(*) FROM sales_outbox WHERE state = 'sent'") == "6")
+                var ids: [String: String] = [:]
+                for (name, address) in people {
+                    ids[name] = try Self.sentMessageID(to: address)
+                    let text = String(decoding: try MailTestServer.outsideMessages(for: address)[0], as: UTF8.self)
+                    #expect(text.contains("List-Unsubscribe: <mailto:"), "every nurture mail carries List-Unsubscribe")
+                }
+                let me = servers.address
+                let later = Calendar(identifier: .gregorian).date(byAdding: .day, value: 20, to: Date())!
+                let back = ISO8601DateFormatter().string(from: later).prefix(10)
+                let replies: [[UInt8]] = [
+                    Self.reply(from: people[0].1, to: me, subject: "Re: hello", inReplyTo: ids["Ivy"], id: "i-\(run)@x", body: "Sounds interesting, could we set up a call next week?"),
+                    Self.reply(from: people[1].1, to: me, subject: "Re: hello", inReplyTo: ids["Nora"], id: "n-\(run)@x", body: "Please remove me from your mailing list."),
+                    Self.reply(
+                        from: people[2].1, to: me, subject: "Automatic reply: hello", inReplyTo: ids["Otto"], id: "o-\(run)@x",
+                        headers: ["Auto-Submitted: auto-replied"], body: "I am out of the office until \(back) with no access to email."
+                    ),
+                    Self.reply(
+                        from: "MAILER-DAEMON@mx.\(run).example", to: me, subject: "Undelivered Mail Returned to Sender", inReplyTo: nil, id: "b-\(run)@x",
+                        headers: ["MIME-Version: 1.0", "Content-Type: multipart/report; report-type=delivery-status; boundary=\"BB\""],
+                        body: """
+                            --BB
+                            Content-Type: text/plain
+
+                            This is the mail system. Your message could not be delivered.
+                            --BB
+                            Content-Type: message/delivery-status
+
+                            Reporting-MTA: dns; mx.\(run).example
+
+                            Final-Recipient: rfc822; \(people[3].1)
+                            Action: failed
+                            Status: 5.1.1
+                            Diagnostic-Code: smtp; 550 5.1.1 no such user
+                            --BB
+                            Content-Type: text/rfc822-headers
+
+                            Message-ID: <\(ids["Bea"]!)>
+                            To: \(people[3].1)
+                            --BB--
+                            """
+                    ),
+                    Self.reply(
+                        from: "fbl@isp.\(run).example", to: me, subject: "Complaint", inReplyTo: nil, id: "c-\(run)@x",
+                        headers: ["MIME-Version: 1.0", "Content-Type: multipart/report; report-type=feedback-report; boundary=\"FB\""],
+                        body: """
+                            --FB
+                            Content-Type: text/plain
+
+                            This is an abuse report.
+                            --FB
+                            Content-Type: message/feedback-report
+
+                            Feedback-Type: abuse
+                            User-Agent: isp-fbl/1.0
+                            Version: 1
+                            Original-Rcpt-To: \(people[4].1)
+
+                            --FB
+                            Content-Type: text/rfc822-headers
+
+                            Message-ID: <\(ids["Cid"]!)>
+                            To: \(people[4].1)
+                            --FB--
+                            """
+                    ),
+                    Self.reply(
+                        from: people[5].1, to: me, subject: "Re: hello", inReplyTo: ids["Remy"], id: "r-\(run)@x",
+                        body: "I'm not the right person for this. Please contact my colleague Zoe Quinn (zoe.quinn@\(run).example), she runs operations."
+                    ),
+                ]
+                for reply in replies { try MailTestServer.deliver(reply) }
+                let synced = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+                #expect(synced?["received"] as? Int == 6, "\(String(describing: synced))")
+                let queue = try await Self.json(workspace, "replies", "list", "--pending") as? [[String: Any]] ?? []
+                var classes: [String: String] = [:]
+                for item in queue { if let prospect = item["prospect"] as? String, let name = item["class"] as? String { classes[prospect] = name } }
+                let prospectIDs = try await Self.query(workspace, "SELECT id || '=' || json_extract(record, '$.first_name') FROM sales_prospects")
+                var byName: [String: String] = [:]
+                for line in prospectIDs.split(separator: "\n") {
+                    let parts = line.split(separator: "=")
+                    if parts.count == 2 { byName[String(parts[1])] = String(parts[0]) }
+                }
+                #expect(classes[byName["Ivy"] ?? ""] == "interested")
+                #expect(classes[byName["Nora"] ?? ""] == "not_interested")
+                #expect(classes[byName["Otto"] ?? ""] == "ooo")
+                #expect(classes[byName["Bea"] ?? ""] == "bounce")
+                #expect(classes[byName["Cid"] ?? ""] == "complaint")
+                #expect(classes[byName["Remy"] ?? ""] == "referral")
+                let suppressed = try await Self.json(workspace, "mail", "suppressions") as? [[String: Any]] ?? []
+                let reasons = Dictionary(suppressed.compactMap { item in (item["address"] as? String).map { ($0, item["reason"] as? String ?? "") } }) { a, _ in a }
+                #expect(reasons[people[1].1] == "unsubscribe" && reasons[people[3].1] == "bounce" && reasons[people[4].1] == "complaint", "\(reasons)")
+                #expect(reasons.count == 3)
+                // The prospects: nobody promoted; what holds mail back is done.
+                func field(_ name: String, _ path: String) async throws -> String {
+                    try await Self.query(workspace, "SELECT json_extract(record, '$.\(path)') FROM sales_prospects WHERE id = '\(byName[name] ?? "")'")
+                }
+                #expect(try await field("Ivy", "state") == "unengaged", "no promotion without the operator")
+                #expect(try await field("Ivy", "replied_at") != "", "a reply stops the sequence")
+                #expect(try await field("Nora", "state") == "do_not_contact")
+                let pausedUntil = try await field("Otto", "paused_until"), ottoReplied = try await field("Otto", "replied_at")
+                #expect(pausedUntil != "" && ottoReplied == "", "an out-of-office only pauses")
+                #expect(try await field("Bea", "flags").contains("bounced"))
+                let show = try await CLI.run(workspace.args("prospects", "show", byName["Ivy"] ?? ""), environment: Self.environment)
+                #expect(show.stdout.contains("mail (oldest first):") && show.stdout.contains("could we set up a call"), "\(show)")
+                // Read again: nothing new; nothing sent to the suppressed, the replied or the do-not-contact.
+                let again = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+                #expect(again?["received"] as? Int == 0)
+                let resend = try await CLI.run(workspace.args("jobs", "run", "mail-send"), environment: Self.environment, timeout: 90)
+                #expect(resend.status == 0, "\(resend)")
+                for (_, address) in people { #expect(try MailTestServer.outsideMessages(for: address).count == 1, "\(address) got one mail") }
+                // The operator decides: the referral's colleague becomes a prospect.
+                let referral = queue.first { ($0["class"] as? String) == "referral" }?["id"] as? String ?? ""
+                let promoted = try await CLI.run(workspace.args("replies", "review", referral, "--promote"), environment: Self.environment)
+                #expect(promoted.status == 0 && promoted.stdout.contains("zoe.quinn@\(run).example"), "\(promoted)")
+                #expect(try await field("Remy", "state") == "engaged")
+                let twice = try await CLI.run(workspace.args("replies", "review", referral, "--dismiss"), environment: Self.environment)
+                #expect(twice.status == 1 && twice.stderr.contains("reviewed already"), "\(twice)")
+                try await SQLiteTool.expectIntegrity(workspace.storePath)
+            }
+        }
+    }
+
+    @Test("SIGKILL after the server took the mail and before its answer: the next run finds it in Sent, and it is never sent twice")
+    func killedMidSend() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox {
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let address = "slow@\(run).example"
+                try await Self.workspace(workspace, people: [("Sam", address)], servers: servers)
+                try MailTestServer.setFaults(#"[{"recipient": "\#(address)", "delay_after_data": 20}]"#, named: "killed-\(run)")
+                defer { try? FileManager.default.removeItem(atPath: "\(servers.directory)/smtp-faults.d/killed-\(run).json") }
+                let sender = try BackgroundCLI(workspace.args("mail", "send"), in: workspace, environment: Self.environment)
+                try await waitUntil("the server has the mail", timeout: 60) { ((try? MailTestServer.outsideMessages(for: address).count) ?? 0) == 1 }
+                sender.kill()
+                #expect(sender.killedBySignal, "\(sender.ending)")
+                #expect(try await Self.query(workspace, "SELECT state FROM sales_outbox") == "sending", "recorded before a byte left")
+                try FileManager.default.removeItem(atPath: "\(servers.directory)/smtp-faults.d/killed-\(run).json")
+                let again = try await CLI.run(workspace.args("mail", "send"), environment: Self.environment, timeout: 90)
+                #expect(again.status == 0, "\(again)")
+                #expect(again.stdout.contains("found in the Sent folder"), "\(again)")
+                #expect(try await Self.query(workspace, "SELECT state FROM sales_outbox") == "sent")
+                #expect(try MailTestServer.outsideMessages(for: address).count == 1, "sent once")
+                try await SQLiteTool.expectIntegrity(workspace.storePath)
+            }
+        }
+    }
+
+    @Test("the IMAP server cut in the middle of a fetch: the next sync goes on where the first stopped, nothing lost or kept twice; a changed UIDVALIDITY reads again and keeps nothing twice")
+    func cutMidFetch() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox(exclusive: true) {
+            try MailTestServer.clearMailbox()
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let address = "chatty@\(run).example"
+                try await Self.workspace(workspace, people: [("Kim", address)], servers: servers)
+                let count = 1500
+                for index in 0..<count {
+                    try MailTestServer.deliver(Self.reply(
+                        from: address, to: servers.address, subject: "note \(index)", inReplyTo: nil, id: "m\(index)-\(run)@x",
+                        body: "A question about item \(index): what does it cost?"
+                    ))
+                }
+                let sync = try BackgroundCLI(workspace.args("mail", "sync", "--json"), in: workspace, environment: Self.environment)
+                try await waitUntil("the sync has kept some", timeout: 60, poll: 0.02) {
+                    (Int((try? await Self.query(workspace, "SELECT COUNT(*) FROM sales_mail WHERE direction = 'received'")) ?? "") ?? 0) >= 20
+                }
+                try MailTestServer.restartIMAP()
+                _ = try await sync.wait(timeout: 90)
+                let first = Int(try await Self.query(workspace, "SELECT COUNT(*) FROM sales_mail WHERE direction = 'received'")) ?? -1
+                let second = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+                #expect(try await Self.query(workspace, "SELECT COUNT(*) FROM sales_mail WHERE direction = 'received'") == "\(count)")
+                #expect(try await Self.query(workspace, "SELECT COUNT(DISTINCT message_id) FROM sales_mail WHERE direction = 'received'") == "\(count)")
+                #expect(first > 0 && first < count && sync.exitStatus == 1, "the cut came in the middle of the fetch (\(first) of \(count) kept): \(sync.ending)")
+                let inboxAfterCut = (second?["folders"] as? [[String: Any]])?.first { ($0["folder"] as? String) == "INBOX" }
+                #expect(inboxAfterCut?["fetched"] as? Int == count - first, "the second sync read only what the first did not: \(String(describing: second))")
+                // UIDVALIDITY changed (as after a server rebuilt its index): the folder is read again, nothing kept twice.
+                _ = try await Self.query(workspace, "UPDATE sales_cursors SET value = '1:99999' WHERE name = 'mail:work:INBOX'")
+                let resync = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+                let inbox = (resync?["folders"] as? [[String: Any]])?.first { ($0["folder"] as? String) == "INBOX" }
+                #expect(inbox?["resynced"] as? Bool == true && inbox?["known"] as? Int == count && inbox?["stored"] as? Int == 0, "\(String(describing: inbox))")
+                try await SQLiteTool.expectIntegrity(workspace.storePath)
+            }
+        }
+    }
+}
