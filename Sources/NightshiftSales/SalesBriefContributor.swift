@@ -59,6 +59,7 @@ public struct SalesBriefContributor: BriefContributor {
                 "totals": .object(Dictionary(uniqueKeysWithValues: totals.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
             ])
         )]
+        if let replies = try await Self.repliesSection(sales, period: period) { sections.append(replies) }
         if !cards.isEmpty {
             sections.append(BriefSection(
                 id: "sales_cards", title: "Today's first \(cards.count) cards", rank: BriefSection.Rank.nextTasks - 5, lines: Self.cardLines(cards, numbered: false),
@@ -66,6 +67,32 @@ public struct SalesBriefContributor: BriefContributor {
             ))
         }
         return sections
+    }
+
+    /// The replies waiting for review, the interested ones by name (they are what the operator
+    /// acts on first), and the mail held back overnight (bounces, complaints, unsubscribes).
+    static func repliesSection(_ sales: any SalesStore, period: BriefPeriod) async throws -> BriefSection? {
+        let pending = try await sales.mailItems(tenant: "", filter: MailFilter(direction: .received, reviews: [.pending], limit: 1000))
+        let suppressed = try await sales.suppressions(tenant: "", keys: nil).filter { period.contains($0.at) }
+        guard !pending.isEmpty || !suppressed.isEmpty else { return nil }
+        let interested = pending.filter { $0.effectiveClass == "interested" }
+        let byClass = Dictionary(grouping: pending, by: { $0.effectiveClass ?? "unknown" }).mapValues(\.count)
+        var lines: [String] = []
+        if !pending.isEmpty {
+            lines.append("\(pending.count) repl\(pending.count == 1 ? "y waits" : "ies wait") for review (" + MailItem.classes.compactMap { name in byClass[name].map { "\($0) \(name)" } }.joined(separator: ", ") + "): nightshift replies list --pending.")
+        }
+        lines += interested.prefix(20).map { "Interested: \($0.fromName.map { "\($0) " } ?? "")<\($0.from)> (\($0.prospectID ?? "no prospect")): \($0.subject) — nightshift replies show \($0.id)" }
+        if !suppressed.isEmpty {
+            let reasons = Dictionary(grouping: suppressed, by: \.reason.rawValue).mapValues(\.count)
+            lines.append("Held back overnight: " + reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + " (nightshift mail suppressions).")
+        }
+        return BriefSection(
+            id: "sales_replies", title: "Replies", rank: BriefSection.Rank.approvals - 5, lines: lines,
+            items: .object([
+                "pending": .integer(Int64(pending.count)), "classes": .object(byClass.mapValues { .integer(Int64($0)) }),
+                "interested": .array(interested.map { .string($0.id) }), "suppressed_overnight": .integer(Int64(suppressed.count)),
+            ])
+        )
     }
 
     /// One line per card: who and why, numbered for a file of its own (the brief makes a list).

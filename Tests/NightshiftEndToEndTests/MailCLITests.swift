@@ -206,6 +206,10 @@ struct MailCLITests {
                 let pausedUntil = try await field("Otto", "paused_until"), ottoReplied = try await field("Otto", "replied_at")
                 #expect(pausedUntil != "" && ottoReplied == "", "an out-of-office only pauses")
                 #expect(try await field("Bea", "flags").contains("bounced"))
+                let brief = try await CLI.run(workspace.args("brief"), environment: Self.environment)
+                let day = String(ISO8601DateFormatter().string(from: Date()).prefix(10))
+                let briefText = workspace.read("reports/brief/\(day).md") ?? ""
+                #expect(brief.status == 0 && briefText.contains("## Replies") && briefText.contains("Interested: ") && briefText.contains(people[0].1), "\(briefText)")
                 let show = try await CLI.run(workspace.args("prospects", "show", byName["Ivy"] ?? ""), environment: Self.environment)
                 #expect(show.stdout.contains("mail (oldest first):") && show.stdout.contains("could we set up a call"), "\(show)")
                 // Read again: nothing new; nothing sent to the suppressed, the replied or the do-not-contact.

@@ -205,7 +205,8 @@ public struct MailAccount: Sendable, Hashable {
             let security = table.choice(securityKey, MailSecurity.self) ?? (table.has(securityKey) ? nil : .tls)
             guard let security else { ok = false; return nil }
             if security == .none, !["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) {
-                table.error("\(table.name(securityKey)) = \"none\" sends the password in the clear: only for a server on loopback, not \(host)", at: table.location)
+                let location = table.string(securityKey)?.1 ?? table.location
+                table.error("\(table.name(securityKey)) = \"none\" sends the password in the clear: only for a server on loopback, not \(host)", at: location)
                 ok = false
             }
             let isSMTP = hostKey == "smtp_host"
@@ -227,7 +228,7 @@ public struct MailAccount: Sendable, Hashable {
             table.error("\(table.name("host")) is missing: the IMAP server (or maildir = \"PATH\" for mail another program delivers)", at: table.location)
             ok = false
         }
-        if imap != nil, maildir != nil {
+        if table.has("host"), maildir != nil {
             table.error("\(table.name("maildir")) and \(table.name("host")) both given: an account reads one of them", at: table.location)
             ok = false
         }
