@@ -124,21 +124,19 @@ struct MailCommand: AsyncParsableCommand {
             guard !paths.isEmpty else { throw AppError.usage("give message files, or --maildir DIR") }
             let hasWorkspace = FileManager.default.fileExists(atPath: workspace.resolved.configPath)
             let classifier = hasWorkspace ? try await workspace.load().replyClassifier() : RuleReplyClassifier()
-            var results: [JSONValue] = []
+            // The files are read and classified on every core, in chunks, and printed in their order.
+            let outcomes = await Self.classify(paths, with: classifier, detail: !counts, json: output.json)
             var tally: [String: Int] = [:]
+            var results: [JSONValue] = []
             var unreadable: [String] = []
-            for path in paths {
-                guard let data = FileManager.default.contents(atPath: path) else {
+            for (path, outcome) in zip(paths, outcomes) {
+                guard let outcome else {
                     unreadable.append(path)
                     continue
                 }
-                let message = MailMessage(data: data)
-                let classification = classifier.classification(of: message, reference: message.date ?? Date())
-                tally[classification.replyClass.rawValue, default: 0] += 1
+                tally[outcome.replyClass, default: 0] += 1
                 if counts { continue }
-                if output.json { results.append(MailFileReport.classified(classification, file: path)) } else {
-                    print(MailFileReport.lines(classification, file: path).joined(separator: "\n"))
-                }
+                if let json = outcome.json { results.append(json) } else { print(outcome.lines.joined(separator: "\n")) }
             }
             if counts {
                 let total = tally.values.reduce(0, +)
@@ -152,6 +150,43 @@ struct MailCommand: AsyncParsableCommand {
             }
             for path in unreadable { FileHandle.standardError.write(Data("\(path): cannot be read\n".utf8)) }
             if !unreadable.isEmpty { throw AppError.failure("\(unreadable.count) file\(unreadable.count == 1 ? "" : "s") could not be read") }
+        }
+
+        struct Outcome: Sendable {
+            var replyClass: String
+            var lines: [String] = []
+            var json: JSONValue?
+        }
+
+        /// Each file's outcome (nil: unreadable), in the order of `paths`, worked on by as many
+        /// tasks as there are cores.
+        static func classify(_ paths: [String], with classifier: RuleReplyClassifier, detail: Bool, json: Bool) async -> [Outcome?] {
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+            let chunk = max(1, (paths.count + workers - 1) / workers)
+            return await withTaskGroup(of: (Int, [Outcome?]).self) { group in
+                for start in stride(from: 0, to: paths.count, by: chunk) {
+                    let slice = Array(paths[start..<min(paths.count, start + chunk)])
+                    group.addTask {
+                        (start, slice.map { path in
+                            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+                            let message = MailMessage(data: data)
+                            let classification = classifier.classification(of: message, reference: message.date ?? Date())
+                            var outcome = Outcome(replyClass: classification.replyClass.rawValue)
+                            if detail {
+                                if json { outcome.json = MailFileReport.classified(classification, file: path) } else {
+                                    outcome.lines = MailFileReport.lines(classification, file: path)
+                                }
+                            }
+                            return outcome
+                        })
+                    }
+                }
+                var all = [Outcome?](repeating: nil, count: paths.count)
+                for await (start, outcomes) in group {
+                    for (offset, outcome) in outcomes.enumerated() { all[start + offset] = outcome }
+                }
+                return all
+            }
         }
 
         /// The files of a Maildir folder (cur/ and new/), or of a plain folder.

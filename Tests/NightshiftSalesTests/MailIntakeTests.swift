@@ -185,6 +185,28 @@ struct MailIntakeTests {
         await #expect(throws: MailAccountError.self) { try await work.review(item.id, decision: .dismiss, by: "operator", at: Self.now) }
     }
 
+    @Test("people copied on a reply in a known thread are proposed, and become prospects only when the operator promotes it")
+    func copiedContacts() async throws {
+        let (store, intake) = try await Self.setUp()
+        let raw = Self.message(
+            from: "ada@example.com", subject: "Re: Hello", body: "Sounds good, let's talk next week.", headers: ["Cc: Dan Lee <dan.lee@example.com>, me@example.org"],
+            inReplyTo: "ns-1@example.org", id: "cc1@example.com"
+        )
+        guard case .stored(let item) = try await intake.take(raw, from: Self.inbox, at: Self.now, cursor: nil) else {
+            Issue.record("not stored")
+            return
+        }
+        guard case .object(let details) = item.details, case .array(let copied)? = details["cc_contacts"] else {
+            Issue.record("no cc_contacts in \(item.details)")
+            return
+        }
+        #expect(copied == [.object(["name": .string("Dan Lee"), "address": .string("dan.lee@example.com")])], "the operator's own address is left out")
+        #expect(try await store.prospects(tenant: "", emailKeys: ["dan.lee@example.com"]).isEmpty, "nothing added on its own")
+        let work = MailWork(store: store, settings: Self.settings(), sales: SalesSettings(), timeZone: .gmt)
+        let (_, created) = try await work.review(item.id, decision: .promote, by: "operator", at: Self.now)
+        #expect(created.map(\.name) == ["Dan Lee"] && created.first?.company == "Analytical")
+    }
+
     @Test("unsubscribe TOKEN by hand: do-not-contact and suppressed; a wrong secret refused")
     func unsubscribeByHand() async throws {
         let (store, _) = try await Self.setUp()

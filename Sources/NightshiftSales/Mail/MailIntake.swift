@@ -151,6 +151,22 @@ public struct MailIntake: Sendable {
         item.replyClass = classification.replyClass.rawValue
         item.signals = classification.signals.map(\.description)
         item.details = Self.details(classification)
+        if let match, case .object(var members) = item.details {
+            // People copied on a reply in a known thread: contacts the operator may want (`002`'s
+            // "save all contact info from emails"), proposed, never added on their own.
+            let own = Set(settings.accounts.map { EmailAddress.identityKey($0.address) } + match.prospect.emails.map(EmailAddress.identityKey))
+            var seen = own.union([EmailAddress.identityKey(item.from)])
+            let copied = (message.cc + message.to).filter { address in
+                guard EmailAddress.normalised(address.address) != nil else { return false }
+                return seen.insert(EmailAddress.identityKey(address.address)).inserted
+            }
+            if !copied.isEmpty {
+                members["cc_contacts"] = .array(copied.prefix(20).map {
+                    .object(["name": $0.name.map { .string($0) } ?? .null, "address": .string($0.address.lowercased())])
+                })
+                item.details = .object(members)
+            }
+        }
         item.review = .pending
         var change = MailChange(tenant: tenant)
         change.inserts = [(item, Array(raw.prefix(Self.rawLimit)))]

@@ -237,12 +237,16 @@ public struct MailWork: Sendable {
         if prospect.phone == nil, case .array(let phones)? = contact["phones"] { prospect.phone = phones.first?.stringValue }
     }
 
-    /// The people a reply referred to, as new prospects (those not stored already).
+    /// The people a reply referred to or copied in, as new prospects (those not stored already).
     func referrals(of item: MailItem, by actor: String, at now: Date) async throws -> [Prospect] {
-        guard case .object(let members) = item.details, case .array(let list)? = members["referrals"] else { return [] }
+        guard case .object(let members) = item.details else { return [] }
+        var list: [JSONValue] = []
+        for key in ["referrals", "cc_contacts"] { if case .array(let items)? = members[key] { list += items } }
         var fresh: [Prospect] = []
+        var taken: Set<String> = []
         for case .object(let referral) in list {
-            guard let address = referral["address"]?.stringValue.flatMap(EmailAddress.normalised) else { continue }
+            guard let address = referral["address"]?.stringValue.flatMap(EmailAddress.normalised),
+                  taken.insert(EmailAddress.identityKey(address)).inserted else { continue }
             if try await !store.prospects(tenant: tenant, emailKeys: [EmailAddress.identityKey(address)]).isEmpty { continue }
             let name = referral["name"]?.stringValue
             let domain = address.split(separator: "@").last.map(String.init)
