@@ -58,17 +58,17 @@ public struct MailIntake: Sendable {
     }
 
     /// Takes `raw`, read from `source` (cut short when `truncated`), at `now`; `cursor` is the
-    /// folder's watermark after it, written in the same transaction.
+    /// folder's watermark after it, written in the same transaction as a message that is kept.
+    /// A message known already or not about a prospect changes nothing, and its watermark is left
+    /// to the caller to write now and then (``moveWatermark(_:)``): reading it again after a crash
+    /// changes nothing either, and a write per message would cost a transaction each.
     public func take(_ raw: [UInt8], from source: MailSource, truncated: Bool = false, at now: Date, cursor: (name: String, value: String)?) async throws
         -> Outcome
     {
         let message = MailMessage(bytes: raw)
         let messageID = Self.messageID(of: message, raw: raw)
         let id = MailItem.id(messageID: messageID, tenant: tenant)
-        if try await store.mailItem(id, tenant: tenant) != nil {
-            try await moveWatermark(cursor)
-            return .known(id)
-        }
+        if try await store.mailItem(id, tenant: tenant) != nil { return .known(id) }
         var item = Self.item(message, raw: raw, id: id, messageID: messageID, tenant: tenant, source: source, at: now)
         if truncated { item.problems.append("only the first \(raw.count) bytes were fetched (max_message_bytes)") }
         switch source.direction {
@@ -80,7 +80,8 @@ public struct MailIntake: Sendable {
         }
     }
 
-    private func moveWatermark(_ cursor: (name: String, value: String)?) async throws {
+    /// Writes a folder's watermark on its own.
+    public func moveWatermark(_ cursor: (name: String, value: String)?) async throws {
         guard let cursor else { return }
         var change = MailChange(tenant: tenant)
         change.cursor = (cursor.name, cursor.value)
@@ -92,10 +93,7 @@ public struct MailIntake: Sendable {
         -> Outcome
     {
         let keys = (item.to + item.cc).map(EmailAddress.identityKey)
-        guard var prospect = try await store.prospects(tenant: tenant, emailKeys: keys).first else {
-            try await moveWatermark(cursor)
-            return .ignored("sent to no prospect")
-        }
+        guard var prospect = try await store.prospects(tenant: tenant, emailKeys: keys).first else { return .ignored("sent to no prospect") }
         var item = item
         item.prospectID = prospect.id
         item.matchedBy = "recipient"
@@ -142,10 +140,7 @@ public struct MailIntake: Sendable {
         let match = try await match(item, classification: classification, tokenProspect: tokenProspect)
         let isReport = classification.replyClass == .bounce || classification.replyClass == .complaint
         let unreadable = item.from.isEmpty && !item.problems.isEmpty
-        guard match != nil || isReport || unreadable else {
-            try await moveWatermark(cursor)
-            return .ignored("from no prospect and in no thread Nightshift knows")
-        }
+        guard match != nil || isReport || unreadable else { return .ignored("from no prospect and in no thread Nightshift knows") }
         item.prospectID = match?.prospect.id
         item.matchedBy = match?.by
         item.replyClass = classification.replyClass.rawValue

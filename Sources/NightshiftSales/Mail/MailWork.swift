@@ -119,13 +119,15 @@ public struct MailWork: Sendable {
                     let tally = Tally()
                     let read = try await office.read(folder: folder, after: watermark, maxBytes: settings.maximumMessageBytes) { fetched in
                         let source = MailSource(account: account.name, folder: folder, uid: fetched.uid, uidValidity: fetched.uidValidity, direction: direction)
-                        let outcome = try await intake.take(
-                            fetched.bytes, from: source, truncated: fetched.truncated, at: now(), cursor: (cursor, fetched.watermark.description)
-                        )
-                        tally.add(outcome)
+                        let mark = (cursor, fetched.watermark.description)
+                        let outcome = try await intake.take(fetched.bytes, from: source, truncated: fetched.truncated, at: now(), cursor: mark)
+                        // A kept message wrote its watermark with it; the others' is written every
+                        // so often (reading them again changes nothing).
+                        if tally.add(outcome, mark: fetched.watermark.description) { try await intake.moveWatermark(mark) }
                     }
-                    // An empty read (or a resync that found nothing new) still records where the folder stands.
-                    if let mark = read.watermark, mark != watermark, tally.snapshot.fetched == 0 {
+                    // Where the folder stands at the end: after the last message, or (an empty or
+                    // resynced read) as the server said.
+                    if let mark = read.watermark, mark != watermark {
                         try await store.setSalesCursor(tenant: tenant, name: cursor, value: mark.description)
                     }
                     let counts = tally.snapshot
@@ -295,7 +297,7 @@ public struct MailWork: Sendable {
 /// What a folder's messages became (the read's callback is `@Sendable`).
 final class Tally: @unchecked Sendable {
     struct Counts {
-        var fetched = 0, stored = 0, known = 0, ignored = 0
+        var fetched = 0, stored = 0, known = 0, ignored = 0, unwritten = 0
         var classes: [String: Int] = [:]
     }
 
@@ -304,16 +306,27 @@ final class Tally: @unchecked Sendable {
     private let lock = NSLock()
     private var counts = Counts()
 
-    func add(_ outcome: MailIntake.Outcome) {
+    /// How many messages after the last written watermark may go unwritten.
+    static let watermarkEvery = 500
+
+    /// Counts `outcome`; true when the watermark is due to be written (``watermarkEvery``
+    /// messages went by since the last one written).
+    func add(_ outcome: MailIntake.Outcome, mark: String) -> Bool {
         lock.withLock {
             counts.fetched += 1
             switch outcome {
             case .stored(let item):
                 counts.stored += 1
                 if let name = item.replyClass { counts.classes[name, default: 0] += 1 }
+                counts.unwritten = 0
+                return false
             case .known: counts.known += 1
             case .ignored: counts.ignored += 1
             }
+            counts.unwritten += 1
+            guard counts.unwritten >= Self.watermarkEvery else { return false }
+            counts.unwritten = 0
+            return true
         }
     }
 
