@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOSSL
 import Testing
@@ -127,14 +130,22 @@ struct MailConnectionTests {
 
     @Test("nothing listening is a connect error naming the address")
     func refused() async throws {
-        // A port that was listening a moment ago and no longer is.
-        let port = try await ConnectionTestServer.run(
-            server: { _ in },
-            client: { port in
-                let connection = try await MailConnection.connect(Self.plain(port))
-                await connection.close()
-                return port
-            })
+        // A port held bound and never listened on: connecting is refused, and no other test can
+        // take the port meanwhile (a freed ephemeral port can be handed to a server of a test
+        // running beside this one).
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(holder >= 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && getsockname(holder, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
         let error = await #expect(throws: MailTransportError.self) { _ = try await MailConnection.connect(Self.plain(port)) }
         guard case .connect(let text) = error else {
             Issue.record("expected .connect, got \(String(describing: error))")

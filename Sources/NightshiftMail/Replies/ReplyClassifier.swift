@@ -64,23 +64,7 @@ public struct RuleReplyClassifier: ReplyClassifier {
 
     /// The class of `message`, synchronously: the rules need no waiting.
     public func classification(of message: MailMessage, reference: Date) -> ReplyClassification {
-        let parts = ReportReader.ownParts(message.root)
-        if let bounce = ReportReader.deliveryReport(in: message, parts: parts) {
-            var result = ReplyClassification(
-                replyClass: bounce.onlySuccess ? .unknown : .bounce, signals: bounce.signals, bounces: bounce.recipients,
-                reportedMessageID: bounce.reportedMessageID)
-            if bounce.onlySuccess { result.signals.append(ReplySignal(.structure, "every recipient delivered: not a failure")) }
-            return result
-        }
-        if let complaint = ReportReader.feedbackReport(in: message, parts: parts) {
-            return ReplyClassification(
-                replyClass: .complaint, signals: complaint.signals, reportedMessageID: complaint.reportedMessageID, complaint: complaint.report)
-        }
-        if let notice = FailureNotice.read(message, parts: parts) {
-            return ReplyClassification(
-                replyClass: .bounce, signals: notice.signals, bounces: notice.recipients, reportedMessageID: notice.reportedMessageID)
-        }
-        return classifyText(message, reference: reference)
+        report(in: message) ?? classifyText(message, reference: reference)
     }
 
     private func classifyText(_ message: MailMessage, reference: Date) -> ReplyClassification {

@@ -41,6 +41,8 @@ public struct MailIntake: Sendable {
     let store: any SalesStore
     let tenant: String
     let classifier: any ReplyClassifier
+    /// Reads reports (bounces, complaints) in mail from no prospect.
+    let reports = RuleReplyClassifier()
     let settings: MailSettings
     let unsubscribeSecret: String?
     let timeZone: TimeZone
@@ -75,8 +77,7 @@ public struct MailIntake: Sendable {
         case .sent:
             return try await takeSent(item, raw: raw, message: message, cursor: cursor, at: now)
         case .received:
-            let classification = await classifier.classify(message, reference: message.date ?? now)
-            return try await takeReply(item, raw: raw, message: message, classification: classification, cursor: cursor, at: now)
+            return try await takeReply(item, raw: raw, message: message, cursor: cursor, at: now)
         }
     }
 
@@ -116,12 +117,12 @@ public struct MailIntake: Sendable {
     }
 
     /// A reply, bounce or complaint: matched, classified, stored for review with its safe effects.
-    private func takeReply(
-        _ item: MailItem, raw: [UInt8], message: MailMessage, classification: ReplyClassification, cursor: (name: String, value: String)?,
-        at now: Date
-    ) async throws -> Outcome {
+    /// Mail from no prospect in no known thread (most of an inbox) is only asked whether it is a
+    /// report about mail Nightshift sent; its text is never read.
+    private func takeReply(_ item: MailItem, raw: [UInt8], message: MailMessage, cursor: (name: String, value: String)?, at now: Date) async throws
+        -> Outcome
+    {
         var item = item
-        var classification = classification
         // An unsubscribe token (the List-Unsubscribe mailto's subject) names the prospect outright.
         var tokenProspect: String?
         if let secret = unsubscribeSecret {
@@ -132,21 +133,30 @@ public struct MailIntake: Sendable {
                 }
             }
         }
-        if tokenProspect != nil {
+        var match = try await conversation(item, tokenProspect: tokenProspect)
+        var classification: ReplyClassification
+        if match != nil {
+            classification = await classifier.classify(message, reference: message.date ?? now)
+        } else if let report = reports.report(in: message) {
+            classification = report
+            match = try await reported(by: report)
+        } else if item.from.isEmpty, !item.problems.isEmpty {
+            // Too malformed to say whose it is: kept for the operator to read.
+            classification = ReplyClassification(replyClass: .unknown, signals: [ReplySignal(.structure, "the sender could not be read")])
+        } else {
+            return .ignored("from no prospect and in no thread Nightshift knows")
+        }
+        if let tokenProspect, match?.prospect.id == tokenProspect {
             classification.replyClass = .notInterested
             classification.unsubscribe = true
             classification.signals.insert(ReplySignal(.header, "unsubscribe token of the List-Unsubscribe link"), at: 0)
         }
-        let match = try await match(item, classification: classification, tokenProspect: tokenProspect)
-        let isReport = classification.replyClass == .bounce || classification.replyClass == .complaint
-        let unreadable = item.from.isEmpty && !item.problems.isEmpty
-        guard match != nil || isReport || unreadable else { return .ignored("from no prospect and in no thread Nightshift knows") }
         item.prospectID = match?.prospect.id
         item.matchedBy = match?.by
         item.replyClass = classification.replyClass.rawValue
         item.signals = classification.signals.map(\.description)
         item.details = Self.details(classification)
-        if let match, case .object(var members) = item.details {
+        if let match, classification.replyClass != .bounce, classification.replyClass != .complaint, case .object(var members) = item.details {
             // People copied on a reply in a known thread: contacts the operator may want (`002`'s
             // "save all contact info from emails"), proposed, never added on their own.
             let own = Set(settings.accounts.map { EmailAddress.identityKey($0.address) } + match.prospect.emails.map(EmailAddress.identityKey))
@@ -171,26 +181,34 @@ public struct MailIntake: Sendable {
         return .stored(item)
     }
 
-    /// The prospect a reply belongs to: by thread (the mail it answers or reports on), by the
-    /// unsubscribe token, by a bounced recipient, then by sender.
-    func match(_ item: MailItem, classification: ReplyClassification, tokenProspect: String?) async throws -> (prospect: Prospect, by: String)? {
-        var thread = item.inReplyTo + item.references
-        if let reported = classification.reportedMessageID { thread.insert(reported, at: 0) }
-        if !thread.isEmpty {
-            let known = try await store.mailItems(tenant: tenant, filter: MailFilter(messageIDs: Array(Set(thread)), limit: 50))
-            for sent in known {
-                if let id = sent.prospectID, let prospect = try await store.prospect(id, tenant: tenant) { return (prospect, "thread") }
-            }
-        }
+    /// The prospect a conversation belongs to: by thread (the mail it answers), by the unsubscribe
+    /// token, then by sender (never one of the operator's own addresses).
+    func conversation(_ item: MailItem, tokenProspect: String?) async throws -> (prospect: Prospect, by: String)? {
+        if let found = try await thread(item.inReplyTo + item.references) { return (found, "thread") }
         if let id = tokenProspect, let prospect = try await store.prospect(id, tenant: tenant) { return (prospect, "token") }
-        let bounced = classification.bounces.map { EmailAddress.identityKey($0.address) }
-            + [classification.complaint?.originalRecipient].compactMap { $0.map(EmailAddress.identityKey) }
-        if !bounced.isEmpty, let prospect = try await store.prospects(tenant: tenant, emailKeys: bounced).first { return (prospect, "report") }
-        guard !item.from.isEmpty, classification.replyClass != .bounce, classification.replyClass != .complaint else { return nil }
+        guard !item.from.isEmpty else { return nil }
         let own = Set(settings.accounts.map { EmailAddress.identityKey($0.address) })
         let key = EmailAddress.identityKey(item.from)
         guard !own.contains(key), let prospect = try await store.prospects(tenant: tenant, emailKeys: [key]).first else { return nil }
         return (prospect, "sender")
+    }
+
+    /// The prospect a report is about: the mail it reports on, else a bounced or complaining recipient.
+    func reported(by report: ReplyClassification) async throws -> (prospect: Prospect, by: String)? {
+        if let id = report.reportedMessageID, let found = try await thread([id]) { return (found, "thread") }
+        let addresses = report.bounces.map(\.address) + [report.complaint?.originalRecipient].compactMap { $0 }
+        guard !addresses.isEmpty, let prospect = try await store.prospects(tenant: tenant, emailKeys: addresses.map(EmailAddress.identityKey)).first
+        else { return nil }
+        return (prospect, "report")
+    }
+
+    /// The prospect of the mail Nightshift sent or synced with one of these `Message-ID`s.
+    func thread(_ ids: [String]) async throws -> Prospect? {
+        guard !ids.isEmpty else { return nil }
+        for known in try await store.mailItems(tenant: tenant, filter: MailFilter(messageIDs: Array(Set(ids)), limit: 50)) {
+            if let id = known.prospectID, let prospect = try await store.prospect(id, tenant: tenant) { return prospect }
+        }
+        return nil
     }
 
     /// What a classified reply does on its own: only what holds mail back.
