@@ -1,5 +1,6 @@
 public import Foundation
 public import NightshiftCore
+public import ServiceLifecycle
 
 /// The sales pack (docs/SALES.md): `[sales]`, the prospects, their activities and merges, the
 /// `nightly` cycle and its `sales.*` steps, the research agent's `research_prospect` action, and
@@ -75,6 +76,14 @@ public struct SalesPack: Pack {
             steps += MailPackParts(store: store, settings: mail, sales: settings, context: context).steps
         }
         return steps
+    }
+
+    /// The reply monitor's IDLE sessions, for a workspace with IMAP accounts and its monitor job.
+    public func services(_ context: PackContext) -> [(name: String, service: any Service)] {
+        guard context.configuration.section(SalesSettings.self) != nil, let mail = context.configuration.section(MailSettings.self),
+              context.configuration.job(named: MailIdleWatcher.job) != nil, mail.accounts.contains(where: { $0.imap != nil })
+        else { return [] }
+        return [("mail-idle", MailIdleWatcher(accounts: mail.accounts, store: context.store, clock: context.clock, logger: context.logger))]
     }
 
     public func briefContributors(_ context: PackContext) -> [any BriefContributor] {

@@ -294,4 +294,30 @@ struct MailCLITests {
             }
         }
     }
+
+    @Test("with the daemon up, a reply pushed by IDLE is read at once, not at the next half hour")
+    func idlePush() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox(exclusive: true) {
+            try MailTestServer.clearMailbox()
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let address = "pat@pat-\(run).example"
+                // The schedule is once a day at 03:00: only IDLE can bring the reply in within the test.
+                try await Self.workspace(workspace, people: [("Pat", address)], servers: servers, extra: #"monitor_schedule = "0 3 * * *""#)
+                let serve = try await ServeProcess.start(workspace, environment: Self.environment)
+                defer { serve.kill() }
+                try await Task.sleep(for: .seconds(2))
+                try MailTestServer.deliver(Self.reply(from: address, to: servers.address, subject: "Hello", inReplyTo: nil, id: "p-\(run)@x", body: "Sounds interesting, let's talk."))
+                try await waitUntil("the reply is in the review queue", timeout: 45, poll: 0.5) {
+                    (try? await Self.query(workspace, "SELECT COUNT(*) FROM sales_mail WHERE direction = 'received'")) == "1"
+                }
+                try await waitUntil("the monitor's run finished", timeout: 30, poll: 0.5) {
+                    (try? await Self.query(workspace, "SELECT COUNT(*) FROM runs WHERE job = 'mail-monitor' AND state = 'succeeded'")) == "1"
+                }
+                _ = try await serve.stop(SIGTERM)
+            }
+        }
+    }
 }
+
