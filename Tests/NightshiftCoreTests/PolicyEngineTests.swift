@@ -64,6 +64,8 @@ struct PolicyEngineTests {
     static let salesAutonomous = [
         "send_follow_up_email", "send_routine_response", "send_chat_message", "schedule_meeting", "qualify_conversation",
         "progress_early_stage", "update_account_context", "create_briefing", "log_interaction",
+        // The sales pack's nurture mail (issue 16).
+        "send_email",
     ]
     static let salesApproval = [
         "send_proposal", "discuss_pricing", "negotiate_terms", "progress_past_evaluation", "contact_c_suite",
@@ -81,7 +83,7 @@ struct PolicyEngineTests {
         "stage": "discovery", "to_stage": "discovery", "recipient": "ana@acme.example",
     ]
 
-    @Test("the sales catalog has exactly its 9 autonomous, 8 approval and 7 hard-stop types, and its 4 stage gates")
+    @Test("the sales catalog has exactly its 10 autonomous, 8 approval and 7 hard-stop types, and its 4 stage gates")
     func salesCatalog() throws {
         let policy = try Self.salesPolicy()
         var expected: [String: Tier] = Policy.builtinCatalog

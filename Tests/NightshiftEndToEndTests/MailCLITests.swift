@@ -319,5 +319,54 @@ struct MailCLITests {
             }
         }
     }
+
+    @Test("the server's 4xx defers a send (draft again, with a retry time) and it goes later; a 5xx fails it with the server's text")
+    func deferredAndRefused() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox {
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let later = "later@later-\(run).example", never = "never@never-\(run).example"
+                try await Self.workspace(workspace, people: [("Lee", later), ("Max", never)], servers: servers)
+                try MailTestServer.setFaults(
+                    #"[{"recipient": "\#(later)", "stage": "rcpt", "code": 451, "text": "4.7.1 try again later", "times": 1}, {"recipient": "\#(never)", "stage": "rcpt", "code": 550, "text": "5.1.1 no such user"}]"#,
+                    named: "deferred-\(run)")
+                defer { try? FileManager.default.removeItem(atPath: "\(servers.directory)/smtp-faults.d/deferred-\(run).json") }
+                let first = try await CLI.run(workspace.args("mail", "send"), environment: Self.environment, timeout: 90)
+                #expect(first.stdout.contains("deferred") && first.stdout.contains("failed"), "\(first)")
+                func state(_ address: String) async throws -> String {
+                    try await Self.query(workspace, "SELECT state || ' ' || COALESCE(json_extract(record, '$.last_error'), '') FROM sales_outbox WHERE json_extract(record, '$.to') = '\(address)'")
+                }
+                let deferred = try await state(later), refused = try await state(never)
+                #expect(deferred.hasPrefix("draft ") && deferred.contains("try again later"), "\(deferred)")
+                #expect(refused.hasPrefix("failed ") && refused.contains("no such user"), "\(refused)")
+                #expect(try await Self.query(workspace, "SELECT json_extract(record, '$.retry_at') IS NOT NULL FROM sales_outbox WHERE json_extract(record, '$.to') = '\(later)'") == "1")
+                let held = try await CLI.run(workspace.args("mail", "send"), environment: Self.environment, timeout: 90)
+                #expect(held.stdout.contains("held: deferred until"), "\(held)")
+                // The retry time come: it goes.
+                _ = try await Self.query(workspace, "UPDATE sales_outbox SET record = json_remove(record, '$.retry_at')")
+                let second = try await CLI.run(workspace.args("mail", "send"), environment: Self.environment, timeout: 90)
+                #expect(second.status == 0, "\(second)")
+                #expect(try await state(later).hasPrefix("sent"))
+                let gone = try MailTestServer.outsideMessages(for: later).count, none = try MailTestServer.outsideMessages(for: never).count
+                #expect(gone == 1 && none == 0)
+            }
+        }
+    }
+
+    @Test("mail parse and mail classify read message files as the monitor does and change nothing")
+    func parseAndClassifyFiles() async throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appending(path: "NightshiftMailTests/Resources/replies").path
+        let parsed = try await CLI.run(["mail", "parse", "\(corpus)/interested/07-de-mehr-erfahren-latin1-qp.eml", "--json"])
+        #expect(parsed.status == 0, "\(parsed)")
+        let json = try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any]
+        #expect((json?["subject"] as? String)?.hasPrefix("Re: ") == true && (json?["parts"] as? [Any])?.isEmpty == false)
+        let classified = try await CLI.run(["mail", "classify", "\(corpus)/bounce/01-en-postfix-user-unknown.eml", "\(corpus)/ooo/05-en-annual-leave-iso-date.eml"])
+        #expect(classified.status == 0 && classified.stdout.contains(": bounce") && classified.stdout.contains("status 5.1.1 (hard)"), "\(classified)")
+        #expect(classified.stdout.contains(": ooo") && classified.stdout.contains("back on "), "\(classified)")
+        let missing = try await CLI.run(["mail", "parse", "/nonexistent/x.eml"])
+        #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/x.eml: cannot be read"), "\(missing)")
+    }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import NightshiftMail
+import NightshiftTesting
 import Testing
 
 /// CPython's own email test messages (Debian's libpython3.11-testsuite), read by this parser and
@@ -80,17 +81,12 @@ struct PythonCorpusTests {
         "header counts, part trees and subjects match Python's email package",
         .enabled(if: corpusIsPresent && pythonIsPresent, "needs \(folder) and \(python)")
     )
-    func matchesPython() throws {
+    func matchesPython() async throws {
         let script = try #require(Bundle.module.path(forResource: "python-email-view", ofType: "py"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.python)
-        process.arguments = [script] + Self.files
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        // Waited for without holding a thread of the cooperative pool (the network tests need it).
+        let result = try await ChildProcess.run(Self.python, [script] + Self.files, environment: ProcessInfo.processInfo.environment, timeout: 120)
+        try #require(result.status == 0, "\(result.stderr)")
+        let data = Data(result.stdout.utf8)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let views = try decoder.decode([PythonView].self, from: data)

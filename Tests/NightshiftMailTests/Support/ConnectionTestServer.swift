@@ -19,6 +19,17 @@ enum ConnectionTestServer {
         server: @escaping @Sendable (ConnectionTestPeer) async throws -> Void,
         client: (Int) async throws -> T
     ) async throws -> T {
+        // Both sides on a thread of their own: their timeouts measure them, not the test process's load.
+        try await withTaskExecutorPreference(DedicatedExecutor.shared) {
+            try await play(tls: tls, server: server, client: client)
+        }
+    }
+
+    private static func play<T: Sendable>(
+        tls: NIOSSLContext?,
+        server: @escaping @Sendable (ConnectionTestPeer) async throws -> Void,
+        client: (Int) async throws -> T
+    ) async throws -> T {
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
