@@ -19,7 +19,7 @@ struct MailCommand: AsyncParsableCommand {
               nightshift mail parse reply.eml --json   # headers, decoded subject, parts, attachments, problems
               nightshift mail classify reply.eml       # its class and the signals that decided it
               nightshift mail classify --maildir ~/Maildir/cur --counts
-              nightshift mail sync                     # read new replies and sent mail now
+              nightshift mail sync [--since 7d]        # read new replies and sent mail now (or again since T)
               nightshift mail send                     # send the due drafts now (the mail-send job's step)
               nightshift mail suppressions             # addresses never sent to
             """,
@@ -215,11 +215,17 @@ struct MailCommand: AsyncParsableCommand {
         )
         @OptionGroup var workspace: WorkspaceOptions
         @Argument(help: "Accounts to read (default: all).") var accounts: [String] = []
+        @Option(help: ArgumentHelp(
+            "Read again every message that arrived since T (an ISO 8601 instant, or a duration back from now: 7d), whatever the watermarks.",
+            discussion: "A backfill: what was taken before is recognised by its Message-ID and not kept twice; the watermarks stay where they are.",
+            valueName: "T"
+        )) var since: String?
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
+            let from = try since.map { try SinceOption.parse($0) }
             let app = try await workspace.load()
-            let report = try await app.syncMail(accounts: accounts)
+            let report = try await app.syncMail(accounts: accounts, since: from)
             if output.json {
                 Output.printJSON(report.json)
             } else {

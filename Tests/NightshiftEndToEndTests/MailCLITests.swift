@@ -290,6 +290,12 @@ struct MailCLITests {
                 let resync = try await Self.json(workspace, "mail", "sync") as? [String: Any]
                 let inbox = (resync?["folders"] as? [[String: Any]])?.first { ($0["folder"] as? String) == "INBOX" }
                 #expect(inbox?["resynced"] as? Bool == true && inbox?["known"] as? Int == count && inbox?["stored"] as? Int == 0, "\(String(describing: inbox))")
+                // A backfill reads the day's mail again, keeps nothing twice, and leaves the watermark.
+                let mark = try await Self.query(workspace, "SELECT value FROM sales_cursors WHERE name = 'mail:work:INBOX'")
+                let backfill = try await Self.json(workspace, "mail", "sync", "--since", "1d") as? [String: Any]
+                let again = (backfill?["folders"] as? [[String: Any]])?.first { ($0["folder"] as? String) == "INBOX" }
+                #expect(again?["known"] as? Int == count && again?["stored"] as? Int == 0, "\(String(describing: again))")
+                #expect(try await Self.query(workspace, "SELECT value FROM sales_cursors WHERE name = 'mail:work:INBOX'") == mark)
                 try await SQLiteTool.expectIntegrity(workspace.storePath)
             }
         }
@@ -367,6 +373,23 @@ struct MailCLITests {
         #expect(classified.stdout.contains(": ooo") && classified.stdout.contains("back on "), "\(classified)")
         let missing = try await CLI.run(["mail", "parse", "/nonexistent/x.eml"])
         #expect(missing.status == 2 && missing.stderr.contains("/nonexistent/x.eml: cannot be read"), "\(missing)")
+    }
+
+    @Test("mail check logs in and reports, changing nothing; a wrong password is a failure that never shows the password")
+    func check() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await withWorkspace { workspace in
+            let run = UUID().uuidString.prefix(8).lowercased()
+            try await Self.workspace(workspace, people: [("Vic", "vic@vic-\(run).example")], servers: servers)
+            let good = try await CLI.run(workspace.args("mail", "check"), environment: Self.environment)
+            #expect(good.status == 0 && good.stdout.contains("logged in") && good.stdout.contains("inbox INBOX:") && good.stdout.contains("UIDVALIDITY"), "\(good)")
+            let wrong = "not-the-password-\(run)"
+            let bad = try await CLI.run(workspace.args("mail", "check", "--json"), environment: ["NS_MAIL_PASSWORD": wrong, "NS_UNSUB": "x"])
+            #expect(bad.status == 1, "\(bad)")
+            #expect(!(bad.stdout + bad.stderr).contains(wrong), "the password never shows: \(bad)")
+            let unset = try await CLI.run(workspace.args("mail", "check"), environment: [:])
+            #expect(unset.status == 1 && unset.stdout.contains("NS_MAIL_PASSWORD is not set"), "\(unset)")
+        }
     }
 }
 

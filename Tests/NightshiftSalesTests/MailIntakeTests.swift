@@ -209,6 +209,23 @@ struct MailIntakeTests {
         #expect(created.map(\.name) == ["Dan Lee"] && created.first?.company == "Analytical")
     }
 
+    @Test("a message too malformed to say whose it is is kept with its problems for the operator; the monitor goes on")
+    func malformed() async throws {
+        let (store, intake) = try await Self.setUp()
+        let garbage: [UInt8] = Array("From \u{0}\u{1}:\r\nContent-Type: multipart/mixed; boundary=\r\n\r\n--\r\n".utf8) + (0..<300).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+        guard case .stored(let item) = try await intake.take(garbage, from: Self.inbox, at: Self.now, cursor: nil) else {
+            Issue.record("a malformed message was dropped")
+            return
+        }
+        #expect(item.review == .pending && item.replyClass == "unknown" && item.prospectID == nil && !item.problems.isEmpty, "\(item)")
+        #expect(item.messageID.hasPrefix("sha256-"), "no Message-ID: one made from its bytes, so it is kept once")
+        guard case .known = try await intake.take(garbage, from: Self.inbox, at: Self.now, cursor: nil) else {
+            Issue.record("kept twice")
+            return
+        }
+        #expect(try await store.mailItems(tenant: "", filter: MailFilter(reviews: [.pending])).count == 1)
+    }
+
     @Test("unsubscribe TOKEN by hand: do-not-contact and suppressed; a wrong secret refused")
     func unsubscribeByHand() async throws {
         let (store, _) = try await Self.setUp()

@@ -46,12 +46,12 @@ extension NightshiftApplication {
     }
 
     /// `nightshift mail sync`: reads every account's inbox and Sent folder after their watermarks.
-    public func syncMail(accounts: [String]) async throws -> MailWork.SyncReport {
+    public func syncMail(accounts: [String], since: Date? = nil) async throws -> MailWork.SyncReport {
         let work = try mailWork()
         let classifier: any ReplyClassifier = work.settings.classifierCommand.isEmpty
             ? work.ruleClassifier : CommandReplyClassifier(gate: gate, runID: nil, fallback: work.ruleClassifier)
         let clock = self.clock
-        do { return try await work.sync(accounts: accounts, classifier: classifier, at: { clock.now() }) } catch let error as MailAccountError {
+        do { return try await work.sync(accounts: accounts, since: since, classifier: classifier, at: { clock.now() }) } catch let error as MailAccountError {
             throw AppError.usage(error.description)
         }
     }

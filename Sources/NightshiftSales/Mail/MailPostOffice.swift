@@ -70,9 +70,11 @@ public enum SendOutcome: Sendable, Hashable {
 /// sent. ``NetworkPostOffice`` speaks IMAP and SMTP; ``MaildirPostOffice`` reads a Maildir.
 public protocol MailPostOffice: Sendable {
     /// Hands over each message of `folder` after `watermark` (every message when the folder's
-    /// validity changed, or with no watermark), oldest first, waiting for `each` before the next.
-    func read(folder: String, after watermark: MailWatermark?, maxBytes: Int, each: @Sendable (FetchedMail) async throws -> Void) async throws
-        -> FolderRead
+    /// validity changed, or with no watermark) — or, given `since`, every message that arrived on
+    /// or after that day, whatever the watermark — oldest first, waiting for `each` before the next.
+    func read(
+        folder: String, after watermark: MailWatermark?, since: Date?, maxBytes: Int, each: @Sendable (FetchedMail) async throws -> Void
+    ) async throws -> FolderRead
     /// Whether the Sent folder holds a mail with this `Message-ID`.
     func sentContains(messageID: String) async throws -> Bool
     /// Sends `message` from `from` to `to`.

@@ -106,7 +106,11 @@ public struct MailWork: Sendable {
     /// Reads each account's inbox (replies) and Sent folder (activity) after their watermarks,
     /// each message taken once; `classifier` reads the replies. A folder that fails is reported
     /// and the others are read.
-    public func sync(accounts names: [String] = [], classifier: any ReplyClassifier, at now: @escaping @Sendable () -> Date) async throws -> SyncReport {
+    /// With `since`, each folder is read again from that day, whatever its watermark (a backfill:
+    /// what was taken is recognised by its `Message-ID`), and the watermarks are left as they are.
+    public func sync(
+        accounts names: [String] = [], since: Date? = nil, classifier: any ReplyClassifier, at now: @escaping @Sendable () -> Date
+    ) async throws -> SyncReport {
         var report = SyncReport()
         let intake = MailIntake(store: store, tenant: tenant, classifier: classifier, settings: settings, unsubscribeSecret: unsubscribeSecret, timeZone: timeZone)
         for account in try accounts(names) {
@@ -117,17 +121,17 @@ public struct MailWork: Sendable {
                     let cursor = MailWatermark.cursorName(account: account.name, folder: folder)
                     let watermark = try await store.salesCursor(tenant: tenant, name: cursor).flatMap(MailWatermark.init)
                     let tally = Tally()
-                    let read = try await office.read(folder: folder, after: watermark, maxBytes: settings.maximumMessageBytes) { fetched in
+                    let read = try await office.read(folder: folder, after: watermark, since: since, maxBytes: settings.maximumMessageBytes) { fetched in
                         let source = MailSource(account: account.name, folder: folder, uid: fetched.uid, uidValidity: fetched.uidValidity, direction: direction)
-                        let mark = (cursor, fetched.watermark.description)
+                        let mark = since == nil ? (cursor, fetched.watermark.description) : nil
                         let outcome = try await intake.take(fetched.bytes, from: source, truncated: fetched.truncated, at: now(), cursor: mark)
                         // A kept message wrote its watermark with it; the others' is written every
                         // so often (reading them again changes nothing).
-                        if tally.add(outcome, mark: fetched.watermark.description) { try await intake.moveWatermark(mark) }
+                        if tally.add(outcome, mark: fetched.watermark.description), let mark { try await intake.moveWatermark(mark) }
                     }
                     // Where the folder stands at the end: after the last message, or (an empty or
-                    // resynced read) as the server said.
-                    if let mark = read.watermark, mark != watermark {
+                    // resynced read) as the server said. A backfill (`since`) leaves it.
+                    if since == nil, let mark = read.watermark, mark != watermark {
                         try await store.setSalesCursor(tenant: tenant, name: cursor, value: mark.description)
                     }
                     let counts = tally.snapshot

@@ -29,14 +29,21 @@ public struct MaildirPostOffice: MailPostOffice {
         return sub.maildir
     }
 
-    public func read(folder: String, after watermark: MailWatermark?, maxBytes: Int, each: @Sendable (FetchedMail) async throws -> Void) async throws
-        -> FolderRead
-    {
+    public func read(
+        folder: String, after watermark: MailWatermark?, since: Date?, maxBytes: Int, each: @Sendable (FetchedMail) async throws -> Void
+    ) async throws -> FolderRead {
         let box = try maildir(folder)
         var read = FolderRead(folder: folder)
         let last = watermark?.key
         read.watermark = watermark
-        for entry in try box.messages() where last.map({ entry.key > $0 }) ?? true {
+        for entry in try box.messages() {
+            if let since {
+                // The day it arrived: the file's time (delivery writes it once).
+                let modified = (try? FileManager.default.attributesOfItem(atPath: entry.path)[.modificationDate] as? Date) ?? nil
+                guard (modified ?? .distantPast) >= since else { continue }
+            } else if let last, entry.key <= last {
+                continue
+            }
             let bytes: [UInt8]
             do { bytes = try box.read(entry) } catch {
                 // Moved away or deleted since the listing by the program that owns the folder.

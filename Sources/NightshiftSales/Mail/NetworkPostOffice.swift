@@ -45,9 +45,9 @@ public struct NetworkPostOffice: MailPostOffice {
         }
     }
 
-    public func read(folder: String, after watermark: MailWatermark?, maxBytes: Int, each: @Sendable (FetchedMail) async throws -> Void) async throws
-        -> FolderRead
-    {
+    public func read(
+        folder: String, after watermark: MailWatermark?, since: Date?, maxBytes: Int, each: @Sendable (FetchedMail) async throws -> Void
+    ) async throws -> FolderRead {
         try await withIMAP { client in
             let status = try await client.select(folder, readOnly: true)
             let validity = Int64(status.uidValidity)
@@ -61,7 +61,8 @@ public struct NetworkPostOffice: MailPostOffice {
                 read.resynced = watermark != nil
                 after = 0
             }
-            let uids = try await client.uids(after: after).sorted()
+            let uids: [UInt32]
+            if let since { uids = try await client.uidSearch("SINCE " + Self.imapDay(since)).sorted() } else { uids = try await client.uids(after: after).sorted() }
             read.watermark = MailWatermark(validity: validity, uid: Int64(after))
             guard !uids.isEmpty else { return read }
             let counter = Counter()
@@ -74,6 +75,15 @@ public struct NetworkPostOffice: MailPostOffice {
             if let last = counter.last { read.watermark = MailWatermark(validity: validity, uid: last) }
             return read
         }
+    }
+
+    /// `7-Dec-2026`, IMAP's date (RFC 3501 `date`), of `date` in UTC.
+    static func imapDay(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(parts.day ?? 1)-\(months[(parts.month ?? 1) - 1])-\(parts.year ?? 1970)"
     }
 
     public func sentContains(messageID: String) async throws -> Bool {
