@@ -391,5 +391,25 @@ struct MailCLITests {
             #expect(unset.status == 1 && unset.stdout.contains("NS_MAIL_PASSWORD is not set"), "\(unset)")
         }
     }
+
+    @Test("a draft waiting when its prospect replies is never sent: the reply stops the sequence")
+    func replyStopsWaitingDraft() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox(exclusive: true) {
+            try MailTestServer.clearMailbox()
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let address = "ray@ray-\(run).example"
+                try await Self.workspace(workspace, people: [("Ray", address)], servers: servers)
+                try MailTestServer.deliver(Self.reply(from: address, to: servers.address, subject: "Hello", inReplyTo: nil, id: "ray-\(run)@x", body: "We met last week: can we talk on Monday?"))
+                let synced = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+                #expect(synced?["received"] as? Int == 1, "\(String(describing: synced))")
+                let send = try await CLI.run(workspace.args("mail", "send"), environment: Self.environment, timeout: 90)
+                #expect(send.status == 0 && send.stdout.contains("replied"), "\(send)")
+                #expect(try await Self.query(workspace, "SELECT state FROM sales_outbox") == "discarded")
+                #expect(try MailTestServer.outsideMessages(for: address).isEmpty, "nothing sent")
+            }
+        }
+    }
 }
 

@@ -117,6 +117,15 @@ extension MailWork {
                 report.failed.append((item.id, "the prospect is gone"))
                 continue
             }
+            if let replied = prospect.repliedAt {
+                try await discard(item, reason: "the prospect replied (\(ISO8601.format(replied, in: timeZone))): its sequence stopped")
+                report.forbidden.append((item.id, "the prospect replied: its sequence stopped"))
+                continue
+            }
+            if let paused = prospect.pausedUntil, paused > now {
+                report.held.append((item.id, "the prospect is away until \(ISO8601.format(paused, in: timeZone))"))
+                continue
+            }
             if !(try await store.suppressions(tenant: tenant, keys: [EmailAddress.identityKey(item.recipient)]).isEmpty) {
                 try await discard(item, reason: "\(item.recipient) is suppressed")
                 report.forbidden.append((item.id, "\(item.recipient) is suppressed"))

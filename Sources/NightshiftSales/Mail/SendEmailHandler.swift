@@ -79,6 +79,14 @@ public struct SendEmailHandler: ActionHandler {
             try await close(&item, as: .discarded, reason: "the prospect may not be contacted (or is gone)", expecting: item.state)
             return .failure("\(item.prospectID) may not be contacted: \(id) discarded, nothing sent")
         }
+        // A reply stops the sequence, drafts waiting included; an out-of-office holds it (approved or not).
+        if prospect.repliedAt != nil {
+            try await close(&item, as: .discarded, reason: "the prospect replied: its sequence stopped", expecting: item.state)
+            return .failure("\(item.prospectID) replied: \(id) discarded, nothing sent")
+        }
+        if let paused = prospect.pausedUntil, paused > now {
+            return .failure("\(item.prospectID) is away until \(ISO8601.format(paused, in: .gmt)): \(id) waits")
+        }
         if let suppression = try await store.suppressions(tenant: tenant, keys: [EmailAddress.identityKey(item.recipient)]).first {
             try await close(&item, as: .discarded, reason: "\(item.recipient) is suppressed (\(suppression.reason.rawValue))", expecting: item.state)
             return .failure("\(item.recipient) is suppressed (\(suppression.reason.rawValue)): \(id) discarded, nothing sent")
