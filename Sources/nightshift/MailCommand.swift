@@ -49,7 +49,8 @@ struct MailCommand: AsyncParsableCommand {
         static func text(_ report: [String: JSONValue]) -> String {
             let name = report["account"]?.stringValue ?? "?"
             if let error = report["error"]?.stringValue { return "\(name): FAILED: \(error)" }
-            var lines = ["\(name) <\(report["address"]?.stringValue ?? "")>: logged in to \(report["imap"]?.stringValue ?? "")"]
+            let source = report["maildir"]?.stringValue.map { "reads the Maildir \($0)" } ?? "logged in to \(report["imap"]?.stringValue ?? "")"
+            var lines = ["\(name) <\(report["address"]?.stringValue ?? "")>: \(source)"]
             if case .array(let folders)? = report["folders"] { lines.append("  folders: \(folders.compactMap(\.stringValue).joined(separator: ", "))") }
             for key in ["inbox", "sent"] {
                 guard case .object(let folder)? = report[key] else { continue }

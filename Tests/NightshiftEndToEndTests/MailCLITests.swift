@@ -411,5 +411,31 @@ struct MailCLITests {
             }
         }
     }
+
+    @Test("an account on a Maildir another program delivers into: replies read from new/ and cur/, once, by key")
+    func maildirAccount() async throws {
+        try await withWorkspace { workspace in
+            let created = try await CLI.run(["init", "--example", "sales", "-w", workspace.root])
+            #expect(created.status == 0, "\(created)")
+            let maildir = "\(workspace.base)/Maildir"
+            for folder in ["cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"] {
+                try FileManager.default.createDirectory(atPath: "\(maildir)/\(folder)", withIntermediateDirectories: true)
+            }
+            let config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            try (config + "\n[mail.accounts.local]\naddress = \"me@example.org\"\nmaildir = \"\(maildir)\"\n").write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+            try "first_name,last_name,email,company\nUli,Tester,uli@uli.example,Uli Co\n".write(toFile: "\(workspace.root)/p.csv", atomically: true, encoding: .utf8)
+            #expect(try await CLI.run(workspace.args("prospects", "import", "\(workspace.root)/p.csv")).status == 0)
+            let reply = Self.reply(from: "uli@uli.example", to: "me@example.org", subject: "Re: hi", inReplyTo: nil, id: "uli-1@x", body: "Not interested, thanks.")
+            try Data(reply).write(to: URL(fileURLWithPath: "\(maildir)/new/1700000000.M1P1.host"))
+            let first = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+            #expect(first?["received"] as? Int == 1 && (first?["classes"] as? [String: Int])?["not_interested"] == 1, "\(String(describing: first))")
+            // A mail program moves it to cur/ with a flag: the same key, not read again.
+            try FileManager.default.moveItem(atPath: "\(maildir)/new/1700000000.M1P1.host", toPath: "\(maildir)/cur/1700000000.M1P1.host:2,S")
+            let second = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+            #expect(second?["received"] as? Int == 0, "\(String(describing: second))")
+            let check = try await CLI.run(workspace.args("mail", "check"))
+            #expect(check.status == 0 && check.stdout.contains("reads the Maildir") && check.stdout.contains("inbox INBOX: 1 messages"), "\(check)")
+        }
+    }
 }
 
