@@ -110,6 +110,7 @@ struct FoldedText {
         words(of: text).joined(separator: " ")
     }
 
+    @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
         if value < 0x80 {
@@ -120,6 +121,7 @@ struct FoldedText {
     }
 
     /// Appends the UTF-8 of `scalar` folded, as ``fold(_:into:)`` folds it.
+    @inline(__always)
     static func appendFolded(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
         let value = scalar.value
         if value < 0x80 {
