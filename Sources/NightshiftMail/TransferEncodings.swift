@@ -247,7 +247,8 @@ func splitLines(_ text: String) -> [Substring] {
 
 /// `text` with every line break (CRLF, lone CR) made LF.
 func normalizingLineBreaks(_ text: String) -> String {
-    guard text.utf8.contains(UInt8(ascii: "\r")) else { return text }
+    let hasCR = text.utf8.withContiguousStorageIfAvailable { $0.contains(UInt8(ascii: "\r")) } ?? text.utf8.contains(UInt8(ascii: "\r"))
+    guard hasCR else { return text }
     var output: [UInt8] = []
     output.reserveCapacity(text.utf8.count)
     var previousWasCR = false

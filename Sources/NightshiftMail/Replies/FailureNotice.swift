@@ -14,6 +14,8 @@ enum FailureNotice {
         "error de entrega",
     ]
 
+    private static let paddedSubjects = subjects.map { (phrase: $0, bytes: Array(" \($0) ".utf8)) }
+
     /// The notice in `message`, or nil when it does not look like one.
     static func read(_ message: MailMessage, parts: [MailPart]) -> ReportReader.Bounce? {
         var signals: [ReplySignal] = []
@@ -21,7 +23,9 @@ enum FailureNotice {
             signals.append(ReplySignal(.header, "From: \(sender.address.prefix(80)) (a mail server)"))
         }
         let subject = " " + FoldedText.folded(String((message.subject ?? "").prefix(300))) + " "
-        if let phrase = subjects.first(where: { subject.contains(" \($0) ") }) {
+        let subjectBytes = Array(subject.utf8)
+        // The bytes first: a subject without them cannot contain the phrase.
+        if let phrase = paddedSubjects.first(where: { containsBytes(subjectBytes, $0.bytes) && subject.contains(" \($0.phrase) ") })?.phrase {
             signals.append(ReplySignal(.header, "Subject: \"\(phrase)\""))
         }
         guard !signals.isEmpty else { return nil }
@@ -56,6 +60,16 @@ enum FailureNotice {
         var id = ReportReader.reportedMessageID(in: parts)
         if id == nil { id = copiedMessageID(scalars) }
         return ReportReader.Bounce(recipients: recipients, reportedMessageID: id, signals: signals, onlySuccess: false)
+    }
+
+    private static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var start = 0
+        while start + needle.count <= haystack.count {
+            if haystack[start] == first, haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
+            start += 1
+        }
+        return false
     }
 
     private static func isDaemon(_ address: MailAddress) -> Bool {

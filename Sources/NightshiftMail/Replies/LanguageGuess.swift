@@ -33,12 +33,22 @@ enum LanguageGuess {
         ),
     ]
 
+    /// For each stop word, the languages (indices into ``stopWords``) that have it: one look-up
+    /// per word instead of one per language.
+    private static let languagesOfWord: [String: [Int]] = {
+        var table: [String: [Int]] = [:]
+        for (index, entry) in stopWords.enumerated() {
+            for word in entry.1 { table[word, default: []].append(index) }
+        }
+        return table
+    }()
+
     /// The language with the most of its words among `words`, or nil when none has any or two
     /// have as many.
     static func guess(_ words: [FoldedText.Word]) -> String? {
         var counts = [Int](repeating: 0, count: stopWords.count)
         for word in words.prefix(2_000) {
-            for (index, entry) in stopWords.enumerated() where entry.1.contains(word.text) { counts[index] += 1 }
+            for index in languagesOfWord[word.text] ?? [] { counts[index] += 1 }
         }
         let ranked = counts.indices.sorted { counts[$0] > counts[$1] }
         guard counts[ranked[0]] >= 1, counts[ranked[0]] > counts[ranked[1]] else { return nil }

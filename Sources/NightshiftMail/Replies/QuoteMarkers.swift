@@ -26,19 +26,65 @@ enum QuoteMarkers {
     }
 
     /// The first marker in `lines`.
+    ///
+    /// Most lines can be no marker at all, which ``LineShape`` tells from a few bytes: only the
+    /// lines it lets through are folded and compared, by the same tests as before.
     static func firstMarker(in lines: [Substring]) -> Marker? {
         for index in lines.indices where !isQuoteLine(lines[index]) {
             let line = lines[index]
             guard line.utf8.count <= maximumMarkerLength, !isBlank(line) else { continue }
-            if let count = attributionLines(at: index, in: lines) { return Marker(index: index, lineCount: count, kind: .attribution) }
-            if isSeparator(line) { return Marker(index: index, lineCount: 1, kind: .separator) }
-            if isHeaderBlock(at: index, in: lines) { return Marker(index: index, lineCount: 1, kind: .headerBlock) }
-            if isUnderscoreRule(line), let next = nextNonBlank(after: index, in: lines, within: 2), isHeaderBlock(at: next, in: lines) {
+            let shape = LineShape(line)
+            if let count = attributionLines(at: index, in: lines, shape: shape) { return Marker(index: index, lineCount: count, kind: .attribution) }
+            if shape.mayBeSeparator, isSeparator(line) { return Marker(index: index, lineCount: 1, kind: .separator) }
+            if shape.mayHaveFromLabel, isHeaderBlock(at: index, in: lines) { return Marker(index: index, lineCount: 1, kind: .headerBlock) }
+            if shape.firstByte == UInt8(ascii: "_"), isUnderscoreRule(line), let next = nextNonBlank(after: index, in: lines, within: 2),
+                isHeaderBlock(at: next, in: lines)
+            {
                 return Marker(index: index, lineCount: 1, kind: .headerBlock)
             }
         }
         return nil
     }
+
+    /// What a line's bytes say about the markers it could be. Each test is implied by the full
+    /// one it stands before, so a line it turns away could never have been a marker.
+    private struct LineShape {
+        /// The first byte that is not ASCII white space (0 when none).
+        var firstByte: UInt8 = 0
+        /// The last byte that is not a space, tab or CR (0 when none): an attribution ends with `:`.
+        var lastByte: UInt8 = 0
+        /// The line's first word, folded, when it has at most ``longestFirstWord`` scalars.
+        var firstWord: String?
+        /// A colon within the first 17 bytes, where a `Label:` of at most 16 bytes puts it.
+        var hasEarlyColon = false
+
+        init(_ line: Substring) {
+            for (offset, byte) in line.utf8.enumerated() {
+                if byte == UInt8(ascii: ":"), offset <= 16 { hasEarlyColon = true }
+                if firstByte == 0, !isASCIIWhitespace(byte) { firstByte = byte }
+                if byte != 0x20, byte != 0x09, byte != 0x0D { lastByte = byte }
+            }
+            firstWord = FoldedText.firstWord(of: line, maximumLength: QuoteMarkers.longestFirstWord)
+        }
+
+        var mayBeSeparator: Bool {
+            guard let firstWord else { return false }
+            if QuoteMarkers.forwardIntroductionStarts.contains(firstWord) { return true }
+            return "-_=*".utf8.contains(firstByte) && QuoteMarkers.separatorStarts.contains(firstWord)
+        }
+
+        var mayHaveFromLabel: Bool {
+            guard hasEarlyColon, let firstWord else { return false }
+            return QuoteMarkers.fromLabels.contains(firstWord)
+        }
+    }
+
+    /// The first words of the separators and forward introductions, and the longest first word
+    /// of any marker (`originalnachricht`).
+    private static let separatorStarts = Set(separatorTexts.compactMap { $0.split(separator: " ").first.map(String.init) })
+    private static let forwardIntroductionStarts = Set(forwardIntroductions.compactMap { $0.split(separator: " ").first.map(String.init) })
+    private static let longestFirstWord = (separatorStarts.union(forwardIntroductionStarts).union(fromLabels).union(attributionStarts))
+        .map(\.unicodeScalars.count).max() ?? 0
 
     // MARK: Attribution lines
 
@@ -48,15 +94,16 @@ enum QuoteMarkers {
 
     /// 1 or 2 when the line (or the line and the next, as Gmail wraps them) is "On … wrote:" and
     /// its kin; nil otherwise.
-    private static func attributionLines(at index: Int, in lines: [Substring]) -> Int? {
+    private static func attributionLines(at index: Int, in lines: [Substring], shape: LineShape) -> Int? {
         let line = lines[index]
-        if isAttribution(line) { return 1 }
+        if shape.lastByte == UInt8(ascii: ":"), isAttribution(line) { return 1 }
         guard index + 1 < lines.count, lines[index + 1].utf8.count <= maximumMarkerLength else { return nil }
-        guard let first = FoldedText.words(of: String(line)).first, attributionStarts.contains(first) else { return nil }
+        guard let first = shape.firstWord, attributionStarts.contains(first) else { return nil }
         return isAttribution(line + " " + lines[index + 1]) ? 2 : nil
     }
 
     private static func isAttribution(_ line: Substring) -> Bool {
+        guard line.utf8.last(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) == UInt8(ascii: ":") else { return false }
         let trimmed = trimmedRight(line)
         guard trimmed.hasSuffix(":") else { return false }
         let words = FoldedText.words(of: String(trimmed))

@@ -69,7 +69,11 @@ public struct RuleReplyClassifier: ReplyClassifier {
 
     private func classifyText(_ message: MailMessage, reference: Date) -> ReplyClassification {
         let headers = AutoReplyHeaders.signals(of: message)
-        let limited = String(String.UnicodeScalarView(message.text.unicodeScalars.prefix(configuration.maximumTextLength)))
+        let text = message.text
+        // No more bytes than the limit means no more scalars: the text is read whole.
+        let limited =
+            text.utf8.count <= configuration.maximumTextLength
+            ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(configuration.maximumTextLength)))
         let reply = ReplyText(limited)
         let scalars = Array(reply.body.unicodeScalars)
         let folded = FoldedText(scalars)

@@ -31,8 +31,9 @@ public struct ReplyText: Sendable, Hashable {
 
     /// The parts of `text` (line breaks CRLF, CR or LF).
     public init(_ text: String) {
-        let normalized = normalizingLineBreaks(text)
-        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
+        // By bytes: a line break is always a character of its own, so this splits where splitting
+        // the characters would, without working out where each character ends.
+        let lines = splitLines(text)
         var own: [Substring] = []
         var quoted: [Substring] = []
         if let marker = QuoteMarkers.firstMarker(in: lines) {

@@ -24,9 +24,14 @@ enum SignatureMarkers {
         ["envoye", "depuis"], ["enviado", "desde"], ["obtener", "outlook", "para"], ["telecharger", "outlook", "pour"],
     ]
 
+    private static let mobileStarts = Set(mobilePrefixes.compactMap(\.first) + ["von"])
+    private static let longestMobileStart = mobileStarts.map(\.unicodeScalars.count).max() ?? 0
+
     /// "Sent from my iPhone", "Von meinem iPhone gesendet", "Envoyé de mon iPhone", "Enviado desde mi iPhone"…
     static func isMobileLine(_ line: Substring) -> Bool {
         guard line.utf8.count <= 80 else { return false }
+        // Every mobile line starts with one of a few words: most lines are turned away by their first.
+        guard let first = FoldedText.firstWord(of: line, maximumLength: longestMobileStart), mobileStarts.contains(first) else { return false }
         let words = FoldedText.words(of: String(line))
         guard words.count >= 2, words.count <= 8 else { return false }
         if words[0] == "von", words[1] == "meinem", words.last == "gesendet" { return true }
