@@ -70,7 +70,8 @@ public struct MailIntake: Sendable {
         let message = MailMessage(bytes: raw)
         let messageID = Self.messageID(of: message, raw: raw)
         let id = MailItem.id(messageID: messageID, tenant: tenant)
-        if try await store.mailItem(id, tenant: tenant) != nil { return .known(id) }
+        // Whether it was taken before is asked once it is known to be about a prospect: most of an
+        // inbox is not, and is never stored, so the look-up would only cost a read each.
         var item = Self.item(message, raw: raw, id: id, messageID: messageID, tenant: tenant, source: source, at: now)
         if truncated { item.problems.append("only the first \(raw.count) bytes were fetched (max_message_bytes)") }
         switch source.direction {
@@ -95,6 +96,7 @@ public struct MailIntake: Sendable {
     {
         let keys = (item.to + item.cc).map(EmailAddress.identityKey)
         guard var prospect = try await store.prospects(tenant: tenant, emailKeys: keys).first else { return .ignored("sent to no prospect") }
+        if try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
         var item = item
         item.prospectID = prospect.id
         item.matchedBy = "recipient"
@@ -135,12 +137,15 @@ public struct MailIntake: Sendable {
         }
         var match = try await conversation(item, tokenProspect: tokenProspect)
         var classification: ReplyClassification
+        if match != nil, try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
         if match != nil {
             classification = await classifier.classify(message, reference: message.date ?? now)
         } else if let report = reports.report(in: message) {
+            if try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
             classification = report
             match = try await reported(by: report)
         } else if item.from.isEmpty, !item.problems.isEmpty {
+            if try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
             // Too malformed to say whose it is: kept for the operator to read.
             classification = ReplyClassification(replyClass: .unknown, signals: [ReplySignal(.structure, "the sender could not be read")])
         } else {
