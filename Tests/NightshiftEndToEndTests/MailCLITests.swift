@@ -437,5 +437,34 @@ struct MailCLITests {
             #expect(check.status == 0 && check.stdout.contains("reads the Maildir") && check.stdout.contains("inbox INBOX: 1 messages"), "\(check)")
         }
     }
+
+    @Test("SIGKILL of the daemon while its mail-send job waits for the server's answer: after restart the mail is found in Sent and never sent again")
+    func daemonKilledMidSend() async throws {
+        let servers = try MailTestServer.endpoints()
+        try await MailTestServer.withMailbox {
+            try await withWorkspace { workspace in
+                let run = UUID().uuidString.prefix(8).lowercased()
+                let address = "dee@dee-\(run).example"
+                // The send job every minute, so that the restarted daemon runs it again soon.
+                try await Self.workspace(workspace, people: [("Dee", address)], servers: servers, extra: #"send_schedule = "* * * * *""#)
+                let faults = "\(servers.directory)/smtp-faults.d/daemon-\(run).json"
+                try MailTestServer.setFaults(#"[{"recipient": "\#(address)", "delay_after_data": 30}]"#, named: "daemon-\(run)")
+                defer { try? FileManager.default.removeItem(atPath: faults) }
+                let first = try await ServeProcess.start(workspace, environment: Self.environment)
+                try await waitUntil("the server has the mail", timeout: 90) { ((try? MailTestServer.outsideMessages(for: address).count) ?? 0) == 1 }
+                first.kill()
+                #expect(try await Self.query(workspace, "SELECT state FROM sales_outbox") == "sending", "recorded before a byte left")
+                try FileManager.default.removeItem(atPath: faults)
+                let second = try await ServeProcess.start(workspace, environment: Self.environment)
+                defer { second.kill() }
+                try await waitUntil("the send is resolved", timeout: 100, poll: 0.5) {
+                    (try? await Self.query(workspace, "SELECT state FROM sales_outbox")) == "sent"
+                }
+                #expect(try MailTestServer.outsideMessages(for: address).count == 1, "sent once")
+                _ = try await second.stop(SIGTERM)
+                try await SQLiteTool.expectIntegrity(workspace.storePath)
+            }
+        }
+    }
 }
 
