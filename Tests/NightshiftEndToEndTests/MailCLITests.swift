@@ -466,5 +466,47 @@ struct MailCLITests {
             }
         }
     }
+
+    @Test("a model command behind the classifier's interface: each reply a classify_reply action through the gate, its answer the class; a command that fails leaves the rules' class")
+    func modelClassifier() async throws {
+        try await withWorkspace { workspace in
+            let created = try await CLI.run(["init", "--example", "sales", "-w", workspace.root])
+            #expect(created.status == 0, "\(created)")
+            let maildir = "\(workspace.base)/Maildir"
+            for folder in ["cur", "new", "tmp", ".Sent/cur", ".Sent/new", ".Sent/tmp"] {
+                try FileManager.default.createDirectory(atPath: "\(maildir)/\(folder)", withIntermediateDirectories: true)
+            }
+            // The "model": reads the reply from {file} and answers interested, unless the reply says "fail".
+            let script = "\(workspace.root)/bin/classify"
+            try FileManager.default.createDirectory(atPath: "\(workspace.root)/bin", withIntermediateDirectories: true)
+            try """
+                #!/bin/sh
+                if grep -q fail "$1"; then exit 3; fi
+                echo 'NIGHTSHIFT_OUTPUT {"class": "interested", "reason": "the model read a yes between the lines"}'
+                """.write(toFile: script, atomically: true, encoding: .utf8)
+            chmod(script, 0o755)
+            let config = try String(contentsOfFile: workspace.configPath, encoding: .utf8)
+            try (config + "\n[mail]\nclassifier = [\"\(script)\", \"{file}\"]\n\n[mail.accounts.local]\naddress = \"me@example.org\"\nmaildir = \"\(maildir)\"\n")
+                .write(toFile: workspace.configPath, atomically: true, encoding: .utf8)
+            try "first_name,last_name,email,company\nUma,Tester,uma@uma.example,Uma Co\nVal,Tester,val@val.example,Val Co\n"
+                .write(toFile: "\(workspace.root)/p.csv", atomically: true, encoding: .utf8)
+            #expect(try await CLI.run(workspace.args("prospects", "import", "\(workspace.root)/p.csv")).status == 0)
+            try Data(Self.reply(from: "uma@uma.example", to: "me@example.org", subject: "Re: hi", inReplyTo: nil, id: "uma-1@x", body: "Not now, thanks."))
+                .write(to: URL(fileURLWithPath: "\(maildir)/new/1700000001.M1P1.host"))
+            try Data(Self.reply(from: "val@val.example", to: "me@example.org", subject: "Re: hi", inReplyTo: nil, id: "val-1@x", body: "We are not interested. fail"))
+                .write(to: URL(fileURLWithPath: "\(maildir)/new/1700000002.M1P1.host"))
+            let synced = try await Self.json(workspace, "mail", "sync") as? [String: Any]
+            #expect(synced?["received"] as? Int == 2, "\(String(describing: synced))")
+            let queue = try await Self.json(workspace, "replies", "list") as? [[String: Any]] ?? []
+            let uma = queue.first { ($0["from"] as? String) == "uma@uma.example" }
+            let val = queue.first { ($0["from"] as? String) == "val@val.example" }
+            #expect(uma?["class"] as? String == "interested", "\(String(describing: uma))")
+            #expect((uma?["signals"] as? [String])?.first?.contains("model: the model read a yes") == true, "\(String(describing: uma))")
+            #expect(val?["class"] as? String == "not_interested", "\(String(describing: val))")
+            #expect((val?["signals"] as? [String])?.contains { $0.contains("the rules decided") } == true, "\(String(describing: val))")
+            let actions = try await Self.query(workspace, "SELECT COUNT(*) FROM actions WHERE type = 'classify_reply'")
+            #expect(actions == "2", "each reply went through the gate")
+        }
+    }
 }
 
