@@ -265,7 +265,8 @@ struct MailCLITests {
                 let run = UUID().uuidString.prefix(8).lowercased()
                 let address = "chatty@\(run).example"
                 try await Self.workspace(workspace, people: [("Kim", address)], servers: servers)
-                let count = 1500
+                // Enough that the fetch lasts seconds: the restart (itself most of a second) lands inside it.
+                let count = 4000
                 for index in 0..<count {
                     try MailTestServer.deliver(Self.reply(
                         from: address, to: servers.address, subject: "note \(index)", inReplyTo: nil, id: "m\(index)-\(run)@x",
