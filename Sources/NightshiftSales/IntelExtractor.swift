@@ -171,19 +171,10 @@ public struct IntelHandler: ActionHandler {
         guard case .object(let payload) = action.payload, let id = payload["note"]?.stringValue, let text = payload["text"]?.stringValue else {
             return .failure("\(action.id) carries no note")
         }
-        guard let executor = context.executor else { return .failure("this process cannot run the intel command") }
-        let file = "\(directory)/\(id).txt"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
-        } catch {
-            return .failure("the note could not be written for the intel command: \(error.localizedDescription)")
-        }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        var noteContext = context
-        noteContext.runEnvironment["NIGHTSHIFT_NOTE_FILE"] = file
-        let argv = command.map { $0.replacingOccurrences(of: "{note}", with: file) }
-        let result = await executor.execute(.command(CommandAction(program: .argv(argv))), context: noteContext)
+        let result = await CommandOnText.run(
+            command, text: text, file: "\(directory)/\(id).txt", placeholder: "{note}", variable: "NIGHTSHIFT_NOTE_FILE", naming: "intel command",
+            context: context
+        )
         guard result.succeeded else { return result }
         do { _ = try Self.nuggets(fromOutput: result.output) } catch { return .failure("the intel command's answer is refused: \(error)") }
         return result

@@ -190,18 +190,17 @@ struct MailCommand: AsyncParsableCommand {
             }
         }
 
-        /// The files of a Maildir folder (cur/ and new/), or of a plain folder.
+        /// The files of a Maildir folder (cur/ and new/, as ``Maildir`` lists them), or of a plain folder.
         static func listing(_ folder: String) throws -> [String] {
             let manager = FileManager.default
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
                 throw AppError.usage("--maildir \(folder): not a folder")
             }
-            let subfolders = ["cur", "new"].map { "\(folder)/\($0)" }.filter { manager.fileExists(atPath: $0) }
-            let folders = subfolders.isEmpty ? [folder] : subfolders
-            return try folders.flatMap { directory in
-                try manager.contentsOfDirectory(atPath: directory).filter { !$0.hasPrefix(".") }.sorted().map { "\(directory)/\($0)" }
+            if ["cur", "new"].contains(where: { manager.fileExists(atPath: "\(folder)/\($0)") }) {
+                do { return try Maildir(path: folder).messages().map(\.path) } catch { throw AppError.usage("--maildir \(error)") }
             }
+            return try manager.contentsOfDirectory(atPath: folder).filter { !$0.hasPrefix(".") }.sorted().map { "\(folder)/\($0)" }
         }
     }
 

@@ -70,8 +70,6 @@ public struct MailIntake: Sendable {
         let message = MailMessage(bytes: raw)
         let messageID = Self.messageID(of: message, raw: raw)
         let id = MailItem.id(messageID: messageID, tenant: tenant)
-        // Whether it was taken before is asked once it is known to be about a prospect: most of an
-        // inbox is not, and is never stored, so the look-up would only cost a read each.
         var item = Self.item(message, raw: raw, id: id, messageID: messageID, tenant: tenant, source: source, at: now)
         if truncated { item.problems.append("only the first \(raw.count) bytes were fetched (max_message_bytes)") }
         switch source.direction {
@@ -136,20 +134,21 @@ public struct MailIntake: Sendable {
             }
         }
         var match = try await conversation(item, tokenProspect: tokenProspect)
+        let report = match == nil ? reports.report(in: message) : nil
+        // Too malformed to say whose it is: kept for the operator to read.
+        let unreadable = item.from.isEmpty && !item.problems.isEmpty
+        guard match != nil || report != nil || unreadable else { return .ignored("from no prospect and in no thread Nightshift knows") }
+        // Whether it was taken before is asked only now: most of an inbox is about nobody and is
+        // never stored, so the look-up would only cost a read each.
+        if try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
         var classification: ReplyClassification
-        if match != nil, try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
         if match != nil {
             classification = await classifier.classify(message, reference: message.date ?? now)
-        } else if let report = reports.report(in: message) {
-            if try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
+        } else if let report {
             classification = report
             match = try await reported(by: report)
-        } else if item.from.isEmpty, !item.problems.isEmpty {
-            if try await store.mailItem(item.id, tenant: tenant) != nil { return .known(item.id) }
-            // Too malformed to say whose it is: kept for the operator to read.
-            classification = ReplyClassification(replyClass: .unknown, signals: [ReplySignal(.structure, "the sender could not be read")])
         } else {
-            return .ignored("from no prospect and in no thread Nightshift knows")
+            classification = ReplyClassification(replyClass: .unknown, signals: [ReplySignal(.structure, "the sender could not be read")])
         }
         if let tokenProspect, match?.prospect.id == tokenProspect {
             classification.replyClass = .notInterested

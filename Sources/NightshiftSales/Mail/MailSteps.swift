@@ -137,20 +137,11 @@ public struct ClassifyReplyHandler: ActionHandler {
 
     public func execute(_ action: ActionRecord, context: ActionContext) async -> ActionResult {
         guard case .object(let payload) = action.payload, let text = payload["text"]?.stringValue else { return .failure("\(action.id) carries no reply") }
-        guard let executor = context.executor else { return .failure("this process cannot run the classifier command") }
-        let file = "\(directory)/\(action.id).txt"
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let head = "Subject: \(payload["subject"]?.stringValue ?? "")\nFrom: \(payload["from"]?.stringValue ?? "")\n\n"
-            try Data((head + text).utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
-        } catch {
-            return .failure("the reply could not be written for the classifier: \(error.localizedDescription)")
-        }
-        defer { try? FileManager.default.removeItem(atPath: file) }
-        var replyContext = context
-        replyContext.runEnvironment["NIGHTSHIFT_REPLY_FILE"] = file
-        let argv = command.map { $0.replacingOccurrences(of: "{file}", with: file) }
-        let result = await executor.execute(.command(CommandAction(program: .argv(argv))), context: replyContext)
+        let head = "Subject: \(payload["subject"]?.stringValue ?? "")\nFrom: \(payload["from"]?.stringValue ?? "")\n\n"
+        let result = await CommandOnText.run(
+            command, text: head + text, file: "\(directory)/\(action.id).txt", placeholder: "{file}", variable: "NIGHTSHIFT_REPLY_FILE",
+            naming: "classifier command", context: context
+        )
         guard result.succeeded else { return result }
         do { _ = try Self.answer(fromOutput: result.output) } catch { return .failure("the classifier's answer is refused: \(error)") }
         return result

@@ -67,6 +67,19 @@ public protocol MailTables: Sendable {
     func suppressions(tenant: String, keys: [String]?) async throws -> [Suppression]
 }
 
+extension MailTables {
+    /// Moves the outbox item to `state`, its last error `reason`, when its stored state is still
+    /// `expecting` (one conditional transaction); false, writing nothing, when it was not.
+    @discardableResult
+    func move(_ item: inout OutboxItem, to state: OutboxItem.State, reason: String, expecting: OutboxItem.State) async throws -> Bool {
+        item.state = state
+        item.lastError = reason
+        var change = MailChange(tenant: item.tenant)
+        change.outbox = [(item, expecting)]
+        return try await applyMail(change)
+    }
+}
+
 extension MailChange {
     /// Rows a driver writes for the change's mail items: id, Message-ID, prospect, direction, review, time.
     static func columns(_ item: MailItem) -> (String, String, String?, String, String, Int64) {

@@ -161,10 +161,6 @@ extension MailWork {
 
     private func discard(_ item: OutboxItem, reason: String) async throws {
         var closed = item
-        closed.state = .discarded
-        closed.lastError = reason
-        var change = MailChange(tenant: tenant)
-        change.outbox = [(closed, item.state)]
-        _ = try await store.applyMail(change)
+        try await store.move(&closed, to: .discarded, reason: reason, expecting: item.state)
     }
 }

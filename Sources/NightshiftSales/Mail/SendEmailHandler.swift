@@ -76,19 +76,19 @@ public struct SendEmailHandler: ActionHandler {
         guard item.state == .draft || item.state == .sending else { return .failure("\(id) is \(item.state.rawValue): nothing to send") }
         // The hard stops, on every path.
         guard let prospect = try await store.prospect(item.prospectID, tenant: tenant), prospect.state != .doNotContact else {
-            try await close(&item, as: .discarded, reason: "the prospect may not be contacted (or is gone)", expecting: item.state)
+            try await store.move(&item, to: .discarded, reason: "the prospect may not be contacted (or is gone)", expecting: item.state)
             return .failure("\(item.prospectID) may not be contacted: \(id) discarded, nothing sent")
         }
         // A reply stops the sequence, drafts waiting included; an out-of-office holds it (approved or not).
         if prospect.repliedAt != nil {
-            try await close(&item, as: .discarded, reason: "the prospect replied: its sequence stopped", expecting: item.state)
+            try await store.move(&item, to: .discarded, reason: "the prospect replied: its sequence stopped", expecting: item.state)
             return .failure("\(item.prospectID) replied: \(id) discarded, nothing sent")
         }
         if let paused = prospect.pausedUntil, paused > now {
             return .failure("\(item.prospectID) is away until \(ISO8601.format(paused, in: .gmt)): \(id) waits")
         }
         if let suppression = try await store.suppressions(tenant: tenant, keys: [EmailAddress.identityKey(item.recipient)]).first {
-            try await close(&item, as: .discarded, reason: "\(item.recipient) is suppressed (\(suppression.reason.rawValue))", expecting: item.state)
+            try await store.move(&item, to: .discarded, reason: "\(item.recipient) is suppressed (\(suppression.reason.rawValue))", expecting: item.state)
             return .failure("\(item.recipient) is suppressed (\(suppression.reason.rawValue)): \(id) discarded, nothing sent")
         }
         // Recorded before a byte leaves.
@@ -104,7 +104,7 @@ public struct SendEmailHandler: ActionHandler {
         guard try await store.applyMail(before) else { return .failure("\(id) changed while it was being sent: left to the next run") }
         let message: [UInt8]
         do { message = try render(item, prospect: prospect, account: account, at: now) } catch {
-            try await close(&item, as: .failed, reason: "the mail could not be written: \(error)", expecting: .sending)
+            try await store.move(&item, to: .failed, reason: "the mail could not be written: \(error)", expecting: .sending)
             return .failure("\(id) could not be written: \(error)")
         }
         switch await office.send(from: account.address, to: [item.recipient], message: message) {
@@ -114,10 +114,10 @@ public struct SendEmailHandler: ActionHandler {
             return ActionResult(succeeded: true, excerpt: "sent \(id) to \(item.recipient) as <\(item.messageID ?? "")>: \(reply)")
         case .deferred(let reply):
             item.retryAt = now.addingTimeInterval(Self.backoff(attempts: item.attempts))
-            try await close(&item, as: .draft, reason: reply, expecting: .sending)
+            try await store.move(&item, to: .draft, reason: reply, expecting: .sending)
             return .failure("the server deferred \(id) (tried again after \(ISO8601.format(item.retryAt ?? now, in: .gmt))): \(reply)")
         case .refused(let reply):
-            try await close(&item, as: .failed, reason: reply, expecting: .sending)
+            try await store.move(&item, to: .failed, reason: reply, expecting: .sending)
             return .failure("the server refused \(id): \(reply)")
         case .unknown(let reason):
             // Left `sending`: the next run looks in the Sent folder.
@@ -129,7 +129,7 @@ public struct SendEmailHandler: ActionHandler {
     /// to `draft` for another attempt (false).
     func resolve(_ item: inout OutboxItem, office: any MailPostOffice, at now: Date) async throws -> Bool {
         guard let messageID = item.messageID else {
-            try await close(&item, as: .draft, reason: "interrupted before it had a Message-ID", expecting: .sending)
+            try await store.move(&item, to: .draft, reason: "interrupted before it had a Message-ID", expecting: .sending)
             return false
         }
         if try await office.sentContains(messageID: messageID) {
@@ -137,7 +137,7 @@ public struct SendEmailHandler: ActionHandler {
             try await markSent(&item, message: nil, prospect: prospect, at: now, note: "found in the Sent folder after an interruption")
             return true
         }
-        try await close(&item, as: .draft, reason: "interrupted, and not in the Sent folder: to be sent again", expecting: .sending)
+        try await store.move(&item, to: .draft, reason: "interrupted, and not in the Sent folder: to be sent again", expecting: .sending)
         return false
     }
 
@@ -165,14 +165,6 @@ public struct SendEmailHandler: ActionHandler {
             change.prospects = [prospect]
         }
         guard try await store.applyMail(change) else { throw MailAccountError("\(item.id) changed while its send was recorded") }
-    }
-
-    private func close(_ item: inout OutboxItem, as state: OutboxItem.State, reason: String, expecting: OutboxItem.State) async throws {
-        item.state = state
-        item.lastError = reason
-        var change = MailChange(tenant: item.tenant)
-        change.outbox = [(item, expecting)]
-        _ = try await store.applyMail(change)
     }
 
     /// The wire form of `item`: From the account, the unsubscribe headers of RFC 8058 with a
